@@ -1,0 +1,95 @@
+// One build script for every bundle:
+//   node esbuild.js               extension host (node/cjs) + webview (browser) bundles into dist/
+//   node esbuild.js --production  the same, minified, no sourcemaps (what the VSIX carries)
+//   node esbuild.js --watch       rebuild on change
+//   node esbuild.js --tests       the bundles plus src/ and test/ transpiled file by file into out/ for mocha
+const esbuild = require('esbuild');
+const fs = require('fs');
+const path = require('path');
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const tests = process.argv.includes('--tests');
+
+/** @type {import('esbuild').Plugin} */
+const reportProblems = {
+  name: 'report-problems',
+  setup(build) {
+    build.onEnd((result) => {
+      for (const { text, location } of result.errors) {
+        console.error(`✘ [ERROR] ${text}`);
+        if (location) console.error(`    ${location.file}:${location.line}:${location.column}:`);
+      }
+    });
+  },
+};
+
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: !production,
+  sourcesContent: false,
+  logLevel: 'warning',
+  plugins: [reportProblems],
+};
+
+const bundles = [
+  {
+    ...common,
+    entryPoints: ['src/extension.ts'],
+    outfile: 'dist/extension.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+  },
+  {
+    ...common,
+    entryPoints: ['src/webview/main.ts'],
+    outfile: 'dist/webview.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+  },
+];
+
+function tsFilesUnder(dir) {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir, { recursive: true })
+    .map((f) => path.join(dir, String(f)))
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.split(path.sep).includes('webview'));
+}
+
+// Tests run from out/: every file transpiled on its own (no bundling), so test files import the
+// real modules under out/src and mocha/vscode/openai resolve from node_modules at run time.
+const testBuild = {
+  entryPoints: [...tsFilesUnder('src'), ...tsFilesUnder('test')],
+  outdir: 'out',
+  outbase: '.',
+  bundle: false,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: true,
+  logLevel: 'warning',
+  plugins: [reportProblems],
+};
+
+async function main() {
+  const configs = tests ? [...bundles, testBuild] : bundles;
+  if (watch) {
+    for (const config of configs) {
+      const ctx = await esbuild.context(config);
+      await ctx.watch();
+    }
+    console.log('[watch] build started');
+    return;
+  }
+  await Promise.all(configs.map((config) => esbuild.build(config)));
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

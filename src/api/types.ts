@@ -1,0 +1,157 @@
+// The OpenAI-compatible client's public types. Nothing here (or anywhere under src/api) may import
+// 'vscode': the client is unit-tested in plain Node against the local test server.
+
+/** Where requests go and how they are authorised. */
+export interface Endpoint {
+  /** e.g. `https://api.solidrust.ai/v1`; `/chat/completions` and `/models` are appended. */
+  baseUrl: string;
+  /** Sent as `Authorization: Bearer <apiKey>`, only to the origin of `baseUrl`. */
+  apiKey?: string;
+  /** Extra request headers (e.g. OpenRouter's `HTTP-Referer`); also only sent to the origin of `baseUrl`. */
+  headers?: Record<string, string>;
+}
+
+export type ChatRole = 'system' | 'user' | 'assistant';
+
+export interface ChatMessage {
+  role: ChatRole;
+  content: string;
+}
+
+export interface ChatRequest {
+  model: string;
+  messages: ChatMessage[];
+  /** Not sent when undefined. */
+  temperature?: number;
+  /** Not sent when undefined: a default cap would silently truncate answers. */
+  maxTokens?: number;
+  /** Send `stream_options: {include_usage: true}` (default true; skipped for endpoints known to reject it). */
+  includeUsage?: boolean;
+}
+
+export interface StreamOptions {
+  /** Aborts the HTTP request (the server sees the disconnect) and ends the stream with an `aborted` ChatError. */
+  signal?: AbortSignal;
+  /** Longest silence allowed between two reads (SSE comments count as activity). Default 120 000 ms. No total cap. */
+  idleTimeoutMs?: number;
+  /** Time allowed to connect and receive response headers. Default: idleTimeoutMs. */
+  connectTimeoutMs?: number;
+  /** Retries before the first token (429 / 5xx / connection errors). Default 2. */
+  maxRetries?: number;
+  /** Upper bound for one wait between retries, whatever Retry-After asks. Default 30 000 ms. */
+  maxRetryDelayMs?: number;
+  /** Split `<think>…</think>` out of `delta.content` into reasoning events. Default true. */
+  splitThinkTags?: boolean;
+  /** Largest SSE line/event accepted before failing with `too-large`. Default 8 MiB. */
+  maxEventBytes?: number;
+  /** Called before each retry wait, for logs and progress. */
+  onRetry?: (info: RetryInfo) => void;
+}
+
+export interface RetryInfo {
+  attempt: number;
+  delayMs: number;
+  error: ChatError;
+}
+
+export interface Usage {
+  promptTokens?: number;
+  completionTokens?: number;
+  totalTokens?: number;
+}
+
+/** Which field or convention carried reasoning text. */
+export type ReasoningSource = 'reasoning' | 'reasoning_content' | 'think-tag';
+
+/** What `streamChat` yields, in arrival order. */
+export type StreamEvent =
+  /** Response headers arrived with an event stream (status 200); `attempt` counts from 1. */
+  | { type: 'open'; status: number; attempt: number }
+  | { type: 'role'; role: string }
+  | { type: 'content'; text: string }
+  | { type: 'reasoning'; text: string; source: ReasoningSource }
+  /**
+   * A `</think>` arrived with no `<think>` before it (servers whose chat template opens the tag in the
+   * prompt): all `content` yielded so far, `text`, was really reasoning. Consumers move it.
+   */
+  | { type: 'content-was-reasoning'; text: string }
+  /** A `delta.tool_calls` fragment: never text to insert. */
+  | { type: 'tool-call'; index: number; id?: string; name?: string; argumentsDelta?: string }
+  | { type: 'usage'; usage: Usage }
+  /** `finish_reason` of choice 0 (`stop`, `length`, `content_filter`, `tool_calls`, or anything else). */
+  | { type: 'finish'; reason: string }
+  /** The stream ended cleanly (`[DONE]`, or the body ended after a finish_reason, or a plain JSON reply). */
+  | { type: 'done' };
+
+export type ChatErrorKind =
+  | 'auth' // 401/403
+  | 'model-not-found' // 404 naming the model
+  | 'not-found' // 404 otherwise (wrong path / base URL)
+  | 'context-length' // prompt too long
+  | 'rate-limit' // 429 (after retries)
+  | 'quota' // 429 insufficient_quota: never retried
+  | 'bad-request' // other 4xx
+  | 'server' // 5xx (after retries)
+  | 'network' // refused, DNS, TLS, reset before headers
+  | 'timeout' // no bytes for idleTimeoutMs (or no headers for connectTimeoutMs)
+  | 'not-event-stream' // 200 with HTML or another non-SSE body
+  | 'stream-error' // an error payload inside the stream
+  | 'malformed' // a data line that is not valid JSON
+  | 'interrupted' // connection lost mid-stream
+  | 'incomplete' // body ended without [DONE] and without finish_reason
+  | 'too-large' // one line/event over maxEventBytes
+  | 'aborted'; // the caller's AbortSignal fired
+
+export interface ChatErrorInit {
+  kind: ChatErrorKind;
+  /** Text a user understands; never contains the API key. */
+  message: string;
+  status?: number;
+  /** The server's own error code (`context_length_exceeded`, `insufficient_quota`, …). */
+  code?: string;
+  /** The server's own message, truncated. */
+  serverMessage?: string;
+  /** Retry-After / retry-after-ms, in ms. */
+  retryAfterMs?: number;
+  /** Origin of the endpoint the request went to, e.g. `https://api.solidrust.ai`. */
+  origin?: string;
+  /** For model-not-found: what `GET /models` offers, when it could be listed. */
+  availableModels?: string[];
+  /** A short, escaped-on-display excerpt of an unexpected body or the offending data line. */
+  excerpt?: string;
+  /** True when output had already been yielded before the error. */
+  afterOutput?: boolean;
+  cause?: unknown;
+}
+
+/** The only error type `streamChat` and `listModels` throw. */
+export class ChatError extends Error {
+  readonly kind: ChatErrorKind;
+  readonly status?: number;
+  readonly code?: string;
+  readonly serverMessage?: string;
+  readonly retryAfterMs?: number;
+  readonly origin?: string;
+  readonly availableModels?: string[];
+  readonly excerpt?: string;
+  readonly afterOutput: boolean;
+
+  constructor(init: ChatErrorInit) {
+    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.name = 'ChatError';
+    this.kind = init.kind;
+    this.status = init.status;
+    this.code = init.code;
+    this.serverMessage = init.serverMessage;
+    this.retryAfterMs = init.retryAfterMs;
+    this.origin = init.origin;
+    this.availableModels = init.availableModels;
+    this.excerpt = init.excerpt;
+    this.afterOutput = init.afterOutput ?? false;
+  }
+}
+
+export interface ModelInfo {
+  id: string;
+  ownedBy?: string;
+}

@@ -1,0 +1,85 @@
+// The scripting contract of the local OpenAI-compatible test server (test/server/index.ts).
+import type { IncomingHttpHeaders } from 'node:http';
+
+/** One step of a streamed body: bytes to write, or a pause. */
+export type StreamStep = string | Uint8Array | { wait: number };
+
+/**
+ * What the server does with one request. Scenarios are queued per route with `enqueue` /
+ * `enqueueFor` and consumed first-in first-out; an empty queue falls back to the default answer.
+ */
+export type Scenario =
+  /**
+   * 200 (or `status`) with `content-type: text/event-stream` (or `headers`), then the steps in order.
+   * `chunkSize` slices every byte step into writes of that many bytes (1 = drip byte by byte);
+   * `chunkDelayMs` pauses between slices (so the client sees separate reads; default 0 = back to back).
+   * `end`: 'close' ends the response normally (default); 'reset' destroys the socket (connection reset);
+   * 'stall' leaves the response open forever (until the client gives up or the server closes).
+   */
+  | {
+      kind: 'stream';
+      steps: StreamStep[];
+      status?: number;
+      headers?: Record<string, string>;
+      chunkSize?: number;
+      chunkDelayMs?: number;
+      end?: 'close' | 'reset' | 'stall';
+    }
+  /** A whole response: objects are sent as JSON (`application/json`), strings as given (set the content-type in headers). */
+  | { kind: 'respond'; status: number; body: string | object; headers?: Record<string, string> }
+  /** Destroy the socket before any response byte. */
+  | { kind: 'reset' }
+  /** Accept the request and never answer (no headers). */
+  | { kind: 'stall' }
+  /** A redirect; `location` may be absolute (another origin) or a path. */
+  | { kind: 'redirect'; status: 301 | 302 | 303 | 307 | 308; location: string };
+
+export interface RecordedRequest {
+  /** 1-based, in arrival order across all routes. */
+  index: number;
+  method: string;
+  /** Path with query, e.g. `/v1/chat/completions`. */
+  path: string;
+  headers: IncomingHttpHeaders;
+  /** Raw request body (UTF-8). */
+  body: string;
+  /** Parsed body when it was JSON. */
+  json?: unknown;
+  /** Resolves when the exchange ends: 'finished' = the server completed the response, 'aborted' = the client went away first. */
+  outcome: Promise<'finished' | 'aborted'>;
+}
+
+export interface DemoOptions {
+  /** Streaming speed of demo answers. Default 40 tokens/s. 0 = as fast as possible. */
+  tokensPerSecond?: number;
+  /** Model id listed by /models and reported in chunks. Default `demo-model`. */
+  model?: string;
+}
+
+export interface StartOptions {
+  /** Default 0 (ephemeral). */
+  port?: number;
+  /** When set, chat completions with an empty queue stream a realistic markdown demo answer. */
+  demo?: DemoOptions;
+}
+
+export interface TestServer {
+  /** `http://127.0.0.1:PORT` */
+  readonly origin: string;
+  /** `http://127.0.0.1:PORT/v1` */
+  readonly baseUrl: string;
+  /** Every request received, in order. */
+  readonly requests: RecordedRequest[];
+  /** Ids listed by `GET /v1/models` (when no scenario is queued for it). Default `['test-model']`. */
+  models: string[];
+  /** Queue scenarios for the next `POST /v1/chat/completions` requests. */
+  enqueue(...scenarios: Scenario[]): void;
+  /** Queue scenarios for another route, e.g. `enqueueFor('GET', '/v1/models', …)` or a redirect target. */
+  enqueueFor(method: string, path: string, ...scenarios: Scenario[]): void;
+  /** Resolves once at least `count` requests have arrived; returns the list. */
+  waitForRequests(count: number): Promise<RecordedRequest[]>;
+  /** Forget queued scenarios and recorded requests, restore default models. */
+  reset(): void;
+  /** Stops listening and destroys open connections (stalled ones included). */
+  close(): Promise<void>;
+}
