@@ -1,0 +1,250 @@
+// A local OpenAI-compatible server for tests, benchmarks and `npm start`'s demo mode.
+// Real HTTP on 127.0.0.1; what it answers is scripted per request (see ./types.ts).
+import * as http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { demoAnswer } from './demo';
+import { chunk, sse } from './fixtures';
+import type { RecordedRequest, Scenario, StartOptions, StreamStep, TestServer } from './types';
+
+export type { RecordedRequest, Scenario, StartOptions, StreamStep, TestServer } from './types';
+export { chunk, fixtures, sse, type Fixture } from './fixtures';
+
+const CHAT_ROUTE = 'POST /v1/chat/completions';
+const DEFAULT_MODELS = ['test-model'];
+
+export async function startTestServer(options: StartOptions = {}): Promise<TestServer> {
+  const queues = new Map<string, Scenario[]>();
+  const requests: RecordedRequest[] = [];
+  const sockets = new Set<Socket>();
+  const requestWaiters: Array<{ count: number; resolve: (r: RecordedRequest[]) => void }> = [];
+  const demoModel = options.demo?.model ?? 'demo-model';
+  let models = options.demo ? [demoModel] : [...DEFAULT_MODELS];
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      let json: unknown;
+      try {
+        json = body ? JSON.parse(body) : undefined;
+      } catch {
+        json = undefined;
+      }
+      let settle!: (outcome: 'finished' | 'aborted') => void;
+      const outcome = new Promise<'finished' | 'aborted'>((resolve) => (settle = resolve));
+      res.on('finish', () => settle('finished'));
+      res.on('close', () => settle(res.writableFinished ? 'finished' : 'aborted'));
+      const record: RecordedRequest = {
+        index: requests.length + 1,
+        method: req.method ?? 'GET',
+        path: req.url ?? '/',
+        headers: req.headers,
+        body,
+        json,
+        outcome,
+      };
+      requests.push(record);
+      for (const waiter of [...requestWaiters]) {
+        if (requests.length >= waiter.count) {
+          requestWaiters.splice(requestWaiters.indexOf(waiter), 1);
+          waiter.resolve(requests.slice());
+        }
+      }
+      const routeKey = `${record.method} ${(record.path.split('?')[0] ?? '').replace(/\/+$/, '')}`;
+      const scenario = queues.get(routeKey)?.shift() ?? defaultScenario(routeKey, record);
+      play(scenario, req, res).catch(() => res.destroy());
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  function defaultScenario(routeKey: string, record: RecordedRequest): Scenario {
+    if (routeKey === 'GET /v1/models') {
+      return { kind: 'respond', status: 200, body: { object: 'list', data: models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'test-server' })) } };
+    }
+    if (routeKey === CHAT_ROUTE) {
+      const request = (record.json ?? {}) as { model?: string; messages?: Array<{ content?: unknown }>; stream?: boolean; stream_options?: unknown };
+      const model = request.model ?? demoModel;
+      if (options.demo) {
+        const last = request.messages?.[request.messages.length - 1]?.content;
+        return demoScenario(typeof last === 'string' ? last : '', model, options.demo.tokensPerSecond ?? 40, request.stream_options !== undefined);
+      }
+      return helloScenario(model, request.stream_options !== undefined);
+    }
+    return { kind: 'respond', status: 404, body: { error: { message: `No route for ${routeKey}`, type: 'invalid_request_error', code: 'not_found' } } };
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const origin = `http://127.0.0.1:${port}`;
+
+  const enqueueFor = (method: string, path: string, ...scenarios: Scenario[]): void => {
+    const key = `${method.toUpperCase()} ${path.replace(/\/+$/, '')}`;
+    const queue = queues.get(key) ?? [];
+    queue.push(...scenarios);
+    queues.set(key, queue);
+  };
+
+  return {
+    origin,
+    baseUrl: `${origin}/v1`,
+    requests,
+    get models() {
+      return models;
+    },
+    set models(ids: string[]) {
+      models = ids;
+    },
+    enqueue(...scenarios: Scenario[]) {
+      enqueueFor('POST', '/v1/chat/completions', ...scenarios);
+    },
+    enqueueFor,
+    waitForRequests(count: number) {
+      if (requests.length >= count) return Promise.resolve(requests.slice());
+      return new Promise((resolve) => requestWaiters.push({ count, resolve }));
+    },
+    reset() {
+      queues.clear();
+      requests.length = 0;
+      models = options.demo ? [demoModel] : [...DEFAULT_MODELS];
+    },
+    close() {
+      return new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      });
+    },
+  };
+}
+
+/** The answer when nothing is queued: a short, well-formed stream with a usage chunk. */
+function helloScenario(model: string, includeUsage: boolean): Scenario {
+  const steps: StreamStep[] = [
+    sse.data(chunk({ role: 'assistant', content: '' }, { model })),
+    sse.data(chunk({ content: 'Hello' }, { model })),
+    sse.data(chunk({ content: ' from the test server.' }, { model })),
+    sse.data(chunk({}, { model, finishReason: 'stop' })),
+  ];
+  if (includeUsage) steps.push(sse.data(chunk(null, { model, choices: [], usage: { prompt_tokens: 5, completion_tokens: 6, total_tokens: 11 } })));
+  steps.push(sse.done());
+  return { kind: 'stream', steps };
+}
+
+function demoScenario(question: string, model: string, tokensPerSecond: number, includeUsage: boolean): Scenario {
+  const tokens = demoAnswer(question);
+  const wait = tokensPerSecond > 0 ? 1000 / tokensPerSecond : 0;
+  const steps: StreamStep[] = [sse.data(chunk({ role: 'assistant', content: '' }, { model }))];
+  for (const token of tokens) {
+    if (wait) steps.push({ wait });
+    steps.push(sse.data(chunk({ content: token }, { model })));
+  }
+  steps.push(sse.data(chunk({}, { model, finishReason: 'stop' })));
+  if (includeUsage) {
+    const promptTokens = Math.max(1, Math.round(question.length / 4));
+    steps.push(sse.data(chunk(null, { model, choices: [], usage: { prompt_tokens: promptTokens, completion_tokens: tokens.length, total_tokens: promptTokens + tokens.length } })));
+  }
+  steps.push(sse.done());
+  return { kind: 'stream', steps };
+}
+
+function toBytes(step: string | Uint8Array): Uint8Array {
+  return typeof step === 'string' ? Buffer.from(step, 'utf8') : step;
+}
+
+/** Resolves after `ms`, or at once when the response is gone (so stalled plays end with the connection). */
+function pause(ms: number, res: http.ServerResponse): Promise<void> {
+  if (ms <= 0) return new Promise((resolve) => setImmediate(resolve));
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    res.once('close', done);
+    function done() {
+      clearTimeout(timer);
+      res.off('close', done);
+      resolve();
+    }
+  });
+}
+
+/** Writes `bytes`, waiting for drain when the socket buffer is full (a slow or paused reader). */
+function write(res: http.ServerResponse, bytes: Uint8Array): Promise<void> {
+  if (res.write(bytes)) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.once('drain', done);
+    res.once('close', done);
+  });
+}
+
+async function play(scenario: Scenario, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  switch (scenario.kind) {
+    case 'reset':
+      req.socket.destroy();
+      return;
+    case 'stall':
+      return; // the socket stays open until the client or close() ends it
+    case 'redirect':
+      res.writeHead(scenario.status, { location: scenario.location, 'content-length': '0' });
+      res.end();
+      return;
+    case 'respond': {
+      const isText = typeof scenario.body === 'string';
+      const payload = isText ? (scenario.body as string) : JSON.stringify(scenario.body);
+      res.writeHead(scenario.status, {
+        'content-type': isText ? 'text/plain; charset=utf-8' : 'application/json',
+        'content-length': String(Buffer.byteLength(payload)),
+        ...scenario.headers,
+      });
+      res.end(payload);
+      return;
+    }
+    case 'stream': {
+      res.socket?.setNoDelay(true);
+      res.writeHead(scenario.status ?? 200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache',
+        connection: 'keep-alive',
+        ...scenario.headers,
+      });
+      res.flushHeaders();
+      const slice = scenario.chunkSize ?? 0;
+      const delay = scenario.chunkDelayMs ?? 0;
+      let first = true;
+      for (const step of scenario.steps) {
+        if (res.destroyed) return;
+        if (typeof step === 'object' && !(step instanceof Uint8Array)) {
+          await pause(step.wait, res);
+          continue;
+        }
+        const bytes = toBytes(step);
+        if (slice <= 0) {
+          await write(res, bytes);
+          continue;
+        }
+        for (let offset = 0; offset < bytes.length; offset += slice) {
+          if (res.destroyed) return;
+          if (!first && delay > 0) await pause(delay, res);
+          first = false;
+          await write(res, bytes.subarray(offset, offset + slice));
+        }
+      }
+      if (scenario.end === 'reset') {
+        // Let the written bytes reach the client before the reset, so "partial output then reset" is what it sees.
+        await pause(20, res);
+        res.socket?.resetAndDestroy?.() ?? res.destroy();
+      } else if (scenario.end !== 'stall') {
+        res.end();
+      }
+      return;
+    }
+  }
+}
