@@ -1,10 +1,81 @@
 // Entry point: builds the pieces and registers them; no logic of its own.
 import * as vscode from 'vscode';
+import { ChatClient } from './api';
+import { registerEndpointCommands } from './commands/endpointCommands';
+import { registerTestConnectionCommand } from './commands/testConnection';
+import { readEnvironment, StreamChatConfig } from './config';
+import { EndpointResolver } from './endpoint';
+import { StreamChatLog } from './log';
+import { RequestRunner } from './requests';
+import { ApiKeyStore, PlainHttpKeyGuard, type PlainHttpAnswer } from './secrets';
+import type { Services, TestHooks } from './services';
+import { ModelStatusItem } from './status';
 
-export function activate(context: vscode.ExtensionContext): void {
+/** What `activate` returns: for tests and diagnostics only; never holds a secret. */
+export interface StreamChatApi {
+  /** Extension-host time from the start to the end of `activate`, in ms. */
+  readonly activationMs: number;
+  /** Recent log lines, already redacted. */
+  logLines(): readonly string[];
+  /** Present only in ExtensionMode.Test. */
+  readonly testing?: StreamChatTestApi;
+}
+
+export interface StreamChatTestApi extends Pick<TestHooks, 'onDidFillModelPick'> {
+  /** Answers the plain-http key warning instead of showing it; undefined shows the modal again. */
+  answerPlainHttpWarning(answer: PlainHttpAnswer | undefined): void;
+  /** Forget "send anyway" answers given this session. */
+  forgetPlainHttpAnswers(): void;
+}
+
+export function activate(context: vscode.ExtensionContext): StreamChatApi {
+  const started = performance.now();
+
+  const log = new StreamChatLog();
+  const environment = readEnvironment();
+  log.addSecret(environment.apiKey);
+  const config = new StreamChatConfig(environment);
+  const keys = new ApiKeyStore(context.secrets, log);
+  const plainHttpGuard = new PlainHttpKeyGuard(log);
+  const resolver = new EndpointResolver(config, keys, plainHttpGuard);
+  const runner = new RequestRunner(new ChatClient(), log);
+  const testHooks = context.extensionMode === vscode.ExtensionMode.Test ? createTestHooks() : undefined;
+  const services: Services = { config, keys, plainHttpGuard, resolver, runner, log, testHooks: testHooks?.hooks };
+
   context.subscriptions.push(
-    vscode.commands.registerCommand('streamChat.testConnection', async () => ({ ok: false })),
+    log,
+    config,
+    keys,
+    runner,
+    new ModelStatusItem(config, runner, keys),
+    ...registerEndpointCommands(services),
+    registerTestConnectionCommand(services),
+    ...(testHooks ? [testHooks] : []),
   );
+
+  for (const note of config.describeOverrides()) log.warn(note);
+  const activationMs = performance.now() - started;
+  log.info(`Activated in ${activationMs.toFixed(1)} ms (Stream Chat ${String(context.extension.packageJSON.version)}, VS Code ${vscode.version})`);
+
+  return {
+    activationMs,
+    logLines: () => log.recentLines(),
+    testing: testHooks && {
+      onDidFillModelPick: testHooks.hooks.onDidFillModelPick,
+      answerPlainHttpWarning: (answer) => {
+        plainHttpGuard.scriptedAnswer = answer;
+      },
+      forgetPlainHttpAnswers: () => plainHttpGuard.forget(),
+    },
+  };
+}
+
+function createTestHooks(): { hooks: TestHooks; dispose(): void } {
+  const modelPickFilled = new vscode.EventEmitter<readonly string[]>();
+  return {
+    hooks: { onDidFillModelPick: modelPickFilled.event, fireModelPickFilled: (ids) => modelPickFilled.fire(ids) },
+    dispose: () => modelPickFilled.dispose(),
+  };
 }
 
 export function deactivate(): void {}

@@ -1,0 +1,279 @@
+// Commands that choose where requests go and with which key: set/clear the API key, pick an
+// endpoint preset, pick a model, stop, show the log. Each accepts an argument for automation; with
+// an argument nothing is asked and failures reject, without one the user is asked and failures are shown.
+import * as vscode from 'vscode';
+import { checkBaseUrl, isLocalOrigin } from '../endpointPolicy';
+import { toUserFacingError } from '../errors';
+import type { Services } from '../services';
+
+export interface EndpointPreset {
+  id: string;
+  label: string;
+  baseUrl: string;
+  detail: string;
+}
+
+export const ENDPOINT_PRESETS: readonly EndpointPreset[] = [
+  { id: 'solidrust', label: 'SolidRust (hosted vLLM)', baseUrl: 'https://api.solidrust.ai/v1', detail: 'Hosted vLLM; needs an API key' },
+  { id: 'vllm', label: 'vLLM (local)', baseUrl: 'http://localhost:8000/v1', detail: 'vllm serve <model>' },
+  { id: 'ollama', label: 'Ollama', baseUrl: 'http://localhost:11434/v1', detail: 'ollama serve' },
+  { id: 'lmstudio', label: 'LM Studio', baseUrl: 'http://localhost:1234/v1', detail: 'LM Studio local server' },
+  { id: 'llamacpp', label: 'llama.cpp server', baseUrl: 'http://localhost:8080/v1', detail: 'llama-server -m <model.gguf>' },
+  { id: 'openrouter', label: 'OpenRouter', baseUrl: 'https://openrouter.ai/api/v1', detail: 'Needs an API key' },
+  { id: 'openai', label: 'OpenAI', baseUrl: 'https://api.openai.com/v1', detail: 'Needs an API key' },
+];
+
+export function registerEndpointCommands(services: Services): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand('streamChat.setApiKey', (arg?: unknown) => setApiKey(services, arg)),
+    vscode.commands.registerCommand('streamChat.clearApiKey', () => clearApiKey(services)),
+    vscode.commands.registerCommand('streamChat.selectEndpoint', (arg?: unknown) => selectEndpoint(services, arg)),
+    vscode.commands.registerCommand('streamChat.selectModel', (arg?: unknown) => selectModel(services, arg)),
+    vscode.commands.registerCommand('streamChat.stop', () => stop(services)),
+    vscode.commands.registerCommand('streamChat.showLog', () => services.log.show()),
+  ];
+}
+
+async function setApiKey(services: Services, arg: unknown): Promise<void> {
+  const { resolver, keys, config, log } = services;
+  const automated = arg !== undefined;
+  let origin: string;
+  try {
+    origin = resolver.currentOrigin();
+  } catch (error) {
+    return fail(services, automated, error);
+  }
+
+  let key: string | undefined;
+  if (automated) {
+    if (!isRecord(arg) || typeof arg.key !== 'string' || arg.key.trim() === '') {
+      throw new Error('streamChat.setApiKey expects { key: string } with a non-empty key');
+    }
+    key = arg.key.trim();
+  } else {
+    key = await askForKey(origin, false);
+    if (key === undefined) return;
+  }
+  await keys.set(origin, key);
+  if (config.read().endpoint.environmentApiKey !== undefined) {
+    log.warn(`STREAM_CHAT_API_KEY still overrides the stored key for ${origin} in this window`);
+    if (!automated) void vscode.window.showWarningMessage(`Stream Chat: key stored for ${origin}, but STREAM_CHAT_API_KEY overrides it in this window.`);
+  } else if (!automated) {
+    void vscode.window.showInformationMessage(`Stream Chat: API key stored for ${origin} (sent only to this origin).`);
+  }
+  // Nothing secret is returned.
+}
+
+async function askForKey(origin: string, skippable: boolean): Promise<string | undefined> {
+  const key = await vscode.window.showInputBox({
+    title: `Stream Chat: API key for ${origin}`,
+    prompt: `Stored in VS Code's secret storage and sent only to ${origin}.${skippable ? ' Press Escape to skip.' : ''}`,
+    password: true,
+    ignoreFocusOut: true,
+    placeHolder: 'API key',
+    validateInput: (value) => (value.trim() === '' ? 'Enter the key, or press Escape to cancel' : undefined),
+  });
+  return key === undefined || key.trim() === '' ? undefined : key.trim();
+}
+
+async function clearApiKey(services: Services): Promise<void> {
+  const { resolver, keys, plainHttpGuard } = services;
+  let origin: string;
+  try {
+    origin = resolver.currentOrigin();
+  } catch (error) {
+    return fail(services, false, error);
+  }
+  const had = await keys.has(origin);
+  await keys.clear(origin);
+  plainHttpGuard.forget(origin);
+  void vscode.window.showInformationMessage(had ? `Stream Chat: API key for ${origin} removed.` : `Stream Chat: no API key was stored for ${origin}.`);
+}
+
+async function selectEndpoint(services: Services, arg: unknown): Promise<{ baseUrl: string } | undefined> {
+  const { config, log } = services;
+  const automated = arg !== undefined;
+  let chosen: string | undefined;
+  if (automated) {
+    const preset = typeof arg === 'string' ? ENDPOINT_PRESETS.find((p) => p.id === arg) : undefined;
+    const raw = preset?.baseUrl ?? (isRecord(arg) && typeof arg.baseUrl === 'string' ? arg.baseUrl : undefined);
+    if (raw === undefined) throw new Error(`streamChat.selectEndpoint expects a preset id (${ENDPOINT_PRESETS.map((p) => p.id).join(', ')}) or { baseUrl: string }`);
+    const checked = checkBaseUrl(raw);
+    if (!checked.ok) throw new Error(`Stream Chat: ${checked.problem}`);
+    chosen = checked.baseUrl;
+  } else {
+    chosen = await pickEndpoint(config.read().endpoint.baseUrl);
+    if (chosen === undefined) return undefined;
+  }
+
+  await config.update('baseUrl', chosen);
+  log.info(`Endpoint set to ${chosen}`);
+  if (config.environment.baseUrl !== undefined) {
+    const note = `streamChat.baseUrl saved, but STREAM_CHAT_BASE_URL (${config.environment.baseUrl}) overrides it in this window`;
+    log.warn(note);
+    if (!automated) void vscode.window.showWarningMessage(`Stream Chat: ${note}.`);
+  } else if (!automated) {
+    await afterEndpointChosen(services, new URL(chosen).origin);
+  }
+  return { baseUrl: chosen };
+}
+
+/** Interactive follow-up: a key for a remote origin that has none, then the model on the new endpoint. */
+async function afterEndpointChosen(services: Services, origin: string): Promise<void> {
+  if (!isLocalOrigin(origin) && !(await services.keys.has(origin))) {
+    const key = await askForKey(origin, true);
+    if (key !== undefined) await services.keys.set(origin, key);
+  }
+  await selectModel(services, undefined);
+}
+
+async function pickEndpoint(current: string | undefined): Promise<string | undefined> {
+  type Item = vscode.QuickPickItem & { baseUrl?: string };
+  const items: Item[] = ENDPOINT_PRESETS.map((preset) => ({
+    label: `${preset.baseUrl === current ? '$(check) ' : ''}${preset.label}`,
+    description: preset.baseUrl,
+    detail: preset.detail,
+    baseUrl: preset.baseUrl,
+  }));
+  items.push({ label: '$(edit) Custom URL…', description: 'Any OpenAI-compatible base URL (usually ends in /v1)' });
+  const picked = await vscode.window.showQuickPick(items, { title: 'Stream Chat: Select Endpoint', placeHolder: `Current: ${current ?? 'invalid'}`, matchOnDescription: true });
+  if (picked === undefined) return undefined;
+  if (picked.baseUrl !== undefined) return picked.baseUrl;
+  const typed = await vscode.window.showInputBox({
+    title: 'Stream Chat: Custom endpoint',
+    prompt: 'OpenAI-compatible base URL; /chat/completions and /models are appended to it',
+    value: current ?? 'http://localhost:8000/v1',
+    ignoreFocusOut: true,
+    validateInput: (value) => {
+      const checked = checkBaseUrl(value);
+      return checked.ok ? undefined : checked.problem;
+    },
+  });
+  if (typed === undefined) return undefined;
+  const checked = checkBaseUrl(typed);
+  return checked.ok ? checked.baseUrl : undefined;
+}
+
+async function selectModel(services: Services, arg: unknown): Promise<string | undefined> {
+  const { config, log } = services;
+  if (arg !== undefined) {
+    if (!isRecord(arg) || typeof arg.model !== 'string' || arg.model.trim() === '') {
+      throw new Error('streamChat.selectModel expects { model: string } with a non-empty model id');
+    }
+    return saveModel(services, arg.model.trim(), true);
+  }
+  const model = await pickModel(services);
+  if (model === undefined) return undefined;
+  if (config.environment.model !== undefined) log.warn(`STREAM_CHAT_MODEL (${config.environment.model}) overrides streamChat.model in this window`);
+  return saveModel(services, model, false);
+}
+
+async function saveModel(services: Services, model: string, automated: boolean): Promise<string> {
+  await services.config.update('model', model);
+  services.log.info(`Model set to ${model}`);
+  if (!automated && services.config.environment.model !== undefined) {
+    void vscode.window.showWarningMessage(`Stream Chat: model saved, but STREAM_CHAT_MODEL (${services.config.environment.model}) overrides it in this window.`);
+  }
+  return model;
+}
+
+type ModelItem = vscode.QuickPickItem & { modelId?: string };
+
+/** Quick pick filled from `GET /models` while it is open; any typed id is accepted too. */
+async function pickModel(services: Services): Promise<string | undefined> {
+  const { resolver, runner, log, testHooks } = services;
+  let resolved;
+  try {
+    resolved = await resolver.resolve();
+  } catch (error) {
+    return fail(services, false, error);
+  }
+  const current = resolved.model;
+  const picker = vscode.window.createQuickPick<ModelItem>();
+  const loading = new AbortController();
+  const disposables: vscode.Disposable[] = [picker];
+  picker.title = `Stream Chat: Model on ${resolved.origin}`;
+  picker.placeholder = `Loading models from ${resolved.origin}… (or type a model id)`;
+  picker.busy = true;
+  picker.matchOnDescription = true;
+  let listed: ModelItem[] = [{ label: current, description: 'current', modelId: current }];
+  let notice: ModelItem | undefined;
+  let closed = false;
+
+  const render = () => {
+    const typed = picker.value.trim();
+    const typedItem: ModelItem[] = typed !== '' && !listed.some((item) => item.modelId === typed) ? [{ label: typed, description: 'Use this model id', alwaysShow: true, modelId: typed }] : [];
+    picker.items = [...typedItem, ...listed, ...(notice ? [notice] : [])];
+  };
+  render();
+
+  void runner
+    .listModels(resolved.endpoint, { signal: loading.signal, timeoutMs: resolved.settings.idleTimeoutMs, label: 'select model' })
+    .then(
+      (models) => {
+        if (closed) return;
+        const ids = models.map((model) => model.id);
+        listed = ids.map((id) => ({ label: id, description: id === current ? 'current' : findModel(models, id)?.ownedBy, modelId: id }));
+        if (!ids.includes(current)) listed.unshift({ label: current, description: 'current (not listed by the server)', modelId: current });
+        picker.placeholder = ids.length > 0 ? `${ids.length} models on ${resolved.origin} — pick one or type a model id` : `${resolved.origin} listed no models — type a model id`;
+        render();
+        if (ids.length > 0) picker.activeItems = picker.items.filter((item) => item.modelId === ids[0]);
+        testHooks?.fireModelPickFilled(ids);
+      },
+      (error: unknown) => {
+        if (closed) return;
+        const problem = toUserFacingError(error, log.redact.bind(log));
+        notice = { label: '$(warning) Could not list models', detail: problem.message, alwaysShow: true };
+        picker.placeholder = 'Type a model id';
+        render();
+        testHooks?.fireModelPickFilled([]);
+      },
+    )
+    .finally(() => {
+      if (!closed) picker.busy = false;
+    });
+
+  try {
+    return await new Promise<string | undefined>((resolve) => {
+      disposables.push(
+        picker.onDidChangeValue(render),
+        picker.onDidAccept(() => {
+          const id = picker.selectedItems[0]?.modelId;
+          if (id === undefined) return; // the error notice: keep the picker open
+          resolve(id);
+          picker.hide();
+        }),
+        picker.onDidHide(() => resolve(undefined)),
+      );
+      picker.show();
+    });
+  } finally {
+    closed = true;
+    loading.abort();
+    for (const disposable of disposables) disposable.dispose();
+  }
+}
+
+function findModel(models: readonly { id: string; ownedBy?: string }[], id: string) {
+  return models.find((entry) => entry.id === id);
+}
+
+function stop(services: Services): number {
+  const stopped = services.runner.stopAll();
+  if (stopped === 0) vscode.window.setStatusBarMessage('Stream Chat: nothing to stop', 2000);
+  else services.log.info(`Stopped ${stopped} request${stopped === 1 ? '' : 's'}`);
+  return stopped;
+}
+
+/** Interactive: show the problem; automated: reject with it. */
+function fail(services: Services, automated: boolean, error: unknown): undefined {
+  const problem = toUserFacingError(error, services.log.redact.bind(services.log));
+  if (automated) throw new Error(`Stream Chat: ${problem.message}`);
+  services.log.warn(problem.message);
+  void vscode.window.showErrorMessage(`Stream Chat: ${problem.message}`);
+  return undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}

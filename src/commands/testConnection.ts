@@ -1,0 +1,167 @@
+// "Stream Chat: Test Connection": GET /models, then a short streamed completion; resolves with a
+// report object (for automation and tests) and shows a one-line summary.
+import * as vscode from 'vscode';
+import type { ReasoningSource } from '../api';
+import { type ResolvedEndpoint } from '../endpoint';
+import { toUserFacingError, type UserFacingError } from '../errors';
+import { tokensPerSecond } from '../requests';
+import type { Services } from '../services';
+
+export interface ConnectionReport {
+  ok: boolean;
+  baseUrl: string;
+  origin?: string;
+  model: string;
+  demo: boolean;
+  /** How many models `GET /models` listed (undefined when it failed). */
+  modelsListed?: number;
+  /** Whether the configured model is among them. */
+  modelListed?: boolean;
+  /** Whether an API key was attached (only ever to `origin`). */
+  authSent: boolean;
+  timeToFirstTokenMs?: number;
+  tokensPerSecond?: number;
+  /** A usage chunk (`stream_options.include_usage`) arrived. */
+  usageChunk: boolean;
+  reasoningField?: ReasoningSource;
+  finishReason?: string;
+  /** Why `GET /models` failed when the completion still worked (some servers lack it). */
+  modelsError?: UserFacingError;
+  error?: UserFacingError;
+}
+
+/** Failures of `GET /models` after which a completion cannot work either. */
+const FATAL_LIST_ERRORS = new Set(['auth', 'network', 'timeout', 'aborted', 'quota']);
+const PROBE_PROMPT = 'Reply with one short sentence to confirm you are reachable.';
+const PROBE_MAX_TOKENS = 48;
+
+export function registerTestConnectionCommand(services: Services): vscode.Disposable {
+  return vscode.commands.registerCommand('streamChat.testConnection', () => testConnection(services));
+}
+
+async function testConnection(services: Services): Promise<ConnectionReport> {
+  const { resolver, config, log } = services;
+  const redact = log.redact.bind(log);
+  const settings = config.read();
+  let resolved: ResolvedEndpoint;
+  try {
+    resolved = await resolver.resolve();
+  } catch (error) {
+    const report: ConnectionReport = {
+      ok: false,
+      baseUrl: settings.endpoint.baseUrl ?? settings.endpoint.configuredBaseUrl,
+      origin: settings.endpoint.origin,
+      model: settings.model,
+      demo: settings.endpoint.demo,
+      authSent: false,
+      usageChunk: false,
+      error: toUserFacingError(error, redact),
+    };
+    return finish(services, report);
+  }
+
+  const report = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Stream Chat: testing ${resolved.origin}`, cancellable: true },
+    (progress, token) => probe(services, resolved, progress, token),
+  );
+  return finish(services, report);
+}
+
+async function probe(
+  services: Services,
+  resolved: ResolvedEndpoint,
+  progress: vscode.Progress<{ message?: string }>,
+  token: vscode.CancellationToken,
+): Promise<ConnectionReport> {
+  const { runner, log } = services;
+  const redact = log.redact.bind(log);
+  const { endpoint, origin, model, demo, settings } = resolved;
+  const cancel = new AbortController();
+  const onCancel = token.onCancellationRequested(() => cancel.abort());
+  const report: ConnectionReport = { ok: false, baseUrl: endpoint.baseUrl, origin, model, demo, authSent: endpoint.apiKey !== undefined, usageChunk: false };
+
+  try {
+    progress.report({ message: 'listing models…' });
+    try {
+      const models = await runner.listModels(endpoint, { signal: cancel.signal, timeoutMs: settings.idleTimeoutMs, label: 'test connection' });
+      report.modelsListed = models.length;
+      report.modelListed = models.some((entry) => entry.id === model);
+    } catch (error) {
+      const problem = toUserFacingError(error, redact);
+      if (FATAL_LIST_ERRORS.has(problem.kind) || cancel.signal.aborted) {
+        report.error = problem;
+        return report;
+      }
+      report.modelsError = problem;
+    }
+
+    progress.report({ message: `streaming a short reply from ${model}…` });
+    const stream = runner.stream(
+      endpoint,
+      { model, messages: [{ role: 'user', content: PROBE_PROMPT }], maxTokens: PROBE_MAX_TOKENS, includeUsage: true },
+      // A probe reports what happens; retries would hide it.
+      { label: 'test connection', signal: cancel.signal, idleTimeoutMs: settings.idleTimeoutMs, maxRetries: 0 },
+    );
+    try {
+      for await (const event of stream.events) void event; // stats are recorded by the runner
+    } catch (error) {
+      report.error = toUserFacingError(error, redact);
+    }
+    const { stats } = stream;
+    if (stats.firstTokenAt !== undefined) report.timeToFirstTokenMs = Math.round(stats.firstTokenAt - stats.startedAt);
+    const rate = tokensPerSecond(stats);
+    if (rate !== undefined) report.tokensPerSecond = Math.round(rate * 10) / 10;
+    report.usageChunk = stats.usageChunk;
+    report.reasoningField = stats.reasoningSource;
+    report.finishReason = stats.finishReason;
+    report.ok = report.error === undefined;
+    return report;
+  } finally {
+    onCancel.dispose();
+  }
+}
+
+function finish(services: Services, report: ConnectionReport): ConnectionReport {
+  const { log } = services;
+  if (report.error && report.origin && !mentionsHost(report.error.message, report.origin)) {
+    report.error = { ...report.error, message: `${report.error.message} (${report.origin})` };
+  }
+  log.info(`Test connection report: ${JSON.stringify(report)}`);
+  const summary = summarise(report);
+  if (report.ok) {
+    void vscode.window.showInformationMessage(summary);
+  } else if (report.error?.kind === 'aborted') {
+    void vscode.window.showWarningMessage(summary);
+  } else {
+    const actions = report.error?.kind === 'auth' ? ['Set API Key', 'Show Log'] : ['Select Endpoint', 'Show Log'];
+    void vscode.window.showErrorMessage(summary, ...actions).then((choice) => {
+      if (choice === 'Set API Key') void vscode.commands.executeCommand('streamChat.setApiKey');
+      else if (choice === 'Select Endpoint') void vscode.commands.executeCommand('streamChat.selectEndpoint');
+      else if (choice === 'Show Log') log.show();
+    });
+  }
+  return report;
+}
+
+/** The notification text; the e2e test reads its start ("Stream Chat: Connected to …" / "Stream Chat: Connection failed —"). */
+export function summarise(report: ConnectionReport): string {
+  if (!report.ok) {
+    if (report.error?.kind === 'aborted') return 'Stream Chat: Connection test cancelled.';
+    return `Stream Chat: Connection failed — ${report.error?.message ?? 'unknown error'}`;
+  }
+  const parts: string[] = [];
+  const modelName = report.demo ? `Demo model (${report.model})` : `model ${report.model}`;
+  parts.push(report.modelListed === false ? `${modelName} (not in the server's model list)` : modelName);
+  if (report.timeToFirstTokenMs !== undefined) parts.push(`first token ${report.timeToFirstTokenMs} ms`);
+  if (report.tokensPerSecond !== undefined) parts.push(`${report.tokensPerSecond} tok/s`);
+  parts.push(report.usageChunk ? 'usage reported' : 'no usage chunk');
+  if (report.reasoningField) parts.push(`reasoning via ${report.reasoningField}`);
+  if (report.finishReason && report.finishReason !== 'stop' && report.finishReason !== 'length') parts.push(`finish: ${report.finishReason}`);
+  parts.push(report.authSent ? 'API key sent' : 'no API key');
+  return `Stream Chat: Connected to ${report.origin} — ${parts.join(' · ')}`;
+}
+
+function mentionsHost(message: string, origin: string): boolean {
+  const { host, hostname } = new URL(origin);
+  return message.includes(host) || message.includes(hostname);
+}

@@ -1,0 +1,163 @@
+// Typed Stream Chat settings, read fresh on every call, plus the environment overrides used by
+// `npm start` and demos. The endpoint (baseUrl, headers) is only ever taken from the user's global
+// settings: a cloned repository's .vscode/settings.json must not be able to redirect the key.
+import * as vscode from 'vscode';
+import { checkBaseUrl, isSecretHeaderName } from './endpointPolicy';
+
+export const SECTION = 'streamChat';
+export const DEFAULT_BASE_URL = 'https://api.solidrust.ai/v1';
+export const DEFAULT_MODEL = 'vllm-primary';
+export const DEFAULT_IDLE_TIMEOUT_SECONDS = 120;
+
+/** Environment variables read once at activation (the extension host's environment). */
+export interface EnvironmentOverrides {
+  baseUrl?: string;
+  model?: string;
+  /** Used only for the origin of `baseUrl` above. */
+  apiKey?: string;
+  /** The endpoint is the local demo server: the UI labels the model as a demo. */
+  demo: boolean;
+}
+
+export function readEnvironment(env: NodeJS.ProcessEnv = process.env): EnvironmentOverrides {
+  const nonEmpty = (value: string | undefined) => (value !== undefined && value.trim() !== '' ? value.trim() : undefined);
+  return {
+    baseUrl: nonEmpty(env.STREAM_CHAT_BASE_URL),
+    model: nonEmpty(env.STREAM_CHAT_MODEL),
+    apiKey: nonEmpty(env.STREAM_CHAT_API_KEY),
+    demo: env.STREAM_CHAT_DEMO === '1',
+  };
+}
+
+export type SettingSource = 'setting' | 'environment';
+
+export interface EndpointSettings {
+  /** Normalised (no trailing slash); undefined when the configured value is invalid (see `problem`). */
+  baseUrl?: string;
+  origin?: string;
+  /** Why the base URL cannot be used, in words for the user. */
+  problem?: string;
+  /** The raw configured value, for messages. */
+  configuredBaseUrl: string;
+  baseUrlSource: SettingSource;
+  headers: Record<string, string>;
+  /** The environment supplies a key for this origin. */
+  environmentApiKey?: string;
+  demo: boolean;
+}
+
+export interface Settings {
+  endpoint: EndpointSettings;
+  model: string;
+  modelSource: SettingSource;
+  systemPrompt: string;
+  /** Not sent when undefined. */
+  temperature?: number;
+  /** Not sent when undefined. */
+  maxTokens?: number;
+  idleTimeoutMs: number;
+}
+
+export class StreamChatConfig implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires after any `streamChat.*` setting changed (read the new values with `read()`). */
+  readonly onDidChange = this.changed.event;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(readonly environment: EnvironmentOverrides) {
+    this.subscription = vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration(SECTION)) this.changed.fire();
+    });
+  }
+
+  read(): Settings {
+    const config = vscode.workspace.getConfiguration(SECTION);
+    return {
+      endpoint: this.readEndpoint(config),
+      ...this.readModel(config),
+      systemPrompt: stringOr(config.get<unknown>('systemPrompt'), ''),
+      temperature: numberInRange(config.get<unknown>('temperature'), 0, 2),
+      maxTokens: positiveInteger(config.get<unknown>('maxTokens')),
+      idleTimeoutMs: (numberInRange(config.get<unknown>('idleTimeoutSeconds'), 1, 24 * 3600) ?? DEFAULT_IDLE_TIMEOUT_SECONDS) * 1000,
+    };
+  }
+
+  /** Writes a user (global) setting: the endpoint settings are application-scoped, and a choice made by command is the user's. */
+  async update(key: 'baseUrl' | 'model' | 'headers', value: unknown): Promise<void> {
+    await vscode.workspace.getConfiguration(SECTION).update(key, value, vscode.ConfigurationTarget.Global);
+  }
+
+  /** Human-readable notes for the log: environment overrides and settings that look unsafe. */
+  describeOverrides(): string[] {
+    const notes: string[] = [];
+    const env = this.environment;
+    if (env.baseUrl) notes.push(`STREAM_CHAT_BASE_URL is set: it overrides streamChat.baseUrl (${env.baseUrl})${env.demo ? ' — local demo server' : ''}`);
+    if (env.model) notes.push(`STREAM_CHAT_MODEL is set: it overrides streamChat.model (${env.model})`);
+    if (env.apiKey && !env.baseUrl) notes.push('STREAM_CHAT_API_KEY is ignored: it is only used together with STREAM_CHAT_BASE_URL');
+    const headers = this.read().endpoint.headers;
+    for (const name of Object.keys(headers)) {
+      if (isSecretHeaderName(name)) notes.push(`streamChat.headers sets "${name}": secrets in settings are stored in plain text — prefer "Stream Chat: Set API Key"`);
+    }
+    return notes;
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+
+  private readEndpoint(config: vscode.WorkspaceConfiguration): EndpointSettings {
+    const env = this.environment;
+    const fromEnvironment = env.baseUrl !== undefined;
+    const configuredBaseUrl = fromEnvironment ? env.baseUrl! : stringOr(globalOnly<string>(config, 'baseUrl'), DEFAULT_BASE_URL);
+    const checked = checkBaseUrl(configuredBaseUrl);
+    const endpoint: EndpointSettings = {
+      configuredBaseUrl,
+      baseUrlSource: fromEnvironment ? 'environment' : 'setting',
+      headers: stringRecord(globalOnly<Record<string, unknown>>(config, 'headers')),
+      demo: fromEnvironment && env.demo,
+    };
+    if (!checked.ok) return { ...endpoint, problem: `${fromEnvironment ? 'STREAM_CHAT_BASE_URL' : 'streamChat.baseUrl'}: ${checked.problem}` };
+    endpoint.baseUrl = checked.baseUrl;
+    endpoint.origin = checked.origin;
+    if (fromEnvironment && env.apiKey) endpoint.environmentApiKey = env.apiKey;
+    return endpoint;
+  }
+
+  private readModel(config: vscode.WorkspaceConfiguration): { model: string; modelSource: SettingSource } {
+    if (this.environment.model) return { model: this.environment.model, modelSource: 'environment' };
+    const model = stringOr(config.get<unknown>('model'), DEFAULT_MODEL).trim();
+    return { model: model === '' ? DEFAULT_MODEL : model, modelSource: 'setting' };
+  }
+}
+
+/**
+ * The user's own value or the default, never a workspace or folder value — even if a host ignored
+ * the setting's application scope.
+ */
+function globalOnly<T>(config: vscode.WorkspaceConfiguration, key: string): T | undefined {
+  const inspected = config.inspect<T>(key);
+  return inspected?.globalValue ?? inspected?.defaultValue;
+}
+
+function stringOr(value: unknown, fallback: string): string {
+  return typeof value === 'string' ? value : fallback;
+}
+
+function numberInRange(value: unknown, min: number, max: number): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max ? value : undefined;
+}
+
+function positiveInteger(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
+}
+
+function stringRecord(value: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return out;
+  for (const [name, headerValue] of Object.entries(value)) {
+    // Header names are tokens; anything else would make fetch throw for every request.
+    if (typeof headerValue === 'string' && /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) out[name] = headerValue;
+  }
+  return out;
+}

@@ -1,0 +1,25 @@
+// The long-lived pieces the commands share, built once in activate().
+import type * as vscode from 'vscode';
+import type { StreamChatConfig } from './config';
+import type { EndpointResolver } from './endpoint';
+import type { StreamChatLog } from './log';
+import type { RequestRunner } from './requests';
+import type { ApiKeyStore, PlainHttpKeyGuard } from './secrets';
+
+export interface Services {
+  config: StreamChatConfig;
+  keys: ApiKeyStore;
+  plainHttpGuard: PlainHttpKeyGuard;
+  resolver: EndpointResolver;
+  runner: RequestRunner;
+  log: StreamChatLog;
+  /** Present only when the extension host runs tests (ExtensionMode.Test). */
+  testHooks?: TestHooks;
+}
+
+/** Lets integration tests drive UI that no test can click; never created outside test mode. */
+export interface TestHooks {
+  /** Fires with the model ids once the model quick pick has been filled from `GET /models`. */
+  readonly onDidFillModelPick: vscode.Event<readonly string[]>;
+  fireModelPickFilled(ids: readonly string[]): void;
+}
