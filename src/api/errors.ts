@@ -1,0 +1,280 @@
+// Turns what servers and the network send back into ChatErrors with messages a user understands.
+// Every message names the origin or host; none ever contains the API key.
+import { ChatError, type ChatErrorInit } from './types';
+
+/** The fields every known error body shape boils down to. */
+export interface ServerErrorInfo {
+  message?: string;
+  code?: string;
+  type?: string;
+}
+
+const MAX_SERVER_MESSAGE = 500;
+const MAX_EXCERPT = 300;
+
+/** Shortens `text` to `max` characters (whole code points), marking the cut. */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = max;
+  const code = text.charCodeAt(end - 1);
+  if (code >= 0xd800 && code <= 0xdbff) end--; // don't split a surrogate pair
+  return `${text.slice(0, end)}… (${text.length - end} more characters)`;
+}
+
+/** Removes every occurrence of the key (servers sometimes echo it back). */
+export function redact(text: string, apiKey: string | undefined): string {
+  if (!apiKey || apiKey.length < 4 || !text.includes(apiKey)) return text;
+  return text.split(apiKey).join('<api key>');
+}
+
+export function excerptOf(text: string, apiKey?: string): string {
+  return truncate(redact(text, apiKey), MAX_EXCERPT);
+}
+
+function stringOrUndefined(value: unknown): string | undefined {
+  if (typeof value === 'string') return value || undefined;
+  if (typeof value === 'number') return String(value);
+  return undefined;
+}
+
+/**
+ * Reads the error out of a parsed body in any of the shapes seen in the wild:
+ * OpenAI `{"error":{"message","type","code"}}`, vLLM `{"object":"error","message","code":404}`,
+ * Ollama `{"error":"model \"x\" not found"}`, FastAPI `{"detail":"Not Found"}`, plain `{"message"}`.
+ * Returns undefined when the value carries no recognisable error.
+ */
+export function errorInfoOf(value: unknown): ServerErrorInfo | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const body = value as Record<string, unknown>;
+  const nested = body.error;
+  if (typeof nested === 'string') return { message: nested };
+  if (nested !== null && typeof nested === 'object') {
+    const error = nested as Record<string, unknown>;
+    return {
+      message: stringOrUndefined(error.message) ?? stringOrUndefined(error.detail) ?? stringOrUndefined(error.msg),
+      code: stringOrUndefined(error.code),
+      type: stringOrUndefined(error.type),
+    };
+  }
+  if (body.object === 'error' || (typeof body.message === 'string' && body.choices === undefined)) {
+    return { message: stringOrUndefined(body.message), code: stringOrUndefined(body.code), type: stringOrUndefined(body.type) };
+  }
+  if (typeof body.detail === 'string') return { message: body.detail };
+  if (Array.isArray(body.detail) && body.detail.length > 0) {
+    const first = body.detail[0] as Record<string, unknown> | null;
+    return { message: stringOrUndefined(first?.msg) ?? JSON.stringify(body.detail) };
+  }
+  return undefined;
+}
+
+/** Error info from a raw response body: JSON shapes first, then the HTML title or the plain text. */
+export function errorInfoFromText(text: string): ServerErrorInfo {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('{')) {
+    try {
+      const info = errorInfoOf(JSON.parse(trimmed));
+      if (info) return info;
+    } catch {
+      // not JSON after all: fall through to the text forms
+    }
+  }
+  if (looksLikeHtml(trimmed)) {
+    const title = /<title[^>]*>([^<]*)<\/title>/i.exec(trimmed.slice(0, 4096));
+    return { message: title?.[1]?.trim() || undefined };
+  }
+  return { message: trimmed || undefined };
+}
+
+export function looksLikeHtml(text: string): boolean {
+  const start = text.slice(0, 200).trimStart().toLowerCase();
+  return start.startsWith('<!doctype') || start.startsWith('<html') || start.startsWith('<head') || start.startsWith('<body') || start.startsWith('<?xml');
+}
+
+const CONTEXT_LENGTH_PATTERN =
+  /context length|context_length|context window|maximum context|too many tokens|prompt is too long|input is too long|exceeds the (?:model'?s? )?(?:maximum|max)/i;
+
+export function isContextLengthError(info: ServerErrorInfo): boolean {
+  return info.code === 'context_length_exceeded' || (info.message !== undefined && CONTEXT_LENGTH_PATTERN.test(info.message));
+}
+
+/** True for a 400 that complains about `stream_options` (servers that predate it). */
+export function mentionsStreamOptions(info: ServerErrorInfo, bodyText: string): boolean {
+  return (info.message ?? bodyText).includes('stream_options') || bodyText.includes('stream_options');
+}
+
+function isModelNotFound(status: number, info: ServerErrorInfo, model: string | undefined): boolean {
+  if (info.code === 'model_not_found') return true;
+  const message = info.message ?? '';
+  if (status === 404) {
+    if (/model/i.test(message)) return true;
+    return model !== undefined && model !== '' && message.includes(model);
+  }
+  // Some gateways answer 400 for an unknown model.
+  return status === 400 && model !== undefined && model !== '' && message.includes(model) && /not (?:found|exist|a valid)|unknown model|invalid model/i.test(message);
+}
+
+export interface HttpErrorContext {
+  status: number;
+  statusText: string;
+  bodyText: string;
+  origin: string;
+  model?: string;
+  apiKey?: string;
+  hadApiKey: boolean;
+  retryAfterMs?: number;
+  /** Set when a redirect took the request to another origin without the key. */
+  redirectedFrom?: string;
+}
+
+/** Maps a non-2xx response to a ChatError. */
+export function httpError(ctx: HttpErrorContext): ChatError {
+  const info = errorInfoFromText(ctx.bodyText);
+  const serverMessage = info.message === undefined ? undefined : truncate(redact(info.message, ctx.apiKey), MAX_SERVER_MESSAGE);
+  const base: Omit<ChatErrorInit, 'kind' | 'message'> = {
+    status: ctx.status,
+    code: info.code ?? info.type,
+    serverMessage,
+    origin: ctx.origin,
+    retryAfterMs: ctx.retryAfterMs,
+    excerpt: ctx.bodyText ? excerptOf(ctx.bodyText, ctx.apiKey) : undefined,
+  };
+  const { status, origin } = ctx;
+  const detail = serverMessage ? `: ${serverMessage}` : '';
+
+  if (status === 401 || status === 403) {
+    let message = ctx.hadApiKey
+      ? `API key rejected by ${origin} (HTTP ${status}).`
+      : `${origin} requires an API key (HTTP ${status}); none is set for it.`;
+    if (ctx.redirectedFrom) message += ` ${ctx.redirectedFrom} redirected there, and the key is never sent to another origin: set the base URL to ${origin} if you trust it.`;
+    return new ChatError({ ...base, kind: 'auth', message });
+  }
+  if (status === 429) {
+    if (info.code === 'insufficient_quota' || info.type === 'insufficient_quota') {
+      return new ChatError({ ...base, code: 'insufficient_quota', kind: 'quota', message: `Quota exhausted at ${origin}${detail}` });
+    }
+    const wait = ctx.retryAfterMs !== undefined ? ` (the server asks to wait ${formatDuration(ctx.retryAfterMs)})` : '';
+    return new ChatError({ ...base, kind: 'rate-limit', message: `Rate limited by ${origin}${wait}${detail}` });
+  }
+  if (isContextLengthError(info) && status < 500) {
+    return new ChatError({
+      ...base,
+      kind: 'context-length',
+      message: `The conversation is too long for ${ctx.model ? `model "${ctx.model}"` : 'the model'} at ${origin}${detail}`,
+    });
+  }
+  if (isModelNotFound(status, info, ctx.model)) {
+    return new ChatError({ ...base, kind: 'model-not-found', message: `Model "${ctx.model ?? '?'}" was not found at ${origin}${detail}` });
+  }
+  if (status === 404) {
+    return new ChatError({
+      ...base,
+      kind: 'not-found',
+      message: `${origin} answered 404 Not Found — check the base URL (does it end in /v1?)${detail}`,
+    });
+  }
+  if (status >= 500) {
+    const reason = serverMessage ?? ctx.statusText;
+    return new ChatError({ ...base, kind: 'server', message: `Server error from ${origin} (HTTP ${status}${reason ? `: ${reason}` : ''})` });
+  }
+  const reason = serverMessage ?? ctx.statusText;
+  return new ChatError({ ...base, kind: 'bad-request', message: `${origin} rejected the request (HTTP ${status}${reason ? `: ${reason}` : ''})` });
+}
+
+/** Adds the list of models the endpoint offers to a model-not-found error. */
+export function withAvailableModels(error: ChatError, models: string[]): ChatError {
+  const shown = models.slice(0, 8).join(', ') + (models.length > 8 ? `, … (${models.length} in all)` : '');
+  return new ChatError({
+    kind: error.kind,
+    message: models.length > 0 ? `${error.message}. Available: ${shown}` : `${error.message}. The server lists no models.`,
+    status: error.status,
+    code: error.code,
+    serverMessage: error.serverMessage,
+    retryAfterMs: error.retryAfterMs,
+    origin: error.origin,
+    availableModels: models,
+    excerpt: error.excerpt,
+    afterOutput: error.afterOutput,
+  });
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 120) return `${seconds} s`;
+  const minutes = Math.round(seconds / 60);
+  return minutes < 120 ? `${minutes} min` : `${Math.round(minutes / 60)} h`;
+}
+
+const TLS_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+  'EPROTO',
+]);
+
+/** Connection failures that may well succeed a moment later (worth a retry before any output). */
+const TRANSIENT_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ECONNABORTED', 'EAI_AGAIN']);
+
+/** The innermost error code of a fetch failure (`fetch failed` → cause → errors[0]). */
+export function networkCodeOf(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current !== null && typeof current === 'object'; depth++) {
+    const record = current as { code?: unknown; cause?: unknown; errors?: unknown };
+    if (typeof record.code === 'string' && record.code !== 'ABORT_ERR') return record.code;
+    if (Array.isArray(record.errors) && record.errors.length > 0) current = record.errors[0];
+    else current = record.cause;
+  }
+  return undefined;
+}
+
+function innermostMessage(error: unknown): string {
+  let current: unknown = error;
+  let message = '';
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    message = current.message || message;
+    const next = (current as { cause?: unknown }).cause;
+    current = next instanceof Error ? next : (current as { errors?: unknown[] }).errors?.[0];
+  }
+  return message;
+}
+
+/** Maps a failure of `fetch` itself (nothing received) to a ChatError naming the host. */
+export function connectError(error: unknown, url: URL, apiKey?: string): ChatError {
+  const host = url.host;
+  const origin = url.origin;
+  const code = networkCodeOf(error);
+  const inner = redact(innermostMessage(error), apiKey);
+  const common = { origin, code, cause: error };
+  if (code === 'ECONNREFUSED') {
+    return new ChatError({ ...common, kind: 'network', message: `Could not connect to ${host}: connection refused. Is the server running?` });
+  }
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME' || code === 'EAI_FAIL') {
+    return new ChatError({ ...common, kind: 'network', message: `Could not resolve host ${url.hostname} (DNS lookup failed). Check the base URL and your network.` });
+  }
+  if (code !== undefined && (TLS_CODES.has(code) || code.startsWith('ERR_TLS') || code.startsWith('ERR_SSL'))) {
+    const why = code === 'DEPTH_ZERO_SELF_SIGNED_CERT' || code === 'SELF_SIGNED_CERT_IN_CHAIN' ? 'self-signed certificate' : inner || code;
+    return new ChatError({ ...common, kind: 'network', message: `TLS connection to ${host} failed (${why}). The server's certificate is not trusted.` });
+  }
+  if (code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
+    return new ChatError({ ...common, kind: 'timeout', message: `Connecting to ${host} timed out.` });
+  }
+  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') {
+    return new ChatError({ ...common, kind: 'network', message: `${host} is unreachable from this machine (${code}).` });
+  }
+  if (code !== undefined && TRANSIENT_CODES.has(code)) {
+    return new ChatError({ ...common, kind: 'network', message: `The connection to ${host} was closed before the server answered.` });
+  }
+  return new ChatError({ ...common, kind: 'network', message: `Request to ${host} failed${inner ? `: ${inner}` : ''}` });
+}
+
+/** Whether a connect error is worth retrying (resets and the like, not refusals or bad certificates). */
+export function isTransientNetworkError(error: ChatError): boolean {
+  return error.kind === 'network' && error.code !== undefined && TRANSIENT_CODES.has(error.code);
+}
