@@ -26,6 +26,8 @@ export interface StreamChatTestApi extends Pick<TestHooks, 'onDidFillModelPick'>
   answerPlainHttpWarning(answer: PlainHttpAnswer | undefined): void;
   /** Forget "send anyway" answers given this session. */
   forgetPlainHttpAnswers(): void;
+  /** The extension host's log folder (holds the channel's log file), for tests that read it. */
+  readonly logDirectory: string;
 }
 
 export function activate(context: vscode.ExtensionContext): StreamChatApi {
@@ -66,6 +68,7 @@ export function activate(context: vscode.ExtensionContext): StreamChatApi {
         plainHttpGuard.scriptedAnswer = answer;
       },
       forgetPlainHttpAnswers: () => plainHttpGuard.forget(),
+      logDirectory: vscode.Uri.joinPath(context.logUri, '..').fsPath,
     },
   };
 }
