@@ -31,8 +31,8 @@ export class ThinkTagSplitter {
   private state = State.Start;
   /** Text held back because it may be the start of a tag cut by the network. */
   private held = '';
-  /** Content yielded while a lone `</think>` could still turn it into reasoning. */
-  private shownContent = '';
+  /** Content yielded while a lone `</think>` could still turn it into reasoning (pieces: no rope per delta). */
+  private readonly shownContent: string[] = [];
   private trimLeading = false;
 
   push(text: string, out: StreamEvent[]): void {
@@ -42,15 +42,15 @@ export class ThinkTagSplitter {
       switch (this.state) {
         case State.Content: {
           if (input.indexOf('<') === -1) {
-            this.shownContent += input;
+            this.shownContent.push(input);
             out.push({ type: 'content', text: input });
             return;
           }
           const close = input.indexOf(CLOSE);
           if (close !== -1) {
-            if (this.shownContent !== '') out.push({ type: 'content-was-reasoning', text: this.shownContent });
+            if (this.shownContent.length !== 0) out.push({ type: 'content-was-reasoning', text: this.shownContent.join('') });
             if (close > 0) out.push({ type: 'reasoning', text: input.slice(0, close), source: 'think-tag' });
-            this.shownContent = '';
+            this.shownContent.length = 0;
             this.enterAfter();
             input = input.slice(close + CLOSE.length);
             continue;
@@ -59,7 +59,7 @@ export class ThinkTagSplitter {
           const shown = partial === 0 ? input : input.slice(0, input.length - partial);
           if (partial !== 0) this.held = input.slice(input.length - partial);
           if (shown !== '') {
-            this.shownContent += shown;
+            this.shownContent.push(shown);
             out.push({ type: 'content', text: shown });
           }
           return;
@@ -121,7 +121,7 @@ export class ThinkTagSplitter {
       if (held.trim() === '') return;
       this.state = State.Content;
     }
-    if (this.state === State.Content) this.shownContent += held;
+    if (this.state === State.Content) this.shownContent.push(held);
     out.push({ type: 'content', text: held });
   }
 

@@ -1,0 +1,200 @@
+// Stream-level faults (cases 16, 22–30) through the in-memory pipeline: bytes → typed events.
+import * as assert from 'node:assert/strict';
+import { decodeChatStream, type DecoderOptions } from '../../src/api/decoder';
+import { chunk, sse } from '../server/fixtures';
+import { bytesOf, drain, source, summarize, type StreamResult } from './helpers';
+
+function decode(body: string | Uint8Array[], options: DecoderOptions = {}): Promise<StreamResult> {
+  const pieces = typeof body === 'string' ? [bytesOf(body)] : body;
+  return drain(decodeChatStream(source(pieces), { origin: 'http://model.test', ...options }));
+}
+
+const role = sse.data(chunk({ role: 'assistant', content: '' }));
+const hello = sse.data(chunk({ content: 'Hello' }));
+const stop = sse.data(chunk({}, { finishReason: 'stop' }));
+
+describe('decoder (in-memory): stream-level faults', () => {
+  it('case 16: a malformed data line ends the stream with `malformed`, text before it kept, line truncated in the excerpt', async () => {
+    const bad = `{"choices":[{"delta":{"content":"oops"${'x'.repeat(5000)}`;
+    const { events, error } = await decode(role + hello + `data: ${bad}\n\n` + sse.data(chunk({ content: ' never' })) + stop + sse.done());
+    assert.equal(summarize(events).content, 'Hello');
+    assert.equal(error?.kind, 'malformed');
+    assert.equal(error?.afterOutput, true);
+    assert.ok(error?.excerpt?.startsWith('{"choices":[{"delta":{"content":"oops"'));
+    assert.ok((error?.excerpt?.length ?? Infinity) < 400, 'excerpt truncated');
+    assert.match(error?.message ?? '', /http:\/\/model\.test/);
+  });
+
+  it('case 16: an empty `data:` line is not malformed', async () => {
+    const { events, error } = await decode(role + 'data:\n\n' + hello + stop + sse.done());
+    assert.equal(error, undefined);
+    assert.equal(summarize(events).content, 'Hello');
+  });
+
+  describe('case 22: error payloads mid-stream', () => {
+    const shapes: Array<[string, string, string]> = [
+      ['OpenAI `data: {"error":{...}}`', sse.data({ error: { message: 'The server had an error', type: 'server_error', code: null } }), 'The server had an error'],
+      [
+        'vLLM error object followed by [DONE]',
+        sse.data({ error: { object: 'error', message: 'Out of KV cache', type: 'InternalServerError', code: 500 } }) + sse.done(),
+        'Out of KV cache',
+      ],
+      ['`event: error`', sse.event('error', { error: { message: 'overloaded', type: 'overloaded_error' } }), 'overloaded'],
+      ['`event: error` with plain text data', 'event: error\ndata: upstream went away\n\n', 'upstream went away'],
+      ['Ollama raw JSON line without `data:`', '{"error":"model runner has unexpectedly stopped"}\n', 'model runner has unexpectedly stopped'],
+    ];
+    for (const [name, payload, message] of shapes) {
+      it(`case 22: ${name} → stream-error after the text so far`, async () => {
+        const { events, error } = await decode(role + hello + payload + sse.done());
+        const summary = summarize(events);
+        assert.equal(summary.content, 'Hello');
+        assert.equal(summary.done, false, 'a following [DONE] must not hide the error');
+        assert.equal(error?.kind, 'stream-error');
+        assert.equal(error?.serverMessage, message);
+        assert.ok(error?.message.includes(message));
+        assert.equal(error?.afterOutput, true);
+      });
+    }
+
+    it('case 22: an Ollama raw JSON error line as the very last bytes (no newline) still surfaces', async () => {
+      const { events, error } = await decode(role + hello + '{"error":"unexpected EOF"}');
+      assert.equal(summarize(events).content, 'Hello');
+      assert.equal(error?.kind, 'stream-error');
+      assert.equal(error?.serverMessage, 'unexpected EOF');
+    });
+
+    it('case 22: a context-length error mid-stream is reported as such', async () => {
+      const { error } = await decode(role + sse.data({ object: 'error', message: "This model's maximum context length is 4096 tokens.", code: 400 }) + sse.done());
+      assert.equal(error?.kind, 'context-length');
+      assert.equal(error?.afterOutput, false);
+    });
+
+    it('case 22: other unknown fields stay ignored (per the SSE standard)', async () => {
+      const { events, error } = await decode(role + 'x-trace: {"abc"}\nfoo\n\n' + hello + stop + sse.done());
+      assert.equal(error, undefined);
+      assert.equal(summarize(events).content, 'Hello');
+    });
+  });
+
+  it('case 23: ending without [DONE] and without finish_reason → incomplete, text kept', async () => {
+    const { events, error } = await decode(role + hello);
+    assert.equal(summarize(events).content, 'Hello');
+    assert.equal(error?.kind, 'incomplete');
+    assert.equal(error?.afterOutput, true);
+  });
+
+  it('case 23: ending mid-event → incomplete (not malformed)', async () => {
+    const { error } = await decode(role + hello + 'data: {"choices":[{"del');
+    assert.equal(error?.kind, 'incomplete');
+  });
+
+  it('case 23: ending after finish_reason without [DONE] is a clean end; so is a last event without its blank line', async () => {
+    const a = await decode(role + hello + stop);
+    assert.equal(a.error, undefined);
+    assert.ok(summarize(a.events).done);
+    const b = await decode(role + hello + stop + 'data: [DONE]');
+    assert.equal(b.error, undefined);
+    assert.ok(summarize(b.events).done);
+  });
+
+  it('case 24: data after [DONE] is ignored, and nothing after it is read', async () => {
+    let pulled = 0;
+    async function* pieces(): AsyncGenerator<Uint8Array> {
+      pulled++;
+      yield bytesOf(role + hello + stop + sse.done());
+      pulled++;
+      yield bytesOf(sse.data(chunk({ content: ' GHOST' })));
+      throw new Error('read after [DONE]');
+    }
+    const { events, error } = await drain(decodeChatStream(pieces()));
+    assert.equal(error, undefined);
+    assert.equal(summarize(events).content, 'Hello');
+    assert.equal(pulled, 1);
+  });
+
+  it('case 25: choices [] / null / missing with usage → usage recorded, no crash', async () => {
+    const usage = { prompt_tokens: 3, completion_tokens: 4, total_tokens: 7 };
+    for (const choices of [[], null, undefined]) {
+      const { events, error } = await decode(role + hello + stop + sse.data(chunk(null, { choices, usage })) + sse.done());
+      assert.equal(error, undefined, `choices ${JSON.stringify(choices)}`);
+      assert.deepEqual(summarize(events).usage, { promptTokens: 3, completionTokens: 4, totalTokens: 7 });
+      assert.equal(summarize(events).content, 'Hello');
+    }
+  });
+
+  it('case 26: content null / "" / missing and a role-only first chunk yield no content events', async () => {
+    const body = [sse.data(chunk({ role: 'assistant' })), sse.data(chunk({ content: null })), sse.data(chunk({ content: '' })), sse.data(chunk({})), stop, sse.done()].join('');
+    const { events, error } = await decode(body);
+    assert.equal(error, undefined);
+    assert.deepEqual(
+      events.map((e) => e.type),
+      ['role', 'finish', 'done'],
+    );
+  });
+
+  it('case 27: reasoning and reasoning_content deltas are reasoning events with their source; identical duplicates once', async () => {
+    const body =
+      role +
+      sse.data(chunk({ reasoning: 'a' })) +
+      sse.data(chunk({ reasoning_content: 'b' })) +
+      sse.data(chunk({ reasoning: 'c', reasoning_content: 'c' })) +
+      sse.data(chunk({ content: '<think>d</think>e' })) +
+      stop +
+      sse.done();
+    const { events } = await decode(body);
+    assert.deepEqual(
+      events.filter((e) => e.type === 'reasoning'),
+      [
+        { type: 'reasoning', text: 'a', source: 'reasoning' },
+        { type: 'reasoning', text: 'b', source: 'reasoning_content' },
+        { type: 'reasoning', text: 'c', source: 'reasoning' },
+        { type: 'reasoning', text: 'd', source: 'think-tag' },
+      ],
+    );
+    assert.equal(summarize(events).content, 'e');
+    const raw = await decode(body, { splitThinkTags: false });
+    assert.equal(summarize(raw.events).content, '<think>d</think>e');
+  });
+
+  it('case 28: tool_calls fragments are tool-call events, never text', async () => {
+    const body =
+      role +
+      sse.data(chunk({ tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '' } }] })) +
+      sse.data(chunk({ tool_calls: [{ index: 0, function: { arguments: '{"city":"Oslo"}' } }] })) +
+      sse.data(chunk({}, { finishReason: 'tool_calls' })) +
+      sse.done();
+    const { events, error } = await decode(body);
+    assert.equal(error, undefined);
+    const summary = summarize(events);
+    assert.equal(summary.content, '');
+    assert.deepEqual(summary.toolCalls, [
+      { type: 'tool-call', index: 0, id: 'call_1', name: 'get_weather', argumentsDelta: '' },
+      { type: 'tool-call', index: 0, argumentsDelta: '{"city":"Oslo"}' },
+    ]);
+    assert.deepEqual(summary.finishReasons, ['tool_calls']);
+  });
+
+  it('case 29: finish_reason length / content_filter / unknown pass through as finish events', async () => {
+    for (const reason of ['length', 'content_filter', 'eos_token_reached']) {
+      const { events } = await decode(role + hello + sse.data(chunk({}, { finishReason: reason })) + sse.done());
+      assert.deepEqual(summarize(events).finishReasons, [reason]);
+    }
+  });
+
+  it('case 30: a huge line without newline fails with too-large and stops reading (bounded buffer)', async () => {
+    const piece = new Uint8Array(64 * 1024).fill(0x61); // 'a'
+    let pulled = 0;
+    async function* tenMegabytes(): AsyncGenerator<Uint8Array> {
+      yield bytesOf(role + hello + 'data: {"choices":"');
+      for (let i = 0; i < 160; i++) {
+        pulled++;
+        yield piece;
+      }
+    }
+    const { events, error } = await drain(decodeChatStream(tenMegabytes(), { maxEventBytes: 1024 * 1024 }));
+    assert.equal(summarize(events).content, 'Hello');
+    assert.equal(error?.kind, 'too-large');
+    assert.equal(error?.afterOutput, true);
+    assert.ok(pulled <= 17, `stopped after about 1 MiB (read ${pulled} pieces of 64 KiB)`);
+  });
+});

@@ -1,0 +1,134 @@
+// Shared helpers for the client's unit tests: run a stream to its end, summarise its events,
+// cut bytes into pieces, and a self-signed certificate for the TLS case.
+import { ChatError, type StreamEvent, type Usage } from '../../src/api';
+
+export interface StreamResult {
+  events: StreamEvent[];
+  /** The ChatError the stream ended with, if any. */
+  error?: ChatError;
+}
+
+/** Drains a stream; a ChatError ends it, anything else thrown is a test failure. */
+export async function drain(stream: AsyncIterable<StreamEvent>): Promise<StreamResult> {
+  const events: StreamEvent[] = [];
+  try {
+    for await (const event of stream) events.push(event);
+  } catch (error) {
+    if (error instanceof ChatError) return { events, error };
+    throw error;
+  }
+  return { events };
+}
+
+export interface Summary {
+  content: string;
+  reasoning: string;
+  finishReasons: string[];
+  usage?: Usage;
+  toolCalls: Extract<StreamEvent, { type: 'tool-call' }>[];
+  movedToReasoning: string[];
+  done: boolean;
+  opens: number;
+}
+
+export function summarize(events: StreamEvent[]): Summary {
+  const summary: Summary = { content: '', reasoning: '', finishReasons: [], toolCalls: [], movedToReasoning: [], done: false, opens: 0 };
+  for (const event of events) {
+    switch (event.type) {
+      case 'content':
+        summary.content += event.text;
+        break;
+      case 'reasoning':
+        summary.reasoning += event.text;
+        break;
+      case 'content-was-reasoning':
+        summary.movedToReasoning.push(event.text);
+        break;
+      case 'finish':
+        summary.finishReasons.push(event.reason);
+        break;
+      case 'usage':
+        summary.usage = event.usage;
+        break;
+      case 'tool-call':
+        summary.toolCalls.push(event);
+        break;
+      case 'done':
+        summary.done = true;
+        break;
+      case 'open':
+        summary.opens++;
+        break;
+      case 'role':
+        break;
+    }
+  }
+  return summary;
+}
+
+export function bytesOf(text: string): Uint8Array {
+  return new Uint8Array(Buffer.from(text, 'utf8'));
+}
+
+/** Yields the pieces as an async byte source. */
+export async function* source(pieces: Uint8Array[]): AsyncGenerator<Uint8Array> {
+  for (const piece of pieces) yield piece;
+}
+
+/** Cuts `bytes` at the given offsets. */
+export function cutAt(bytes: Uint8Array, ...offsets: number[]): Uint8Array[] {
+  const pieces: Uint8Array[] = [];
+  let start = 0;
+  for (const offset of offsets) {
+    pieces.push(bytes.subarray(start, offset));
+    start = offset;
+  }
+  pieces.push(bytes.subarray(start));
+  return pieces;
+}
+
+/** Deterministic PRNG (mulberry32) so a failing chunking can be replayed from its seed. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Random piece sizes between 1 and `maxPiece` bytes. */
+export function randomChunking(bytes: Uint8Array, seed: number, maxPiece: number): Uint8Array[] {
+  const random = seededRandom(seed);
+  const pieces: Uint8Array[] = [];
+  for (let start = 0; start < bytes.length; ) {
+    const size = 1 + Math.floor(random() * maxPiece);
+    pieces.push(bytes.subarray(start, start + size));
+    start += size;
+  }
+  return pieces;
+}
+
+/** A self-signed certificate for 127.0.0.1 (valid for 100 years), for the TLS failure case. */
+export const selfSigned = {
+  key: `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgtToUjV/+Xq1iharK
+x2dpjs38KGqFXrgQ67ZbtvQEeEihRANCAAT7HQffF3q0v5uAN7Fd4O/smXV2jr3B
+ml1VSuizzS+CHM4AgEDv9tbcaigVLrToHkSYIzYgDDgwnZqjbf0tnKRl
+-----END PRIVATE KEY-----
+`,
+  cert: `-----BEGIN CERTIFICATE-----
+MIIBkDCCATagAwIBAgIUPha29ii6zKc3phQ6R5zp0D0AIc8wCgYIKoZIzj0EAwIw
+FDESMBAGA1UEAwwJMTI3LjAuMC4xMCAXDTI2MTEyNTE3MDY0NVoYDzIxMjYxMTAx
+MTcwNjQ1WjAUMRIwEAYDVQQDDAkxMjcuMC4wLjEwWTATBgcqhkjOPQIBBggqhkjO
+PQMBBwNCAAT7HQffF3q0v5uAN7Fd4O/smXV2jr3Bml1VSuizzS+CHM4AgEDv9tbc
+aigVLrToHkSYIzYgDDgwnZqjbf0tnKRlo2QwYjAdBgNVHQ4EFgQUgkW8ZGSus7P5
+c8wd6M4NwZxpxz8wHwYDVR0jBBgwFoAUgkW8ZGSus7P5c8wd6M4NwZxpxz8wDwYD
+VR0TAQH/BAUwAwEB/zAPBgNVHREECDAGhwR/AAABMAoGCCqGSM49BAMCA0gAMEUC
+IAl/Zrn530PFvS+hBcHnRYnKfeSOhc7J2ntwP2AT0B9jAiEAsAJ+uTAQlpdHgUf5
+Wple5NKkRnbMVlvtHYMpmUjoVNE=
+-----END CERTIFICATE-----
+`,
+};
