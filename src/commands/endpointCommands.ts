@@ -214,10 +214,12 @@ async function pickModel(services: Services): Promise<string | undefined> {
         if (closed) return;
         const ids = models.map((model) => model.id);
         listed = ids.map((id) => ({ label: id, description: id === current ? 'current' : findModel(models, id)?.ownedBy, modelId: id }));
-        if (!ids.includes(current)) listed.unshift({ label: current, description: 'current (not listed by the server)', modelId: current });
+        if (!ids.includes(current)) listed.push({ label: current, description: 'current (not listed by the server)', modelId: current });
         picker.placeholder = ids.length > 0 ? `${ids.length} models on ${resolved.origin} — pick one or type a model id` : `${resolved.origin} listed no models — type a model id`;
         render();
-        if (ids.length > 0) picker.activeItems = picker.items.filter((item) => item.modelId === ids[0]);
+        // Highlight the current model when the server lists it; otherwise the first listed one.
+        const preferred = ids.includes(current) ? current : ids[0];
+        if (preferred !== undefined) picker.activeItems = picker.items.filter((item) => item.modelId === preferred);
         testHooks?.fireModelPickFilled(ids);
       },
       (error: unknown) => {

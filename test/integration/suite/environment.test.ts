@@ -1,0 +1,86 @@
+// Environment overrides (`npm start`, demos) read through the real configuration API, the demo
+// label in the connection summary, and the recorded activation time.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { summarise, type ConnectionReport } from '../../../src/commands/testConnection';
+import { readEnvironment, StreamChatConfig } from '../../../src/config';
+import { resetUserSettings, setUserSetting, streamChatApi } from './helpers';
+
+describe('environment overrides and reporting', () => {
+  const disposables: vscode.Disposable[] = [];
+
+  afterEach(async () => {
+    for (const disposable of disposables.splice(0)) disposable.dispose();
+    await resetUserSettings();
+  });
+
+  function configWith(env: Record<string, string>): StreamChatConfig {
+    const config = new StreamChatConfig(readEnvironment(env));
+    disposables.push(config);
+    return config;
+  }
+
+  it('STREAM_CHAT_BASE_URL and STREAM_CHAT_MODEL win over the settings, and say so', async () => {
+    await setUserSetting('baseUrl', 'https://api.example.com/v1');
+    await setUserSetting('model', 'user-model');
+    const config = configWith({ STREAM_CHAT_BASE_URL: 'http://127.0.0.1:9999/v1/', STREAM_CHAT_MODEL: 'env-model', STREAM_CHAT_API_KEY: 'env-key-123' });
+    const settings = config.read();
+    assert.equal(settings.endpoint.baseUrl, 'http://127.0.0.1:9999/v1');
+    assert.equal(settings.endpoint.baseUrlSource, 'environment');
+    assert.equal(settings.endpoint.environmentApiKey, 'env-key-123');
+    assert.equal(settings.model, 'env-model');
+    assert.equal(settings.endpoint.demo, false);
+    const notes = config.describeOverrides().join('\n');
+    assert.match(notes, /STREAM_CHAT_BASE_URL is set/);
+    assert.match(notes, /STREAM_CHAT_MODEL is set/);
+    assert.ok(!notes.includes('env-key-123'));
+  });
+
+  it('ignores STREAM_CHAT_API_KEY without STREAM_CHAT_BASE_URL (it is never sent to the configured origin)', async () => {
+    await setUserSetting('baseUrl', 'https://api.example.com/v1');
+    const config = configWith({ STREAM_CHAT_API_KEY: 'env-key-123' });
+    const settings = config.read();
+    assert.equal(settings.endpoint.baseUrl, 'https://api.example.com/v1');
+    assert.equal(settings.endpoint.environmentApiKey, undefined);
+    assert.match(config.describeOverrides().join('\n'), /STREAM_CHAT_API_KEY is ignored/);
+  });
+
+  it('STREAM_CHAT_DEMO=1 marks the environment endpoint as the demo server', () => {
+    assert.equal(configWith({ STREAM_CHAT_BASE_URL: 'http://127.0.0.1:9999/v1', STREAM_CHAT_DEMO: '1' }).read().endpoint.demo, true);
+    assert.equal(configWith({ STREAM_CHAT_DEMO: '1' }).read().endpoint.demo, false, 'the demo flag must not relabel a real endpoint');
+  });
+
+  it('reads unset temperature and max tokens as not sent, and the idle timeout in ms', async () => {
+    const config = configWith({});
+    assert.equal(config.read().temperature, undefined);
+    assert.equal(config.read().maxTokens, undefined);
+    assert.equal(config.read().idleTimeoutMs, 120_000);
+    await setUserSetting('temperature', 0.2);
+    await setUserSetting('maxTokens', 256);
+    await setUserSetting('idleTimeoutSeconds', 30);
+    assert.equal(config.read().temperature, 0.2);
+    assert.equal(config.read().maxTokens, 256);
+    assert.equal(config.read().idleTimeoutMs, 30_000);
+  });
+
+  it('fires its change event when a streamChat setting changes', async () => {
+    const config = configWith({});
+    const changed = new Promise<void>((resolve) => disposables.push(config.onDidChange(resolve)));
+    await setUserSetting('model', 'changed-model');
+    await changed;
+    assert.equal(config.read().model, 'changed-model');
+  });
+
+  it('labels the demo model in the connection summary', () => {
+    const base: ConnectionReport = { ok: true, baseUrl: 'http://127.0.0.1:1/v1', origin: 'http://127.0.0.1:1', model: 'demo-model', demo: true, authSent: false, usageChunk: true };
+    assert.match(summarise(base), /^Stream Chat: Connected to http:\/\/127\.0\.0\.1:1 — Demo model/);
+    assert.match(summarise({ ...base, ok: false, error: { kind: 'network', message: 'Could not connect to 127.0.0.1:1' } }), /^Stream Chat: Connection failed — Could not connect to 127\.0\.0\.1:1/);
+  });
+
+  it('records the activation time measured in the extension host', async () => {
+    const api = await streamChatApi();
+    assert.ok(Number.isFinite(api.activationMs) && api.activationMs > 0);
+    assert.ok(api.logLines().some((line) => line.startsWith('Activated in ')));
+    console.log(`[stream-chat] activation time: ${api.activationMs.toFixed(1)} ms`);
+  });
+});
