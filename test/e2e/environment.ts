@@ -44,13 +44,17 @@ async function start(): Promise<E2eEnvironment> {
   const codeServer = await startCodeServer({
     workspace,
     userSettings: { 'streamChat.baseUrl': testServer.baseUrl, 'streamChat.model': testModel },
+    // Installed by link rather than by payload: the smoke-test driver that a payload needs also
+    // hides notification toasts, and these tests must see what a person sees.
+    linkExtensions: [repoRoot],
+    smokeTestDriver: false,
   });
   cleanups.push(() => codeServer.stop());
   const browser = await launchBrowser();
   cleanups.push(() => browser.close());
   const verbose = process.env.STREAM_CHAT_TEST_VERBOSE ? (line: string) => console.log(line) : undefined;
   const openWindow = async () => {
-    const page = await openWorkbench(browser, codeServer.url({ extensionDevelopmentPath: repoRoot }), { onConsole: verbose });
+    const page = await openWorkbench(browser, codeServer.url(), { onConsole: verbose });
     cleanups.push(() => closeWorkbench(page));
     return page;
   };

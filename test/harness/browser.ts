@@ -49,25 +49,98 @@ export async function closeWorkbench(page: Page): Promise<void> {
 
 /**
  * Runs a command as a person does: F1, type its title, Enter. Waits for the title to be the
- * highlighted palette entry first, so Enter never runs a different command.
+ * highlighted palette entry first, so Enter never runs a different command. The palette lists
+ * what is registered when it opens, and an extension's commands appear only once the extension
+ * host has scanned it, so a palette without the entry is closed and opened again (bounded).
  */
-export async function runCommand(page: Page, title: string, timeoutMs = 30_000): Promise<void> {
+export async function runCommand(page: Page, title: string, timeoutMs = 60_000): Promise<void> {
   const input = page.locator('.quick-input-widget input');
-  await page.locator('.monaco-workbench').click({ position: { x: 640, y: 400 }, trial: true }).catch(() => undefined);
-  await page.keyboard.press('F1');
-  await input.waitFor({ state: 'visible', timeout: timeoutMs });
-  await input.fill(`>${title}`);
-  const focused = page.locator('.quick-input-list .monaco-list-row.focused');
-  await focused.filter({ hasText: title }).first().waitFor({ state: 'visible', timeout: timeoutMs });
+  const entry = page.locator('.quick-input-list .monaco-list-row.focused').filter({ hasText: title }).first();
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await page.keyboard.press('F1');
+    await input.waitFor({ state: 'visible', timeout: Math.max(1000, deadline - Date.now()) });
+    await input.fill(`>${title}`);
+    const found = await entry
+      .waitFor({ state: 'visible', timeout: Math.min(5000, Math.max(1000, deadline - Date.now())) })
+      .then(() => true, () => false);
+    if (found) break;
+    if (Date.now() > deadline) {
+      const rows = await page.locator('.quick-input-list .monaco-list-row').allInnerTexts();
+      throw new Error(`"${title}" is not in the command palette after ${timeoutMs / 1000} s; it lists: ${rows.join(' | ')}`);
+    }
+    await page.keyboard.press('Escape');
+    await input.waitFor({ state: 'hidden', timeout: 5000 });
+  }
   await page.keyboard.press('Enter');
-  await input.waitFor({ state: 'hidden', timeout: timeoutMs });
+  // The palette closes, or the command replaces it with its own quick pick / input box.
+  // (A string expression: this package compiles without the DOM lib.)
+  await page.waitForFunction(
+    `(() => { const box = document.querySelector('.quick-input-widget input');
+      return !box || box.offsetParent === null || box.value !== ${JSON.stringify(`>${title}`)}; })()`,
+    undefined,
+    { timeout: 10_000 },
+  );
 }
 
-/** The notification toast whose text matches, once it is visible. */
+const quickInput = (page: Page) => page.locator('.quick-input-widget');
+
+/** Waits for an open quick pick / input box whose title contains `title`. */
+export async function waitForQuickInput(page: Page, title: string | RegExp, timeoutMs = 30_000): Promise<void> {
+  await quickInput(page).locator('.quick-input-title').filter({ hasText: title }).waitFor({ state: 'visible', timeout: timeoutMs });
+}
+
+/** In the open quick pick: types `filter` and accepts the highlighted entry once it contains `label` (default `filter`). */
+export async function pickQuickItem(page: Page, filter: string, label: string | RegExp = filter, timeoutMs = 30_000): Promise<void> {
+  await quickInput(page).locator('input').fill(filter);
+  await quickInput(page)
+    .locator('.quick-input-list .monaco-list-row.focused')
+    .filter({ hasText: label })
+    .first()
+    .waitFor({ state: 'visible', timeout: timeoutMs });
+  await page.keyboard.press('Enter');
+}
+
+/** In the open input box: replaces the value with `text` and presses Enter. */
+export async function submitQuickInput(page: Page, text: string): Promise<void> {
+  await quickInput(page).locator('input').fill(text);
+  await page.keyboard.press('Enter');
+}
+
+/** Closes any open quick input (Escape until none is visible). */
+export async function dismissQuickInput(page: Page): Promise<void> {
+  for (let i = 0; i < 5 && (await quickInput(page).isVisible()); i++) {
+    await page.keyboard.press('Escape');
+  }
+}
+
+/**
+ * The notification whose text matches, once it is visible: its toast, or, when toasts are off
+ * (a window with the smoke-test driver never shows toasts), its entry in the notifications
+ * center, which this opens as a person would with the bell.
+ */
 export async function waitForNotification(page: Page, text: string | RegExp, timeoutMs = 30_000): Promise<Locator> {
   const toast = page.locator('.notification-toast').filter({ hasText: text }).first();
+  const listed = page.locator('.notifications-center .notification-list-item').filter({ hasText: text }).first();
+  if (!(await toastsShown(page))) {
+    if (!(await page.locator('.notifications-center').isVisible())) await runCommand(page, 'Notifications: Show Notifications');
+    await listed.waitFor({ state: 'visible', timeout: timeoutMs });
+    return listed;
+  }
   await toast.waitFor({ state: 'visible', timeout: timeoutMs });
+  // Settled: the fade-in transition has ended (screenshots show it opaque).
+  await page
+    .locator('.notification-toast.notification-fade-in-done')
+    .filter({ hasText: text })
+    .first()
+    .waitFor({ state: 'visible', timeout: 5000 })
+    .catch(() => undefined);
   return toast;
+}
+
+/** Whether this window shows notification toasts: not when the smoke-test driver (`window.driver`) is on. */
+async function toastsShown(page: Page): Promise<boolean> {
+  return page.evaluate(() => !('driver' in globalThis));
 }
 
 /** The text of a notification (message plus source), whitespace collapsed. */
@@ -75,15 +148,9 @@ export async function notificationText(toast: Locator): Promise<string> {
   return ((await toast.innerText()) ?? '').replace(/\s+/g, ' ').trim();
 }
 
-/** Dismisses every visible notification toast (so later waits see only new ones). */
+/** Clears every notification (toasts and the center), so later waits see only new ones. */
 export async function clearNotifications(page: Page): Promise<void> {
-  const toasts = page.locator('.notification-toast');
-  while ((await toasts.count()) > 0) {
-    const close = toasts.first().locator('.codicon-notifications-clear, .codicon-close').first();
-    if ((await close.count()) === 0) break;
-    await toasts.first().hover();
-    await close.click();
-  }
+  await runCommand(page, 'Notifications: Clear All Notifications');
 }
 
 /**

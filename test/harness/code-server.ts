@@ -21,6 +21,19 @@ export interface CodeServerOptions {
    * still decides per window load, so one server can serve a trusted and a restricted pass.
    */
   workspaceTrust?: boolean;
+  /**
+   * `--vscode-option enable-smoke-test-driver` (default true): the workbench honours the `payload`
+   * URL parameter (extensionDevelopmentPath, extensionTestsPath) only with it, and it also
+   * suppresses notification toasts (notifications then only reach the notifications center).
+   */
+  smokeTestDriver?: boolean;
+  /**
+   * Extension folders linked into the extensions-dir before start, so every window loads them as
+   * installed extensions without a payload (and toasts show as for a user). Used by `npm start`
+   * and the e2e suite: the link points at the working tree, so a rebuild plus window reload runs
+   * the new code.
+   */
+  linkExtensions?: string[];
   /** Default: a free port on 127.0.0.1. */
   port?: number;
   /** Receives every line code-server prints (default: kept for `logTail()` only). */
@@ -74,6 +87,7 @@ export function freePort(): Promise<number> {
 /** Keeps a server from drowning the test output in update checks, tours and trust prompts. */
 export const quietUserSettings: Record<string, unknown> = {
   'workbench.startupEditor': 'none',
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
   'workbench.tips.enabled': false,
   'workbench.enableExperiments': false,
   'telemetry.telemetryLevel': 'off',
@@ -86,6 +100,16 @@ export const quietUserSettings: Record<string, unknown> = {
   'git.enabled': false,
   'chat.disableAIFeatures': true,
 };
+
+/** Links an extension folder into an extensions-dir under the `publisher.name-version` VS Code expects. */
+function linkExtension(folder: string, extensionsDir: string): void {
+  const manifest = JSON.parse(fs.readFileSync(path.join(folder, 'package.json'), 'utf8')) as {
+    publisher: string;
+    name: string;
+    version: string;
+  };
+  fs.symlinkSync(path.resolve(folder), path.join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`), 'dir');
+}
 
 // Process groups still alive; killed synchronously if this process exits without stopping them.
 const liveGroups = new Set<number>();
@@ -108,6 +132,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const extensionsDir = path.join(tempDir, 'extensions');
   fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   fs.mkdirSync(extensionsDir, { recursive: true });
+  for (const folder of options.linkExtensions ?? []) linkExtension(folder, extensionsDir);
   const settingsFile = path.join(userDataDir, 'User', 'settings.json');
   const writeUserSettings = (settings: Record<string, unknown>) =>
     fs.writeFileSync(settingsFile, JSON.stringify({ ...quietUserSettings, ...settings }, null, 2));
@@ -122,7 +147,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     '--disable-update-check',
     '--disable-getting-started-override',
     ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
-    '--vscode-option', 'enable-smoke-test-driver',
+    ...(options.smokeTestDriver === false ? [] : ['--vscode-option', 'enable-smoke-test-driver']),
     '--user-data-dir', userDataDir,
     '--extensions-dir', extensionsDir,
     options.workspace,
