@@ -2,7 +2,7 @@
 // endpoint preset, pick a model, stop, show the log. Each accepts an argument for automation; with
 // an argument nothing is asked and failures reject, without one the user is asked and failures are shown.
 import * as vscode from 'vscode';
-import { checkBaseUrl, isLocalOrigin } from '../endpointPolicy';
+import { checkBaseUrl, isLocalOrigin, keyWouldTravelInClear } from '../endpointPolicy';
 import { toUserFacingError } from '../errors';
 import type { Services } from '../services';
 
@@ -67,7 +67,7 @@ async function setApiKey(services: Services, arg: unknown): Promise<void> {
 async function askForKey(origin: string, skippable: boolean): Promise<string | undefined> {
   const key = await vscode.window.showInputBox({
     title: `Stream Chat: API key for ${origin}`,
-    prompt: `Stored in VS Code's secret storage and sent only to ${origin}.${skippable ? ' Press Escape to skip.' : ''}`,
+    prompt: `Stored in VS Code's secret storage and sent only to ${origin}.${keyWouldTravelInClear(origin) ? ' Warning: plain http:// — the key would be readable on the network (you will be asked before it is sent).' : ''}${skippable ? ' Press Escape to skip.' : ''}`,
     password: true,
     ignoreFocusOut: true,
     placeHolder: 'API key',
