@@ -28,6 +28,8 @@ export interface StreamChatTestApi extends Pick<TestHooks, 'onDidFillModelPick'>
   forgetPlainHttpAnswers(): void;
   /** The extension host's log folder (holds the channel's log file), for tests that read it. */
   readonly logDirectory: string;
+  /** What the status bar item shows now. */
+  statusBar(): { text: string; tooltip: string; command?: string };
 }
 
 export function activate(context: vscode.ExtensionContext): StreamChatApi {
@@ -43,13 +45,14 @@ export function activate(context: vscode.ExtensionContext): StreamChatApi {
   const runner = new RequestRunner(new ChatClient(), log);
   const testHooks = context.extensionMode === vscode.ExtensionMode.Test ? createTestHooks() : undefined;
   const services: Services = { config, keys, plainHttpGuard, resolver, runner, log, testHooks: testHooks?.hooks };
+  const statusItem = new ModelStatusItem(config, runner, keys);
 
   context.subscriptions.push(
     log,
     config,
     keys,
     runner,
-    new ModelStatusItem(config, runner, keys),
+    statusItem,
     ...registerEndpointCommands(services),
     registerTestConnectionCommand(services),
     ...(testHooks ? [testHooks] : []),
@@ -69,6 +72,7 @@ export function activate(context: vscode.ExtensionContext): StreamChatApi {
       },
       forgetPlainHttpAnswers: () => plainHttpGuard.forget(),
       logDirectory: vscode.Uri.joinPath(context.logUri, '..').fsPath,
+      statusBar: () => statusItem.snapshot(),
     },
   };
 }

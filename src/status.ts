@@ -33,6 +33,12 @@ export class ModelStatusItem implements vscode.Disposable {
     void this.refreshKeyNote();
   }
 
+  /** What the item shows now (for tests). */
+  snapshot(): { text: string; tooltip: string; command?: string } {
+    const command = this.item.command;
+    return { text: this.item.text, tooltip: String(this.item.tooltip ?? ''), command: typeof command === 'string' ? command : command?.command };
+  }
+
   dispose(): void {
     this.stopTicker();
     for (const disposable of this.disposables) disposable.dispose();

@@ -145,6 +145,23 @@ describe('streamChat.testConnection', () => {
     assert.equal(await completion.outcome, 'aborted');
   });
 
+  it('the status bar offers stop while a request streams, then shows the model and endpoint again', async () => {
+    const api = await streamChatApi();
+    server.enqueue({ kind: 'stream', steps: [sse.data(chunk({ content: 'Hel' }))], end: 'stall' });
+    const running = testConnection();
+    await server.waitForRequests(2);
+    const busy = api.testing.statusBar();
+    assert.equal(busy.command, 'streamChat.stop');
+    assert.match(busy.text, /tok\/s|waiting/);
+    assert.match(busy.tooltip, /click to stop/);
+    await vscode.commands.executeCommand('streamChat.stop');
+    await running;
+    const idle = api.testing.statusBar();
+    assert.equal(idle.text, '$(hubot) test-model');
+    assert.notEqual(idle.command, 'streamChat.stop');
+    assert.ok(idle.tooltip.includes(server.baseUrl), idle.tooltip);
+  });
+
   it('logs one line per request with method, URL and status', async () => {
     const api = await streamChatApi();
     const before = api.logLines().length;
