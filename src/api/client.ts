@@ -1,6 +1,7 @@
 // The OpenAI-compatible streaming client: request, retries before the first token, and the
 // response body decoded into typed events.
 import { ChatStreamDecoder, DEFAULT_MAX_EVENT_BYTES } from './decoder';
+import { EventIterator } from './events';
 import { excerptOf, httpError, isTransientNetworkError, looksLikeHtml, mentionsStreamOptions, withAvailableModels } from './errors';
 import { readTextBounded, RequestLifetime, send, stoppedError, Watchdog, type Exchange, type ReadResult, type SendInit } from './http';
 import { modelsFromBody } from './models';
@@ -120,7 +121,12 @@ export class ChatClient {
    * ChatError (its `afterOutput` says whether text had already been yielded). Retries happen only
    * before any content/reasoning/tool-call was yielded.
    */
-  async *streamChat(endpoint: Endpoint, request: ChatRequest, options: StreamOptions = {}): AsyncGenerator<StreamEvent, void, undefined> {
+  streamChat(endpoint: Endpoint, request: ChatRequest, options: StreamOptions = {}): AsyncGenerator<StreamEvent, void, undefined> {
+    return new EventIterator(this.streamBatches(endpoint, request, options));
+  }
+
+  /** The request and its retries; yields the events of each network read as one batch. */
+  private async *streamBatches(endpoint: Endpoint, request: ChatRequest, options: StreamOptions): AsyncGenerator<readonly StreamEvent[], void, undefined> {
     const settings = resolveOptions(options);
     const url = endpointUrl(endpoint, '/chat/completions');
     const origin = url.origin;
@@ -202,8 +208,9 @@ export class ChatClient {
             kind = first.done ? 'other' : sniff(first.value);
           }
           if (kind === 'json') {
-            yield { type: 'open', status: response.status, attempt };
-            yield* this.decodeJsonBody(reader, first, decoder, watchdog, settings, origin, endpoint.apiKey);
+            yield [{ type: 'open', status: response.status, attempt }];
+            yield await this.decodeJsonBody(reader, first, decoder, watchdog, settings, origin, endpoint.apiKey);
+            if (decoder.failure) throw decoder.failure;
             completed = true;
             return;
           }
@@ -211,11 +218,11 @@ export class ChatClient {
             throw await this.notEventStream(reader, first, contentType, watchdog, settings, origin, endpoint.apiKey);
           }
 
-          yield { type: 'open', status: response.status, attempt };
+          yield [{ type: 'open', status: response.status, attempt }];
           if (first !== undefined && !first.done) decoder.push(first.value);
           for (;;) {
             if (events.length !== 0) {
-              for (let i = 0; i < events.length; i++) yield events[i];
+              yield events;
               events.length = 0;
             }
             if (decoder.failure) throw decoder.failure;
@@ -234,8 +241,10 @@ export class ChatClient {
           watchdog.endWait();
           // Yield what the splitter held back: it arrived, so it is kept.
           decoder.flushThink();
-          for (let i = 0; i < events.length; i++) yield events[i];
-          events.length = 0;
+          if (events.length !== 0) {
+            yield events;
+            events.length = 0;
+          }
           const failure =
             stoppedError(lifetime, url, decoder.hasOutput, settings.idleTimeoutMs) ??
             new ChatError({
@@ -322,7 +331,7 @@ export class ChatClient {
   }
 
   /** A server that ignored `stream: true` and sent one JSON completion: decoded as one complete reply. */
-  private async *decodeJsonBody(
+  private async decodeJsonBody(
     reader: ReadableStreamDefaultReader<Uint8Array>,
     first: ReadResult | undefined,
     decoder: ChatStreamDecoder,
@@ -330,7 +339,7 @@ export class ChatClient {
     settings: ResolvedOptions,
     origin: string,
     apiKey: string | undefined,
-  ): AsyncGenerator<StreamEvent, void, undefined> {
+  ): Promise<readonly StreamEvent[]> {
     const text = new TextDecoder();
     let body = '';
     let total = 0;
@@ -360,9 +369,7 @@ export class ChatClient {
       });
     }
     decoder.pushCompletion(value, body);
-    yield* decoder.events;
-    decoder.events.length = 0;
-    if (decoder.failure) throw decoder.failure;
+    return decoder.events;
   }
 
   private async notEventStream(

@@ -2,6 +2,7 @@
 // the HTTP client feeds it network reads, tests feed it in-memory chunkings of the same bytes.
 import { createParser, type EventSourceMessage, type EventSourceParser, type ParseError } from 'eventsource-parser';
 import { errorInfoOf, excerptOf, isContextLengthError, truncate } from './errors';
+import { EventIterator } from './events';
 import { ThinkTagSplitter } from './think';
 import { ChatError, type ChatErrorKind, type StreamEvent, type Usage } from './types';
 
@@ -80,6 +81,9 @@ export class ChatStreamDecoder {
   private readonly origin: string;
   private readonly apiKey: string | undefined;
   private lastRole = '';
+  /** Nothing SSE-like has been seen yet (no event, no comment): an HTML page under the wrong content type. */
+  private sawEvent = false;
+  private firstStrayLine: string | undefined;
   /** Set while the body's last bytes are dispatched: a broken event there is a truncation, not bad JSON. */
   private endingBody = false;
 
@@ -90,6 +94,9 @@ export class ChatStreamDecoder {
     this.apiKey = options.apiKey;
     this.parser = createParser({
       onEvent: (message) => this.onMessage(message),
+      onComment: () => {
+        this.sawEvent = true;
+      },
       onError: (error) => this.onParseError(error),
       maxBufferSize: this.maxEventBytes,
     });
@@ -111,6 +118,12 @@ export class ChatStreamDecoder {
     this.parser.feed(rest + '\n\n');
     if (this.finished || this.failure) return;
     this.flushThink();
+    if (!this.sawEvent && this.firstStrayLine !== undefined) {
+      this.fail('not-event-stream', `${this.origin} answered with something that is not an event stream — check the base URL (does it end in /v1?)`, {
+        excerpt: excerptOf(this.firstStrayLine, this.apiKey),
+      });
+      return;
+    }
     if (this.sawFinish) {
       this.finish();
       return;
@@ -144,6 +157,7 @@ export class ChatStreamDecoder {
 
   private onMessage(message: EventSourceMessage): void {
     if (this.finished || this.failure) return;
+    this.sawEvent = true;
     const data = message.data;
     if (message.event === 'error') {
       this.streamError(this.parseLoose(data), data);
@@ -270,7 +284,8 @@ export class ChatStreamDecoder {
     }
     if (error.type !== 'unknown-field') return; // invalid `retry:` values are ignored, per the SSE standard
     // Ollama (and some proxies) write a bare JSON error line without `data:`; the parser sees an unknown field.
-    const line = error.line ?? '';
+    const line = error.line ?? error.field ?? '';
+    if (!this.sawEvent && this.firstStrayLine === undefined) this.firstStrayLine = line;
     if (line.charCodeAt(0) !== 123 /* { */) return;
     let value: unknown;
     try {
@@ -283,7 +298,11 @@ export class ChatStreamDecoder {
 }
 
 /** Decodes an in-memory or otherwise already-open byte stream (no HTTP, no timers). */
-export async function* decodeChatStream(source: AsyncIterable<Uint8Array>, options: DecoderOptions = {}): AsyncGenerator<StreamEvent, void, undefined> {
+export function decodeChatStream(source: AsyncIterable<Uint8Array>, options: DecoderOptions = {}): AsyncGenerator<StreamEvent, void, undefined> {
+  return new EventIterator(decodeBatches(source, options));
+}
+
+async function* decodeBatches(source: AsyncIterable<Uint8Array>, options: DecoderOptions): AsyncGenerator<readonly StreamEvent[], void, undefined> {
   const decoder = new ChatStreamDecoder(options);
   const events = decoder.events;
   const iterator = source[Symbol.asyncIterator]();
@@ -292,8 +311,10 @@ export async function* decodeChatStream(source: AsyncIterable<Uint8Array>, optio
       const read = await iterator.next();
       if (read.done) decoder.end();
       else decoder.push(read.value);
-      for (let i = 0; i < events.length; i++) yield events[i];
-      events.length = 0;
+      if (events.length !== 0) {
+        yield events;
+        events.length = 0;
+      }
       if (decoder.failure) throw decoder.failure;
       if (decoder.finished) return;
     }

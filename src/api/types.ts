@@ -42,14 +42,16 @@ export interface StreamOptions {
   maxRetryDelayMs?: number;
   /** Split `<think>…</think>` out of `delta.content` into reasoning events. Default true. */
   splitThinkTags?: boolean;
-  /** Largest SSE line/event accepted before failing with `too-large`. Default 8 MiB. */
+  /** Largest SSE line/event accepted before failing with `too-large`. Default 8 MiB (counted in UTF-16 units, never more than the bytes). */
   maxEventBytes?: number;
   /** Called before each retry wait, for logs and progress. */
   onRetry?: (info: RetryInfo) => void;
 }
 
 export interface RetryInfo {
+  /** The attempt that follows the wait (2 for the first retry). */
   attempt: number;
+  /** The wait about to start: Retry-After when the server sent one, else backoff with jitter; at most maxRetryDelayMs. */
   delayMs: number;
   error: ChatError;
 }

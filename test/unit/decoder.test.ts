@@ -76,6 +76,14 @@ describe('decoder (in-memory): stream-level faults', () => {
     });
   });
 
+  it('case 7: an HTML page served as text/event-stream → not-event-stream with the first line as excerpt', async () => {
+    const { events, error } = await decode('<!DOCTYPE html>\n<html><body>Login required: please sign in</body></html>\n');
+    assert.equal(events.length, 0);
+    assert.equal(error?.kind, 'not-event-stream');
+    assert.match(error?.message ?? '', /does it end in \/v1\?/);
+    assert.equal(error?.excerpt, '<!DOCTYPE html>');
+  });
+
   it('case 23: ending without [DONE] and without finish_reason → incomplete, text kept', async () => {
     const { events, error } = await decode(role + hello);
     assert.equal(summarize(events).content, 'Hello');
