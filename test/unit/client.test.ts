@@ -401,6 +401,18 @@ describe('ChatClient against the test server', function () {
       assert.equal(summarize(events).content, '01234567');
     });
 
+    it('case 11: a slow consumer is not an idle server: pauses between pulls never trip the idle timer', async () => {
+      server.enqueue({ kind: 'stream', steps: [role, hello, { wait: 20 }, world, stop, sse.done()] });
+      const texts: string[] = [];
+      for await (const event of client.streamChat(endpoint, request, { ...fast, idleTimeoutMs: 150 })) {
+        if (event.type !== 'content') continue;
+        texts.push(event.text);
+        // Simulates a consumer busy rendering for longer than the idle timeout (not a synchronisation wait).
+        if (texts.length === 1) await new Promise((resolve) => setTimeout(resolve, 300));
+      }
+      assert.deepEqual(texts, ['Hello', ' world']);
+    });
+
     it('case 12: keep-alive comments reset the idle timer', async () => {
       const steps: Array<string | { wait: number }> = [role];
       for (let i = 0; i < 12; i++) steps.push({ wait: 40 }, sse.comment());
