@@ -67,6 +67,8 @@ export interface CodeServer {
   url(payload?: WorkbenchPayload): string;
   /** Replaces the user settings.json (read by every window loaded afterwards). */
   writeUserSettings(settings: Record<string, unknown>): void;
+  /** Resolves (with the exit code or signal) when the code-server process ends, for whatever reason. */
+  readonly exited: Promise<string>;
   /** The last lines code-server printed, for failure messages. */
   logTail(lines?: number): string;
   /** Stops the server and everything it spawned; idempotent. */
@@ -181,11 +183,11 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   };
   child.stdout?.on('data', onData);
   child.stderr?.on('data', onData);
-  const exitedPromise = new Promise<void>((resolve) =>
+  const exitedPromise = new Promise<string>((resolve) =>
     child.once('exit', (code, signal) => {
       exited = `code ${code ?? signal}`;
       liveGroups.delete(pid);
-      resolve();
+      resolve(exited);
     }),
   );
   const logTail = (lines = 40) => log.slice(-lines).join('\n');
@@ -266,6 +268,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     workspace: options.workspace,
     url,
     writeUserSettings,
+    exited: exitedPromise,
     logTail,
     stop,
   };

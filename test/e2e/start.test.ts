@@ -1,0 +1,56 @@
+// `npm start` as a person uses it: run it, open the printed URL, see Stream Chat active on the demo
+// model, test the connection, press Ctrl+C, and find everything stopped.
+import * as assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+import { closeWorkbench, notificationText, openWorkbench, runCommand, screenshot, waitForNotification } from '../harness/browser';
+import { repoRoot } from '../harness/paths';
+import { e2eEnvironment } from './environment';
+
+/** Resolves with the URL `start` prints, or rejects with its output if it exits first. */
+function startedUrl(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /^STREAM_CHAT_URL=(\S+)$/m.exec(output);
+      if (match?.[1]) resolve(match[1]);
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`npm start exited (${code}) before printing its URL:\n${output}`)));
+  });
+}
+
+describe('e2e: npm start', () => {
+  it('serves a window with the extension on the demo model, and Ctrl+C stops it', async () => {
+    const { browser } = await e2eEnvironment();
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    delete env.STREAM_CHAT_BASE_URL;
+    delete env.STREAM_CHAT_API_KEY;
+    delete env.STREAM_CHAT_MODEL;
+    const child = spawn(process.execPath, [path.join(repoRoot, 'out', 'test', 'harness', 'start.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      const url = await startedUrl(child);
+      const page = await openWorkbench(browser, url);
+      try {
+        await page.locator('.statusbar-item').filter({ hasText: 'Demo model' }).first().waitFor({ timeout: 60_000 });
+        await runCommand(page, 'Stream Chat: Test Connection');
+        const text = await notificationText(await waitForNotification(page, /Stream Chat: Connect/, 60_000));
+        await screenshot(page, 'start-demo-test-connection');
+        assert.match(text, /Connected to http:\/\/127\.0\.0\.1:\d+ — Demo model/, text);
+      } finally {
+        await closeWorkbench(page);
+      }
+
+      child.kill('SIGINT');
+      assert.equal(await exited, 0);
+      const origin = new URL(url).origin;
+      await assert.rejects(fetch(origin, { signal: AbortSignal.timeout(5000) }), `${origin} still answers after Ctrl+C`);
+    } finally {
+      // SIGTERM, not SIGKILL: start must get to stop its code-server process group.
+      if (child.exitCode === null) child.kill('SIGTERM');
+    }
+  });
+});
