@@ -122,7 +122,7 @@ export class ChatClient {
    * before any content/reasoning/tool-call was yielded.
    */
   streamChat(endpoint: Endpoint, request: ChatRequest, options: StreamOptions = {}): AsyncGenerator<StreamEvent, void, undefined> {
-    return new EventIterator(this.streamBatches(endpoint, request, options));
+    return new EventIterator(this.streamBatches(endpoint, request, options), options.signal);
   }
 
   /** The request and its retries; yields the events of each network read as one batch. */
@@ -224,6 +224,8 @@ export class ChatClient {
             if (events.length !== 0) {
               yield events;
               events.length = 0;
+              // Stopped while the consumer held this batch: end now, even if the rest already arrived.
+              if (lifetime.reason === 'caller') throw stoppedError(lifetime, url, decoder.hasOutput, 0);
             }
             if (decoder.failure) throw decoder.failure;
             if (decoder.finished) {

@@ -17,10 +17,21 @@ export class EventIterator implements AsyncGenerator<StreamEvent, void, undefine
   /** The last queued slow-path call: later calls wait for it so answers stay in order. */
   private tail: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly batches: AsyncGenerator<readonly StreamEvent[], void, undefined>) {}
+  /**
+   * `signal`: once it aborts, events still buffered from the last read are dropped, so a stopped
+   * request hands out nothing more (the producer then ends with its aborted error).
+   */
+  constructor(
+    private readonly batches: AsyncGenerator<readonly StreamEvent[], void, undefined>,
+    private readonly signal?: AbortSignal,
+  ) {}
 
   next(): Promise<IteratorResult<StreamEvent, void>> {
-    if (this.index < this.batch.length) return Promise.resolve({ done: false, value: this.batch[this.index++] });
+    if (this.index < this.batch.length) {
+      if (this.signal?.aborted !== true) return Promise.resolve({ done: false, value: this.batch[this.index++] });
+      this.batch = NONE;
+      this.index = 0;
+    }
     const result = this.tail.then(() => this.advance());
     this.tail = result.catch(() => undefined);
     return result;
@@ -46,7 +57,7 @@ export class EventIterator implements AsyncGenerator<StreamEvent, void, undefine
 
   private async advance(): Promise<IteratorResult<StreamEvent, void>> {
     for (;;) {
-      if (this.index < this.batch.length) return { done: false, value: this.batch[this.index++] };
+      if (this.index < this.batch.length && this.signal?.aborted !== true) return { done: false, value: this.batch[this.index++] };
       if (this.ended) return DONE;
       let pulled: IteratorResult<readonly StreamEvent[], void>;
       try {

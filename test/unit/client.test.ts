@@ -483,6 +483,23 @@ describe('ChatClient against the test server', function () {
       assert.equal(await server.requests[0].outcome, 'aborted');
     });
 
+    it('case 15: after abort no further events are handed out, even ones already received', async () => {
+      server.enqueue(okStream);
+      const controller = new AbortController();
+      const texts: string[] = [];
+      let caught: unknown;
+      try {
+        for await (const event of client.streamChat(endpoint, request, { ...fast, signal: controller.signal })) {
+          if (event.type === 'content') texts.push(event.text);
+          if (event.type === 'content') controller.abort();
+        }
+      } catch (error) {
+        caught = error;
+      }
+      assert.deepEqual(texts, ['Hello']);
+      assert.equal((caught as { kind?: string }).kind, 'aborted');
+    });
+
     it('case 15: abort while waiting for headers, and a consumer that stops iterating, both close the request', async () => {
       server.enqueue({ kind: 'stall' });
       const controller = new AbortController();
