@@ -3,7 +3,7 @@
 import { ChatStreamDecoder, DEFAULT_MAX_EVENT_BYTES } from './decoder';
 import { EventIterator } from './events';
 import { excerptOf, httpError, isTransientNetworkError, looksLikeHtml, mentionsStreamOptions, withAvailableModels } from './errors';
-import { readTextBounded, RequestLifetime, send, stoppedError, Watchdog, type Exchange, type ReadResult, type SendInit } from './http';
+import { drainThenRelease, readTextBounded, RequestLifetime, send, stoppedError, Watchdog, type Exchange, type ReadResult, type SendInit } from './http';
 import { modelsFromBody } from './models';
 import { cancellableDelay, retryAfterMsOf, retryDelayMs } from './retry';
 import { ChatError, type ChatRequest, type Endpoint, type ModelInfo, type StreamEvent, type StreamOptions } from './types';
@@ -141,6 +141,8 @@ export class ChatClient {
       apiKey: endpoint.apiKey,
     };
     let retries = 0;
+    /** Set when the stream is done but its connection is still being drained for reuse. */
+    let draining = false;
     /** Waits before the next attempt when `error` deserves one; otherwise rethrows it. */
     const retryOrThrow = async (error: ChatError, attempt: number): Promise<void> => {
       if (!isRetryable(error) || retries >= settings.maxRetries) throw error;
@@ -230,6 +232,8 @@ export class ChatClient {
             if (decoder.failure) throw decoder.failure;
             if (decoder.finished) {
               completed = true;
+              draining = true;
+              drainThenRelease(reader, lifetime);
               return;
             }
             watchdog.beginWait(settings.idleTimeoutMs, 'idle-timeout');
@@ -261,12 +265,12 @@ export class ChatClient {
           continue;
         } finally {
           if (!completed) reader.cancel().catch(() => undefined);
-          reader.releaseLock();
+          if (!draining) reader.releaseLock();
         }
       }
     } finally {
       watchdog.dispose();
-      lifetime.dispose();
+      lifetime.dispose(draining);
     }
   }
 

@@ -40,10 +40,11 @@ export class RequestLifetime {
     this.controller.abort(new Stop(reason));
   }
 
-  dispose(): void {
+  /** `keepOpen`: a body is being drained for connection reuse (see drainThenRelease), it closes itself. */
+  dispose(keepOpen = false): void {
     this.callerSignal?.removeEventListener('abort', this.onCallerAbort);
     // Whatever is still open (a body the consumer stopped reading) is closed, so the server sees it.
-    this.stop('finished');
+    if (!keepOpen) this.stop('finished');
   }
 }
 
@@ -201,4 +202,28 @@ export async function readTextBounded(response: Response, maxBytes: number, watc
   } finally {
     reader.releaseLock();
   }
+}
+
+/** How long the bytes after `[DONE]` may take to end before the connection is closed instead of reused. */
+const DRAIN_AFTER_DONE_MS = 500;
+
+/**
+ * After `[DONE]` the body normally ends a moment later: reading it to the end (in the background,
+ * discarding anything) lets the connection be reused, which saves a TLS handshake on the next
+ * request. A server that keeps the stream open gets disconnected after a short grace period.
+ */
+export function drainThenRelease(reader: ReadableStreamDefaultReader<Uint8Array>, lifetime: RequestLifetime): void {
+  const timer = setTimeout(() => lifetime.stop('finished'), DRAIN_AFTER_DONE_MS);
+  void (async () => {
+    try {
+      while (!(await reader.read()).done) {
+        // discard: nothing after [DONE] counts
+      }
+    } catch {
+      // stopped or reset: nothing to keep
+    } finally {
+      clearTimeout(timer);
+      reader.releaseLock();
+    }
+  })();
 }

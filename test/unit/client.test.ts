@@ -537,6 +537,14 @@ describe('ChatClient against the test server', function () {
       assert.equal(error?.kind, 'incomplete');
     });
 
+    it('after [DONE] the rest of the body is drained, not cut off (the connection stays reusable)', async () => {
+      server.enqueue({ kind: 'stream', steps: [role, hello, stop, sse.done(), { wait: 100 }] });
+      const { events, error } = await stream();
+      assert.equal(error, undefined);
+      assert.ok(summarize(events).done);
+      assert.equal(await server.requests[0].outcome, 'finished');
+    });
+
     it('case 24: after [DONE] the client is done even if the server keeps the connection open', async () => {
       server.enqueue({ kind: 'stream', steps: [role, hello, stop, sse.done(), sse.data(chunk({ content: ' GHOST' }))], end: 'stall' });
       const { events, error } = await stream({ idleTimeoutMs: 10_000 });
