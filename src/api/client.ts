@@ -2,7 +2,7 @@
 // response body decoded into typed events.
 import { ChatStreamDecoder, DEFAULT_MAX_EVENT_BYTES } from './decoder';
 import { EventIterator } from './events';
-import { excerptOf, httpError, isTransientNetworkError, looksLikeHtml, mentionsStreamOptions, withAvailableModels } from './errors';
+import { excerptOf, httpError, isTransientNetworkError, looksLikeHtml, mentionsStreamOptions, redact, withAvailableModels } from './errors';
 import { drainThenRelease, readTextBounded, RequestLifetime, send, stoppedError, Watchdog, type Exchange, type ReadResult, type SendInit } from './http';
 import { modelsFromBody } from './models';
 import { cancellableDelay, retryAfterMsOf, retryDelayMs } from './retry';
@@ -46,10 +46,10 @@ function normalizeBaseUrl(baseUrl: string): string {
 }
 
 function endpointUrl(endpoint: Endpoint, path: string): URL {
-  const base = normalizeBaseUrl(endpoint.baseUrl);
+  const base = redact(normalizeBaseUrl(endpoint.baseUrl), endpoint.apiKey);
   let url: URL;
   try {
-    url = new URL(base + path);
+    url = new URL(normalizeBaseUrl(endpoint.baseUrl) + path);
   } catch {
     throw new ChatError({ kind: 'network', message: `Invalid base URL "${base}": expected something like https://api.example.com/v1.` });
   }
@@ -171,13 +171,14 @@ export class ChatClient {
 
         if (response.status < 200 || response.status > 299) {
           let error: ChatError;
+          let bodyText: string;
           try {
-            error = await this.errorOf(exchange, endpoint, request.model, watchdog, settings);
+            ({ error, bodyText } = await this.errorOf(exchange, endpoint, request.model, watchdog, settings));
           } catch (readError) {
             await retryOrThrow(this.asChatError(readError, lifetime, url, settings.idleTimeoutMs), attempt);
             continue;
           }
-          if (error.status === 400 && includeUsage && mentionsStreamOptions({ message: error.serverMessage }, error.excerpt ?? '')) {
+          if (error.status === 400 && includeUsage && mentionsStreamOptions(bodyText)) {
             // Servers that predate `stream_options`: ask again without it, and remember.
             this.rejectsStreamOptions.add(baseKey);
             continue;
@@ -409,10 +410,16 @@ export class ChatClient {
     });
   }
 
-  private async errorOf(exchange: Exchange, endpoint: Endpoint, model: string, watchdog: Watchdog, settings: ResolvedOptions): Promise<ChatError> {
+  private async errorOf(
+    exchange: Exchange,
+    endpoint: Endpoint,
+    model: string,
+    watchdog: Watchdog,
+    settings: ResolvedOptions,
+  ): Promise<{ error: ChatError; bodyText: string }> {
     const { response, url } = exchange;
     const { text } = await readTextBounded(response, MAX_ERROR_BODY_BYTES, watchdog, settings.idleTimeoutMs);
-    return httpError({
+    const error = httpError({
       status: response.status,
       statusText: response.statusText,
       bodyText: text,
@@ -423,6 +430,7 @@ export class ChatClient {
       retryAfterMs: retryAfterMsOf(response.headers),
       redirectedFrom: exchange.redirectedFrom,
     });
+    return { error, bodyText: text };
   }
 
   /** Best effort, short: the model ids an endpoint lists, or undefined when it cannot say. */

@@ -97,9 +97,9 @@ export function isContextLengthError(info: ServerErrorInfo): boolean {
   return info.code === 'context_length_exceeded' || (info.message !== undefined && CONTEXT_LENGTH_PATTERN.test(info.message));
 }
 
-/** True for a 400 that complains about `stream_options` (servers that predate it). */
-export function mentionsStreamOptions(info: ServerErrorInfo, bodyText: string): boolean {
-  return (info.message ?? bodyText).includes('stream_options') || bodyText.includes('stream_options');
+/** True for a 400 body that complains about `stream_options` (servers that predate it). */
+export function mentionsStreamOptions(bodyText: string): boolean {
+  return bodyText.includes('stream_options');
 }
 
 function isModelNotFound(status: number, info: ServerErrorInfo, model: string | undefined): boolean {

@@ -72,6 +72,15 @@ describe('ChatClient against the test server', function () {
     assert.deepEqual(Object.keys(sent.json as object).sort(), ['messages', 'model', 'stream', 'stream_options']);
   });
 
+  it('an invalid base URL fails with a typed error, before any request', async () => {
+    const a = await stream({}, request, { baseUrl: 'localhost:8000/v1', apiKey: KEY });
+    assert.equal(a.error?.kind, 'network');
+    assert.match(a.error?.message ?? '', /only http:\/\/ and https:\/\/|Invalid base URL/);
+    const b = await stream({}, request, { baseUrl: 'not a url', apiKey: KEY });
+    assert.match(b.error?.message ?? '', /Invalid base URL "not a url"/);
+    assert.equal(server.requests.length, 0);
+  });
+
   describe('HTTP-level errors before any token', () => {
     for (const status of [401, 403]) {
       it(`case 1: ${status} → auth error naming the origin, no retry, key never in the error`, async () => {
