@@ -86,6 +86,7 @@ interface PassContext {
   receiver: ReportReceiver;
   workspace: string;
   deadline: number;
+  timeoutMs: number;
   grep?: string;
   log: (line: string) => void;
 }
@@ -120,7 +121,7 @@ async function runPass(pass: TrustMode, ctx: PassContext): Promise<IntegrationRe
     }
   });
   const remaining = ctx.deadline - Date.now();
-  const timer = setTimeout(() => settle({ error: `timed out after ${Math.round((Date.now() - ctx.deadline + remaining) / 1000)} s` }), remaining);
+  const timer = setTimeout(() => settle({ error: `no final report before the run's time limit (${Math.round(ctx.timeoutMs / 1000)} s)` }), remaining);
   // Without a start event the extension host never ran the suite; do not wait the whole limit for it.
   const startTimer = setTimeout(() => {
     if (!startEvent) settle({ error: 'the extension host did not start the suite within 180 s' });
@@ -186,7 +187,7 @@ export async function runIntegration(options: IntegrationOptions = {}): Promise<
     log(`[integration] code-server ${server.origin} ready in ${Date.now() - started} ms`);
     for (const pass of passes) {
       const workspace = makeWorkspace(tempRoot, `workspace-${pass}`);
-      const result = await runPass(pass, { server, browser, receiver, workspace, deadline, grep: options.grep, log });
+      const result = await runPass(pass, { server, browser, receiver, workspace, deadline, timeoutMs, grep: options.grep, log });
       total.passed += result.passed;
       total.failed += result.failed;
       total.pending += result.pending;
