@@ -81,10 +81,33 @@ function npmCli(): string {
   return 'npm';
 }
 
-function checkChromium(): void {
-  if (!fs.existsSync(chromiumPath)) {
-    throw new Error(`${chromiumPath} not found: install Debian chromium (apt-get install -y chromium)`);
-  }
+/** Debian packages the harness needs: chromium opens the workbench; libkrb5-dev lets code-server's kerberos module build. */
+function missingDebianPackages(needBuildHeaders: boolean): string[] {
+  const missing: string[] = [];
+  if (!fs.existsSync(chromiumPath)) missing.push('chromium');
+  if (needBuildHeaders && !fs.existsSync('/usr/include/gssapi/gssapi.h')) missing.push('libkrb5-dev');
+  return missing;
+}
+
+/**
+ * Installs missing Debian packages with apt-get when we may (root, or sudo without a password), so
+ * that `npm test` and `npm start` need nothing set up by hand; otherwise says exactly what to run.
+ */
+async function ensureDebianPackages(needBuildHeaders: boolean, log: (line: string) => void): Promise<void> {
+  const missing = missingDebianPackages(needBuildHeaders);
+  if (missing.length === 0) return;
+  const command = `apt-get update && apt-get install -y ${missing.join(' ')}`;
+  const isRoot = process.getuid?.() === 0;
+  const canSudo = !isRoot && (await run('sudo', ['-n', 'true'], process.env, () => {}).then(() => true, () => false));
+  if (!isRoot && !canSudo) throw new Error(`missing Debian packages: ${missing.join(', ')}. Install them with: sudo ${command}`);
+  const prefix = isRoot ? [] : ['sudo', '-n'];
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  log(`[install] Debian packages: ${missing.join(' ')}`);
+  const apt = (args: string[]) => (prefix.length ? run(prefix[0], [...prefix.slice(1), 'apt-get', ...args], env, log) : run('apt-get', args, env, log));
+  await apt(['update', '-qq']);
+  await apt(['install', '-y', '-qq', ...missing]);
+  const still = missingDebianPackages(needBuildHeaders);
+  if (still.length) throw new Error(`apt-get did not provide: ${still.join(', ')}`);
 }
 
 let pending: Promise<CodeServerInstall> | undefined;
@@ -95,8 +118,9 @@ let pending: Promise<CodeServerInstall> | undefined;
  */
 export function ensureCodeServer(log: (line: string) => void = (line) => console.log(line)): Promise<CodeServerInstall> {
   pending ??= (async () => {
-    checkChromium();
-    if (markerMatches()) return installed();
+    const cached = markerMatches();
+    await ensureDebianPackages(!cached, log);
+    if (cached) return installed();
     const started = Date.now();
     log(`[install] code-server ${CODE_SERVER_VERSION} with Node ${NODE_VERSION} into ${cacheDir} (once; takes a few minutes)`);
     fs.mkdirSync(cacheDir, { recursive: true });
