@@ -8,6 +8,8 @@ export const SECTION = 'streamChat';
 export const DEFAULT_BASE_URL = 'https://api.solidrust.ai/v1';
 export const DEFAULT_MODEL = 'vllm-primary';
 export const DEFAULT_IDLE_TIMEOUT_SECONDS = 120;
+/** Node's fetch (undici) ends a body or a wait for headers after 300 s of silence, whatever we ask. */
+export const MAX_IDLE_TIMEOUT_SECONDS = 300;
 
 /** Environment variables read once at activation (the extension host's environment). */
 export interface EnvironmentOverrides {
@@ -78,7 +80,7 @@ export class StreamChatConfig implements vscode.Disposable {
       systemPrompt: stringOr(config.get<unknown>('systemPrompt'), ''),
       temperature: numberInRange(config.get<unknown>('temperature'), 0, 2),
       maxTokens: positiveInteger(config.get<unknown>('maxTokens')),
-      idleTimeoutMs: (numberInRange(config.get<unknown>('idleTimeoutSeconds'), 1, 24 * 3600) ?? DEFAULT_IDLE_TIMEOUT_SECONDS) * 1000,
+      idleTimeoutMs: Math.min(numberInRange(config.get<unknown>('idleTimeoutSeconds'), 1, 24 * 3600) ?? DEFAULT_IDLE_TIMEOUT_SECONDS, MAX_IDLE_TIMEOUT_SECONDS) * 1000,
     };
   }
 

@@ -265,6 +265,9 @@ export function connectError(error: unknown, url: URL, apiKey?: string): ChatErr
   if (code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
     return new ChatError({ ...common, kind: 'timeout', message: `Connecting to ${host} timed out.` });
   }
+  if (code === 'UND_ERR_HEADERS_TIMEOUT') {
+    return new ChatError({ ...common, kind: 'timeout', message: `${host} sent no response for 5 minutes (the longest a request may wait for its first byte).` });
+  }
   if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') {
     return new ChatError({ ...common, kind: 'network', message: `${host} is unreachable from this machine (${code}).` });
   }

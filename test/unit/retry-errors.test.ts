@@ -72,6 +72,13 @@ describe('error mapping', () => {
     const reset = connectError(fetchFailed(Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' })), url);
     assert.equal(isTransientNetworkError(reset), true);
   });
+
+  it("case 11: Node fetch's own 300 s wait for headers is a timeout naming the host, not a generic failure", () => {
+    const url = new URL('http://127.0.0.1:11434/v1/chat/completions');
+    const error = connectError(Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('Headers Timeout Error'), { code: 'UND_ERR_HEADERS_TIMEOUT' }) }), url);
+    assert.equal(error.kind, 'timeout');
+    assert.match(error.message, /^127\.0\.0\.1:11434 sent no response for 5 minutes/);
+  });
 });
 
 describe('model lists', () => {

@@ -63,6 +63,11 @@ describe('environment overrides and reporting', () => {
     assert.equal(config.read().idleTimeoutMs, 30_000);
   });
 
+  it('caps the idle timeout at 300 s, the longest silence Node\'s fetch allows', async () => {
+    await setUserSetting('idleTimeoutSeconds', 900);
+    assert.equal(configWith({}).read().idleTimeoutMs, 300_000);
+  });
+
   it('fires its change event when a streamChat setting changes', async () => {
     const config = configWith({});
     const changed = new Promise<void>((resolve) => disposables.push(config.onDidChange(resolve)));
