@@ -283,6 +283,13 @@ export class ChatStreamDecoder {
       return;
     }
     if (error.type !== 'unknown-field') return; // invalid `retry:` values are ignored, per the SSE standard
+    // llama.cpp server writes a mid-stream error as an `error: {"code","message","type"}` field (then `[DONE]`).
+    if (error.field === 'error') {
+      this.sawEvent = true;
+      const value = error.value ?? '';
+      this.streamError(this.parseLoose(value), value);
+      return;
+    }
     // Ollama (and some proxies) write a bare JSON error line without `data:`; the parser sees an unknown field.
     const line = error.line ?? error.field ?? '';
     if (!this.sawEvent && this.firstStrayLine === undefined) this.firstStrayLine = line;

@@ -91,10 +91,11 @@ export function looksLikeHtml(text: string): boolean {
 }
 
 const CONTEXT_LENGTH_PATTERN =
-  /context length|context_length|context window|maximum context|too many tokens|prompt is too long|input is too long|exceeds the (?:model'?s? )?(?:maximum|max)/i;
+  /context length|context_length|context window|context size|maximum context|too many tokens|prompt is too long|input is too long|exceeds the (?:model'?s? )?(?:maximum|max)/i;
 
 export function isContextLengthError(info: ServerErrorInfo): boolean {
-  return info.code === 'context_length_exceeded' || (info.message !== undefined && CONTEXT_LENGTH_PATTERN.test(info.message));
+  // llama.cpp server: type `exceed_context_size_error`, "the request exceeds the available context size".
+  return info.code === 'context_length_exceeded' || info.type === 'exceed_context_size_error' || (info.message !== undefined && CONTEXT_LENGTH_PATTERN.test(info.message));
 }
 
 /** True for a 400 body that complains about `stream_options` (servers that predate it). */

@@ -141,6 +141,7 @@ describe('ChatClient against the test server', function () {
         "vLLM's message-only form",
         { object: 'error', message: "This model's maximum context length is 4096 tokens. However, you requested 5000 tokens in the messages.", type: 'BadRequestError', param: null, code: 400 },
       ],
+      ['llama.cpp server', { error: { code: 400, message: 'the request exceeds the available context size, try increasing it', type: 'exceed_context_size_error', n_prompt_tokens: 5000, n_ctx: 4096 } }],
     ];
     for (const [shape, body] of contextShapes) {
       it(`case 3: 400 context length (${shape}) → context-length, no retry`, async () => {

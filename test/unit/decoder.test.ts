@@ -42,6 +42,7 @@ describe('decoder (in-memory): stream-level faults', () => {
       ['`event: error`', sse.event('error', { error: { message: 'overloaded', type: 'overloaded_error' } }), 'overloaded'],
       ['`event: error` with plain text data', 'event: error\ndata: upstream went away\n\n', 'upstream went away'],
       ['Ollama raw JSON line without `data:`', '{"error":"model runner has unexpectedly stopped"}\n', 'model runner has unexpectedly stopped'],
+      ['llama.cpp `error:` field (then its [DONE])', 'error: {"code":500,"message":"failed to decode the batch","type":"server_error"}\n\n', 'failed to decode the batch'],
     ];
     for (const [name, payload, message] of shapes) {
       it(`case 22: ${name} → stream-error after the text so far`, async () => {
@@ -63,7 +64,17 @@ describe('decoder (in-memory): stream-level faults', () => {
       assert.equal(error?.serverMessage, 'unexpected EOF');
     });
 
-    it('case 22: a context-length error mid-stream is reported as such', async () => {
+    it("case 22: llama.cpp's `error:` field keeps its code, and its context-size wording is a context-length error", async () => {
+    const a = await decode(role + hello + 'error: {"code":503,"message":"Loading model","type":"unavailable_error"}\n\n' + sse.done());
+    assert.equal(a.error?.kind, 'stream-error');
+    assert.equal(a.error?.code, '503');
+    const b = await decode(role + 'error: {"code":400,"message":"the request exceeds the available context size, try increasing it","type":"exceed_context_size_error"}\n\n' + sse.done());
+    assert.equal(b.error?.kind, 'context-length');
+    const c = await decode(role + hello + 'error: plain words\n\n' + sse.done());
+    assert.equal(c.error?.serverMessage, 'plain words');
+  });
+
+  it('case 22: a context-length error mid-stream is reported as such', async () => {
       const { error } = await decode(role + sse.data({ object: 'error', message: "This model's maximum context length is 4096 tokens.", code: 400 }) + sse.done());
       assert.equal(error?.kind, 'context-length');
       assert.equal(error?.afterOutput, false);
