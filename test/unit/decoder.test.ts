@@ -74,6 +74,22 @@ describe('decoder (in-memory): stream-level faults', () => {
     assert.equal(c.error?.serverMessage, 'plain words');
   });
 
+  it('case 1/22: a key the server echoes in a mid-stream error never reaches the message, serverMessage or excerpt', async () => {
+    const apiKey = 'sk-live-SECRET-987654321';
+    for (const payload of [
+      sse.data({ error: { message: `Key ${apiKey} is over its budget`, type: 'server_error' } }),
+      `error: {"code":401,"message":"invalid key ${apiKey}"}\n\n`,
+      `{"error":"bad key ${apiKey}"}\n`,
+      `event: error\ndata: bad key ${apiKey}\n\n`,
+    ]) {
+      const { error } = await decode(role + hello + payload + sse.done(), { apiKey });
+      assert.equal(error?.kind, 'stream-error', payload);
+      const seen = JSON.stringify({ message: error?.message, serverMessage: error?.serverMessage, excerpt: error?.excerpt, code: error?.code });
+      assert.ok(!seen.includes(apiKey), `key leaked: ${seen}`);
+      assert.match(error?.serverMessage ?? '', /<api key>/);
+    }
+  });
+
   it('case 22: a context-length error mid-stream is reported as such', async () => {
       const { error } = await decode(role + sse.data({ object: 'error', message: "This model's maximum context length is 4096 tokens.", code: 400 }) + sse.done());
       assert.equal(error?.kind, 'context-length');
