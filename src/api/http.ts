@@ -57,14 +57,23 @@ export class Watchdog {
   private limitMs = 0;
   private reason: StopReason = 'idle-timeout';
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** When the armed timer fires. */
+  private dueAt = 0;
 
   constructor(private readonly onExpired: (reason: StopReason) => void) {}
 
   beginWait(limitMs: number, reason: StopReason): void {
-    this.waitingSince = Date.now();
+    const now = Date.now();
+    this.waitingSince = now;
     this.limitMs = limitMs;
     this.reason = reason;
-    if (this.timer === undefined && Number.isFinite(limitMs) && limitMs > 0) this.arm(limitMs);
+    if (!Number.isFinite(limitMs) || limitMs <= 0) return;
+    if (this.timer === undefined) this.arm(limitMs);
+    else if (now + limitMs < this.dueAt) {
+      // A shorter limit than the pending timer's (idle after a longer connect timeout): fire on time.
+      clearTimeout(this.timer);
+      this.arm(limitMs);
+    }
   }
 
   endWait(): void {
@@ -78,12 +87,14 @@ export class Watchdog {
   }
 
   private arm(ms: number): void {
+    this.dueAt = Date.now() + ms;
     this.timer = setTimeout(this.check, ms);
   }
 
   private readonly check = (): void => {
     this.timer = undefined;
-    if (this.waitingSince === 0) return; // not waiting: the next beginWait re-arms
+    // Not waiting, or waiting without a limit (0 / Infinity): the next limited beginWait re-arms.
+    if (this.waitingSince === 0 || !Number.isFinite(this.limitMs) || this.limitMs <= 0) return;
     const waited = Date.now() - this.waitingSince;
     if (waited >= this.limitMs) this.onExpired(this.reason);
     else this.arm(this.limitMs - waited);

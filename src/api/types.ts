@@ -32,7 +32,7 @@ export interface ChatRequest {
 export interface StreamOptions {
   /** Aborts the HTTP request (the server sees the disconnect) and ends the stream with an `aborted` ChatError. */
   signal?: AbortSignal;
-  /** Longest silence allowed between two reads (SSE comments count as activity). Default 120 000 ms. No total cap. */
+  /** Longest silence allowed between two reads (SSE comments count as activity). Default 120 000 ms; 0 or Infinity: none. No total cap. */
   idleTimeoutMs?: number;
   /** Time allowed to connect and receive response headers. Default: idleTimeoutMs. */
   connectTimeoutMs?: number;

@@ -401,6 +401,22 @@ describe('ChatClient against the test server', function () {
       assert.equal(await server.requests[1].outcome, 'aborted');
     });
 
+    it('case 11: an idle timeout shorter than the connect timeout still fires on time (one timer serves both)', async () => {
+      server.enqueue({ kind: 'stream', steps: [role, hello], end: 'stall' });
+      // A late timer would only fire after the 10 minutes allowed for headers: the test would time out.
+      const { events, error } = await stream({ connectTimeoutMs: 600_000, idleTimeoutMs: 100 });
+      assert.equal(summarize(events).content, 'Hello');
+      assert.equal(error?.kind, 'timeout');
+      assert.match(error?.message ?? '', /sent nothing for 100 ms/);
+    });
+
+    it('case 11: idleTimeoutMs 0 means no idle timeout, even after a connect timeout armed the timer', async () => {
+      server.enqueue({ kind: 'stream', steps: [role, hello, { wait: 150 }, world, stop, sse.done()] });
+      const { events, error } = await stream({ connectTimeoutMs: 50, idleTimeoutMs: 0 });
+      assert.equal(error, undefined);
+      assert.equal(summarize(events).content, 'Hello world');
+    });
+
     it('case 11: no total-duration cap: a slow stream longer than the idle timeout completes', async () => {
       const steps = [role];
       for (let i = 0; i < 8; i++) steps.push(sse.data(chunk({ content: `${i}` })));
