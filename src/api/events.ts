@@ -16,6 +16,8 @@ export class EventIterator implements AsyncGenerator<StreamEvent, void, undefine
   private ended = false;
   /** The last queued slow-path call: later calls wait for it so answers stay in order. */
   private tail: Promise<unknown> = Promise.resolve();
+  /** Slow-path calls not answered yet: while any is, the fast path would answer out of turn. */
+  private queued = 0;
 
   /**
    * `signal`: once it aborts, events still buffered from the last read are dropped, so a stopped
@@ -27,12 +29,13 @@ export class EventIterator implements AsyncGenerator<StreamEvent, void, undefine
   ) {}
 
   next(): Promise<IteratorResult<StreamEvent, void>> {
-    if (this.index < this.batch.length) {
+    if (this.index < this.batch.length && this.queued === 0) {
       if (this.signal?.aborted !== true) return Promise.resolve({ done: false, value: this.batch[this.index++] });
       this.batch = NONE;
       this.index = 0;
     }
-    const result = this.tail.then(() => this.advance());
+    this.queued++;
+    const result = this.tail.then(() => this.advance()).finally(() => this.queued--);
     this.tail = result.catch(() => undefined);
     return result;
   }

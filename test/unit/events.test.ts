@@ -37,6 +37,21 @@ describe('EventIterator', () => {
     ]);
   });
 
+  it('a next() made after an earlier one resolved, while another is still queued, waits its turn', async () => {
+    async function* batches(): AsyncGenerator<readonly StreamEvent[], void, undefined> {
+      yield [content('a'), content('b'), content('c')];
+    }
+    const iterator = new EventIterator(batches());
+    const callA = iterator.next();
+    const callB = iterator.next();
+    const callC = callA.then(() => iterator.next());
+    assert.deepEqual(await Promise.all([callA, callB, callC]), [
+      { done: false, value: content('a') },
+      { done: false, value: content('b') },
+      { done: false, value: content('c') },
+    ]);
+  });
+
   it('delivers the events before an error, then rejects with it; stopping early runs the producer cleanup', async () => {
     async function* failing(): AsyncGenerator<readonly StreamEvent[], void, undefined> {
       yield [content('kept')];
