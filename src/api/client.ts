@@ -213,6 +213,8 @@ export class ChatClient {
           if (kind === 'json') {
             yield [{ type: 'open', status: response.status, attempt }];
             yield await this.decodeJsonBody(reader, first, decoder, watchdog, settings, origin, endpoint.apiKey);
+            // Stopped while the consumer held the reply: end as aborted, as a stream does.
+            if (lifetime.reason === 'caller') throw stoppedError(lifetime, url, decoder.hasOutput, 0);
             if (decoder.failure) throw decoder.failure;
             completed = true;
             return;

@@ -349,6 +349,23 @@ describe('ChatClient against the test server', function () {
       ]);
     });
 
+    it('case 8/15: stopping while a plain JSON reply is handed out ends with aborted, like a stream', async () => {
+      server.enqueue({ kind: 'respond', status: 200, body: { object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: 'The whole answer.' }, finish_reason: 'stop' }] } });
+      const controller = new AbortController();
+      const types: string[] = [];
+      let caught: unknown;
+      try {
+        for await (const event of client.streamChat(endpoint, request, { ...fast, signal: controller.signal })) {
+          types.push(event.type);
+          if (event.type === 'role') controller.abort();
+        }
+      } catch (error) {
+        caught = error;
+      }
+      assert.deepEqual(types, ['open', 'role']);
+      assert.equal((caught as { kind?: string }).kind, 'aborted');
+    });
+
     it('case 9: a 400 naming stream_options → retried once without it, and remembered for that base URL', async () => {
       const rejection = { kind: 'respond' as const, status: 400, body: { object: 'error', message: "[{'type': 'extra_forbidden', 'loc': ('body', 'stream_options'), 'msg': 'Extra inputs are not permitted'}]", code: 400 } };
       server.enqueue(rejection);
