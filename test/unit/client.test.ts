@@ -135,6 +135,19 @@ describe('ChatClient against the test server', function () {
       assert.match(b.error?.message ?? '', /does it end in \/v1\?/);
     });
 
+    it('case 2/15: an abort during the /models lookup after a 404 ends with aborted and closes that request too', async () => {
+      server.enqueue({ kind: 'respond', status: 404, body: { error: 'model "gpt-9" not found' } });
+      server.enqueueFor('GET', '/v1/models', { kind: 'stall' });
+      const controller = new AbortController();
+      const pending = stream({ signal: controller.signal }, { ...request, model: 'gpt-9' });
+      await server.waitForRequests(2);
+      controller.abort();
+      const { error } = await pending;
+      assert.equal(error?.kind, 'aborted');
+      assert.equal(server.requests[1].path, '/v1/models');
+      assert.equal(await server.requests[1].outcome, 'aborted');
+    });
+
     const contextShapes: Array<[string, object]> = [
       ['code context_length_exceeded', { error: { message: 'This request exceeds the limit.', type: 'invalid_request_error', param: 'messages', code: 'context_length_exceeded' } }],
       [
@@ -184,13 +197,17 @@ describe('ChatClient against the test server', function () {
       assert.equal(retries[1].delayMs, 15, 'retry-after-ms wins and is honoured');
     });
 
-    it('case 4: the wait is cancellable by the signal', async () => {
-      server.enqueue({ kind: 'respond', status: 429, body: { error: { message: 'slow down' } }, headers: { 'retry-after': '60' } });
-      const controller = new AbortController();
-      const { error } = await stream({ signal: controller.signal, maxRetryDelayMs: 60_000, onRetry: () => controller.abort() });
-      assert.equal(error?.kind, 'aborted');
-      assert.equal(chatRequests().length, 1);
-    });
+    for (const when of ['as it begins', 'while it runs'] as const) {
+      it(`case 4: the wait is cancellable by the signal (abort ${when})`, async () => {
+        server.enqueue({ kind: 'respond', status: 429, body: { error: { message: 'slow down' } }, headers: { 'retry-after': '60' } });
+        const controller = new AbortController();
+        // onRetry runs just before the wait starts; a microtask later the wait is running (a 60 s wait would time the test out).
+        const onRetry = when === 'as it begins' ? () => controller.abort() : () => queueMicrotask(() => controller.abort());
+        const { error } = await stream({ signal: controller.signal, maxRetryDelayMs: 60_000, onRetry });
+        assert.equal(error?.kind, 'aborted');
+        assert.equal(chatRequests().length, 1);
+      });
+    }
 
     it('case 4: 429 retries are bounded; the last error says rate limited', async () => {
       const limited = { kind: 'respond' as const, status: 429, body: { error: { message: 'slow down' } } };
