@@ -108,6 +108,22 @@ function sniff(bytes: Uint8Array): BodyKind {
   return 'other';
 }
 
+/** A non-2xx answer as a ChatError naming the origin that gave it (after redirects, which never carry the key). */
+function httpErrorOf(exchange: Exchange, bodyText: string, endpoint: Endpoint, model?: string): ChatError {
+  const { response, url, redirectedFrom } = exchange;
+  return httpError({
+    status: response.status,
+    statusText: response.statusText,
+    bodyText,
+    origin: url.origin,
+    model,
+    apiKey: endpoint.apiKey,
+    hadApiKey: Boolean(endpoint.apiKey) && redirectedFrom === undefined,
+    retryAfterMs: retryAfterMsOf(response.headers),
+    redirectedFrom,
+  });
+}
+
 /**
  * One per extension activation. Holds what it learned about endpoints (e.g. that a base URL
  * rejects `stream_options`) for the session.
@@ -301,18 +317,7 @@ export class ChatClient {
         throw this.asChatError(error, lifetime, url, timeoutMs);
       }
       const { response } = exchange;
-      if (response.status < 200 || response.status > 299) {
-        throw httpError({
-          status: response.status,
-          statusText: response.statusText,
-          bodyText: text,
-          origin: url.origin,
-          apiKey: endpoint.apiKey,
-          hadApiKey: Boolean(endpoint.apiKey),
-          retryAfterMs: retryAfterMsOf(response.headers),
-          redirectedFrom: exchange.redirectedFrom,
-        });
-      }
+      if (response.status < 200 || response.status > 299) throw httpErrorOf(exchange, text, endpoint);
       const models = truncated ? undefined : modelsFromBody(text);
       if (models === undefined) {
         throw new ChatError({
@@ -419,20 +424,8 @@ export class ChatClient {
     watchdog: Watchdog,
     settings: ResolvedOptions,
   ): Promise<{ error: ChatError; bodyText: string }> {
-    const { response, url } = exchange;
-    const { text } = await readTextBounded(response, MAX_ERROR_BODY_BYTES, watchdog, settings.idleTimeoutMs);
-    const error = httpError({
-      status: response.status,
-      statusText: response.statusText,
-      bodyText: text,
-      origin: url.origin,
-      model,
-      apiKey: endpoint.apiKey,
-      hadApiKey: Boolean(endpoint.apiKey) && exchange.redirectedFrom === undefined,
-      retryAfterMs: retryAfterMsOf(response.headers),
-      redirectedFrom: exchange.redirectedFrom,
-    });
-    return { error, bodyText: text };
+    const { text } = await readTextBounded(exchange.response, MAX_ERROR_BODY_BYTES, watchdog, settings.idleTimeoutMs);
+    return { error: httpErrorOf(exchange, text, endpoint, model), bodyText: text };
   }
 
   /** Best effort, short: the model ids an endpoint lists, or undefined when it cannot say. */

@@ -660,6 +660,26 @@ describe('ChatClient against the test server', function () {
       }
     });
 
+    it('listModels redirected to another origin that answers 401: says the key was never sent there, not that it was rejected', async () => {
+      const other = await startTestServer();
+      try {
+        server.enqueueFor('GET', '/v1/models', { kind: 'redirect', status: 302, location: `${other.baseUrl}/models` });
+        other.enqueueFor('GET', '/v1/models', { kind: 'respond', status: 401, body: { error: { message: 'no key' } } });
+        const error = await client.listModels(endpoint).then(
+          () => undefined,
+          (e: unknown) => e as { kind?: string; message?: string },
+        );
+        assert.equal(error?.kind, 'auth');
+        assert.equal(other.requests[0].headers.authorization, undefined);
+        assert.equal(
+          error?.message,
+          `${other.origin} requires an API key (HTTP 401); none is set for it. ${server.origin} redirected there, and the key is never sent to another origin: set the base URL to ${other.origin} if you trust it.`,
+        );
+      } finally {
+        await other.close();
+      }
+    });
+
     it('stops after too many redirects', async () => {
       for (let i = 0; i < 7; i++) server.enqueue({ kind: 'redirect', status: 302, location: '/v1/chat/completions' });
       const { error } = await stream();
