@@ -2,7 +2,7 @@
 // `npm start` and demos. The endpoint (baseUrl, headers) is only ever taken from the user's global
 // settings: a cloned repository's .vscode/settings.json must not be able to redirect the key.
 import * as vscode from 'vscode';
-import { checkBaseUrl, isSecretHeaderName } from './endpointPolicy';
+import { checkBaseUrl, displayUrl, headerProblem, isSecretHeaderName } from './endpointPolicy';
 
 export const SECTION = 'streamChat';
 export const DEFAULT_BASE_URL = 'https://api.solidrust.ai/v1';
@@ -39,10 +39,13 @@ export interface EndpointSettings {
   origin?: string;
   /** Why the base URL cannot be used, in words for the user. */
   problem?: string;
-  /** The raw configured value, for messages. */
+  /** The configured value for messages, with any credentials, query or fragment masked. */
   configuredBaseUrl: string;
   baseUrlSource: SettingSource;
+  /** The user's headers that can be sent. */
   headers: Record<string, string>;
+  /** The user's headers that are not sent, and why. */
+  ignoredHeaders: { name: string; problem: string }[];
   /** The environment supplies a key for this origin. */
   environmentApiKey?: string;
   demo: boolean;
@@ -89,16 +92,24 @@ export class StreamChatConfig implements vscode.Disposable {
     await vscode.workspace.getConfiguration(SECTION).update(key, value, vscode.ConfigurationTarget.Global);
   }
 
-  /** Human-readable notes for the log: environment overrides and settings that look unsafe. */
+  /** Human-readable notes for the log about the environment overrides (headers: `describeHeaders`). */
   describeOverrides(): string[] {
     const notes: string[] = [];
     const env = this.environment;
-    if (env.baseUrl) notes.push(`STREAM_CHAT_BASE_URL is set: it overrides streamChat.baseUrl (${env.baseUrl})${env.demo ? ' — local demo server' : ''}`);
+    if (env.baseUrl) notes.push(`STREAM_CHAT_BASE_URL is set: it overrides streamChat.baseUrl (${displayUrl(env.baseUrl)})${env.demo ? ' — local demo server' : ''}`);
     if (env.model) notes.push(`STREAM_CHAT_MODEL is set: it overrides streamChat.model (${env.model})`);
     if (env.apiKey && !env.baseUrl) notes.push('STREAM_CHAT_API_KEY is ignored: it is only used together with STREAM_CHAT_BASE_URL');
-    const headers = this.read().endpoint.headers;
-    for (const name of Object.keys(headers)) {
-      if (isSecretHeaderName(name)) notes.push(`streamChat.headers sets "${name}": secrets in settings are stored in plain text — prefer "Stream Chat: Set API Key"`);
+    return notes;
+  }
+
+  /** Notes for the log about `streamChat.headers`: headers not sent, and secrets kept in plain text. */
+  describeHeaders(endpoint: EndpointSettings = this.read().endpoint): string[] {
+    const notes: string[] = [];
+    for (const { name, problem } of endpoint.ignoredHeaders) notes.push(`streamChat.headers ${JSON.stringify(name)} is not sent: ${problem}`);
+    for (const name of Object.keys(endpoint.headers)) {
+      if (!isSecretHeaderName(name)) continue;
+      const replaced = name.toLowerCase() === 'authorization' ? ' (a key stored for the origin replaces it)' : '';
+      notes.push(`streamChat.headers sets ${JSON.stringify(name)}${replaced}: secrets in settings are stored in plain text — prefer "Stream Chat: Set API Key"`);
     }
     return notes;
   }
@@ -114,9 +125,9 @@ export class StreamChatConfig implements vscode.Disposable {
     const configuredBaseUrl = fromEnvironment ? env.baseUrl! : stringOr(globalOnly<string>(config, 'baseUrl'), DEFAULT_BASE_URL);
     const checked = checkBaseUrl(configuredBaseUrl);
     const endpoint: EndpointSettings = {
-      configuredBaseUrl,
+      configuredBaseUrl: displayUrl(configuredBaseUrl),
       baseUrlSource: fromEnvironment ? 'environment' : 'setting',
-      headers: stringRecord(globalOnly<Record<string, unknown>>(config, 'headers')),
+      ...sendableHeaders(globalOnly<Record<string, unknown>>(config, 'headers')),
       demo: fromEnvironment && env.demo,
     };
     if (!checked.ok) return { ...endpoint, problem: `${fromEnvironment ? 'STREAM_CHAT_BASE_URL' : 'streamChat.baseUrl'}: ${checked.problem}` };
@@ -154,12 +165,14 @@ function positiveInteger(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
 }
 
-function stringRecord(value: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return out;
+function sendableHeaders(value: unknown): Pick<EndpointSettings, 'headers' | 'ignoredHeaders'> {
+  const headers: Record<string, string> = {};
+  const ignoredHeaders: { name: string; problem: string }[] = [];
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { headers, ignoredHeaders };
   for (const [name, headerValue] of Object.entries(value)) {
-    // Header names are tokens; anything else would make fetch throw for every request.
-    if (typeof headerValue === 'string' && /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) out[name] = headerValue;
+    const problem = headerProblem(name, headerValue);
+    if (problem === undefined) headers[name] = (headerValue as string).trim();
+    else ignoredHeaders.push({ name, problem });
   }
-  return out;
+  return { headers, ignoredHeaders };
 }

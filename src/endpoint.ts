@@ -2,7 +2,8 @@
 // that starts a request asks here first, so the origin/key rules live in one place.
 import type { Endpoint } from './api';
 import type { Settings, StreamChatConfig } from './config';
-import { keyWouldTravelInClear } from './endpointPolicy';
+import { isSecretHeaderName, keyWouldTravelInClear } from './endpointPolicy';
+import type { StreamChatLog } from './log';
 import type { ApiKeyStore, PlainHttpKeyGuard } from './secrets';
 
 export type EndpointErrorKind = 'config' | 'key-not-sent';
@@ -29,10 +30,14 @@ export interface ResolvedEndpoint {
 }
 
 export class EndpointResolver {
+  /** The header notes last logged, so a change is logged once, not per request. */
+  private loggedHeaderNotes = '';
+
   constructor(
     private readonly config: StreamChatConfig,
     private readonly keys: ApiKeyStore,
     private readonly plainHttpGuard: PlainHttpKeyGuard,
+    private readonly log: StreamChatLog,
   ) {}
 
   /** The origin requests go to now, or throws `EndpointError('config')`. */
@@ -51,21 +56,37 @@ export class EndpointResolver {
 
   /**
    * Settings, fresh, with the key for the base URL's origin. Over plain http to another machine the
-   * user is asked first; if they decline, throws `EndpointError('key-not-sent')` rather than sending.
+   * user is asked first (also for credentials in `streamChat.headers`); if they decline, throws
+   * `EndpointError('key-not-sent')` rather than sending.
    */
   async resolve(): Promise<ResolvedEndpoint> {
     const settings = this.config.read();
     const origin = this.currentOrigin(settings);
     const baseUrl = settings.endpoint.baseUrl!;
     const apiKey = await this.keyFor(origin, settings);
-    if (apiKey !== undefined && keyWouldTravelInClear(origin) && !(await this.plainHttpGuard.mayCarryKey(origin))) {
+    const secretHeaders = Object.entries(settings.endpoint.headers).filter(([name]) => isSecretHeaderName(name));
+    // Scrubbed from the log and messages in case a server echoes them back.
+    for (const [, value] of secretHeaders) this.log.addSecret(value);
+    this.logHeaderNotes(settings);
+    const carriesSecret = apiKey !== undefined || secretHeaders.length > 0;
+    if (carriesSecret && keyWouldTravelInClear(origin) && !(await this.plainHttpGuard.mayCarryKey(origin))) {
+      const what = apiKey !== undefined ? 'Your API key was not sent' : `The credentials in streamChat.headers (${secretHeaders.map(([name]) => name).join(', ')}) were not sent`;
       throw new EndpointError(
         'key-not-sent',
-        `Your API key was not sent to ${origin}: plain http:// would expose it on the network. Switch to https://, or run the request again and choose "Send Anyway".`,
+        `${what} to ${origin}: plain http:// would expose ${apiKey !== undefined ? 'it' : 'them'} on the network. Switch to https://, or run the request again and choose "Send Anyway".`,
       );
     }
     const endpoint: Endpoint = { baseUrl, headers: settings.endpoint.headers };
     if (apiKey !== undefined) endpoint.apiKey = apiKey;
     return { endpoint, origin, model: settings.model, demo: settings.endpoint.demo, settings };
+  }
+
+  /** Logs what is wrong with `streamChat.headers` once per change (at activation and before requests). */
+  logHeaderNotes(settings: Settings = this.config.read()): void {
+    const notes = this.config.describeHeaders(settings.endpoint);
+    const joined = notes.join('\n');
+    if (joined === this.loggedHeaderNotes) return;
+    this.loggedHeaderNotes = joined;
+    for (const note of notes) this.log.warn(note);
   }
 }

@@ -14,7 +14,7 @@ export function checkBaseUrl(raw: string): BaseUrlCheck {
   try {
     url = new URL(text);
   } catch {
-    return { ok: false, problem: `"${truncate(text, 80)}" is not a URL (expected e.g. https://api.solidrust.ai/v1)` };
+    return { ok: false, problem: `"${truncate(displayUrl(text), 80)}" is not a URL (expected e.g. https://api.solidrust.ai/v1)` };
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     return { ok: false, problem: `the base URL must start with http:// or https:// (got ${url.protocol})` };
@@ -27,6 +27,28 @@ export function checkBaseUrl(raw: string): BaseUrlCheck {
   }
   const path = url.pathname.replace(/\/+$/, '');
   return { ok: true, baseUrl: `${url.origin}${path}`, origin: url.origin };
+}
+
+/**
+ * A configured URL as it may appear in logs, messages and reports: credentials (`user:pass@`) and
+ * any query or fragment replaced by `•••`, whether or not the text parses as a URL.
+ */
+export function displayUrl(raw: string): string {
+  const text = raw.trim();
+  try {
+    const url = new URL(text);
+    const hadCredentials = url.username !== '' || url.password !== '';
+    const hadQuery = url.search !== '' || url.hash !== '';
+    url.username = '';
+    url.password = '';
+    url.search = '';
+    url.hash = '';
+    const shown = url.href.replace(/\/$/, '') + (hadQuery ? '?•••' : '');
+    return hadCredentials ? shown.replace('//', '//•••@') : shown;
+  } catch {
+    // Not a URL: still hide anything between "//" and the last "@" of the authority, and the query.
+    return text.replace(/\/\/[^/?#]*@/, '//•••@').replace(/[?#].*$/, '?•••');
+  }
 }
 
 /** True for names and addresses that never leave this machine. */
@@ -57,6 +79,51 @@ export function apiKeySecretName(origin: string): string {
 }
 
 const SECRET_HEADER = /(auth|key|token|secret|password|cookie|session)/i;
+
+/**
+ * Headers the HTTP client sets itself (framing, connection management, the target host): a user
+ * value would be ignored, break the request body's framing, or make every request fail.
+ */
+const RESERVED_HEADERS = new Set([
+  'host',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'upgrade',
+  'te',
+  'trailer',
+  'expect',
+  'proxy-connection',
+  'content-type',
+  'accept',
+]);
+
+/**
+ * Why a user-configured header cannot be sent, or undefined when it can. Checked before any request:
+ * an invalid value would otherwise make every request fail with a misleading network error.
+ */
+export function headerProblem(name: string, value: unknown): string | undefined {
+  if (typeof value !== 'string') return 'the value is not a string';
+  // Header names are tokens (RFC 9110 §5.1).
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) return 'the name is not a valid header name';
+  if (RESERVED_HEADERS.has(name.toLowerCase())) return 'the HTTP client sets this header itself';
+  if (/[\r\n\0]/.test(value)) return 'the value contains a line break or NUL (header injection)';
+  // fetch accepts only Latin-1 values; other control characters are invalid in a field value.
+  if (/[^\t\x20-\x7e\x80-\xff]/.test(value)) return 'the value contains characters that cannot be sent in a header';
+  return undefined;
+}
+
+/**
+ * Why a string cannot be used as an API key, or undefined. A key travels as `Authorization: Bearer <key>`:
+ * spaces, line breaks and non-ASCII characters cannot (and are always a paste mistake).
+ */
+export function apiKeyProblem(key: string): string | undefined {
+  if (key === '') return 'the key is empty';
+  if (/^bearer\s/i.test(key)) return 'enter only the key, without "Bearer "';
+  if (/[^\x21-\x7e]/.test(key)) return 'the key contains spaces, line breaks or non-ASCII characters';
+  return undefined;
+}
 
 /** Header names whose values must never be shown or logged. */
 export function isSecretHeaderName(name: string): boolean {

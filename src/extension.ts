@@ -41,7 +41,7 @@ export function activate(context: vscode.ExtensionContext): StreamChatApi {
   const config = new StreamChatConfig(environment);
   const keys = new ApiKeyStore(context.secrets, log);
   const plainHttpGuard = new PlainHttpKeyGuard(log);
-  const resolver = new EndpointResolver(config, keys, plainHttpGuard);
+  const resolver = new EndpointResolver(config, keys, plainHttpGuard, log);
   const runner = new RequestRunner(new ChatClient(), log);
   const testHooks = context.extensionMode === vscode.ExtensionMode.Test ? createTestHooks() : undefined;
   const services: Services = { config, keys, plainHttpGuard, resolver, runner, log, testHooks: testHooks?.hooks };
@@ -59,6 +59,7 @@ export function activate(context: vscode.ExtensionContext): StreamChatApi {
   );
 
   for (const note of config.describeOverrides()) log.warn(note);
+  resolver.logHeaderNotes();
   const activationMs = performance.now() - started;
   log.info(`Activated in ${activationMs.toFixed(1)} ms (Stream Chat ${String(context.extension.packageJSON.version)}, VS Code ${vscode.version})`);
 

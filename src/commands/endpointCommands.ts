@@ -2,7 +2,7 @@
 // endpoint preset, pick a model, stop, show the log. Each accepts an argument for automation; with
 // an argument nothing is asked and failures reject, without one the user is asked and failures are shown.
 import * as vscode from 'vscode';
-import { checkBaseUrl, isLocalOrigin, keyWouldTravelInClear } from '../endpointPolicy';
+import { apiKeyProblem, checkBaseUrl, displayUrl, isLocalOrigin, keyWouldTravelInClear } from '../endpointPolicy';
 import { toUserFacingError } from '../errors';
 import type { Services } from '../services';
 
@@ -50,6 +50,9 @@ async function setApiKey(services: Services, arg: unknown): Promise<void> {
       throw new Error('streamChat.setApiKey expects { key: string } with a non-empty key');
     }
     key = arg.key.trim();
+    const problem = apiKeyProblem(key);
+    // The message never repeats the key.
+    if (problem !== undefined) throw new Error(`streamChat.setApiKey: ${problem}`);
   } else {
     key = await askForKey(origin, false);
     if (key === undefined) return;
@@ -71,9 +74,13 @@ async function askForKey(origin: string, skippable: boolean): Promise<string | u
     password: true,
     ignoreFocusOut: true,
     placeHolder: 'API key',
-    validateInput: (value) => (value.trim() === '' ? 'Enter the key, or press Escape to cancel' : undefined),
+    validateInput: (value) => {
+      if (value.trim() === '') return 'Enter the key, or press Escape to cancel';
+      const problem = apiKeyProblem(value.trim());
+      return problem === undefined ? undefined : `Not a usable key: ${problem}`;
+    },
   });
-  return key === undefined || key.trim() === '' ? undefined : key.trim();
+  return key === undefined || apiKeyProblem(key.trim()) !== undefined ? undefined : key.trim();
 }
 
 async function clearApiKey(services: Services): Promise<void> {
@@ -109,7 +116,7 @@ async function selectEndpoint(services: Services, arg: unknown): Promise<{ baseU
   await config.update('baseUrl', chosen);
   log.info(`Endpoint set to ${chosen}`);
   if (config.environment.baseUrl !== undefined) {
-    const note = `streamChat.baseUrl saved, but STREAM_CHAT_BASE_URL (${config.environment.baseUrl}) overrides it in this window`;
+    const note = `streamChat.baseUrl saved, but STREAM_CHAT_BASE_URL (${displayUrl(config.environment.baseUrl)}) overrides it in this window`;
     log.warn(note);
     if (!automated) void vscode.window.showWarningMessage(`Stream Chat: ${note}.`);
   } else if (!automated) {

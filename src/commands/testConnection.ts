@@ -25,6 +25,8 @@ export interface ConnectionReport {
   usageChunk: boolean;
   reasoningField?: ReasoningSource;
   finishReason?: string;
+  /** Headers in `streamChat.headers` that were not sent, with the reason (also logged). */
+  ignoredHeaders?: { name: string; problem: string }[];
   /** Why `GET /models` failed when the completion still worked (some servers lack it). */
   modelsError?: UserFacingError;
   error?: UserFacingError;
@@ -126,6 +128,8 @@ function finish(services: Services, report: ConnectionReport): ConnectionReport 
   if (report.error && report.origin && !mentionsHost(report.error.message, report.origin)) {
     report.error = { ...report.error, message: `${report.error.message} (${report.origin})` };
   }
+  const { ignoredHeaders } = services.config.read().endpoint;
+  if (ignoredHeaders.length > 0) report.ignoredHeaders = ignoredHeaders;
   log.info(`Test connection report: ${JSON.stringify(report)}`);
   const summary = summarise(report);
   if (report.ok) {
@@ -147,7 +151,7 @@ function finish(services: Services, report: ConnectionReport): ConnectionReport 
 export function summarise(report: ConnectionReport): string {
   if (!report.ok) {
     if (report.error?.kind === 'aborted') return 'Stream Chat: Connection test cancelled.';
-    return `Stream Chat: Connection failed — ${report.error?.message ?? 'unknown error'}`;
+    return `Stream Chat: Connection failed — ${report.error?.message ?? 'unknown error'}${report.ignoredHeaders?.length ? ` (${headersNotSent(report.ignoredHeaders)})` : ''}`;
   }
   const parts: string[] = [];
   const modelName = report.demo ? `Demo model (${report.model})` : `model ${report.model}`;
@@ -158,7 +162,12 @@ export function summarise(report: ConnectionReport): string {
   if (report.reasoningField) parts.push(`reasoning via ${report.reasoningField}`);
   if (report.finishReason && report.finishReason !== 'stop' && report.finishReason !== 'length') parts.push(`finish: ${report.finishReason}`);
   parts.push(report.authSent ? 'API key sent' : 'no API key');
+  if (report.ignoredHeaders?.length) parts.push(headersNotSent(report.ignoredHeaders));
   return `Stream Chat: Connected to ${report.origin} — ${parts.join(' · ')}`;
+}
+
+function headersNotSent(headers: readonly { name: string }[]): string {
+  return `headers not sent: ${headers.map((header) => JSON.stringify(header.name)).join(', ')} — see the log`;
 }
 
 function mentionsHost(message: string, origin: string): boolean {

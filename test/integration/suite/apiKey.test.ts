@@ -28,9 +28,10 @@ describe('API key (per origin, SecretStorage)', () => {
     await Promise.all([serverA.close(), serverB.close()]);
   });
 
-  beforeEach(() => {
+  beforeEach(async () => {
     serverA.reset();
     serverB.reset();
+    await setUserSetting('headers', undefined);
   });
 
   it('sends the key set by command as "Authorization: Bearer …" to its origin', async () => {
@@ -114,6 +115,72 @@ describe('API key (per origin, SecretStorage)', () => {
     const contents = files.map((file) => fs.readFileSync(file, 'utf8'));
     assert.ok(contents.some((text) => text.includes('Activated in')), `the channel's log file is not among ${files.join(', ')}`);
     files.forEach((file, i) => assert.ok(!contents[i].includes(KEY_A), `the key reached ${file}`));
+  });
+
+  it('rejects a key that cannot travel in a header, without repeating it', async () => {
+    await useEndpoint(serverA.baseUrl);
+    await vscode.commands.executeCommand('streamChat.clearApiKey');
+    for (const bad of [`${KEY_A}\nX-Injected: 1`, `Bearer ${KEY_A}`]) {
+      await assert.rejects(Promise.resolve(vscode.commands.executeCommand('streamChat.setApiKey', { key: bad })), (error: Error) => {
+        assert.match(error.message, /line breaks|without "Bearer "/);
+        assert.ok(!error.message.includes(KEY_A), error.message);
+        return true;
+      });
+    }
+    const report = await testConnection();
+    assert.equal(report.authSent, false, 'a rejected key was stored');
+  });
+
+  it('sends the stored key, not an Authorization header from the settings', async () => {
+    await useEndpoint(serverA.baseUrl, KEY_A);
+    await setUserSetting('headers', { Authorization: 'Bearer from-settings' });
+    const report = await testConnection();
+    assert.equal(report.ok, true, JSON.stringify(report.error));
+    assert.ok(serverA.requests.length >= 2);
+    for (const request of serverA.requests) assert.equal(authorizationOf(request), `Bearer ${KEY_A}`);
+    assert.ok((await streamChatApi()).logLines().some((line) => line.includes('"Authorization" (a key stored for the origin replaces it)')));
+  });
+
+  it('leaves out headers that would break every request or inject lines, says so, and sends the rest', async () => {
+    await useEndpoint(serverA.baseUrl);
+    await setUserSetting('headers', { 'X-Title': 'Stream Chat', 'X-Evil': 'a\r\nX-Injected: 1', Host: 'elsewhere.example', 'Content-Length': '3' });
+    const report = await testConnection();
+    assert.equal(report.ok, true, JSON.stringify(report.error));
+    assert.deepEqual(report.ignoredHeaders?.map((header) => header.name).sort(), ['Content-Length', 'Host', 'X-Evil']);
+    for (const request of serverA.requests) {
+      assert.equal(request.headers['x-title'], 'Stream Chat');
+      assert.equal(request.headers['x-evil'], undefined);
+      assert.equal(request.headers['x-injected'], undefined);
+      assert.equal(request.headers.host, new URL(serverA.baseUrl).host);
+    }
+    assert.ok((await streamChatApi()).logLines().some((line) => line.includes('"X-Evil" is not sent: the value contains a line break')));
+  });
+
+  it('never writes a secret header value to the log, even when the server echoes it', async () => {
+    const secret = 'azure-key-0c9f2b7e41d8';
+    await useEndpoint(serverA.baseUrl);
+    await setUserSetting('headers', { 'api-key': secret });
+    // A 400 message is shown to the user (a 401's is not), so an echo would reach the report and the log.
+    serverA.enqueueFor('GET', '/v1/models', { kind: 'respond', status: 400, body: { error: { message: `Header api-key ${secret} is not allowed here` } } });
+    const report = await testConnection();
+    assert.match(report.modelsError?.message ?? '', /is not allowed here/);
+    assert.equal(serverA.requests[0].headers['api-key'], secret, 'the header was not even sent');
+    assert.ok(!JSON.stringify(report).includes(secret), 'the report shows the header value');
+    assert.ok(!(await streamChatApi()).logLines().join('\n').includes(secret), 'the header value reached the log');
+  });
+
+  it('never shows credentials written into the base URL (report, log)', async () => {
+    const api = await streamChatApi();
+    const before = api.logLines().length;
+    await setUserSetting('baseUrl', `http://someone:hunter2-base-url@${new URL(serverA.baseUrl).host}/v1`);
+    const report = await testConnection();
+    assert.equal(report.ok, false);
+    assert.equal(report.error?.kind, 'config');
+    assert.match(report.error?.message ?? '', /must not contain credentials/);
+    assert.equal(serverA.requests.length, 0);
+    assert.ok(!JSON.stringify(report).includes('hunter2'), JSON.stringify(report));
+    assert.ok(!api.logLines().slice(before).join('\n').includes('hunter2'), 'the password reached the log');
+    assert.ok(!api.testing.statusBar().tooltip.includes('hunter2'));
   });
 
   describe('workspace settings', () => {

@@ -174,6 +174,20 @@ describe('plain http to another machine', () => {
     for (const headers of recorded) assert.equal(headers.authorization, `Bearer ${KEY}`);
   });
 
+  it('asks before credentials in streamChat.headers travel in clear, and sends nothing when declined', async () => {
+    const api = await streamChatApi();
+    await useEndpoint(remoteBaseUrl);
+    await vscode.commands.executeCommand('streamChat.clearApiKey');
+    await setUserSetting('headers', { 'X-Api-Key': 'header-secret-7c1e' });
+    api.testing.answerPlainHttpWarning('decline');
+    const report = await testConnection();
+    await setUserSetting('headers', undefined);
+    assert.equal(report.error?.kind, 'key-not-sent');
+    assert.match(report.error?.message ?? '', /X-Api-Key/);
+    assert.ok(!report.error?.message.includes('header-secret-7c1e'));
+    assert.equal(recorded.length, 0, 'a request was sent although the user declined');
+  });
+
   it('does not ask for loopback servers', async () => {
     const api = await streamChatApi();
     await useEndpoint(loopback.baseUrl, KEY);

@@ -36,6 +36,17 @@ describe('environment overrides and reporting', () => {
     assert.ok(!notes.includes('env-key-123'));
   });
 
+  it('never repeats credentials written into STREAM_CHAT_BASE_URL, and refuses to use it', () => {
+    const config = configWith({ STREAM_CHAT_BASE_URL: 'https://someone:hunter2-env@api.example.com/v1' });
+    const { endpoint } = config.read();
+    assert.equal(endpoint.baseUrl, undefined);
+    assert.match(endpoint.problem ?? '', /^STREAM_CHAT_BASE_URL: .*credentials/);
+    assert.equal(endpoint.configuredBaseUrl, 'https://•••@api.example.com/v1');
+    const notes = config.describeOverrides().join('\n');
+    assert.match(notes, /STREAM_CHAT_BASE_URL is set/);
+    assert.ok(!notes.includes('hunter2'), notes);
+  });
+
   it('ignores STREAM_CHAT_API_KEY without STREAM_CHAT_BASE_URL (it is never sent to the configured origin)', async () => {
     await setUserSetting('baseUrl', 'https://api.example.com/v1');
     const config = configWith({ STREAM_CHAT_API_KEY: 'env-key-123' });
