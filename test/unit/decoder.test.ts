@@ -103,6 +103,55 @@ describe('decoder (in-memory): stream-level faults', () => {
     });
   });
 
+  describe('real servers\' shapes', () => {
+    it('n > 1: only choice 0 counts (content, role, finish), whatever order the choices come in', async () => {
+      const choice = (index: number, delta: object, finish: string | null = null) => ({ index, delta, finish_reason: finish });
+      const body =
+        sse.data(chunk(null, { choices: [choice(0, { role: 'assistant', content: '' }), choice(1, { role: 'assistant', content: '' })] })) +
+        sse.data(chunk(null, { choices: [choice(1, { content: 'other' })] })) +
+        sse.data(chunk(null, { choices: [choice(1, { content: ' answer' }), choice(0, { content: 'Hello' })] })) +
+        sse.data(chunk(null, { choices: [choice(1, { reasoning: 'x', tool_calls: [{ index: 0, function: { arguments: '{}' } }] }, 'length')] })) +
+        sse.data(chunk(null, { choices: [choice(0, {}, 'stop'), choice(1, {}, 'stop')] })) +
+        sse.done();
+      const { events, error } = await decode(body);
+      assert.equal(error, undefined);
+      assert.deepEqual(
+        events.map((e) => (e.type === 'content' ? e.text : e.type === 'finish' ? `finish:${e.reason}` : e.type)),
+        ['role', 'Hello', 'finish:stop', 'done'],
+      );
+    });
+
+    it('Ollama / llama.cpp: content, finish_reason and usage in one last chunk; role repeated on every chunk; timings ignored', async () => {
+      const last = { ...chunk({ role: 'assistant', content: ' end.' }, { finishReason: 'stop', usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 } }), timings: { prompt_n: 1, predicted_ms: 9.5 } };
+      const { events, error } = await decode(sse.data(chunk({ role: 'assistant', content: 'The' })) + sse.data(last) + sse.done());
+      assert.equal(error, undefined);
+      assert.deepEqual(events, [
+        { type: 'role', role: 'assistant' },
+        { type: 'content', text: 'The' },
+        { type: 'content', text: ' end.' },
+        { type: 'finish', reason: 'stop' },
+        { type: 'usage', usage: { promptTokens: 1, completionTokens: 2, totalTokens: 3 } },
+        { type: 'done' },
+      ]);
+    });
+
+    it('OpenRouter: `: OPENROUTER PROCESSING` comments are not text; its mid-stream error (numeric code, finish_reason "error") is a stream-error', async () => {
+      const body =
+        ': OPENROUTER PROCESSING\n\n' +
+        role +
+        hello +
+        ': OPENROUTER PROCESSING\n\n' +
+        sse.data({ id: 'gen-1', object: 'chat.completion.chunk', error: { code: 502, message: 'Provider returned error' }, choices: [{ index: 0, delta: { content: '' }, finish_reason: 'error' }] }) +
+        sse.done();
+      const { events, error } = await decode(body);
+      assert.equal(summarize(events).content, 'Hello');
+      assert.deepEqual(summarize(events).finishReasons, []);
+      assert.equal(error?.kind, 'stream-error');
+      assert.equal(error?.code, '502');
+      assert.equal(error?.serverMessage, 'Provider returned error');
+    });
+  });
+
   it('case 7: an HTML page served as text/event-stream → not-event-stream with the first line as excerpt', async () => {
     const { events, error } = await decode('<!DOCTYPE html>\n<html><body>Login required: please sign in</body></html>\n');
     assert.equal(events.length, 0);
