@@ -164,7 +164,11 @@ export class ChatClient {
       if (!isRetryable(error) || retries >= settings.maxRetries) throw error;
       retries++;
       const delayMs = retryDelayMs(retries, settings.maxRetryDelayMs, error.retryAfterMs);
-      options.onRetry?.({ attempt: attempt + 1, delayMs, error });
+      try {
+        options.onRetry?.({ attempt: attempt + 1, delayMs, error });
+      } catch {
+        // A failing progress callback must not change the outcome, nor escape as a non-ChatError.
+      }
       try {
         await cancellableDelay(delayMs, lifetime.signal);
       } catch {

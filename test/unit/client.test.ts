@@ -231,6 +231,7 @@ describe('ChatClient against the test server', function () {
       server.enqueue(
         { kind: 'respond', status: 500, body: { error: { message: 'internal' } } },
         { kind: 'respond', status: 502, body: '<html><head><title>502 Bad Gateway</title></head></html>', headers: { 'content-type': 'text/html' } },
+        { kind: 'respond', status: 503, body: { error: { message: 'overloaded' } }, headers: { 'retry-after': '1' } },
         okStream,
       );
       const retries: RetryInfo[] = [];
@@ -239,10 +240,22 @@ describe('ChatClient against the test server', function () {
       assert.equal(summarize(events).content, 'Hello world');
       assert.deepEqual(
         retries.map((r) => r.error.status),
-        [500, 502],
+        [500, 502, 503],
       );
       assert.ok(retries.every((r) => r.delayMs >= 0 && r.delayMs <= 5));
-      assert.deepEqual(events.filter((e) => e.type === 'open'), [{ type: 'open', status: 200, attempt: 3 }]);
+      assert.equal(retries[2].error.retryAfterMs, 1000, "a 503's Retry-After is read too");
+      assert.deepEqual(events.filter((e) => e.type === 'open'), [{ type: 'open', status: 200, attempt: 4 }]);
+    });
+
+    it('case 5: an onRetry callback that throws changes nothing: the retry still happens and only ChatErrors come out', async () => {
+      server.enqueue({ kind: 'respond', status: 503, body: { error: { message: 'overloaded' } } }, okStream);
+      const { events, error } = await stream({
+        onRetry: () => {
+          throw new Error('broken progress callback');
+        },
+      });
+      assert.equal(error, undefined);
+      assert.equal(summarize(events).content, 'Hello world');
     });
 
     it('case 5: when retries run out the server error is reported with its status', async () => {
