@@ -198,8 +198,8 @@ export class ChatClient {
             await retryOrThrow(this.asChatError(readError, lifetime, url, settings.idleTimeoutMs), attempt);
             continue;
           }
-          if (error.status === 400 && includeUsage && mentionsStreamOptions(bodyText)) {
-            // Servers that predate `stream_options`: ask again without it, and remember.
+          if ((error.status === 400 || error.status === 422) && includeUsage && mentionsStreamOptions(bodyText)) {
+            // Servers that predate `stream_options` (FastAPI-based ones answer 422): ask again without it, and remember.
             this.rejectsStreamOptions.add(baseKey);
             continue;
           }

@@ -414,6 +414,14 @@ describe('ChatClient against the test server', function () {
       assert.ok('stream_options' in (chatRequests()[3].json as object), 'memory is per ChatClient instance');
     });
 
+    it("case 9: a FastAPI-style 422 naming stream_options is handled the same way", async () => {
+      server.enqueue({ kind: 'respond', status: 422, body: { detail: [{ loc: ['body', 'stream_options'], msg: 'extra fields not permitted', type: 'value_error.extra' }] } });
+      const { events, error } = await stream();
+      assert.equal(error, undefined);
+      assert.equal(summarize(events).content, 'Hello from the test server.');
+      assert.ok(!('stream_options' in (chatRequests()[1].json as object)));
+    });
+
     it('case 9: an unrelated 400 is not retried', async () => {
       server.enqueue({ kind: 'respond', status: 400, body: { error: { message: 'temperature must be <= 2', type: 'invalid_request_error' } } });
       const { error } = await stream();
