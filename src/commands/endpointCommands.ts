@@ -279,7 +279,11 @@ function fail(services: Services, automated: boolean, error: unknown): undefined
   const problem = toUserFacingError(error, services.log.redact.bind(services.log));
   if (automated) throw new Error(`Stream Chat: ${problem.message}`);
   services.log.warn(problem.message);
-  void vscode.window.showErrorMessage(`Stream Chat: ${problem.message}`);
+  // Every failure here comes from the endpoint (invalid base URL, key not sent over plain http).
+  void vscode.window.showErrorMessage(`Stream Chat: ${problem.message}`, 'Select Endpoint', 'Show Log').then((choice) => {
+    if (choice === 'Select Endpoint') void vscode.commands.executeCommand('streamChat.selectEndpoint');
+    else if (choice === 'Show Log') services.log.show();
+  });
   return undefined;
 }
 

@@ -137,14 +137,20 @@ function finish(services: Services, report: ConnectionReport): ConnectionReport 
   } else if (report.error?.kind === 'aborted') {
     void vscode.window.showWarningMessage(summary);
   } else {
-    const actions = report.error?.kind === 'auth' ? ['Set API Key', 'Show Log'] : ['Select Endpoint', 'Show Log'];
-    void vscode.window.showErrorMessage(summary, ...actions).then((choice) => {
-      if (choice === 'Set API Key') void vscode.commands.executeCommand('streamChat.setApiKey');
-      else if (choice === 'Select Endpoint') void vscode.commands.executeCommand('streamChat.selectEndpoint');
+    const fix = fixFor(report.error?.kind);
+    void vscode.window.showErrorMessage(summary, fix.title, 'Show Log').then((choice) => {
+      if (choice === fix.title) void vscode.commands.executeCommand(fix.command);
       else if (choice === 'Show Log') log.show();
     });
   }
   return report;
+}
+
+/** The button offered next to a failed test (besides Show Log): the command most likely to fix its cause. */
+export function fixFor(kind: string | undefined): { title: string; command: string } {
+  if (kind === 'auth') return { title: 'Set API Key', command: 'streamChat.setApiKey' };
+  if (kind === 'model-not-found') return { title: 'Select Model', command: 'streamChat.selectModel' };
+  return { title: 'Select Endpoint', command: 'streamChat.selectEndpoint' };
 }
 
 /** The notification text; the e2e test reads its start ("Stream Chat: Connected to …" / "Stream Chat: Connection failed —"). */

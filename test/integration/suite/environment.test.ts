@@ -2,7 +2,7 @@
 // label in the connection summary, and the recorded activation time.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { summarise, type ConnectionReport } from '../../../src/commands/testConnection';
+import { fixFor, summarise, type ConnectionReport } from '../../../src/commands/testConnection';
 import { readEnvironment, StreamChatConfig } from '../../../src/config';
 import { resetUserSettings, setUserSetting, streamChatApi } from './helpers';
 
@@ -91,6 +91,26 @@ describe('environment overrides and reporting', () => {
     const base: ConnectionReport = { ok: true, baseUrl: 'http://127.0.0.1:1/v1', origin: 'http://127.0.0.1:1', model: 'demo-model', demo: true, authSent: false, usageChunk: true };
     assert.match(summarise(base), /^Stream Chat: Connected to http:\/\/127\.0\.0\.1:1 — Demo model/);
     assert.match(summarise({ ...base, ok: false, error: { kind: 'network', message: 'Could not connect to 127.0.0.1:1' } }), /^Stream Chat: Connection failed — Could not connect to 127\.0\.0\.1:1/);
+  });
+
+  it('offers the command that fixes a failed connection test, and it exists', async () => {
+    const registered = new Set(await vscode.commands.getCommands(true));
+    for (const [kind, command] of [
+      ['auth', 'streamChat.setApiKey'],
+      ['model-not-found', 'streamChat.selectModel'],
+      ['network', 'streamChat.selectEndpoint'],
+      ['config', 'streamChat.selectEndpoint'],
+      ['key-not-sent', 'streamChat.selectEndpoint'],
+    ] as const) {
+      assert.equal(fixFor(kind).command, command, kind);
+      assert.ok(registered.has(command), command);
+    }
+  });
+
+  it('names the headers it did not send in the connection summary', () => {
+    const report: ConnectionReport = { ok: true, baseUrl: 'http://127.0.0.1:1/v1', origin: 'http://127.0.0.1:1', model: 'm', demo: false, authSent: false, usageChunk: true, ignoredHeaders: [{ name: 'Host', problem: 'x' }] };
+    assert.match(summarise(report), /headers not sent: "Host"/);
+    assert.match(summarise({ ...report, ok: false, error: { kind: 'network', message: 'Could not connect' } }), /Could not connect \(headers not sent: "Host"/);
   });
 
   it('records the activation time measured in the extension host', async () => {
