@@ -220,13 +220,14 @@ async function pickModel(services: Services): Promise<string | undefined> {
       (models) => {
         if (closed) return;
         const ids = models.map((model) => model.id);
-        listed = ids.map((id) => ({ label: id, description: id === current ? 'current' : findModel(models, id)?.ownedBy, modelId: id }));
+        // The current model first when the server lists it, so Enter keeps it: VS Code makes the first
+        // item active whenever `items` is replaced, ignoring `activeItems` set with it (microsoft/vscode#75005).
+        const ordered = ids.includes(current) ? [current, ...ids.filter((id) => id !== current)] : ids;
+        listed = ordered.map((id) => ({ label: id, description: id === current ? 'current' : findModel(models, id)?.ownedBy, modelId: id }));
+        // An unlisted current model goes last: the server may not serve it any more.
         if (!ids.includes(current)) listed.push({ label: current, description: 'current (not listed by the server)', modelId: current });
         picker.placeholder = ids.length > 0 ? `${ids.length} models on ${resolved.origin} — pick one or type a model id` : `${resolved.origin} listed no models — type a model id`;
         render();
-        // Highlight the current model when the server lists it; otherwise the first listed one.
-        const preferred = ids.includes(current) ? current : ids[0];
-        if (preferred !== undefined) picker.activeItems = picker.items.filter((item) => item.modelId === preferred);
         testHooks?.fireModelPickFilled(ids);
       },
       (error: unknown) => {

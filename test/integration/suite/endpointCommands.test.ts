@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { startTestServer, type TestServer } from '../../server';
-import { authorizationOf, resetUserSettings, setUserSetting, streamChatApi, testConnection, useEndpoint } from './helpers';
+import { authorizationOf, resetUserSettings, setUserSetting, streamChatApi, testConnection, useEndpoint, withTestServer } from './helpers';
 
 function userValue<T>(key: string): T | undefined {
   return vscode.workspace.getConfiguration('streamChat').inspect<T>(key)?.globalValue;
@@ -14,17 +14,7 @@ function userValue<T>(key: string): T | undefined {
 
 describe('endpoint and model commands', () => {
   let server: TestServer;
-
-  before(async () => {
-    server = await startTestServer();
-  });
-
-  after(async () => {
-    await resetUserSettings();
-    await server.close();
-  });
-
-  beforeEach(() => server.reset());
+  withTestServer((started) => (server = started));
 
   describe('streamChat.selectEndpoint', () => {
     afterEach(() => resetUserSettings());
@@ -75,17 +65,34 @@ describe('endpoint and model commands', () => {
       await assert.rejects(Promise.resolve(vscode.commands.executeCommand('streamChat.selectModel', { model: '' })), /non-empty model id/);
     });
 
-    it('offers the models GET /models lists and saves the one accepted', async () => {
+    /** Resolves with the ids once the model quick pick has been filled. */
+    async function nextModelPickFill(): Promise<{ ids: Promise<readonly string[]> }> {
       const api = await streamChatApi();
-      server.models = ['alpha-7b', 'beta-70b'];
-      const filled = new Promise<readonly string[]>((resolve) => {
+      // Wrapped: an async function returning a promise would wait for it.
+      const ids = new Promise<readonly string[]>((resolve) => {
         const listener = api.testing.onDidFillModelPick((ids) => {
           listener.dispose();
           resolve(ids);
         });
       });
+      return { ids };
+    }
+
+    it('highlights the current model when the server lists it', async () => {
+      server.models = ['alpha-7b', 'beta-70b', 'gamma-1b'];
+      await setUserSetting('model', 'beta-70b');
+      const filled = await nextModelPickFill();
       const picked = vscode.commands.executeCommand<string | undefined>('streamChat.selectModel');
-      assert.deepEqual(await filled, ['alpha-7b', 'beta-70b']);
+      assert.deepEqual(await filled.ids, ['alpha-7b', 'beta-70b', 'gamma-1b']);
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      assert.equal(await picked, 'beta-70b');
+    });
+
+    it('offers the models GET /models lists and saves the one accepted', async () => {
+      server.models = ['alpha-7b', 'beta-70b'];
+      const filled = await nextModelPickFill();
+      const picked = vscode.commands.executeCommand<string | undefined>('streamChat.selectModel');
+      assert.deepEqual(await filled.ids, ['alpha-7b', 'beta-70b']);
       assert.equal(server.requests[0]?.path, '/v1/models');
       // The first listed model is active; the current one (unlisted) comes after the list.
       await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');

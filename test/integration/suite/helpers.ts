@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
 import type { ConnectionReport } from '../../../src/commands/testConnection';
 import type { StreamChatApi, StreamChatTestApi } from '../../../src/extension';
+import { startTestServer, type TestServer } from '../../server';
 
 export const extensionId = 'stream-chat.stream-chat';
 
@@ -65,4 +66,21 @@ export function whenSettings(predicate: (config: vscode.WorkspaceConfiguration) 
 export function authorizationOf(request: { headers: http.IncomingHttpHeaders }): string | undefined {
   const value = request.headers.authorization;
   return Array.isArray(value) ? value.join(',') : value;
+}
+
+/**
+ * Mocha hooks for a suite with one test server: started before the suite (handed to `use`), its
+ * record reset before each test, closed with the user settings reset after the suite.
+ */
+export function withTestServer(use: (server: TestServer) => void): void {
+  let server: TestServer | undefined;
+  before(async () => {
+    server = await startTestServer();
+    use(server);
+  });
+  beforeEach(() => server?.reset());
+  after(async () => {
+    await resetUserSettings();
+    await server?.close();
+  });
 }

@@ -2,23 +2,14 @@
 // request it sends, and clear failures for a closed port, a silent server and a user who stops it.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { chunk, sse, startTestServer, type TestServer } from '../../server';
-import { closedPort, resetUserSettings, setUserSetting, streamChatApi, testConnection, useEndpoint } from './helpers';
+import { chunk, sse, type TestServer } from '../../server';
+import { closedPort, setUserSetting, streamChatApi, testConnection, useEndpoint, withTestServer } from './helpers';
 
 describe('streamChat.testConnection', () => {
   let server: TestServer;
-
-  before(async () => {
-    server = await startTestServer();
-  });
-
-  after(async () => {
-    await resetUserSettings();
-    await server.close();
-  });
+  withTestServer((started) => (server = started));
 
   beforeEach(async () => {
-    server.reset();
     await useEndpoint(server.baseUrl);
     await setUserSetting('model', 'test-model');
   });
