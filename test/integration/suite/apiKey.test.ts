@@ -115,6 +115,13 @@ describe('API key (per origin, SecretStorage)', () => {
     const contents = files.map((file) => fs.readFileSync(file, 'utf8'));
     assert.ok(contents.some((text) => text.includes('Activated in')), `the channel's log file is not among ${files.join(', ')}`);
     files.forEach((file, i) => assert.ok(!contents[i].includes(KEY_A), `the key reached ${file}`));
+
+    // A 400's message is shown and logged (a 401's is not): the echoed key must still not be.
+    serverA.enqueueFor('GET', '/v1/models', { kind: 'respond', status: 400, body: { error: { message: `Unknown key ${KEY_A} for this route` } } });
+    const second = await testConnection();
+    assert.match(second.modelsError?.message ?? '', /for this route/);
+    assert.ok(!JSON.stringify(second).includes(KEY_A), 'the report shows the echoed key');
+    assert.ok(!api.logLines().join('\n').includes(KEY_A), 'the echoed key reached the log');
   });
 
   it('rejects a key that cannot travel in a header, without repeating it', async () => {
