@@ -1,7 +1,7 @@
 // Bytes of a chat-completions event stream → typed StreamEvents. Synchronous and transport-free:
 // the HTTP client feeds it network reads, tests feed it in-memory chunkings of the same bytes.
 import { createParser, type EventSourceMessage, type EventSourceParser, type ParseError } from 'eventsource-parser';
-import { errorInfoOf, excerptOf, isContextLengthError, redact, truncate } from './errors';
+import { errorInfoOf, excerptOf, isContextLengthError, serverMessageOf } from './errors';
 import { EventIterator } from './events';
 import { ThinkTagSplitter } from './think';
 import { ChatError, type ChatErrorKind, type StreamEvent, type Usage } from './types';
@@ -269,7 +269,7 @@ export class ChatStreamDecoder {
 
   private streamError(value: unknown, raw: string): void {
     const info = typeof value === 'string' ? { message: value.trim() || undefined } : errorInfoOf(value) ?? {};
-    const serverMessage = info.message === undefined ? undefined : truncate(redact(info.message, this.apiKey), 500);
+    const serverMessage = serverMessageOf(info.message, this.apiKey);
     const code = info.code ?? info.type;
     const kind: ChatErrorKind = isContextLengthError(info) ? 'context-length' : 'stream-error';
     const what = kind === 'context-length' ? 'The conversation is too long for the model' : `${this.origin} reported an error mid-stream`;

@@ -27,6 +27,11 @@ export function redact(text: string, apiKey: string | undefined): string {
   return text.split(apiKey).join('<api key>');
 }
 
+/** The server's own error message as shown to the user: key removed, bounded. */
+export function serverMessageOf(message: string | undefined, apiKey: string | undefined): string | undefined {
+  return message === undefined ? undefined : truncate(redact(message, apiKey), MAX_SERVER_MESSAGE);
+}
+
 export function excerptOf(text: string, apiKey?: string): string {
   return truncate(redact(text, apiKey), MAX_EXCERPT);
 }
@@ -130,7 +135,7 @@ export interface HttpErrorContext {
 /** Maps a non-2xx response to a ChatError. */
 export function httpError(ctx: HttpErrorContext): ChatError {
   const info = errorInfoFromText(ctx.bodyText);
-  const serverMessage = info.message === undefined ? undefined : truncate(redact(info.message, ctx.apiKey), MAX_SERVER_MESSAGE);
+  const serverMessage = serverMessageOf(info.message, ctx.apiKey);
   const base: Omit<ChatErrorInit, 'kind' | 'message'> = {
     status: ctx.status,
     code: info.code ?? info.type,
