@@ -80,7 +80,7 @@ export class RequestRunner implements vscode.Disposable {
           yield event;
         }
       } catch (error) {
-        stats.error = error instanceof ChatError ? error : new ChatError({ kind: 'network', message: String(error), cause: error });
+        stats.error = asChatError(error);
         throw stats.error;
       } finally {
         stats.endedAt = performance.now();
@@ -103,7 +103,7 @@ export class RequestRunner implements vscode.Disposable {
       this.log.request({ method: 'GET', url, status: 200, durationMs: performance.now() - started, detail: `${options.label} · ${models.length} models` });
       return models;
     } catch (error) {
-      const chatError = error instanceof ChatError ? error : new ChatError({ kind: 'network', message: String(error), cause: error });
+      const chatError = asChatError(error);
       this.log.request({ method: 'GET', url, status: chatError.status, outcome: chatError.kind, durationMs: performance.now() - started, detail: `${options.label} · ${chatError.message}` });
       throw chatError;
     }
@@ -151,6 +151,11 @@ export class RequestRunner implements vscode.Disposable {
       detail: `${label} · model ${model}${error ? ` · ${error.message}` : ''}`,
     });
   }
+}
+
+/** The client only throws ChatError; anything else (a bug) is still reported in the same shape. */
+function asChatError(error: unknown): ChatError {
+  return error instanceof ChatError ? error : new ChatError({ kind: 'network', message: String(error), cause: error });
 }
 
 function record(stats: RequestStats, event: StreamEvent): void {
