@@ -3,7 +3,7 @@
 // an argument nothing is asked and failures reject, without one the user is asked and failures are shown.
 import * as vscode from 'vscode';
 import { apiKeyProblem, checkBaseUrl, displayUrl, isLocalOrigin, keyWouldTravelInClear } from '../endpointPolicy';
-import { toUserFacingError } from '../errors';
+import { showErrorWithFix, toUserFacingError } from '../errors';
 import type { Services } from '../services';
 
 export interface EndpointPreset {
@@ -281,10 +281,7 @@ function fail(services: Services, automated: boolean, error: unknown): undefined
   if (automated) throw new Error(`Stream Chat: ${problem.message}`);
   services.log.warn(problem.message);
   // Every failure here comes from the endpoint (invalid base URL, key not sent over plain http).
-  void vscode.window.showErrorMessage(`Stream Chat: ${problem.message}`, 'Select Endpoint', 'Show Log').then((choice) => {
-    if (choice === 'Select Endpoint') void vscode.commands.executeCommand('streamChat.selectEndpoint');
-    else if (choice === 'Show Log') services.log.show();
-  });
+  showErrorWithFix(`Stream Chat: ${problem.message}`, { title: 'Select Endpoint', command: 'streamChat.selectEndpoint' }, services.log);
   return undefined;
 }
 

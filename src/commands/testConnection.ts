@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { ReasoningSource } from '../api';
 import { type ResolvedEndpoint } from '../endpoint';
-import { toUserFacingError, type UserFacingError } from '../errors';
+import { showErrorWithFix, toUserFacingError, type Fix, type UserFacingError } from '../errors';
 import { tokensPerSecond } from '../requests';
 import type { Services } from '../services';
 
@@ -137,17 +137,13 @@ function finish(services: Services, report: ConnectionReport): ConnectionReport 
   } else if (report.error?.kind === 'aborted') {
     void vscode.window.showWarningMessage(summary);
   } else {
-    const fix = fixFor(report.error?.kind);
-    void vscode.window.showErrorMessage(summary, fix.title, 'Show Log').then((choice) => {
-      if (choice === fix.title) void vscode.commands.executeCommand(fix.command);
-      else if (choice === 'Show Log') log.show();
-    });
+    showErrorWithFix(summary, fixFor(report.error?.kind), log);
   }
   return report;
 }
 
 /** The button offered next to a failed test (besides Show Log): the command most likely to fix its cause. */
-export function fixFor(kind: string | undefined): { title: string; command: string } {
+export function fixFor(kind: string | undefined): Fix {
   if (kind === 'auth') return { title: 'Set API Key', command: 'streamChat.setApiKey' };
   if (kind === 'model-not-found') return { title: 'Select Model', command: 'streamChat.selectModel' };
   return { title: 'Select Endpoint', command: 'streamChat.selectEndpoint' };
