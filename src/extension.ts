@@ -61,7 +61,7 @@ export function activate(context: vscode.ExtensionContext): StreamChatApi {
   for (const note of config.describeOverrides()) log.warn(note);
   resolver.logHeaderNotes();
   const activationMs = performance.now() - started;
-  log.info(`Activated in ${activationMs.toFixed(1)} ms (Stream Chat ${String(context.extension.packageJSON.version)}, VS Code ${vscode.version})`);
+  log.info(`Activated in ${activationMs.toFixed(1)} ms (Stream Chat ${String((context.extension.packageJSON as { version?: unknown }).version)}, VS Code ${vscode.version})`);
 
   return {
     activationMs,

@@ -35,8 +35,12 @@ export class ModelStatusItem implements vscode.Disposable {
 
   /** What the item shows now (for tests). */
   snapshot(): { text: string; tooltip: string; command?: string } {
-    const command = this.item.command;
-    return { text: this.item.text, tooltip: String(this.item.tooltip ?? ''), command: typeof command === 'string' ? command : command?.command };
+    const { command, tooltip } = this.item;
+    return {
+      text: this.item.text,
+      tooltip: typeof tooltip === 'string' ? tooltip : (tooltip?.value ?? ''),
+      command: typeof command === 'string' ? command : command?.command,
+    };
   }
 
   dispose(): void {

@@ -6,6 +6,10 @@ import * as vscode from 'vscode';
 
 const extensionId = 'stream-chat.stream-chat';
 
+interface Manifest {
+  capabilities?: { untrustedWorkspaces?: { supported?: boolean | 'limited' } };
+}
+
 describe('restricted mode', () => {
   it('opens the folder untrusted', () => {
     assert.equal(process.env.STREAM_CHAT_TEST_TRUST, 'restricted');
@@ -16,7 +20,7 @@ describe('restricted mode', () => {
   it('declares limited support for untrusted workspaces', () => {
     const extension = vscode.extensions.getExtension(extensionId);
     assert.ok(extension, `${extensionId} is not loaded in Restricted Mode`);
-    assert.equal(extension.packageJSON.capabilities?.untrustedWorkspaces?.supported, 'limited');
+    assert.equal((extension.packageJSON as Manifest).capabilities?.untrustedWorkspaces?.supported, 'limited');
   });
 
   it('activates and registers its commands', async () => {

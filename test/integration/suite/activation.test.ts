@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 export const extensionId = 'stream-chat.stream-chat';
 
 interface Manifest {
+  name?: string;
   contributes?: { commands?: { command: string }[] };
 }
 
@@ -13,7 +14,7 @@ describe('activation', () => {
   it('finds the extension under development', () => {
     const extension = vscode.extensions.getExtension(extensionId);
     assert.ok(extension, `${extensionId} is not loaded`);
-    assert.equal(extension.packageJSON.name, 'stream-chat');
+    assert.equal((extension.packageJSON as Manifest).name, 'stream-chat');
   });
 
   it('activates', async () => {
