@@ -9,10 +9,25 @@ const enum State {
   Start,
   /** Inside `<think>`: text is reasoning until `</think>`. */
   Inside,
-  /** Content without a block so far: a lone `</think>` means everything so far was reasoning. */
+  /** Content without a block so far: a lone `</think>` where a reasoning model puts it means everything so far was reasoning. */
   Content,
   /** The block is over (or never can be): pass content through, dropping the blank lines after `</think>`. */
   After,
+}
+
+/** What a lone `</think>` is. Undecided: mid-line with only spaces after it so far, the next delta tells. */
+const enum Verdict {
+  Text,
+  EndsReasoning,
+  Undecided,
+}
+
+/** How far the current line has got towards a fence line: indent, a run of ` or ~ (the marker), the rest. */
+const enum Line {
+  Indent,
+  Marker,
+  Rest,
+  Text,
 }
 
 /** Length of the longest suffix of `text` that is a proper prefix of `tag` (0 when none). */
@@ -23,9 +38,96 @@ function partialTagSuffix(text: string, tag: string): number {
 }
 
 /**
- * One per response. Only a `<think>` at the very start of the answer opens a block (models that
- * think put it there; a `<think>` later on is the model talking about the tag). Costs one
- * `indexOf('<')` per delta when no tag is in play.
+ * Where shown content stands in Markdown (fenced block, inline span, line start); sees each char once, and only
+ * when a lone `</think>` needs judging. Leans to "code" (prose taken for code only leaves reasoning visible, code
+ * taken for prose deletes content): fences may be indented any amount (lists nest them); an open span is code.
+ */
+class MarkdownScanner {
+  /** The marker run (``` or ~~~…) that opened the fenced block we are in, or ''. */
+  private fence = '';
+  /** Length of the backtick run that opened a still-open inline span, or 0. */
+  private span = 0;
+  /** Backticks at the end of the text so far: the run may go on in the next piece. */
+  private run = 0;
+  private line = Line.Indent;
+  private marker = '';
+  private markerLength = 0;
+  /** After the marker: a backtick (no ``` fence then) / anything but spaces (no closing fence). */
+  private restBacktick = false;
+  private restBlank = true;
+  /** The last char was CR: an LF now is the same line break. */
+  private afterCR = false;
+
+  scan(text: string): void {
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i];
+      if (c === '\n' || c === '\r') {
+        if (c === '\r' || !this.afterCR) this.endLine();
+        this.afterCR = c === '\r';
+        continue;
+      }
+      this.afterCR = false;
+      if (this.fence === '') {
+        if (c === '`') this.run++;
+        else if (this.run !== 0) this.settleRun();
+      }
+      if (this.line === Line.Marker && c !== this.marker) this.line = Line.Rest;
+      if (this.line === Line.Indent && c !== ' ' && c !== '\t') {
+        this.line = c === '`' || c === '~' ? Line.Marker : Line.Text;
+        this.marker = c;
+      }
+      if (this.line === Line.Marker) this.markerLength++;
+      else if (this.line === Line.Rest) {
+        if (c === '`') this.restBacktick = true;
+        if (c !== ' ' && c !== '\t') this.restBlank = false;
+      }
+    }
+  }
+
+  /** What a lone `</think>` at `input[close]` is, all before it scanned: outside code, does it start or end a line? */
+  judge(input: string, close: number): Verdict {
+    this.settleRun();
+    if (this.fence !== '' || this.span !== 0 || this.fenceLine()) return Verdict.Text;
+    if (this.line === Line.Indent) return Verdict.EndsReasoning;
+    let i = close + CLOSE.length;
+    while (input[i] === ' ' || input[i] === '\t') i++;
+    if (i === input.length) return Verdict.Undecided;
+    return input[i] === '\n' || input[i] === '\r' ? Verdict.EndsReasoning : Verdict.Text;
+  }
+
+  private fenceLine(): boolean {
+    return (this.line === Line.Marker || this.line === Line.Rest) && this.markerLength >= 3;
+  }
+
+  /** A backtick run opens a span, or closes the open one if it is as long. */
+  private settleRun(): void {
+    if (this.span === 0) this.span = this.run;
+    else if (this.span === this.run) this.span = 0;
+    this.run = 0;
+  }
+
+  private endLine(): void {
+    this.settleRun();
+    if (this.fence !== '') {
+      if (this.fenceLine() && this.marker === this.fence[0] && this.markerLength >= this.fence.length && this.restBlank) this.fence = '';
+    } else if (this.fenceLine() && !(this.marker === '`' && this.restBacktick)) {
+      this.fence = this.marker.repeat(this.markerLength);
+      this.span = 0;
+    } else if (this.line === Line.Indent) {
+      this.span = 0; // a blank line ends a paragraph, and any span left open in it
+    }
+    this.line = Line.Indent;
+    this.markerLength = 0;
+    this.restBacktick = false;
+    this.restBlank = true;
+  }
+}
+
+/**
+ * One per response. Only a `<think>` at the very start of the answer opens a block (models that think put it
+ * there; later it is the model talking about the tag). A lone `</think>` (templates that open the tag in the
+ * prompt) ends reasoning only outside code at a line boundary: elsewhere it is the answer quoting the tag, and
+ * would turn all content shown so far into reasoning. Costs one `indexOf('<')` per delta when no tag is in play.
  */
 export class ThinkTagSplitter {
   private state = State.Start;
@@ -33,6 +135,9 @@ export class ThinkTagSplitter {
   private held = '';
   /** Content yielded while a lone `</think>` could still turn it into reasoning (pieces: no rope per delta). */
   private readonly shownContent: string[] = [];
+  /** `shownContent[0, scanned)` has been fed to `markdown`; the rest waits until a `</think>` needs judging. */
+  private scanned = 0;
+  private readonly markdown = new MarkdownScanner();
   private trimLeading = false;
 
   push(text: string, out: StreamEvent[]): void {
@@ -46,8 +151,18 @@ export class ThinkTagSplitter {
             out.push({ type: 'content', text: input });
             return;
           }
-          const close = input.indexOf(CLOSE);
-          if (close !== -1) {
+          // Judge each `</think>` in turn, the scanner catching up first (it has seen `input[0, fed)`).
+          let fed = 0;
+          let verdict = Verdict.Text;
+          let close = input.indexOf(CLOSE);
+          for (; close !== -1; close = input.indexOf(CLOSE, close + CLOSE.length)) {
+            for (; this.scanned < this.shownContent.length; this.scanned++) this.markdown.scan(this.shownContent[this.scanned]);
+            this.markdown.scan(input.slice(fed, close));
+            fed = close;
+            verdict = this.markdown.judge(input, close);
+            if (verdict !== Verdict.Text) break;
+          }
+          if (verdict === Verdict.EndsReasoning) {
             if (this.shownContent.length !== 0) out.push({ type: 'content-was-reasoning', text: this.shownContent.join('') });
             if (close > 0) out.push({ type: 'reasoning', text: input.slice(0, close), source: 'think-tag' });
             this.shownContent.length = 0;
@@ -55,12 +170,17 @@ export class ThinkTagSplitter {
             input = input.slice(close + CLOSE.length);
             continue;
           }
-          const partial = partialTagSuffix(input, CLOSE);
-          const shown = partial === 0 ? input : input.slice(0, input.length - partial);
-          if (partial !== 0) this.held = input.slice(input.length - partial);
+          const end = verdict === Verdict.Undecided ? close : input.length - partialTagSuffix(input, CLOSE);
+          const shown = input.slice(0, end);
+          this.held = input.slice(end);
           if (shown !== '') {
             this.shownContent.push(shown);
             out.push({ type: 'content', text: shown });
+          }
+          if (fed !== 0) {
+            // The scanner has seen all before this delta and part of it: feed the rest, keep one piece.
+            this.markdown.scan(shown.slice(fed));
+            this.scanned = this.shownContent.length;
           }
           return;
         }
@@ -107,7 +227,7 @@ export class ThinkTagSplitter {
     }
   }
 
-  /** Releases held-back text at the end of the response (or before an error). */
+  /** Releases held-back text at the end of the response (or before an error). A held mid-line `</think>` is content. */
   flush(out: StreamEvent[]): void {
     const held = this.held;
     if (held === '') return;
