@@ -1,5 +1,9 @@
 // Pure rules about endpoints and keys: URL validation, where a key may go, what needs a warning.
 // No 'vscode' import, so the rules can be tested anywhere.
+import { truncate } from './api';
+
+/** Secret scrubbing lives with the client (one implementation for errors, log and reports). */
+export { redactSecrets } from './api';
 
 export type BaseUrlCheck = { ok: true; baseUrl: string; origin: string } | { ok: false; problem: string };
 
@@ -128,32 +132,4 @@ export function apiKeyProblem(key: string): string | undefined {
 /** Header names whose values must never be shown or logged. */
 export function isSecretHeaderName(name: string): boolean {
   return SECRET_HEADER.test(name);
-}
-
-const MIN_SECRET_LENGTH = 4;
-// Bearer tokens and common provider key shapes (sk-…, sk-or-…, ghp_…, long opaque tokens after "key").
-const SECRET_PATTERNS: RegExp[] = [
-  /(\bBearer\s+)[^\s"',;]+/gi,
-  /\b(?:sk|rk|pk)-[A-Za-z0-9_-]{8,}/g,
-  /\bgh[pousr]_[A-Za-z0-9]{16,}/g,
-  /((?:api[_-]?key|token|secret|password)["']?\s*[:=]\s*["']?)[^\s"',;]{6,}/gi,
-];
-
-/**
- * Removes secrets from text meant for a log or a message: every known secret value verbatim, then
- * anything that looks like a bearer token or provider key.
- */
-export function redactSecrets(text: string, knownSecrets: Iterable<string> = []): string {
-  let out = text;
-  for (const secret of knownSecrets) {
-    if (secret.length >= MIN_SECRET_LENGTH) out = out.split(secret).join('•••');
-  }
-  for (const pattern of SECRET_PATTERNS) {
-    out = out.replace(pattern, (match: string, prefix?: unknown) => (typeof prefix === 'string' && prefix !== match && match.startsWith(prefix) ? `${prefix}•••` : '•••'));
-  }
-  return out;
-}
-
-export function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

@@ -1,7 +1,7 @@
 // The "Stream Chat" log output channel. Every line passes through redaction first, so neither the
 // key nor anything that looks like one can reach the channel (or the recent-lines buffer tests read).
 import * as vscode from 'vscode';
-import { redactSecrets } from './endpointPolicy';
+import { redactSecrets } from './api';
 
 const RECENT_LINES = 500;
 

@@ -2,10 +2,11 @@
 // response body decoded into typed events.
 import { ChatStreamDecoder, DEFAULT_MAX_EVENT_BYTES } from './decoder';
 import { EventIterator } from './events';
-import { excerptOf, httpError, isTransientNetworkError, looksLikeHtml, mentionsStreamOptions, redact, withAvailableModels } from './errors';
-import { drainThenRelease, readTextBounded, RequestLifetime, send, stoppedError, Watchdog, type Exchange, type ReadResult, type SendInit } from './http';
+import { excerptOf, httpError, isTransientNetworkError, looksLikeHtml, mentionsStreamOptions, retryLaterError, withAvailableModels } from './errors';
+import { cancelledError, drainThenRelease, readTextBounded, RequestLifetime, send, stoppedError, Watchdog, type Exchange, type FetchFunction, type ReadResult, type SendInit } from './http';
 import { modelsFromBody } from './models';
 import { cancellableDelay, retryAfterMsOf, retryDelayMs } from './retry';
+import { BASE_URL_HINT, joinBaseUrl, normalizeBaseUrl, redactSecrets } from './text';
 import { ChatError, type ChatRequest, type Endpoint, type ModelInfo, type StreamEvent, type StreamOptions } from './types';
 
 const DEFAULT_IDLE_TIMEOUT_MS = 120_000;
@@ -18,6 +19,11 @@ const AVAILABLE_MODELS_TIMEOUT_MS = 3_000;
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 /** How much of an unexpected body is kept for the excerpt. */
 const SNIFF_BYTES = 4 * 1024;
+
+export interface ChatClientOptions {
+  /** The HTTP client; default the global `fetch`. Tests hand in bodies cut at chosen byte offsets. */
+  fetch?: FetchFunction;
+}
 
 interface ResolvedOptions {
   idleTimeoutMs: number;
@@ -40,21 +46,22 @@ function resolveOptions(options: StreamOptions): ResolvedOptions {
   };
 }
 
-/** `https://host/v1/` → `https://host/v1` (the key under which endpoint quirks are remembered). */
-function normalizeBaseUrl(baseUrl: string): string {
-  return baseUrl.trim().replace(/\/+$/, '');
-}
-
-function endpointUrl(endpoint: Endpoint, path: string): URL {
-  const base = redact(normalizeBaseUrl(endpoint.baseUrl), endpoint.apiKey);
+/**
+ * `{baseUrl}{path}` as a URL, or a ChatError saying why the base URL cannot be used (never a
+ * TypeError: every surface shows what it gets from here).
+ */
+export function endpointUrl(endpoint: Endpoint, path: string): URL {
+  const joined = joinBaseUrl(endpoint.baseUrl, path);
   let url: URL;
   try {
-    url = new URL(normalizeBaseUrl(endpoint.baseUrl) + path);
+    url = new URL(joined);
   } catch {
-    throw new ChatError({ kind: 'network', message: `Invalid base URL "${base}": expected something like https://api.example.com/v1.` });
+    const shown = redactSecrets(normalizeBaseUrl(endpoint.baseUrl), [endpoint.apiKey]);
+    throw new ChatError({ kind: 'network', message: `Invalid base URL "${shown}": expected something like https://api.example.com/v1.` });
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ChatError({ kind: 'network', origin: url.origin, message: `Invalid base URL "${base}": only http:// and https:// are supported.` });
+    const shown = redactSecrets(normalizeBaseUrl(endpoint.baseUrl), [endpoint.apiKey]);
+    throw new ChatError({ kind: 'network', origin: url.origin, message: `Invalid base URL "${shown}": only http:// and https:// are supported.` });
   }
   return url;
 }
@@ -131,6 +138,11 @@ function httpErrorOf(exchange: Exchange, bodyText: string, endpoint: Endpoint, m
 export class ChatClient {
   /** Base URLs that answered 400 to `stream_options`: never sent it again this session. */
   private readonly rejectsStreamOptions = new Set<string>();
+  private readonly fetch: FetchFunction;
+
+  constructor(options: ChatClientOptions = {}) {
+    this.fetch = options.fetch ?? ((input, init) => fetch(input, init));
+  }
 
   /**
    * Streams one chat completion. Yields events in arrival order and ends after `done`, or throws a
@@ -138,16 +150,26 @@ export class ChatClient {
    * before any content/reasoning/tool-call was yielded.
    */
   streamChat(endpoint: Endpoint, request: ChatRequest, options: StreamOptions = {}): AsyncGenerator<StreamEvent, void, undefined> {
-    return new EventIterator(this.streamBatches(endpoint, request, options), options.signal);
+    const running: { lifetime?: RequestLifetime } = {};
+    // A consumer that leaves early (break, return(), a throw in its loop body) closes the request at
+    // once, even while a read is pending; a stream never started has nothing to close.
+    const leave = () => running.lifetime?.stop('caller');
+    return new EventIterator(this.streamBatches(endpoint, request, options, running), options.signal, leave);
   }
 
   /** The request and its retries; yields the events of each network read as one batch. */
-  private async *streamBatches(endpoint: Endpoint, request: ChatRequest, options: StreamOptions): AsyncGenerator<readonly StreamEvent[], void, undefined> {
+  private async *streamBatches(
+    endpoint: Endpoint,
+    request: ChatRequest,
+    options: StreamOptions,
+    running: { lifetime?: RequestLifetime },
+  ): AsyncGenerator<readonly StreamEvent[], void, undefined> {
     const settings = resolveOptions(options);
     const url = endpointUrl(endpoint, '/chat/completions');
     const origin = url.origin;
     const baseKey = normalizeBaseUrl(endpoint.baseUrl);
     const lifetime = new RequestLifetime(options.signal);
+    running.lifetime = lifetime;
     const watchdog = new Watchdog((reason) => lifetime.stop(reason));
     const init: SendInit = {
       method: 'POST',
@@ -155,6 +177,7 @@ export class ChatClient {
       privateHeaders: privateHeadersOf(endpoint),
       connectTimeoutMs: settings.connectTimeoutMs,
       apiKey: endpoint.apiKey,
+      fetch: this.fetch,
     };
     let retries = 0;
     /** Set when the stream is done but its connection is still being drained for reuse. */
@@ -162,6 +185,7 @@ export class ChatClient {
     /** Waits before the next attempt when `error` deserves one; otherwise rethrows it. */
     const retryOrThrow = async (error: ChatError, attempt: number): Promise<void> => {
       if (!isRetryable(error) || retries >= settings.maxRetries) throw error;
+      if (error.retryAfterMs !== undefined && error.retryAfterMs > settings.maxRetryDelayMs) throw retryLaterError(error, error.retryAfterMs);
       retries++;
       const delayMs = retryDelayMs(retries, settings.maxRetryDelayMs, error.retryAfterMs);
       try {
@@ -169,11 +193,7 @@ export class ChatClient {
       } catch {
         // A failing progress callback must not change the outcome, nor escape as a non-ChatError.
       }
-      try {
-        await cancellableDelay(delayMs, lifetime.signal);
-      } catch {
-        throw stoppedError(lifetime, url, false, 0) ?? error;
-      }
+      if (!(await cancellableDelay(delayMs, lifetime.signal))) throw stoppedError(lifetime, url, false, 0) ?? error;
     };
 
     try {
@@ -205,7 +225,7 @@ export class ChatClient {
           }
           if (error.kind === 'model-not-found') {
             const models = await this.availableModels(endpoint, lifetime);
-            if (lifetime.reason === 'caller') throw stoppedError(lifetime, url, false, 0);
+            if (lifetime.reason === 'caller') throw cancelledError(origin, false);
             if (models) error = withAvailableModels(error, models);
           }
           await retryOrThrow(error, attempt);
@@ -220,7 +240,7 @@ export class ChatClient {
           await retryOrThrow(new ChatError({ kind: 'interrupted', origin, message: `${origin} answered without a body.` }), attempt);
           continue;
         }
-        const reader = body.getReader();
+        const reader: ReadableStreamDefaultReader<Uint8Array> = body.getReader();
         let completed = false;
         try {
           const contentType = response.headers.get('content-type') ?? '';
@@ -234,7 +254,7 @@ export class ChatClient {
             yield [{ type: 'open', status: response.status, attempt }];
             yield await this.decodeJsonBody(reader, first, decoder, watchdog, settings, origin, endpoint.apiKey);
             // Stopped while the consumer held the reply: end as aborted, as a stream does.
-            if (lifetime.reason === 'caller') throw stoppedError(lifetime, url, decoder.hasOutput, 0);
+            if (lifetime.reason === 'caller') throw cancelledError(origin, decoder.hasOutput);
             if (decoder.failure) throw decoder.failure;
             completed = true;
             return;
@@ -250,7 +270,7 @@ export class ChatClient {
               yield events;
               events.length = 0;
               // Stopped while the consumer held this batch: end now, even if the rest already arrived.
-              if (lifetime.reason === 'caller') throw stoppedError(lifetime, url, decoder.hasOutput, 0);
+              if (lifetime.reason === 'caller') throw cancelledError(origin, decoder.hasOutput);
             }
             if (decoder.failure) throw decoder.failure;
             if (decoder.finished) {
@@ -310,6 +330,7 @@ export class ChatClient {
         privateHeaders: privateHeadersOf(endpoint),
         connectTimeoutMs: timeoutMs,
         apiKey: endpoint.apiKey,
+        fetch: this.fetch,
       };
       let exchange: Exchange;
       let text: string;
@@ -329,7 +350,7 @@ export class ChatClient {
           origin: url.origin,
           status: response.status,
           excerpt: excerptOf(text, endpoint.apiKey),
-          message: `${url.origin} did not answer /models with a model list — check the base URL (does it end in /v1?)`,
+          message: `${url.origin} did not answer /models with a model list — ${BASE_URL_HINT}`,
         });
       }
       return models;
@@ -383,7 +404,7 @@ export class ChatClient {
         kind: 'not-event-stream',
         origin,
         excerpt: excerptOf(body, apiKey),
-        message: `${origin} answered with JSON that is not a chat completion — check the base URL (does it end in /v1?)`,
+        message: `${origin} answered with JSON that is not a chat completion — ${BASE_URL_HINT}`,
       });
     }
     decoder.pushCompletion(value, body);
@@ -417,7 +438,7 @@ export class ChatClient {
       origin,
       status: 200,
       excerpt: sample ? excerptOf(sample, apiKey) : undefined,
-      message: `${origin} answered with ${what}, not an event stream — check the base URL (does it end in /v1?)`,
+      message: `${origin} answered with ${what}, not an event stream — ${BASE_URL_HINT}`,
     });
   }
 

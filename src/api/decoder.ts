@@ -2,7 +2,7 @@
 // the HTTP client feeds it network reads, tests feed it in-memory chunkings of the same bytes.
 import { createParser, type EventSourceMessage, type EventSourceParser, type ParseError } from 'eventsource-parser';
 import { errorInfoOf, excerptOf, isContextLengthError, serverMessageOf } from './errors';
-import { EventIterator } from './events';
+import { BASE_URL_HINT } from './text';
 import { ThinkTagSplitter } from './think';
 import { ChatError, type ChatErrorKind, type StreamEvent, type Usage } from './types';
 
@@ -81,6 +81,7 @@ export class ChatStreamDecoder {
   private readonly origin: string;
   private readonly apiKey: string | undefined;
   private lastRole = '';
+  private lastModel = '';
   /** Nothing SSE-like has been seen yet (no event, no comment): an HTML page under the wrong content type. */
   private sawEvent = false;
   private firstStrayLine: string | undefined;
@@ -119,7 +120,7 @@ export class ChatStreamDecoder {
     if (this.finished || this.failure) return;
     this.flushThink();
     if (!this.sawEvent && this.firstStrayLine !== undefined) {
-      this.fail('not-event-stream', `${this.origin} answered with something that is not an event stream — check the base URL (does it end in /v1?)`, {
+      this.fail('not-event-stream', `${this.origin} answered with something that is not an event stream — ${BASE_URL_HINT}`, {
         excerpt: excerptOf(this.firstStrayLine, this.apiKey),
       });
       return;
@@ -190,10 +191,15 @@ export class ChatStreamDecoder {
       this.fail('malformed', `${this.origin} sent an event that is not a JSON object.`, { excerpt: excerptOf(raw, this.apiKey) });
       return;
     }
-    const chunk = value as { choices?: unknown; usage?: unknown; error?: unknown; object?: unknown };
+    const chunk = value as { choices?: unknown; usage?: unknown; error?: unknown; object?: unknown; model?: unknown };
     if ((chunk.error !== undefined && chunk.error !== null) || chunk.object === 'error') {
       this.streamError(value, raw);
       return;
+    }
+    const model = chunk.model;
+    if (typeof model === 'string' && model !== this.lastModel && model !== '') {
+      this.lastModel = model;
+      this.events.push({ type: 'model', model });
     }
     const choices = chunk.choices;
     if (Array.isArray(choices)) {
@@ -203,7 +209,7 @@ export class ChatStreamDecoder {
       }
     }
     const usage = chunk.usage;
-    if (usage !== null && typeof usage === 'object') this.events.push({ type: 'usage', usage: usageOf(usage as RawUsage) });
+    if (usage !== null && typeof usage === 'object') this.events.push({ type: 'usage', usage: usageOf(usage) });
   }
 
   private onChoice(choice: ChunkChoice): void {
@@ -301,31 +307,5 @@ export class ChatStreamDecoder {
       return; // some other unknown field: ignored, per the SSE standard
     }
     if (value !== null && typeof value === 'object' && ('error' in value || (value as { object?: unknown }).object === 'error')) this.streamError(value, line);
-  }
-}
-
-/** Decodes an in-memory or otherwise already-open byte stream (no HTTP, no timers). */
-export function decodeChatStream(source: AsyncIterable<Uint8Array>, options: DecoderOptions = {}): AsyncGenerator<StreamEvent, void, undefined> {
-  return new EventIterator(decodeBatches(source, options));
-}
-
-async function* decodeBatches(source: AsyncIterable<Uint8Array>, options: DecoderOptions): AsyncGenerator<readonly StreamEvent[], void, undefined> {
-  const decoder = new ChatStreamDecoder(options);
-  const events = decoder.events;
-  const iterator = source[Symbol.asyncIterator]();
-  try {
-    for (;;) {
-      const read = await iterator.next();
-      if (read.done) decoder.end();
-      else decoder.push(read.value);
-      if (events.length !== 0) {
-        yield events;
-        events.length = 0;
-      }
-      if (decoder.failure) throw decoder.failure;
-      if (decoder.finished) return;
-    }
-  } finally {
-    await iterator.return?.();
   }
 }

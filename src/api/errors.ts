@@ -1,5 +1,6 @@
 // Turns what servers and the network send back into ChatErrors with messages a user understands.
 // Every message names the origin or host; none ever contains the API key.
+import { BASE_URL_HINT, redactSecrets, truncate } from './text';
 import { ChatError, type ChatErrorInit } from './types';
 
 /** The fields every known error body shape boils down to. */
@@ -12,28 +13,13 @@ export interface ServerErrorInfo {
 const MAX_SERVER_MESSAGE = 500;
 const MAX_EXCERPT = 300;
 
-/** Shortens `text` to `max` characters (whole code points), marking the cut. */
-export function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let end = max;
-  const code = text.charCodeAt(end - 1);
-  if (code >= 0xd800 && code <= 0xdbff) end--; // don't split a surrogate pair
-  return `${text.slice(0, end)}… (${text.length - end} more characters)`;
-}
-
-/** Removes every occurrence of the key (servers sometimes echo it back). */
-export function redact(text: string, apiKey: string | undefined): string {
-  if (!apiKey || apiKey.length < 4 || !text.includes(apiKey)) return text;
-  return text.split(apiKey).join('<api key>');
-}
-
 /** The server's own error message as shown to the user: key removed, bounded. */
 export function serverMessageOf(message: string | undefined, apiKey: string | undefined): string | undefined {
-  return message === undefined ? undefined : truncate(redact(message, apiKey), MAX_SERVER_MESSAGE);
+  return message === undefined ? undefined : truncate(redactSecrets(message, [apiKey]), MAX_SERVER_MESSAGE);
 }
 
 export function excerptOf(text: string, apiKey?: string): string {
-  return truncate(redact(text, apiKey), MAX_EXCERPT);
+  return truncate(redactSecrets(text, [apiKey]), MAX_EXCERPT);
 }
 
 function stringOrUndefined(value: unknown): string | undefined {
@@ -175,7 +161,7 @@ export function httpError(ctx: HttpErrorContext): ChatError {
     return new ChatError({
       ...base,
       kind: 'not-found',
-      message: `${origin} answered 404 Not Found — check the base URL (does it end in /v1?)${detail}`,
+      message: `${origin} answered 404 Not Found — ${BASE_URL_HINT}${detail}`,
     });
   }
   if (status >= 500) {
@@ -200,6 +186,26 @@ export function withAvailableModels(error: ChatError, models: string[]): ChatErr
     availableModels: models,
     excerpt: error.excerpt,
     afterOutput: error.afterOutput,
+  });
+}
+
+/**
+ * A 429/503 whose Retry-After asks for a longer wait than the client will sit through: a rate-limit
+ * error that says when to try again, instead of retries spent against a server that said no.
+ */
+export function retryLaterError(error: ChatError, waitMs: number, now: number = Date.now()): ChatError {
+  const when = new Date(now + waitMs).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  const who = error.origin ?? 'The server';
+  const detail = error.serverMessage ? ` (${error.serverMessage})` : '';
+  return new ChatError({
+    kind: 'rate-limit',
+    status: error.status,
+    code: error.code,
+    serverMessage: error.serverMessage,
+    retryAfterMs: waitMs,
+    origin: error.origin,
+    excerpt: error.excerpt,
+    message: `${who} asks to wait ${formatDuration(waitMs)} before the next request — try again after ${when}${detail}.`,
   });
 }
 
@@ -256,7 +262,7 @@ export function connectError(error: unknown, url: URL, apiKey?: string): ChatErr
   const host = url.host;
   const origin = url.origin;
   const code = networkCodeOf(error);
-  const inner = redact(innermostMessage(error), apiKey);
+  const inner = redactSecrets(innermostMessage(error), [apiKey]);
   const common = { origin, code, cause: error };
   if (code === 'ECONNREFUSED') {
     return new ChatError({ ...common, kind: 'network', message: `Could not connect to ${host}: connection refused. Is the server running?` });

@@ -22,10 +22,13 @@ export class EventIterator implements AsyncGenerator<StreamEvent, void, undefine
   /**
    * `signal`: once it aborts, events still buffered from the last read are dropped, so a stopped
    * request hands out nothing more (the producer then ends with its aborted error).
+   * `onLeave`: called first thing when the consumer leaves early (`return()` / `throw()`), so the
+   * producer can stop at once instead of finishing a pending read.
    */
   constructor(
     private readonly batches: AsyncGenerator<readonly StreamEvent[], void, undefined>,
     private readonly signal?: AbortSignal,
+    private readonly onLeave?: () => void,
   ) {}
 
   next(): Promise<IteratorResult<StreamEvent, void>> {
@@ -41,14 +44,14 @@ export class EventIterator implements AsyncGenerator<StreamEvent, void, undefine
   }
 
   async return(): Promise<IteratorResult<StreamEvent, void>> {
-    this.finish();
+    this.leave();
     await this.tail;
     await this.batches.return();
     return DONE;
   }
 
   async throw(error: unknown): Promise<IteratorResult<StreamEvent, void>> {
-    this.finish();
+    this.leave();
     await this.tail;
     await this.batches.throw(error);
     return DONE;
@@ -76,6 +79,11 @@ export class EventIterator implements AsyncGenerator<StreamEvent, void, undefine
       this.batch = pulled.value;
       this.index = 0;
     }
+  }
+
+  private leave(): void {
+    if (!this.ended) this.onLeave?.();
+    this.finish();
   }
 
   private finish(): void {

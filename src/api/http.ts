@@ -104,6 +104,9 @@ export class Watchdog {
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 5;
 
+/** The subset of `fetch` the client uses. */
+export type FetchFunction = (input: URL, init: RequestInit) => Promise<Response>;
+
 export interface SendInit {
   method: 'GET' | 'POST';
   body?: string;
@@ -113,6 +116,7 @@ export interface SendInit {
   privateHeaders: Record<string, string>;
   connectTimeoutMs: number;
   apiKey?: string;
+  fetch: FetchFunction;
 }
 
 export interface Exchange {
@@ -133,7 +137,7 @@ export async function send(url: URL, init: SendInit, lifetime: RequestLifetime, 
     watchdog.beginWait(init.connectTimeoutMs, 'connect-timeout');
     let response: Response;
     try {
-      response = await fetch(current, {
+      response = await init.fetch(current, {
         method: init.method,
         headers: sameOrigin ? sharedHeaders : init.baseHeaders,
         body: init.body,
@@ -166,6 +170,11 @@ export function discard(response: Response): void {
   response.body?.cancel().catch(() => undefined);
 }
 
+/** The ChatError a request stopped by its caller ends with. */
+export function cancelledError(origin: string, afterOutput: boolean): ChatError {
+  return new ChatError({ kind: 'aborted', origin, afterOutput, message: 'Request cancelled.' });
+}
+
 /**
  * The ChatError for a request the lifetime stopped (caller abort, timeouts), or undefined when it
  * was not stopped (the error is then the network's own).
@@ -174,7 +183,7 @@ export function stoppedError(lifetime: RequestLifetime, url: URL, afterOutput: b
   const reason = lifetime.reason;
   if (reason === undefined || reason === 'finished') return undefined;
   const origin = url.origin;
-  if (reason === 'caller') return new ChatError({ kind: 'aborted', origin, afterOutput, message: 'Request cancelled.' });
+  if (reason === 'caller') return cancelledError(origin, afterOutput);
   const seconds = timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`;
   const message =
     reason === 'connect-timeout'

@@ -22,7 +22,7 @@ const BASE_DELAY_MS = 500;
 /**
  * The wait before retry number `retry` (1-based): what the server asked for when it said so,
  * otherwise exponential backoff with jitter (half fixed, half random, so clients spread out);
- * never more than `capMs`.
+ * never more than `capMs` (a server asking for more is not retried at all: see the client).
  */
 export function retryDelayMs(retry: number, capMs: number, retryAfterMs: number | undefined, random: () => number = Math.random): number {
   if (retryAfterMs !== undefined) return Math.min(retryAfterMs, capMs);
@@ -30,17 +30,17 @@ export function retryDelayMs(retry: number, capMs: number, retryAfterMs: number 
   return Math.round(exponential / 2 + (random() * exponential) / 2);
 }
 
-/** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. */
-export function cancellableDelay(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => {
+/** Resolves with true after `ms`, or with false as soon as the signal aborts. */
+export function cancellableDelay(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
     const onAbort = (): void => {
       clearTimeout(timer);
-      reject(signal.reason);
+      resolve(false);
     };
     const timer = setTimeout(() => {
       signal.removeEventListener('abort', onAbort);
-      resolve();
+      resolve(true);
     }, ms);
     signal.addEventListener('abort', onAbort, { once: true });
   });

@@ -38,7 +38,7 @@ export interface StreamOptions {
   connectTimeoutMs?: number;
   /** Retries before the first token (429 / 5xx / connection errors). Default 2. */
   maxRetries?: number;
-  /** Upper bound for one wait between retries, whatever Retry-After asks. Default 30 000 ms. */
+  /** Longest wait between retries. A Retry-After asking for more fails at once with a rate-limit error saying when to retry. Default 30 000 ms. */
   maxRetryDelayMs?: number;
   /** Split `<think>…</think>` out of `delta.content` into reasoning events. Default true. */
   splitThinkTags?: boolean;
@@ -70,11 +70,17 @@ export type StreamEvent =
   /** Response headers arrived with an event stream (status 200); `attempt` counts from 1. */
   | { type: 'open'; status: number; attempt: number }
   | { type: 'role'; role: string }
+  /**
+   * The chunks' `model` field when it first appears and whenever it changes: the model that really
+   * answered (hosted aliases such as `vllm-primary` fail over to other models).
+   */
+  | { type: 'model'; model: string }
   | { type: 'content'; text: string }
   | { type: 'reasoning'; text: string; source: ReasoningSource }
   /**
    * A `</think>` arrived with no `<think>` before it (servers whose chat template opens the tag in the
-   * prompt): all `content` yielded so far, `text`, was really reasoning. Consumers move it.
+   * prompt), at a line boundary and outside code: all `content` yielded so far, `text`, was really
+   * reasoning. Consumers move it (the AnswerCollector does).
    */
   | { type: 'content-was-reasoning'; text: string }
   /** A `delta.tool_calls` fragment: never text to insert. */

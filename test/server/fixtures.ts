@@ -57,6 +57,8 @@ export interface Fixture {
     usage?: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
     /** Number of `delta.tool_calls` fragments. */
     toolCallFragments?: number;
+    /** The answer with think tags split out, when that differs from the raw content. */
+    split?: { content: string; reasoning: string };
   };
 }
 
@@ -107,12 +109,22 @@ export const fixtures: Fixture[] = [
   {
     name: 'think tags in content, split across chunks',
     body: stream([{ content: '<thi' }, { content: 'nk>Plan the ' }, { content: 'answer.</th' }, { content: 'ink>\n\nThe answer is 42.' }]),
-    expected: { content: '<think>Plan the answer.</think>\n\nThe answer is 42.', reasoning: '', finishReason: 'stop' },
+    expected: { content: '<think>Plan the answer.</think>\n\nThe answer is 42.', reasoning: '', finishReason: 'stop', split: { content: 'The answer is 42.', reasoning: 'Plan the answer.' } },
   },
   {
-    name: 'only a closing think tag',
-    body: stream([{ content: 'hidden plan' }, { content: '</think>' }, { content: 'Visible.' }]),
-    expected: { content: 'hidden plan</think>Visible.', reasoning: '', finishReason: 'stop' },
+    name: 'only a closing think tag (the template opened it in the prompt)',
+    body: stream([{ content: 'hidden plan\n' }, { content: '</thi' }, { content: 'nk>\n\nVisible.' }]),
+    expected: { content: 'hidden plan\n</think>\n\nVisible.', reasoning: '', finishReason: 'stop', split: { content: 'Visible.', reasoning: 'hidden plan\n' } },
+  },
+  {
+    name: 'a closing think tag inside a code block is text',
+    body: stream([{ content: 'Strip it:\n```py\ns = s.replace("' }, { content: '</think>' }, { content: '", "")\n```\nA mid-line </think> stays.' }]),
+    expected: {
+      content: 'Strip it:\n```py\ns = s.replace("</think>", "")\n```\nA mid-line </think> stays.',
+      reasoning: '',
+      finishReason: 'stop',
+      split: { content: 'Strip it:\n```py\ns = s.replace("</think>", "")\n```\nA mid-line </think> stays.', reasoning: '' },
+    },
   },
   {
     name: 'tool call fragments',
@@ -128,7 +140,12 @@ export const fixtures: Fixture[] = [
   },
   { name: 'CRLF line endings', body: basic.replace(/\n/g, '\r\n'), expected: { content: 'Hello, world!', reasoning: '', finishReason: 'stop' } },
   { name: 'lone CR line endings', body: basic.replace(/\n/g, '\r'), expected: { content: 'Hello, world!', reasoning: '', finishReason: 'stop' } },
-  { name: 'byte order mark', body: `\uFEFF${basic}`, expected: { content: 'Hello, world!', reasoning: '', finishReason: 'stop' } },
+  {
+    // The first event carries content: a decoder that kept the BOM would read its field as "\uFEFFdata" and lose it.
+    name: 'byte order mark',
+    body: `\uFEFF${[sse.data(chunk({ role: 'assistant', content: 'Hello' })), sse.data(chunk({ content: ', world!' })), sse.data(chunk({}, { finishReason: 'stop' })), sse.done()].join('')}`,
+    expected: { content: 'Hello, world!', reasoning: '', finishReason: 'stop' },
+  },
   {
     name: 'keep-alive comments between events',
     body: [sse.comment(), sse.data(chunk({ role: 'assistant', content: '' })), sse.comment('ping'), sse.data(chunk({ content: 'Still here.' })), sse.comment(), sse.data(chunk({}, { finishReason: 'stop' })), sse.done()].join(''),

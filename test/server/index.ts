@@ -37,6 +37,7 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
       res.on('close', () => settle(res.writableFinished ? 'finished' : 'aborted'));
       const record: RecordedRequest = {
         index: requests.length + 1,
+        receivedAt: performance.now(),
         method: req.method ?? 'GET',
         path: req.url ?? '/',
         headers: req.headers,
@@ -240,7 +241,8 @@ async function play(scenario: Scenario, req: http.IncomingMessage, res: http.Ser
       if (scenario.end === 'reset') {
         // Let the written bytes reach the client before the reset, so "partial output then reset" is what it sees.
         await pause(20, res);
-        res.socket?.resetAndDestroy?.() ?? res.destroy();
+        if (res.socket) res.socket.resetAndDestroy();
+        else res.destroy();
       } else if (scenario.end !== 'stall') {
         res.end();
       }

@@ -37,6 +37,8 @@ export type Scenario =
 export interface RecordedRequest {
   /** 1-based, in arrival order across all routes. */
   index: number;
+  /** `performance.now()` when the request (headers and body) had arrived. */
+  receivedAt: number;
   method: string;
   /** Path with query, e.g. `/v1/chat/completions`. */
   path: string;

@@ -91,7 +91,7 @@ describe('ChatClient against the test server', function () {
         assert.equal(error?.message, `API key rejected by ${server.origin} (HTTP ${status}).`);
         assert.equal(chatRequests().length, 1);
         assertNoKey(error);
-        assert.ok(error?.serverMessage?.includes('<api key>'));
+        assert.ok(error?.serverMessage?.includes('•••'));
       });
     }
 
@@ -166,35 +166,50 @@ describe('ChatClient against the test server', function () {
       });
     }
 
-    it('case 4: 429 with Retry-After seconds: waits what it asks, capped by maxRetryDelayMs, then succeeds', async () => {
-      server.enqueue({ kind: 'respond', status: 429, body: { error: { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' } }, headers: { 'retry-after': '2' } }, okStream);
+    it('case 4: 429 with Retry-After (seconds, then retry-after-ms) within the cap: waits what it asks, measured at the server, then succeeds', async () => {
+      const limited = { kind: 'respond' as const, status: 429, body: { error: { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' } } };
+      server.enqueue({ ...limited, headers: { 'retry-after': '1' } }, { ...limited, headers: { 'retry-after-ms': '150', 'retry-after': '60' } }, okStream);
       const retries: RetryInfo[] = [];
-      const { events, error } = await stream({ maxRetryDelayMs: 25, onRetry: (info) => retries.push(info) });
+      const { events, error } = await stream({ maxRetries: 3, maxRetryDelayMs: 5000, onRetry: (info) => retries.push(info) });
       assert.equal(error, undefined);
       assert.equal(summarize(events).content, 'Hello world');
-      assert.equal(retries.length, 1);
-      assert.equal(retries[0].delayMs, 25, 'capped');
-      assert.equal(retries[0].attempt, 2);
-      assert.equal(retries[0].error.kind, 'rate-limit');
-      assert.equal(retries[0].error.retryAfterMs, 2000);
-      assert.deepEqual(events[0], { type: 'open', status: 200, attempt: 2 });
+      assert.deepEqual(
+        retries.map((r) => [r.attempt, r.error.kind, r.delayMs]),
+        [
+          [2, 'rate-limit', 1000],
+          [3, 'rate-limit', 150],
+        ],
+        'Retry-After seconds read, then retry-after-ms preferred over Retry-After',
+      );
+      const [first, second, third] = chatRequests();
+      // Timers never fire early; a few ms of slack covers clock granularity only.
+      assert.ok(second.receivedAt - first.receivedAt >= 995, `retried after ${Math.round(second.receivedAt - first.receivedAt)} ms, asked 1000`);
+      assert.ok(third.receivedAt - second.receivedAt >= 145, `retried after ${Math.round(third.receivedAt - second.receivedAt)} ms, asked 150`);
+      assert.deepEqual(events[0], { type: 'open', status: 200, attempt: 3 });
     });
 
-    it('case 4: 429 with Retry-After as an HTTP date and with retry-after-ms', async () => {
+    it('case 4: a Retry-After longer than the retry cap fails at once with a rate-limit error saying when to retry (429, HTTP date)', async () => {
       const inFiveSeconds = new Date(Date.now() + 5000).toUTCString();
-      server.enqueue(
-        { kind: 'respond', status: 429, body: { error: { message: 'slow down' } }, headers: { 'retry-after': inFiveSeconds } },
-        { kind: 'respond', status: 429, body: { error: { message: 'slow down' } }, headers: { 'retry-after-ms': '15', 'retry-after': '60' } },
-        okStream,
-      );
+      server.enqueue({ kind: 'respond', status: 429, body: { error: { message: 'slow down' } }, headers: { 'retry-after': inFiveSeconds } }, okStream);
       const retries: RetryInfo[] = [];
       const { error } = await stream({ maxRetryDelayMs: 40, onRetry: (info) => retries.push(info) });
-      assert.equal(error, undefined);
-      assert.equal(retries.length, 2);
-      const fromDate = retries[0].error.retryAfterMs ?? 0;
-      assert.ok(fromDate > 2000 && fromDate <= 5000, `HTTP date read as ${fromDate} ms`);
-      assert.equal(retries[0].delayMs, 40, 'capped');
-      assert.equal(retries[1].delayMs, 15, 'retry-after-ms wins and is honoured');
+      assert.equal(error?.kind, 'rate-limit');
+      const asked = error?.retryAfterMs ?? 0;
+      assert.ok(asked > 2000 && asked <= 5000, `HTTP date read as ${asked} ms`);
+      assert.match(error?.message ?? '', new RegExp(`^${server.origin} asks to wait \\d s before the next request — try again after \\d`));
+      assert.match(error?.message ?? '', /slow down/);
+      assert.equal(retries.length, 0, 'no retry spent against a server that said no');
+      assert.equal(chatRequests().length, 1);
+    });
+
+    it('case 5: a 503 whose Retry-After exceeds the cap is a rate-limit error too, not a silent 30 s wait', async () => {
+      server.enqueue({ kind: 'respond', status: 503, body: { error: { message: 'maintenance' } }, headers: { 'retry-after': '120' } }, okStream);
+      const { error } = await stream({ maxRetryDelayMs: 30_000 });
+      assert.equal(error?.kind, 'rate-limit');
+      assert.equal(error?.status, 503);
+      assert.equal(error?.retryAfterMs, 120_000);
+      assert.match(error?.message ?? '', /asks to wait 2 min before the next request — try again after/);
+      assert.equal(chatRequests().length, 1);
     });
 
     for (const when of ['as it begins', 'while it runs'] as const) {
@@ -231,7 +246,7 @@ describe('ChatClient against the test server', function () {
       server.enqueue(
         { kind: 'respond', status: 500, body: { error: { message: 'internal' } } },
         { kind: 'respond', status: 502, body: '<html><head><title>502 Bad Gateway</title></head></html>', headers: { 'content-type': 'text/html' } },
-        { kind: 'respond', status: 503, body: { error: { message: 'overloaded' } }, headers: { 'retry-after': '1' } },
+        { kind: 'respond', status: 503, body: { error: { message: 'overloaded' } }, headers: { 'retry-after-ms': '4' } },
         okStream,
       );
       const retries: RetryInfo[] = [];
@@ -243,7 +258,8 @@ describe('ChatClient against the test server', function () {
         [500, 502, 503],
       );
       assert.ok(retries.every((r) => r.delayMs >= 0 && r.delayMs <= 5));
-      assert.equal(retries[2].error.retryAfterMs, 1000, "a 503's Retry-After is read too");
+      assert.equal(retries[2].error.retryAfterMs, 4, "a 503's Retry-After is read too");
+      assert.equal(retries[2].delayMs, 4, 'and honoured');
       assert.deepEqual(events.filter((e) => e.type === 'open'), [{ type: 'open', status: 200, attempt: 4 }]);
     });
 
@@ -370,6 +386,7 @@ describe('ChatClient against the test server', function () {
       assert.equal(error, undefined);
       assert.deepEqual(events, [
         { type: 'open', status: 200, attempt: 1 },
+        { type: 'model', model: 'test-model' },
         { type: 'role', role: 'assistant' },
         { type: 'reasoning', text: 'Short.', source: 'reasoning_content' },
         { type: 'content', text: 'The whole answer.' },

@@ -1,12 +1,12 @@
-// Stream-level faults (cases 16, 22–30) through the in-memory pipeline: bytes → typed events.
+// Stream-level faults (cases 16, 22–30) through the client's read loop over in-memory reads: bytes → typed events.
 import * as assert from 'node:assert/strict';
-import { decodeChatStream, type DecoderOptions } from '../../src/api/decoder';
+import type { StreamEvent } from '../../src/api';
 import { chunk, sse } from '../server/fixtures';
-import { bytesOf, drain, source, summarize, type StreamResult } from './helpers';
+import { bytesOf, decodeThroughClient, drain, source, summarize, type InMemoryOptions, type StreamResult } from './helpers';
 
-function decode(body: string | Uint8Array[], options: DecoderOptions = {}): Promise<StreamResult> {
+function decode(body: string | Uint8Array[], options: InMemoryOptions = {}): Promise<StreamResult> {
   const pieces = typeof body === 'string' ? [bytesOf(body)] : body;
-  return drain(decodeChatStream(source(pieces), { origin: 'http://model.test', ...options }));
+  return drain(decodeThroughClient(source(pieces), options));
 }
 
 const role = sse.data(chunk({ role: 'assistant', content: '' }));
@@ -86,7 +86,7 @@ describe('decoder (in-memory): stream-level faults', () => {
       assert.equal(error?.kind, 'stream-error', payload);
       const seen = JSON.stringify({ message: error?.message, serverMessage: error?.serverMessage, excerpt: error?.excerpt, code: error?.code });
       assert.ok(!seen.includes(apiKey), `key leaked: ${seen}`);
-      assert.match(error?.serverMessage ?? '', /<api key>/);
+      assert.match(error?.serverMessage ?? '', /•••/);
     }
   });
 
@@ -117,7 +117,7 @@ describe('decoder (in-memory): stream-level faults', () => {
       assert.equal(error, undefined);
       assert.deepEqual(
         events.map((e) => (e.type === 'content' ? e.text : e.type === 'finish' ? `finish:${e.reason}` : e.type)),
-        ['role', 'Hello', 'finish:stop', 'done'],
+        ['model', 'role', 'Hello', 'finish:stop', 'done'],
       );
     });
 
@@ -126,6 +126,7 @@ describe('decoder (in-memory): stream-level faults', () => {
       const { events, error } = await decode(sse.data(chunk({ role: 'assistant', content: 'The' })) + sse.data(last) + sse.done());
       assert.equal(error, undefined);
       assert.deepEqual(events, [
+        { type: 'model', model: 'test-model' },
         { type: 'role', role: 'assistant' },
         { type: 'content', text: 'The' },
         { type: 'content', text: ' end.' },
@@ -181,19 +182,23 @@ describe('decoder (in-memory): stream-level faults', () => {
     assert.ok(summarize(b.events).done);
   });
 
-  it('case 24: data after [DONE] is ignored, and nothing after it is read', async () => {
+  it('case 24: data after [DONE] is ignored (the rest of the body is only drained, for connection reuse)', async () => {
     let pulled = 0;
     async function* pieces(): AsyncGenerator<Uint8Array> {
       pulled++;
       yield bytesOf(role + hello + stop + sse.done());
       pulled++;
       yield bytesOf(sse.data(chunk({ content: ' GHOST' })));
-      throw new Error('read after [DONE]');
     }
-    const { events, error } = await drain(decodeChatStream(pieces()));
-    assert.equal(error, undefined);
+    const events: StreamEvent[] = [];
+    let pulledAtDone = 0;
+    for await (const event of decodeThroughClient(pieces())) {
+      events.push(event);
+      if (event.type === 'done') pulledAtDone = pulled;
+    }
     assert.equal(summarize(events).content, 'Hello');
-    assert.equal(pulled, 1);
+    assert.equal(events.at(-1)?.type, 'done', 'the stream ends at [DONE]');
+    assert.equal(pulledAtDone, 1, 'done is handed out before anything after it is read');
   });
 
   it('case 25: choices [] / null / missing with usage → usage recorded, no crash', async () => {
@@ -212,7 +217,7 @@ describe('decoder (in-memory): stream-level faults', () => {
     assert.equal(error, undefined);
     assert.deepEqual(
       events.map((e) => e.type),
-      ['role', 'finish', 'done'],
+      ['model', 'role', 'finish', 'done'],
     );
   });
 
@@ -275,7 +280,7 @@ describe('decoder (in-memory): stream-level faults', () => {
         yield piece;
       }
     }
-    const { events, error } = await drain(decodeChatStream(tenMegabytes(), { maxEventBytes: 1024 * 1024 }));
+    const { events, error } = await drain(decodeThroughClient(tenMegabytes(), { maxEventBytes: 1024 * 1024 }));
     assert.equal(summarize(events).content, 'Hello');
     assert.equal(error?.kind, 'too-large');
     assert.equal(error?.afterOutput, true);

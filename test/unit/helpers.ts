@@ -1,6 +1,8 @@
 // Shared helpers for the client's unit tests: run a stream to its end, summarise its events,
-// cut bytes into pieces, and a self-signed certificate for the TLS case.
-import { ChatError, type StreamEvent, type Usage } from '../../src/api';
+// cut bytes into pieces and feed them through the client's own read loop, and a self-signed
+// certificate for the TLS case.
+import { ChatClient, ChatError, type StreamEvent, type StreamOptions, type Usage } from '../../src/api';
+import type { FetchFunction } from '../../src/api/http';
 
 export interface StreamResult {
   events: StreamEvent[];
@@ -68,6 +70,48 @@ export function summarize(events: StreamEvent[]): Summary {
 
 export function bytesOf(text: string): Uint8Array {
   return new Uint8Array(Buffer.from(text, 'utf8'));
+}
+
+/**
+ * A `fetch` that answers 200 with a body whose reads are exactly the pieces of `source`, in order
+ * (one read per piece, empty ones included): the client's production read loop sees the cuts.
+ */
+export function fetchReturning(source: AsyncIterable<Uint8Array>, contentType = 'text/event-stream'): FetchFunction {
+  return () => {
+    const iterator = source[Symbol.asyncIterator]();
+    const body = new ReadableStream<Uint8Array>(
+      {
+        async pull(controller) {
+          const read = await iterator.next();
+          if (read.done) controller.close();
+          else controller.enqueue(read.value);
+        },
+        async cancel() {
+          await iterator.return?.();
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    return Promise.resolve(new Response(body, { status: 200, headers: { 'content-type': contentType } }));
+  };
+}
+
+/** The stream-level options of the in-memory tests (no retries, no timers), and the key to send. */
+export type InMemoryOptions = Pick<StreamOptions, 'splitThinkTags' | 'maxEventBytes'> & { apiKey?: string };
+
+/**
+ * Decodes bytes through the real client (request, read loop, decoder, event hand-out) with the
+ * network replaced by `fetchReturning`. Requests go to `http://model.test/v1`. The leading `open`
+ * event is left out: it is the transport's, asserted by the socket tests.
+ */
+export async function* decodeThroughClient(source: AsyncIterable<Uint8Array>, options: InMemoryOptions = {}): AsyncGenerator<StreamEvent, void, undefined> {
+  const { apiKey, ...streamOptions } = options;
+  const client = new ChatClient({ fetch: fetchReturning(source) });
+  const request = { model: 'test-model', messages: [{ role: 'user' as const, content: 'hi' }] };
+  const endpoint = { baseUrl: 'http://model.test/v1', apiKey };
+  for await (const event of client.streamChat(endpoint, request, { ...streamOptions, maxRetries: 0, idleTimeoutMs: 0 })) {
+    if (event.type !== 'open') yield event;
+  }
 }
 
 /** Yields the pieces as an async byte source. */
