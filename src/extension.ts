@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { ChatClient } from './api';
 import { registerEndpointCommands } from './commands/endpointCommands';
+import { registerStopCommand } from './commands/stop';
 import { registerTestConnectionCommand } from './commands/testConnection';
 import { readEnvironment, StreamChatConfig } from './config';
 import { EndpointResolver } from './endpoint';
@@ -30,6 +31,10 @@ export interface StreamChatTestApi extends Pick<TestHooks, 'onDidFillModelPick'>
   readonly logDirectory: string;
   /** What the status bar item shows now. */
   statusBar(): { text: string; tooltip: string; command?: string };
+  /** The request runner, so tests can start requests of any owner. */
+  readonly runner: RequestRunner;
+  /** Stands in for the chat view reporting its focus. */
+  setChatFocused(focused: boolean): void;
 }
 
 export function activate(context: vscode.ExtensionContext): StreamChatApi {
@@ -44,7 +49,7 @@ export function activate(context: vscode.ExtensionContext): StreamChatApi {
   const resolver = new EndpointResolver(config, keys, plainHttpGuard, log);
   const runner = new RequestRunner(new ChatClient(), log);
   const testHooks = context.extensionMode === vscode.ExtensionMode.Test ? createTestHooks() : undefined;
-  const services: Services = { config, keys, plainHttpGuard, resolver, runner, log, testHooks: testHooks?.hooks };
+  const services: Services = { config, keys, plainHttpGuard, resolver, runner, log, focus: { chatViewFocused: false }, testHooks: testHooks?.hooks };
   const statusItem = new ModelStatusItem(config, runner, keys);
 
   context.subscriptions.push(
@@ -55,6 +60,7 @@ export function activate(context: vscode.ExtensionContext): StreamChatApi {
     statusItem,
     ...registerEndpointCommands(services),
     registerTestConnectionCommand(services),
+    registerStopCommand(services),
     ...(testHooks ? [testHooks] : []),
   );
 
@@ -74,6 +80,10 @@ export function activate(context: vscode.ExtensionContext): StreamChatApi {
       forgetPlainHttpAnswers: () => plainHttpGuard.forget(),
       logDirectory: vscode.Uri.joinPath(context.logUri, '..').fsPath,
       statusBar: () => statusItem.snapshot(),
+      runner,
+      setChatFocused: (focused) => {
+        services.focus.chatViewFocused = focused;
+      },
     },
   };
 }

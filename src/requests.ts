@@ -1,8 +1,33 @@
-// Every request to the model goes through here: one AbortController per request (reachable from the
-// stop command and the status bar), live tokens/s, and one log line per request when it ends.
-import * as vscode from 'vscode';
-import { ChatError, type ChatClient, type ChatRequest, type Endpoint, type ModelInfo, type ReasoningSource, type StreamEvent, type StreamOptions, type Usage } from './api';
-import type { StreamChatLog } from './log';
+// Every request to the model goes through here. A request is registered the moment it is started,
+// knows the surface that owns it, can be stopped on its own, folds its events into the answer, and
+// is logged once when it ends. No 'vscode' import: unit-tested in plain Node against the test server.
+import {
+  AnswerCollector,
+  asChatError,
+  endpointUrl,
+  joinBaseUrl,
+  type Answer,
+  type ChatClient,
+  type ChatError,
+  type ChatRequest,
+  type Endpoint,
+  type ModelInfo,
+  type ReasoningSource,
+  type StreamEvent,
+  type StreamOptions,
+  type Usage,
+} from './api';
+import type { RequestLogEntry } from './log';
+
+/** The surfaces that start requests; `streamChat.stop` picks requests by them. */
+export const REQUEST_OWNERS = ['chat', 'ask', 'insert', 'test connection'] as const;
+export type RequestOwner = (typeof REQUEST_OWNERS)[number];
+
+/** What the runner writes to the log. */
+export interface RequestLog {
+  warn(message: string): void;
+  request(entry: RequestLogEntry): void;
+}
 
 /** What was measured about one streamed request. Times are `performance.now()` values in ms. */
 export interface RequestStats {
@@ -20,84 +45,212 @@ export interface RequestStats {
   error?: ChatError;
 }
 
-export interface ActiveRequest {
-  readonly id: number;
-  readonly label: string;
-  readonly origin: string;
-  readonly stats: RequestStats;
+export interface StartRequest {
+  owner: RequestOwner;
+  /** What the request belongs to within its surface, e.g. the document an insertion writes into. */
+  scope?: string;
+  endpoint: Endpoint;
+  request: ChatRequest;
+  /** `signal` (the caller's) stops the request too; its listener is removed when the request ends. */
+  options?: StreamOptions;
 }
 
-export interface TrackedStream {
+/** Where the user is when they ask to stop (see `RequestRunner.requestToStop`). */
+export interface StopContext {
+  chatFocused?: boolean;
+  /** The active editor's document URI. */
+  activeDocument?: string;
+}
+
+const DONE: IteratorReturnResult<void> = { done: true, value: undefined };
+
+/**
+ * One streamed chat completion. Read `events` once (or call `collect`); the HTTP request starts
+ * with the first read. `stop()` aborts it at any point, before the first read included.
+ */
+export class TrackedRequest {
+  readonly stats: RequestStats = { startedAt: performance.now(), deltas: 0, usageChunk: false };
+  /** The events, each folded into `answer` before it is handed out. Leaving early stops the request. */
   readonly events: AsyncGenerator<StreamEvent, void, undefined>;
-  readonly stats: RequestStats;
-  abort(): void;
+  private readonly controller = new AbortController();
+  private readonly collector = new AnswerCollector();
+  private state: 'new' | 'reading' | 'ended' = 'new';
+  private readonly onCallerAbort = (): void => this.stop();
+
+  constructor(
+    readonly id: number,
+    readonly owner: RequestOwner,
+    readonly scope: string | undefined,
+    /** The origin requests go to; empty when the base URL is invalid (the first read then fails with a ChatError). */
+    readonly origin: string,
+    readonly model: string,
+    private readonly callerSignal: AbortSignal | undefined,
+    open: (signal: AbortSignal) => AsyncGenerator<StreamEvent, void, undefined>,
+    private readonly onEnd: (request: TrackedRequest) => void,
+  ) {
+    callerSignal?.addEventListener('abort', this.onCallerAbort, { once: true });
+    this.events = new TrackedEvents(this, open(this.controller.signal));
+  }
+
+  /** The answer so far (final once the request has ended). */
+  get answer(): Answer {
+    return this.collector.answer;
+  }
+
+  get ended(): boolean {
+    return this.state === 'ended';
+  }
+
+  /** Aborts the HTTP request; the stream ends with what arrived so far, marked stopped. */
+  stop(): void {
+    if (this.state === 'ended') return;
+    this.controller.abort();
+    // Nobody is reading yet: end now, so a request that is never read does not linger.
+    if (this.state === 'new') this.finish(undefined, true);
+  }
+
+  /**
+   * Reads the stream to its end and resolves with the answer; never rejects for a stream failure
+   * (it is in `answer.error`). An exception in `onEvent` stops the request and propagates.
+   */
+  async collect(onEvent?: (event: StreamEvent, answer: Answer) => void): Promise<Answer> {
+    const events = this.events;
+    for (;;) {
+      let read: IteratorResult<StreamEvent, void>;
+      try {
+        read = await events.next();
+      } catch {
+        return this.answer;
+      }
+      if (read.done === true) return this.answer;
+      try {
+        onEvent?.(read.value, this.answer);
+      } catch (error) {
+        await events.return();
+        throw error;
+      }
+    }
+  }
+
+  /** @internal Called by the event wrapper. */
+  startReading(): void {
+    if (this.state === 'new') this.state = 'reading';
+  }
+
+  /** @internal */
+  record(event: StreamEvent): void {
+    this.collector.add(event);
+    recordStats(this.stats, event);
+  }
+
+  /** @internal Ends the request once: `error` when the stream failed, `stopped` when it was left or stopped. */
+  finish(error: unknown, stopped: boolean): void {
+    if (this.state === 'ended') return;
+    this.state = 'ended';
+    if (error !== undefined) {
+      this.collector.fail(error);
+      this.stats.error = asChatError(error);
+    } else if (stopped) {
+      this.collector.markStopped();
+    }
+    this.stats.endedAt = performance.now();
+    this.callerSignal?.removeEventListener('abort', this.onCallerAbort);
+    this.controller.abort(); // whatever is still open is closed (a no-op after a clean end)
+    this.onEnd(this);
+  }
 }
 
-export interface TrackedStreamOptions extends StreamOptions {
-  /** Names the surface in logs (e.g. `chat`, `insert`, `test connection`). */
-  label: string;
+/** The events of one TrackedRequest: folded and measured as they pass; leaving early stops the request. */
+class TrackedEvents implements AsyncGenerator<StreamEvent, void, undefined> {
+  constructor(
+    private readonly request: TrackedRequest,
+    private readonly inner: AsyncGenerator<StreamEvent, void, undefined>,
+  ) {}
+
+  next(): Promise<IteratorResult<StreamEvent, void>> {
+    this.request.startReading();
+    return this.inner.next().then(
+      (read) => {
+        if (read.done === true) this.request.finish(undefined, false);
+        else this.request.record(read.value);
+        return read;
+      },
+      (error: unknown) => {
+        const chatError = asChatError(error);
+        this.request.finish(chatError, false);
+        throw chatError;
+      },
+    );
+  }
+
+  async return(): Promise<IteratorResult<StreamEvent, void>> {
+    // Stop first: the client's own return() also aborts, but ending here keeps the answer marked stopped.
+    if (!this.request.ended) this.request.finish(undefined, true);
+    await this.inner.return();
+    return DONE;
+  }
+
+  async throw(error: unknown): Promise<IteratorResult<StreamEvent, void>> {
+    if (!this.request.ended) this.request.finish(undefined, true);
+    await this.inner.throw(error);
+    return DONE;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
 }
 
-export class RequestRunner implements vscode.Disposable {
-  private readonly active = new Map<number, { request: ActiveRequest; controller: AbortController }>();
+export class RequestRunner {
+  /** Running requests in start order (Map iteration order), so the last one is the most recent. */
+  private readonly active = new Map<number, TrackedRequest>();
+  private readonly listeners = new Set<() => void>();
   private nextId = 1;
-  private readonly changed = new vscode.EventEmitter<void>();
-  /** Fires when a request starts or ends (not per token: poll `liveTokensPerSecond()` while busy). */
-  readonly onDidChangeActivity = this.changed.event;
 
   constructor(
     private readonly client: ChatClient,
-    private readonly log: StreamChatLog,
+    private readonly log: RequestLog,
   ) {}
 
-  /** Starts a streamed chat completion. Iterate `events`; `abort()` or the caller's signal stops it. */
-  stream(endpoint: Endpoint, request: ChatRequest, options: TrackedStreamOptions): TrackedStream {
-    const controller = new AbortController();
-    const { label, signal: callerSignal, ...streamOptions } = options;
-    const onCallerAbort = () => controller.abort(callerSignal?.reason);
-    if (callerSignal?.aborted) controller.abort(callerSignal.reason);
-    else callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
-
-    const stats: RequestStats = { startedAt: performance.now(), deltas: 0, usageChunk: false };
-    const origin = new URL(endpoint.baseUrl).origin;
+  /** Registers and returns the request at once; the HTTP request starts when its events are first read. */
+  start(spec: StartRequest): TrackedRequest {
+    const { owner, scope, endpoint, request } = spec;
+    const { signal: callerSignal, onRetry, ...streamOptions } = spec.options ?? {};
+    let origin = '';
+    try {
+      origin = endpointUrl(endpoint, '').origin;
+    } catch {
+      // The stream itself fails with the ChatError that explains the base URL.
+    }
     const id = this.nextId++;
-    const url = `${endpoint.baseUrl}/chat/completions`;
-
-    const run = async function* (this: RequestRunner): AsyncGenerator<StreamEvent, void, undefined> {
-      this.active.set(id, { request: { id, label, origin, stats }, controller });
-      this.changed.fire();
-      try {
-        const retryLog = streamOptions.onRetry;
-        for await (const event of this.client.streamChat(endpoint, request, {
+    const tracked = new TrackedRequest(
+      id,
+      owner,
+      scope,
+      origin,
+      request.model,
+      callerSignal,
+      (signal) =>
+        this.client.streamChat(endpoint, request, {
           ...streamOptions,
-          signal: controller.signal,
+          signal,
           onRetry: (info) => {
-            this.log.warn(`${label}: retry ${info.attempt} in ${Math.round(info.delayMs)} ms after ${info.error.kind}: ${info.error.message}`);
-            retryLog?.(info);
+            this.log.warn(`${owner}: retry ${info.attempt} in ${Math.round(info.delayMs)} ms after ${info.error.kind}: ${info.error.message}`);
+            onRetry?.(info);
           },
-        })) {
-          record(stats, event);
-          yield event;
-        }
-      } catch (error) {
-        stats.error = asChatError(error);
-        throw stats.error;
-      } finally {
-        stats.endedAt = performance.now();
-        callerSignal?.removeEventListener('abort', onCallerAbort);
-        this.active.delete(id);
-        this.changed.fire();
-        this.logStream(label, url, stats, request.model);
-      }
-    }.call(this);
-
-    return { events: run, stats, abort: () => controller.abort() };
+        }),
+      (ended) => this.onEnded(ended, joinBaseUrl(endpoint.baseUrl, '/chat/completions')),
+    );
+    this.active.set(id, tracked);
+    this.fire();
+    if (callerSignal?.aborted) tracked.stop();
+    return tracked;
   }
 
-  /** `GET /models`, logged. */
+  /** `GET /models`, logged under `label` (the command that asked). */
   async listModels(endpoint: Endpoint, options: { signal?: AbortSignal; timeoutMs?: number; label: string }): Promise<ModelInfo[]> {
     const started = performance.now();
-    const url = `${endpoint.baseUrl}/models`;
+    const url = joinBaseUrl(endpoint.baseUrl, '/models');
     try {
       const models = await this.client.listModels(endpoint, { signal: options.signal, timeoutMs: options.timeoutMs });
       this.log.request({ method: 'GET', url, status: 200, durationMs: performance.now() - started, detail: `${options.label} · ${models.length} models` });
@@ -109,21 +262,56 @@ export class RequestRunner implements vscode.Disposable {
     }
   }
 
-  activeRequests(): ActiveRequest[] {
-    return [...this.active.values()].map((entry) => entry.request);
+  /** Fires when a request starts or ends (not per token: poll `liveTokensPerSecond()` while busy). */
+  onDidChangeActivity(listener: () => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
   }
 
-  /** Aborts every running request; returns how many there were. */
+  activeRequests(): TrackedRequest[] {
+    return [...this.active.values()];
+  }
+
+  /** The most recent running request that matches (any owner/scope when left out). */
+  latest(filter: { owners?: readonly RequestOwner[]; scope?: string } = {}): TrackedRequest | undefined {
+    const running = this.activeRequests();
+    for (let i = running.length - 1; i >= 0; i--) {
+      const request = running[i];
+      if (filter.owners !== undefined && !filter.owners.includes(request.owner)) continue;
+      if (filter.scope !== undefined && request.scope !== filter.scope) continue;
+      return request;
+    }
+    return undefined;
+  }
+
+  /**
+   * The request "stop" means where the user is: the chat panel's (chat and ask answers) when it has
+   * focus, the insertion into the active editor's document, else the most recent one.
+   */
+  requestToStop(where: StopContext): TrackedRequest | undefined {
+    const inChat = where.chatFocused ? this.latest({ owners: ['chat', 'ask'] }) : undefined;
+    const inEditor = where.activeDocument !== undefined ? this.latest({ owners: ['insert'], scope: where.activeDocument }) : undefined;
+    return inChat ?? inEditor ?? this.latest();
+  }
+
+  /** Stops one request; false when it is not running. */
+  stop(id: number): boolean {
+    const request = this.active.get(id);
+    request?.stop();
+    return request !== undefined;
+  }
+
+  /** Stops every running request (extension shutdown); returns how many there were. */
   stopAll(): number {
-    const count = this.active.size;
-    for (const { controller } of this.active.values()) controller.abort();
-    return count;
+    const running = this.activeRequests();
+    for (const request of running) request.stop();
+    return running.length;
   }
 
   /** Decode speed of the fastest-moving active request so far, if it has produced two tokens. */
   liveTokensPerSecond(now = performance.now()): number | undefined {
     let best: number | undefined;
-    for (const { request } of this.active.values()) {
+    for (const request of this.active.values()) {
       const rate = tokensPerSecond(request.stats, now);
       if (rate !== undefined && (best === undefined || rate > best)) best = rate;
     }
@@ -132,13 +320,17 @@ export class RequestRunner implements vscode.Disposable {
 
   dispose(): void {
     this.stopAll();
-    this.changed.dispose();
+    this.listeners.clear();
   }
 
-  private logStream(label: string, url: string, stats: RequestStats, model: string): void {
+  private onEnded(request: TrackedRequest, url: string): void {
+    this.active.delete(request.id);
+    this.fire();
+    const { stats, answer } = request;
     const error = stats.error;
     const tokens = stats.usage?.completionTokens ?? (stats.deltas > 0 ? stats.deltas : undefined);
-    const outcome = error ? error.kind : stats.finishReason ? `finish ${stats.finishReason}` : 'ok';
+    const outcome = error ? error.kind : answer.stopped ? 'stopped' : stats.finishReason ? `finish ${stats.finishReason}` : 'ok';
+    const responded = answer.respondedModel !== undefined && answer.respondedModel !== request.model ? ` (answered by ${answer.respondedModel})` : '';
     this.log.request({
       method: 'POST',
       url,
@@ -148,17 +340,16 @@ export class RequestRunner implements vscode.Disposable {
       durationMs: (stats.endedAt ?? performance.now()) - stats.startedAt,
       tokens,
       tokensPerSecond: tokensPerSecond(stats),
-      detail: `${label} · model ${model}${error ? ` · ${error.message}` : ''}`,
+      detail: `${request.owner} #${request.id} · model ${request.model}${responded}${error ? ` · ${error.message}` : ''}`,
     });
+  }
+
+  private fire(): void {
+    for (const listener of [...this.listeners]) listener();
   }
 }
 
-/** The client only throws ChatError; anything else (a bug) is still reported in the same shape. */
-function asChatError(error: unknown): ChatError {
-  return error instanceof ChatError ? error : new ChatError({ kind: 'network', message: String(error), cause: error });
-}
-
-function record(stats: RequestStats, event: StreamEvent): void {
+function recordStats(stats: RequestStats, event: StreamEvent): void {
   switch (event.type) {
     case 'open':
       stats.status = event.status;

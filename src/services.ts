@@ -13,8 +13,15 @@ export interface Services {
   resolver: EndpointResolver;
   runner: RequestRunner;
   log: StreamChatLog;
+  focus: SurfaceFocus;
   /** Present only when the extension host runs tests (ExtensionMode.Test). */
   testHooks?: TestHooks;
+}
+
+/** Where the user is, as the surfaces report it; `streamChat.stop` reads it to stop the request they mean. */
+export interface SurfaceFocus {
+  /** Set by the chat view while its webview has focus. */
+  chatViewFocused: boolean;
 }
 
 /** Lets integration tests drive UI that no test can click; never created outside test mode. */

@@ -1,5 +1,5 @@
 // Commands that choose where requests go and with which key: set/clear the API key, pick an
-// endpoint preset, pick a model, stop, show the log. Each accepts an argument for automation; with
+// endpoint preset, pick a model, show the log. Each accepts an argument for automation; with
 // an argument nothing is asked and failures reject, without one the user is asked and failures are shown.
 import * as vscode from 'vscode';
 import { apiKeyProblem, checkBaseUrl, displayUrl, isLocalOrigin, keyWouldTravelInClear } from '../endpointPolicy';
@@ -29,7 +29,6 @@ export function registerEndpointCommands(services: Services): vscode.Disposable[
     vscode.commands.registerCommand('streamChat.clearApiKey', () => clearApiKey(services)),
     vscode.commands.registerCommand('streamChat.selectEndpoint', (arg?: unknown) => selectEndpoint(services, arg)),
     vscode.commands.registerCommand('streamChat.selectModel', (arg?: unknown) => selectModel(services, arg)),
-    vscode.commands.registerCommand('streamChat.stop', () => stop(services)),
     vscode.commands.registerCommand('streamChat.showLog', () => services.log.show()),
   ];
 }
@@ -266,13 +265,6 @@ async function pickModel(services: Services): Promise<string | undefined> {
 
 function findModel(models: readonly { id: string; ownedBy?: string }[], id: string) {
   return models.find((entry) => entry.id === id);
-}
-
-function stop(services: Services): number {
-  const stopped = services.runner.stopAll();
-  if (stopped === 0) vscode.window.setStatusBarMessage('Stream Chat: nothing to stop', 2000);
-  else services.log.info(`Stopped ${stopped} request${stopped === 1 ? '' : 's'}`);
-  return stopped;
 }
 
 /** Interactive: show the problem; automated: reject with it. */

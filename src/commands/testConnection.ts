@@ -1,7 +1,8 @@
 // "Stream Chat: Test Connection": GET /models, then a short streamed completion; resolves with a
 // report object (for automation and tests) and shows a one-line summary.
 import * as vscode from 'vscode';
-import type { ReasoningSource } from '../api';
+import { ChatError, type ReasoningSource } from '../api';
+import { prepareRequest } from '../chatRequest';
 import { type ResolvedEndpoint } from '../endpoint';
 import { showErrorWithFix, toUserFacingError, type Fix, type UserFacingError } from '../errors';
 import { tokensPerSecond } from '../requests';
@@ -25,6 +26,8 @@ export interface ConnectionReport {
   usageChunk: boolean;
   reasoningField?: ReasoningSource;
   finishReason?: string;
+  /** The model the server says answered, when it is not the one asked for (hosted aliases fail over). */
+  respondedModel?: string;
   /** Headers in `streamChat.headers` that were not sent, with the reason (also logged). */
   ignoredHeaders?: { name: string; problem: string }[];
   /** Why `GET /models` failed when the completion still worked (some servers lack it). */
@@ -98,17 +101,14 @@ async function probe(
     }
 
     progress.report({ message: `streaming a short reply from ${model}…` });
-    const stream = runner.stream(
-      endpoint,
-      { model, messages: [{ role: 'user', content: PROBE_PROMPT }], maxTokens: PROBE_MAX_TOKENS, includeUsage: true },
-      // A probe reports what happens; retries would hide it.
-      { label: 'test connection', signal: cancel.signal, idleTimeoutMs: settings.idleTimeoutMs, maxRetries: 0 },
-    );
-    try {
-      for await (const event of stream.events) void event; // stats are recorded by the runner
-    } catch (error) {
-      report.error = toUserFacingError(error, redact);
-    }
+    // The request the user's settings produce (system prompt, temperature…), kept short; a probe
+    // reports what happens, so no retries to hide it.
+    const prepared = prepareRequest(settings, [{ role: 'user', content: PROBE_PROMPT }], { maxTokens: PROBE_MAX_TOKENS, maxRetries: 0 });
+    const stream = runner.start({ owner: 'test connection', endpoint, request: prepared.request, options: { ...prepared.options, signal: cancel.signal } });
+    const answer = await stream.collect();
+    if (answer.error) report.error = toUserFacingError(answer.error, redact);
+    else if (answer.stopped) report.error = toUserFacingError(new ChatError({ kind: 'aborted', message: 'Request cancelled.' }), redact);
+    if (answer.respondedModel !== undefined && answer.respondedModel !== model) report.respondedModel = answer.respondedModel;
     const { stats } = stream;
     if (stats.firstTokenAt !== undefined) report.timeToFirstTokenMs = Math.round(stats.firstTokenAt - stats.startedAt);
     const rate = tokensPerSecond(stats);
@@ -158,6 +158,7 @@ export function summarise(report: ConnectionReport): string {
   const parts: string[] = [];
   const modelName = report.demo ? `Demo model (${report.model})` : `model ${report.model}`;
   parts.push(report.modelListed === false ? `${modelName} (not in the server's model list)` : modelName);
+  if (report.respondedModel) parts.push(`answered by ${report.respondedModel}`);
   if (report.timeToFirstTokenMs !== undefined) parts.push(`first token ${report.timeToFirstTokenMs} ms`);
   if (report.tokensPerSecond !== undefined) parts.push(`${report.tokensPerSecond} tok/s`);
   parts.push(report.usageChunk ? 'usage reported' : 'no usage chunk');
