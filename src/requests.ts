@@ -66,7 +66,7 @@ const DONE: IteratorReturnResult<void> = { done: true, value: undefined };
 
 /**
  * One streamed chat completion. Read `events` once (or call `collect`); the HTTP request starts
- * with the first read. `stop()` aborts it at any point, before the first read included.
+ * with the first read. `stop()` ends it at any point, before the first read included.
  */
 export class TrackedRequest {
   readonly stats: RequestStats = { startedAt: performance.now(), deltas: 0, usageChunk: false };
@@ -74,7 +74,7 @@ export class TrackedRequest {
   readonly events: AsyncGenerator<StreamEvent, void, undefined>;
   private readonly controller = new AbortController();
   private readonly collector = new AnswerCollector();
-  private state: 'new' | 'reading' | 'ended' = 'new';
+  private finished = false;
   private readonly onCallerAbort = (): void => this.stop();
 
   constructor(
@@ -98,15 +98,15 @@ export class TrackedRequest {
   }
 
   get ended(): boolean {
-    return this.state === 'ended';
+    return this.finished;
   }
 
-  /** Aborts the HTTP request; the stream ends with what arrived so far, marked stopped. */
+  /**
+   * Aborts the HTTP request and ends the request at once (unregistered, logged), whether or not
+   * anyone is reading: the answer keeps what arrived, marked stopped; a later read ends with `aborted`.
+   */
   stop(): void {
-    if (this.state === 'ended') return;
-    this.controller.abort();
-    // Nobody is reading yet: end now, so a request that is never read does not linger.
-    if (this.state === 'new') this.finish(undefined, true);
+    this.finish(undefined, true);
   }
 
   /**
@@ -132,11 +132,6 @@ export class TrackedRequest {
     }
   }
 
-  /** @internal Called by the event wrapper. */
-  startReading(): void {
-    if (this.state === 'new') this.state = 'reading';
-  }
-
   /** @internal */
   record(event: StreamEvent): void {
     this.collector.add(event);
@@ -145,8 +140,8 @@ export class TrackedRequest {
 
   /** @internal Ends the request once: `error` when the stream failed, `stopped` when it was left or stopped. */
   finish(error: unknown, stopped: boolean): void {
-    if (this.state === 'ended') return;
-    this.state = 'ended';
+    if (this.finished) return;
+    this.finished = true;
     if (error !== undefined) {
       this.collector.fail(error);
       this.stats.error = asChatError(error);
@@ -168,7 +163,6 @@ class TrackedEvents implements AsyncGenerator<StreamEvent, void, undefined> {
   ) {}
 
   next(): Promise<IteratorResult<StreamEvent, void>> {
-    this.request.startReading();
     return this.inner.next().then(
       (read) => {
         if (read.done === true) this.request.finish(undefined, false);

@@ -92,6 +92,11 @@ describe('request ownership (RequestRunner against the test server)', () => {
     const [insertSeen, chatSeen] = await server.waitForRequests(2);
 
     assert.equal(runner.stop(insert.id), true);
+    assert.equal(insert.ended, true, 'ended at once, though nobody is reading it right now');
+    assert.deepEqual(
+      runner.activeRequests().map((r) => r.owner),
+      ['chat'],
+    );
     assert.equal((await msUntilClosed(insertSeen.outcome)).outcome, 'aborted');
     const answer = await chatAnswer;
     assert.equal(answer.content, 'Hello world');
