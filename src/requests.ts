@@ -251,7 +251,14 @@ export class RequestRunner {
       return models;
     } catch (error) {
       const chatError = asChatError(error);
-      this.log.request({ method: 'GET', url, status: chatError.status, outcome: chatError.kind, durationMs: performance.now() - started, detail: `${options.label} · ${chatError.message}` });
+      this.log.request({
+        method: 'GET',
+        url,
+        status: chatError.status,
+        outcome: chatError.kind,
+        durationMs: performance.now() - started,
+        detail: `${options.label} · ${chatError.message}`,
+      });
       throw chatError;
     }
   }

@@ -3,7 +3,19 @@
 import { ChatStreamDecoder, DEFAULT_MAX_EVENT_BYTES } from './decoder';
 import { EventIterator } from './events';
 import { excerptOf, httpError, isTransientNetworkError, looksLikeHtml, mentionsStreamOptions, retryLaterError, withAvailableModels } from './errors';
-import { cancelledError, drainThenRelease, readTextBounded, RequestLifetime, send, stoppedError, Watchdog, type Exchange, type FetchFunction, type ReadResult, type SendInit } from './http';
+import {
+  cancelledError,
+  drainThenRelease,
+  readTextBounded,
+  RequestLifetime,
+  send,
+  stoppedError,
+  Watchdog,
+  type Exchange,
+  type FetchFunction,
+  type ReadResult,
+  type SendInit,
+} from './http';
 import { modelsFromBody } from './models';
 import { cancellableDelay, retryAfterMsOf, retryDelayMs } from './retry';
 import { BASE_URL_HINT, joinBaseUrl, normalizeBaseUrl, redactSecrets } from './text';
@@ -442,13 +454,7 @@ export class ChatClient {
     });
   }
 
-  private async errorOf(
-    exchange: Exchange,
-    endpoint: Endpoint,
-    model: string,
-    watchdog: Watchdog,
-    settings: ResolvedOptions,
-  ): Promise<{ error: ChatError; bodyText: string }> {
+  private async errorOf(exchange: Exchange, endpoint: Endpoint, model: string, watchdog: Watchdog, settings: ResolvedOptions): Promise<{ error: ChatError; bodyText: string }> {
     const { text } = await readTextBounded(exchange.response, MAX_ERROR_BODY_BYTES, watchdog, settings.idleTimeoutMs);
     return { error: httpErrorOf(exchange, text, endpoint, model), bodyText: text };
   }
@@ -471,4 +477,3 @@ export class ChatClient {
     );
   }
 }
-

@@ -274,7 +274,7 @@ export class ChatStreamDecoder {
   }
 
   private streamError(value: unknown, raw: string): void {
-    const info = typeof value === 'string' ? { message: value.trim() || undefined } : errorInfoOf(value) ?? {};
+    const info = typeof value === 'string' ? { message: value.trim() || undefined } : (errorInfoOf(value) ?? {});
     const serverMessage = serverMessageOf(info.message, this.apiKey);
     const code = info.code ?? info.type;
     const kind: ChatErrorKind = isContextLengthError(info) ? 'context-length' : 'stream-error';

@@ -134,9 +134,7 @@ export function httpError(ctx: HttpErrorContext): ChatError {
   const detail = serverMessage ? `: ${serverMessage}` : '';
 
   if (status === 401 || status === 403) {
-    let message = ctx.hadApiKey
-      ? `API key rejected by ${origin} (HTTP ${status}).`
-      : `${origin} requires an API key (HTTP ${status}); none is set for it.`;
+    let message = ctx.hadApiKey ? `API key rejected by ${origin} (HTTP ${status}).` : `${origin} requires an API key (HTTP ${status}); none is set for it.`;
     if (ctx.redirectedFrom) message += ` ${ctx.redirectedFrom} redirected there, and the key is never sent to another origin: set the base URL to ${origin} if you trust it.`;
     return new ChatError({ ...base, kind: 'auth', message });
   }

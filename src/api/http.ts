@@ -185,10 +185,7 @@ export function stoppedError(lifetime: RequestLifetime, url: URL, afterOutput: b
   const origin = url.origin;
   if (reason === 'caller') return cancelledError(origin, afterOutput);
   const seconds = timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`;
-  const message =
-    reason === 'connect-timeout'
-      ? `No response from ${url.host} within ${seconds}.`
-      : `${url.host} sent nothing for ${seconds}; stopped waiting (idle timeout).`;
+  const message = reason === 'connect-timeout' ? `No response from ${url.host} within ${seconds}.` : `${url.host} sent nothing for ${seconds}; stopped waiting (idle timeout).`;
   return new ChatError({ kind: 'timeout', origin, afterOutput, message });
 }
 

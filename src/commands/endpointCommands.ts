@@ -208,7 +208,8 @@ async function pickModel(services: Services): Promise<string | undefined> {
 
   const render = () => {
     const typed = picker.value.trim();
-    const typedItem: ModelItem[] = typed !== '' && !listed.some((item) => item.modelId === typed) ? [{ label: typed, description: 'Use this model id', alwaysShow: true, modelId: typed }] : [];
+    const typedItem: ModelItem[] =
+      typed !== '' && !listed.some((item) => item.modelId === typed) ? [{ label: typed, description: 'Use this model id', alwaysShow: true, modelId: typed }] : [];
     picker.items = [...typedItem, ...listed, ...(notice ? [notice] : [])];
   };
   render();

@@ -72,12 +72,7 @@ async function testConnection(services: Services): Promise<ConnectionReport> {
   return finish(services, report);
 }
 
-async function probe(
-  services: Services,
-  resolved: ResolvedEndpoint,
-  progress: vscode.Progress<{ message?: string }>,
-  token: vscode.CancellationToken,
-): Promise<ConnectionReport> {
+async function probe(services: Services, resolved: ResolvedEndpoint, progress: vscode.Progress<{ message?: string }>, token: vscode.CancellationToken): Promise<ConnectionReport> {
   const { runner, log } = services;
   const redact = log.redact.bind(log);
   const { endpoint, origin, model, demo, settings } = resolved;

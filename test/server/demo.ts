@@ -4,7 +4,7 @@ const ANSWERS: Array<{ match: RegExp; text: string }> = [
   {
     match: /\b(test|tests|spec)\b/i,
     text: [
-      "Here are focused unit tests for the selected code. They cover the normal path, the edge cases and one failure:",
+      'Here are focused unit tests for the selected code. They cover the normal path, the edge cases and one failure:',
       '',
       '```ts',
       "import { strict as assert } from 'node:assert';",
@@ -54,7 +54,7 @@ const ANSWERS: Array<{ match: RegExp; text: string }> = [
   {
     match: /./,
     text: [
-      "This is the **demo model** of Stream Chat, served by a local test server, so you can see streaming without an API key. Every word you see arrived as its own server-sent event.",
+      'This is the **demo model** of Stream Chat, served by a local test server, so you can see streaming without an API key. Every word you see arrived as its own server-sent event.',
       '',
       '### What the code does',
       '',
@@ -64,8 +64,8 @@ const ANSWERS: Array<{ match: RegExp; text: string }> = [
       'export function loadConfig(path: string): Config {',
       "  const raw = JSON.parse(readFileSync(path, 'utf8'));",
       '  const merged = { ...DEFAULTS, ...raw };',
-      '  if (!merged.baseUrl.startsWith(\'http\')) {',
-      "    throw new Error(`baseUrl must be an http(s) URL, got ${merged.baseUrl}`);",
+      "  if (!merged.baseUrl.startsWith('http')) {",
+      '    throw new Error(`baseUrl must be an http(s) URL, got ${merged.baseUrl}`);',
       '  }',
       '  return merged;',
       '}',

@@ -109,7 +109,12 @@ export const fixtures: Fixture[] = [
   {
     name: 'think tags in content, split across chunks',
     body: stream([{ content: '<thi' }, { content: 'nk>Plan the ' }, { content: 'answer.</th' }, { content: 'ink>\n\nThe answer is 42.' }]),
-    expected: { content: '<think>Plan the answer.</think>\n\nThe answer is 42.', reasoning: '', finishReason: 'stop', split: { content: 'The answer is 42.', reasoning: 'Plan the answer.' } },
+    expected: {
+      content: '<think>Plan the answer.</think>\n\nThe answer is 42.',
+      reasoning: '',
+      finishReason: 'stop',
+      split: { content: 'The answer is 42.', reasoning: 'Plan the answer.' },
+    },
   },
   {
     name: 'only a closing think tag (the template opened it in the prompt)',
@@ -148,7 +153,15 @@ export const fixtures: Fixture[] = [
   },
   {
     name: 'keep-alive comments between events',
-    body: [sse.comment(), sse.data(chunk({ role: 'assistant', content: '' })), sse.comment('ping'), sse.data(chunk({ content: 'Still here.' })), sse.comment(), sse.data(chunk({}, { finishReason: 'stop' })), sse.done()].join(''),
+    body: [
+      sse.comment(),
+      sse.data(chunk({ role: 'assistant', content: '' })),
+      sse.comment('ping'),
+      sse.data(chunk({ content: 'Still here.' })),
+      sse.comment(),
+      sse.data(chunk({}, { finishReason: 'stop' })),
+      sse.done(),
+    ].join(''),
     expected: { content: 'Still here.', reasoning: '', finishReason: 'stop' },
   },
   {

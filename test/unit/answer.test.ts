@@ -113,7 +113,13 @@ describe('answer collector', () => {
 
   it('collectAnswer hands each event to onEvent after folding it; a throwing onEvent closes the stream and propagates', async () => {
     const seen: string[] = [];
-    await collectAnswer(from([{ type: 'content', text: 'a' }, { type: 'content', text: 'b' }]), (_event, answer) => seen.push(answer.content));
+    await collectAnswer(
+      from([
+        { type: 'content', text: 'a' },
+        { type: 'content', text: 'b' },
+      ]),
+      (_event, answer) => seen.push(answer.content),
+    );
     assert.deepEqual(seen, ['a', 'ab']);
 
     let closed = false;

@@ -103,7 +103,10 @@ describe('ChatClient against the test server', function () {
     });
 
     const notFoundShapes: Array<[string, object]> = [
-      ['OpenAI shape', { error: { message: 'The model `gpt-9` does not exist or you do not have access to it.', type: 'invalid_request_error', param: null, code: 'model_not_found' } }],
+      [
+        'OpenAI shape',
+        { error: { message: 'The model `gpt-9` does not exist or you do not have access to it.', type: 'invalid_request_error', param: null, code: 'model_not_found' } },
+      ],
       ['vLLM shape', { object: 'error', message: 'The model `gpt-9` does not exist.', type: 'NotFoundError', param: null, code: 404 }],
       ['Ollama shape', { error: 'model "gpt-9" not found, try pulling it first' }],
     ];
@@ -149,12 +152,26 @@ describe('ChatClient against the test server', function () {
     });
 
     const contextShapes: Array<[string, object]> = [
-      ['code context_length_exceeded', { error: { message: 'This request exceeds the limit.', type: 'invalid_request_error', param: 'messages', code: 'context_length_exceeded' } }],
+      [
+        'code context_length_exceeded',
+        { error: { message: 'This request exceeds the limit.', type: 'invalid_request_error', param: 'messages', code: 'context_length_exceeded' } },
+      ],
       [
         "vLLM's message-only form",
-        { object: 'error', message: "This model's maximum context length is 4096 tokens. However, you requested 5000 tokens in the messages.", type: 'BadRequestError', param: null, code: 400 },
+        {
+          object: 'error',
+          message: "This model's maximum context length is 4096 tokens. However, you requested 5000 tokens in the messages.",
+          type: 'BadRequestError',
+          param: null,
+          code: 400,
+        },
       ],
-      ['llama.cpp server', { error: { code: 400, message: 'the request exceeds the available context size, try increasing it', type: 'exceed_context_size_error', n_prompt_tokens: 5000, n_ctx: 4096 } }],
+      [
+        'llama.cpp server',
+        {
+          error: { code: 400, message: 'the request exceeds the available context size, try increasing it', type: 'exceed_context_size_error', n_prompt_tokens: 5000, n_ctx: 4096 },
+        },
+      ],
     ];
     for (const [shape, body] of contextShapes) {
       it(`case 3: 400 context length (${shape}) → context-length, no retry`, async () => {
@@ -234,7 +251,10 @@ describe('ChatClient against the test server', function () {
     });
 
     it('case 4: 429 insufficient_quota is never retried', async () => {
-      server.enqueue({ kind: 'respond', status: 429, body: { error: { message: 'You exceeded your current quota', type: 'insufficient_quota', code: 'insufficient_quota' } } }, okStream);
+      server.enqueue(
+        { kind: 'respond', status: 429, body: { error: { message: 'You exceeded your current quota', type: 'insufficient_quota', code: 'insufficient_quota' } } },
+        okStream,
+      );
       const retries: RetryInfo[] = [];
       const { error } = await stream({ onRetry: (info) => retries.push(info) });
       assert.equal(error?.kind, 'quota');
@@ -260,7 +280,10 @@ describe('ChatClient against the test server', function () {
       assert.ok(retries.every((r) => r.delayMs >= 0 && r.delayMs <= 5));
       assert.equal(retries[2].error.retryAfterMs, 4, "a 503's Retry-After is read too");
       assert.equal(retries[2].delayMs, 4, 'and honoured');
-      assert.deepEqual(events.filter((e) => e.type === 'open'), [{ type: 'open', status: 200, attempt: 4 }]);
+      assert.deepEqual(
+        events.filter((e) => e.type === 'open'),
+        [{ type: 'open', status: 200, attempt: 4 }],
+      );
     });
 
     it('case 5: an onRetry callback that throws changes nothing: the retry still happens and only ChatErrors come out', async () => {
@@ -397,7 +420,11 @@ describe('ChatClient against the test server', function () {
     });
 
     it('case 8/15: stopping while a plain JSON reply is handed out ends with aborted, like a stream', async () => {
-      server.enqueue({ kind: 'respond', status: 200, body: { object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: 'The whole answer.' }, finish_reason: 'stop' }] } });
+      server.enqueue({
+        kind: 'respond',
+        status: 200,
+        body: { object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: 'The whole answer.' }, finish_reason: 'stop' }] },
+      });
       const controller = new AbortController();
       const types: string[] = [];
       let caught: unknown;
@@ -414,7 +441,11 @@ describe('ChatClient against the test server', function () {
     });
 
     it('case 9: a 400 naming stream_options → retried once without it, and remembered for that base URL', async () => {
-      const rejection = { kind: 'respond' as const, status: 400, body: { object: 'error', message: "[{'type': 'extra_forbidden', 'loc': ('body', 'stream_options'), 'msg': 'Extra inputs are not permitted'}]", code: 400 } };
+      const rejection = {
+        kind: 'respond' as const,
+        status: 400,
+        body: { object: 'error', message: "[{'type': 'extra_forbidden', 'loc': ('body', 'stream_options'), 'msg': 'Extra inputs are not permitted'}]", code: 400 },
+      };
       server.enqueue(rejection);
       const first = await stream();
       assert.equal(first.error, undefined);
@@ -431,7 +462,7 @@ describe('ChatClient against the test server', function () {
       assert.ok('stream_options' in (chatRequests()[3].json as object), 'memory is per ChatClient instance');
     });
 
-    it("case 9: a FastAPI-style 422 naming stream_options is handled the same way", async () => {
+    it('case 9: a FastAPI-style 422 naming stream_options is handled the same way', async () => {
       server.enqueue({ kind: 'respond', status: 422, body: { detail: [{ loc: ['body', 'stream_options'], msg: 'extra fields not permitted', type: 'value_error.extra' }] } });
       const { events, error } = await stream();
       assert.equal(error, undefined);
@@ -620,7 +651,10 @@ describe('ChatClient against the test server', function () {
     });
 
     it('case 22: a vLLM error payload followed by [DONE] over HTTP surfaces as stream-error', async () => {
-      server.enqueue({ kind: 'stream', steps: [role, hello, sse.data({ error: { object: 'error', message: 'CUDA out of memory', type: 'InternalServerError', code: 500 } }), sse.done()] });
+      server.enqueue({
+        kind: 'stream',
+        steps: [role, hello, sse.data({ error: { object: 'error', message: 'CUDA out of memory', type: 'InternalServerError', code: 500 } }), sse.done()],
+      });
       const { events, error } = await stream();
       assert.equal(summarize(events).content, 'Hello');
       assert.equal(error?.kind, 'stream-error');

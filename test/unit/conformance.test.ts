@@ -39,7 +39,9 @@ async function decodeWithSdk(baseURL: string): Promise<Decoded> {
 }
 
 async function decodeWithOurs(baseUrl: string): Promise<Decoded> {
-  const { events, error } = await drain(new ChatClient().streamChat({ baseUrl, apiKey: 'x' }, { model: 'test-model', messages: [{ role: 'user', content: 'hi' }] }, { splitThinkTags: false }));
+  const { events, error } = await drain(
+    new ChatClient().streamChat({ baseUrl, apiKey: 'x' }, { model: 'test-model', messages: [{ role: 'user', content: 'hi' }] }, { splitThinkTags: false }),
+  );
   if (error) throw error;
   const summary = summarize(events);
   assert.ok(summary.done);

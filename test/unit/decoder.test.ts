@@ -65,32 +65,34 @@ describe('decoder (in-memory): stream-level faults', () => {
     });
 
     it("case 22: llama.cpp's `error:` field keeps its code, and its context-size wording is a context-length error", async () => {
-    const a = await decode(role + hello + 'error: {"code":503,"message":"Loading model","type":"unavailable_error"}\n\n' + sse.done());
-    assert.equal(a.error?.kind, 'stream-error');
-    assert.equal(a.error?.code, '503');
-    const b = await decode(role + 'error: {"code":400,"message":"the request exceeds the available context size, try increasing it","type":"exceed_context_size_error"}\n\n' + sse.done());
-    assert.equal(b.error?.kind, 'context-length');
-    const c = await decode(role + hello + 'error: plain words\n\n' + sse.done());
-    assert.equal(c.error?.serverMessage, 'plain words');
-  });
+      const a = await decode(role + hello + 'error: {"code":503,"message":"Loading model","type":"unavailable_error"}\n\n' + sse.done());
+      assert.equal(a.error?.kind, 'stream-error');
+      assert.equal(a.error?.code, '503');
+      const b = await decode(
+        role + 'error: {"code":400,"message":"the request exceeds the available context size, try increasing it","type":"exceed_context_size_error"}\n\n' + sse.done(),
+      );
+      assert.equal(b.error?.kind, 'context-length');
+      const c = await decode(role + hello + 'error: plain words\n\n' + sse.done());
+      assert.equal(c.error?.serverMessage, 'plain words');
+    });
 
-  it('case 1/22: a key the server echoes in a mid-stream error never reaches the message, serverMessage or excerpt', async () => {
-    const apiKey = 'sk-live-SECRET-987654321';
-    for (const payload of [
-      sse.data({ error: { message: `Key ${apiKey} is over its budget`, type: 'server_error' } }),
-      `error: {"code":401,"message":"invalid key ${apiKey}"}\n\n`,
-      `{"error":"bad key ${apiKey}"}\n`,
-      `event: error\ndata: bad key ${apiKey}\n\n`,
-    ]) {
-      const { error } = await decode(role + hello + payload + sse.done(), { apiKey });
-      assert.equal(error?.kind, 'stream-error', payload);
-      const seen = JSON.stringify({ message: error?.message, serverMessage: error?.serverMessage, excerpt: error?.excerpt, code: error?.code });
-      assert.ok(!seen.includes(apiKey), `key leaked: ${seen}`);
-      assert.match(error?.serverMessage ?? '', /•••/);
-    }
-  });
+    it('case 1/22: a key the server echoes in a mid-stream error never reaches the message, serverMessage or excerpt', async () => {
+      const apiKey = 'sk-live-SECRET-987654321';
+      for (const payload of [
+        sse.data({ error: { message: `Key ${apiKey} is over its budget`, type: 'server_error' } }),
+        `error: {"code":401,"message":"invalid key ${apiKey}"}\n\n`,
+        `{"error":"bad key ${apiKey}"}\n`,
+        `event: error\ndata: bad key ${apiKey}\n\n`,
+      ]) {
+        const { error } = await decode(role + hello + payload + sse.done(), { apiKey });
+        assert.equal(error?.kind, 'stream-error', payload);
+        const seen = JSON.stringify({ message: error?.message, serverMessage: error?.serverMessage, excerpt: error?.excerpt, code: error?.code });
+        assert.ok(!seen.includes(apiKey), `key leaked: ${seen}`);
+        assert.match(error?.serverMessage ?? '', /•••/);
+      }
+    });
 
-  it('case 22: a context-length error mid-stream is reported as such', async () => {
+    it('case 22: a context-length error mid-stream is reported as such', async () => {
       const { error } = await decode(role + sse.data({ object: 'error', message: "This model's maximum context length is 4096 tokens.", code: 400 }) + sse.done());
       assert.equal(error?.kind, 'context-length');
       assert.equal(error?.afterOutput, false);
@@ -103,7 +105,7 @@ describe('decoder (in-memory): stream-level faults', () => {
     });
   });
 
-  describe('real servers\' shapes', () => {
+  describe("real servers' shapes", () => {
     it('n > 1: only choice 0 counts (content, role, finish), whatever order the choices come in', async () => {
       const choice = (index: number, delta: object, finish: string | null = null) => ({ index, delta, finish_reason: finish });
       const body =
@@ -122,7 +124,10 @@ describe('decoder (in-memory): stream-level faults', () => {
     });
 
     it('Ollama / llama.cpp: content, finish_reason and usage in one last chunk; role repeated on every chunk; timings ignored', async () => {
-      const last = { ...chunk({ role: 'assistant', content: ' end.' }, { finishReason: 'stop', usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 } }), timings: { prompt_n: 1, predicted_ms: 9.5 } };
+      const last = {
+        ...chunk({ role: 'assistant', content: ' end.' }, { finishReason: 'stop', usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 } }),
+        timings: { prompt_n: 1, predicted_ms: 9.5 },
+      };
       const { events, error } = await decode(sse.data(chunk({ role: 'assistant', content: 'The' })) + sse.data(last) + sse.done());
       assert.equal(error, undefined);
       assert.deepEqual(events, [
@@ -142,7 +147,12 @@ describe('decoder (in-memory): stream-level faults', () => {
         role +
         hello +
         ': OPENROUTER PROCESSING\n\n' +
-        sse.data({ id: 'gen-1', object: 'chat.completion.chunk', error: { code: 502, message: 'Provider returned error' }, choices: [{ index: 0, delta: { content: '' }, finish_reason: 'error' }] }) +
+        sse.data({
+          id: 'gen-1',
+          object: 'chat.completion.chunk',
+          error: { code: 502, message: 'Provider returned error' },
+          choices: [{ index: 0, delta: { content: '' }, finish_reason: 'error' }],
+        }) +
         sse.done();
       const { events, error } = await decode(body);
       assert.equal(summarize(events).content, 'Hello');

@@ -147,7 +147,7 @@ export function seededRandom(seed: number): () => number {
 export function randomChunking(bytes: Uint8Array, seed: number, maxPiece: number): Uint8Array[] {
   const random = seededRandom(seed);
   const pieces: Uint8Array[] = [];
-  for (let start = 0; start < bytes.length; ) {
+  for (let start = 0; start < bytes.length;) {
     const size = 1 + Math.floor(random() * maxPiece);
     pieces.push(bytes.subarray(start, start + size));
     start += size;

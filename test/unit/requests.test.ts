@@ -238,7 +238,10 @@ describe('request ownership (RequestRunner against the test server)', () => {
   });
 
   it('the answer names the model that answered when the server fails over; the log says so', async () => {
-    server.enqueue({ kind: 'stream', steps: [sse.data(chunk({ role: 'assistant', content: 'Hi' }, { model: 'backup-model' })), sse.data(chunk({}, { finishReason: 'stop', model: 'backup-model' })), sse.done()] });
+    server.enqueue({
+      kind: 'stream',
+      steps: [sse.data(chunk({ role: 'assistant', content: 'Hi' }, { model: 'backup-model' })), sse.data(chunk({}, { finishReason: 'stop', model: 'backup-model' })), sse.done()],
+    });
     const answer = await runner.start({ owner: 'ask', endpoint, request: { ...request, model: 'vllm-primary' } }).collect();
     assert.equal(answer.respondedModel, 'backup-model');
     assert.match(log.requests[0].detail ?? '', /model vllm-primary \(answered by backup-model\)/);

@@ -21,10 +21,22 @@ describe('retry policy', () => {
   it('case 4/5: honours the server, capped; otherwise exponential backoff with jitter, capped', () => {
     assert.equal(retryDelayMs(1, 30_000, 2000), 2000);
     assert.equal(retryDelayMs(1, 1000, 60_000), 1000);
-    assert.equal(retryDelayMs(1, 30_000, undefined, () => 0), 250);
-    assert.equal(retryDelayMs(1, 30_000, undefined, () => 1), 500);
-    assert.equal(retryDelayMs(3, 30_000, undefined, () => 1), 2000);
-    assert.equal(retryDelayMs(20, 30_000, undefined, () => 1), 30_000);
+    assert.equal(
+      retryDelayMs(1, 30_000, undefined, () => 0),
+      250,
+    );
+    assert.equal(
+      retryDelayMs(1, 30_000, undefined, () => 1),
+      500,
+    );
+    assert.equal(
+      retryDelayMs(3, 30_000, undefined, () => 1),
+      2000,
+    );
+    assert.equal(
+      retryDelayMs(20, 30_000, undefined, () => 1),
+      30_000,
+    );
     const spread = new Set(Array.from({ length: 20 }, (_, i) => retryDelayMs(2, 30_000, undefined, () => i / 20)));
     assert.ok(spread.size > 10, 'jitter spreads clients out');
   });
@@ -51,7 +63,14 @@ describe('error mapping', () => {
 
   it('case 1: the key never appears in a mapped error, even when the server echoes it', () => {
     const key = 'sk-live-abcdef123456';
-    const error = httpError({ status: 401, statusText: 'Unauthorized', bodyText: `{"error":{"message":"bad key ${key}"}}`, origin: 'https://api.example', apiKey: key, hadApiKey: true });
+    const error = httpError({
+      status: 401,
+      statusText: 'Unauthorized',
+      bodyText: `{"error":{"message":"bad key ${key}"}}`,
+      origin: 'https://api.example',
+      apiKey: key,
+      hadApiKey: true,
+    });
     assert.ok(!JSON.stringify({ ...error, message: error.message }).includes(key));
     assert.equal(redactSecrets(`a ${key} b ${key}`, [key]), 'a ••• b •••');
   });
@@ -78,7 +97,10 @@ describe('error mapping', () => {
 
   it("case 11: Node fetch's own 300 s wait for headers is a timeout naming the host, not a generic failure", () => {
     const url = new URL('http://127.0.0.1:11434/v1/chat/completions');
-    const error = connectError(Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('Headers Timeout Error'), { code: 'UND_ERR_HEADERS_TIMEOUT' }) }), url);
+    const error = connectError(
+      Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('Headers Timeout Error'), { code: 'UND_ERR_HEADERS_TIMEOUT' }) }),
+      url,
+    );
     assert.equal(error.kind, 'timeout');
     assert.match(error.message, /^127\.0\.0\.1:11434 sent no response for 5 minutes/);
   });

@@ -109,11 +109,17 @@ describe('API key (per origin, SecretStorage)', () => {
     assert.equal(authorizationOf(serverA.requests[0]), `Bearer ${KEY_A}`, 'the key was not even sent');
 
     const lines = api.logLines();
-    assert.ok(lines.some((line) => line.includes(`${serverA.baseUrl}/models`)), 'the request was not logged');
+    assert.ok(
+      lines.some((line) => line.includes(`${serverA.baseUrl}/models`)),
+      'the request was not logged',
+    );
     assert.ok(!lines.join('\n').includes(KEY_A), 'the key reached the log');
     const files = logFilesUnder(api.testing.logDirectory);
     const contents = files.map((file) => fs.readFileSync(file, 'utf8'));
-    assert.ok(contents.some((text) => text.includes('Activated in')), `the channel's log file is not among ${files.join(', ')}`);
+    assert.ok(
+      contents.some((text) => text.includes('Activated in')),
+      `the channel's log file is not among ${files.join(', ')}`,
+    );
     files.forEach((file, i) => assert.ok(!contents[i].includes(KEY_A), `the key reached ${file}`));
 
     // A 400's message is shown and logged (a 401's is not): the echoed key must still not be.

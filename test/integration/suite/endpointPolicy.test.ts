@@ -61,7 +61,19 @@ describe('endpoint policy', () => {
   it('treats only this machine as loopback', () => {
     for (const host of ['localhost', 'LOCALHOST', 'api.localhost', '127.0.0.1', '127.1.2.3', '[::1]', '::1']) assert.equal(isLoopbackHost(host), true, host);
     for (const host of ['localhost.', 'LocalHost.', '[::ffff:7f00:1]']) assert.equal(isLoopbackHost(host), true, host);
-    for (const host of ['192.168.1.10', '10.0.0.2', 'example.com', 'localhost.example.com', '0.0.0.0', '128.0.0.1', '[::2]', '127.0.0.1.nip.io', '127.0.0.1.example.com', 'localhost.evil.com', 'notlocalhost']) {
+    for (const host of [
+      '192.168.1.10',
+      '10.0.0.2',
+      'example.com',
+      'localhost.example.com',
+      '0.0.0.0',
+      '128.0.0.1',
+      '[::2]',
+      '127.0.0.1.nip.io',
+      '127.0.0.1.example.com',
+      'localhost.evil.com',
+      'notlocalhost',
+    ]) {
       assert.equal(isLoopbackHost(host), false, host);
     }
   });

@@ -74,7 +74,7 @@ describe('environment overrides and reporting', () => {
     assert.equal(config.read().idleTimeoutMs, 30_000);
   });
 
-  it('caps the idle timeout at 300 s, the longest silence Node\'s fetch allows', async () => {
+  it("caps the idle timeout at 300 s, the longest silence Node's fetch allows", async () => {
     await setUserSetting('idleTimeoutSeconds', 900);
     assert.equal(configWith({}).read().idleTimeoutMs, 300_000);
   });
@@ -90,7 +90,10 @@ describe('environment overrides and reporting', () => {
   it('labels the demo model in the connection summary', () => {
     const base: ConnectionReport = { ok: true, baseUrl: 'http://127.0.0.1:1/v1', origin: 'http://127.0.0.1:1', model: 'demo-model', demo: true, authSent: false, usageChunk: true };
     assert.match(summarise(base), /^Stream Chat: Connected to http:\/\/127\.0\.0\.1:1 — Demo model/);
-    assert.match(summarise({ ...base, ok: false, error: { kind: 'network', message: 'Could not connect to 127.0.0.1:1' } }), /^Stream Chat: Connection failed — Could not connect to 127\.0\.0\.1:1/);
+    assert.match(
+      summarise({ ...base, ok: false, error: { kind: 'network', message: 'Could not connect to 127.0.0.1:1' } }),
+      /^Stream Chat: Connection failed — Could not connect to 127\.0\.0\.1:1/,
+    );
   });
 
   it('offers the command that fixes a failed connection test, and it exists', async () => {
@@ -108,7 +111,16 @@ describe('environment overrides and reporting', () => {
   });
 
   it('names the headers it did not send in the connection summary', () => {
-    const report: ConnectionReport = { ok: true, baseUrl: 'http://127.0.0.1:1/v1', origin: 'http://127.0.0.1:1', model: 'm', demo: false, authSent: false, usageChunk: true, ignoredHeaders: [{ name: 'Host', problem: 'x' }] };
+    const report: ConnectionReport = {
+      ok: true,
+      baseUrl: 'http://127.0.0.1:1/v1',
+      origin: 'http://127.0.0.1:1',
+      model: 'm',
+      demo: false,
+      authSent: false,
+      usageChunk: true,
+      ignoredHeaders: [{ name: 'Host', problem: 'x' }],
+    };
     assert.match(summarise(report), /headers not sent: "Host"/);
     assert.match(summarise({ ...report, ok: false, error: { kind: 'network', message: 'Could not connect' } }), /Could not connect \(headers not sent: "Host"/);
   });

@@ -50,7 +50,10 @@ describe('requests in the extension host', () => {
   });
 
   it('Test Connection names the model that answered when the endpoint fails over', async () => {
-    server.enqueue({ kind: 'stream', steps: [sse.data(chunk({ role: 'assistant', content: 'Hi' }, { model: 'backup-model' })), sse.data(chunk({}, { finishReason: 'stop', model: 'backup-model' })), sse.done()] });
+    server.enqueue({
+      kind: 'stream',
+      steps: [sse.data(chunk({ role: 'assistant', content: 'Hi' }, { model: 'backup-model' })), sse.data(chunk({}, { finishReason: 'stop', model: 'backup-model' })), sse.done()],
+    });
     const report = await testConnection();
     assert.equal(report.ok, true, JSON.stringify(report.error));
     assert.equal(report.respondedModel, 'backup-model');

@@ -158,11 +158,17 @@ describe('streamChat.testConnection', () => {
     const before = api.logLines().length;
     await testConnection();
     const lines = api.logLines().slice(before);
-    assert.ok(lines.some((line) => line.startsWith(`GET ${server.baseUrl}/models → 200`)), lines.join('\n'));
+    assert.ok(
+      lines.some((line) => line.startsWith(`GET ${server.baseUrl}/models → 200`)),
+      lines.join('\n'),
+    );
     const post = lines.find((line) => line.startsWith(`POST ${server.baseUrl}/chat/completions → 200`));
     assert.ok(post, lines.join('\n'));
     assert.match(post, /TTFT \d+ ms/);
     assert.match(post, /\d+ tokens/);
-    assert.ok(lines.some((line) => line.startsWith('Test connection report: {')), 'the report is not logged');
+    assert.ok(
+      lines.some((line) => line.startsWith('Test connection report: {')),
+      'the report is not logged',
+    );
   });
 });
