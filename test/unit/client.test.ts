@@ -6,7 +6,7 @@ import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { ChatClient, type ChatRequest, type Endpoint, type RetryInfo, type StreamOptions } from '../../src/api';
 import { chunk, fixtures, sse, startTestServer, type RecordedRequest, type TestServer } from '../server';
-import { drain, selfSigned, summarize } from './helpers';
+import { drain, selfSigned, summarize, withTestServer } from './helpers';
 
 const KEY = 'sk-test-SECRET-0123456789';
 const request: ChatRequest = { model: 'test-model', messages: [{ role: 'user', content: 'hi' }] };
@@ -29,14 +29,8 @@ describe('ChatClient against the test server', function () {
   let endpoint: Endpoint;
   let client: ChatClient;
 
-  before(async () => {
-    server = await startTestServer();
-  });
-  after(async () => {
-    await server.close();
-  });
+  withTestServer((started) => (server = started));
   beforeEach(() => {
-    server.reset();
     endpoint = { baseUrl: server.baseUrl, apiKey: KEY };
     client = new ChatClient();
   });

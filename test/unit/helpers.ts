@@ -3,11 +3,25 @@
 // certificate for the TLS case.
 import { ChatClient, ChatError, type StreamEvent, type StreamOptions, type Usage } from '../../src/api';
 import type { FetchFunction } from '../../src/api/http';
+import { startTestServer, type TestServer } from '../server';
 
 export interface StreamResult {
   events: StreamEvent[];
   /** The ChatError the stream ended with, if any. */
   error?: ChatError;
+}
+
+/** Mocha hooks for a suite with one test server: started before it (handed to `use`), its record reset before each test, closed after. */
+export function withTestServer(use: (server: TestServer) => void): void {
+  let server: TestServer | undefined;
+  before(async () => {
+    server = await startTestServer();
+    use(server);
+  });
+  beforeEach(() => server?.reset());
+  after(async () => {
+    await server?.close();
+  });
 }
 
 /** Drains a stream; a ChatError ends it, anything else thrown is a test failure. */

@@ -5,7 +5,8 @@ import { getEventListeners } from 'node:events';
 import { ChatClient, type ChatRequest, type Endpoint, type StreamEvent } from '../../src/api';
 import type { RequestLogEntry } from '../../src/log';
 import { RequestRunner, type TrackedRequest } from '../../src/requests';
-import { chunk, sse, startTestServer, type TestServer } from '../server';
+import { chunk, sse, type TestServer } from '../server';
+import { withTestServer } from './helpers';
 
 const request: ChatRequest = { model: 'test-model', messages: [{ role: 'user', content: 'hi' }] };
 const role = sse.data(chunk({ role: 'assistant', content: '' }));
@@ -49,14 +50,8 @@ describe('request ownership (RequestRunner against the test server)', () => {
   let runner: RequestRunner;
   let log: LogSink;
 
-  before(async () => {
-    server = await startTestServer();
-  });
-  after(async () => {
-    await server.close();
-  });
+  withTestServer((started) => (server = started));
   beforeEach(() => {
-    server.reset();
     endpoint = { baseUrl: server.baseUrl };
     log = new LogSink();
     runner = new RequestRunner(new ChatClient(), log);
