@@ -58,11 +58,13 @@ function tsFilesUnder(dir) {
   return fs
     .readdirSync(dir, { recursive: true })
     .map((f) => path.join(dir, String(f)))
-    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.split(path.sep).includes('webview'));
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && f !== path.join('src', 'webview', 'main.ts'));
 }
 
 // Tests run from out/: every file transpiled on its own (no bundling), so test files import the
-// real modules under out/src and mocha/vscode/openai resolve from node_modules at run time.
+// real modules under out/src and mocha/vscode/openai resolve from node_modules at run time. The
+// webview's modules are included (unit tests run them against a jsdom window), not its entry
+// point main.ts, which talks to VS Code as soon as it loads.
 const testBuild = {
   entryPoints: [...tsFilesUnder('src'), ...tsFilesUnder('test')],
   outdir: 'out',
@@ -76,7 +78,20 @@ const testBuild = {
   plugins: [reportProblems],
 };
 
+/**
+ * The codicon font and its stylesheet, for the webview's buttons (webviews get no codicons of their
+ * own), and the codicon the activity bar shows for the Stream Chat container.
+ */
+function copyCodicons() {
+  const from = path.join('node_modules', '@vscode', 'codicons');
+  const to = path.join('dist', 'codicons');
+  fs.mkdirSync(to, { recursive: true });
+  for (const file of ['codicon.css', 'codicon.ttf']) fs.copyFileSync(path.join(from, 'dist', file), path.join(to, file));
+  fs.copyFileSync(path.join(from, 'src', 'icons', 'comment-discussion-sparkle.svg'), path.join(to, 'stream-chat.svg'));
+}
+
 async function main() {
+  copyCodicons();
   const configs = tests ? [...bundles, testBuild] : bundles;
   if (watch) {
     for (const config of configs) {

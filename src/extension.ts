@@ -1,6 +1,8 @@
 // Entry point: builds the pieces and registers them; no logic of its own.
 import * as vscode from 'vscode';
 import { ChatClient } from './api';
+import { ChatSession } from './chat/chatSession';
+import { CHAT_VIEW_ID, ChatViewProvider } from './chat/chatView';
 import { registerEndpointCommands } from './commands/endpointCommands';
 import { registerStopCommand } from './commands/stop';
 import { registerTestConnectionCommand } from './commands/testConnection';
@@ -35,6 +37,8 @@ export interface StreamChatTestApi extends Pick<TestHooks, 'onDidFillModelPick'>
   readonly runner: RequestRunner;
   /** Stands in for the chat view reporting its focus. */
   setChatFocused(focused: boolean): void;
+  /** The chat panel's conversation and requests (host side). */
+  readonly chat: ChatSession;
 }
 
 export function activate(context: vscode.ExtensionContext): StreamChatApi {
@@ -51,6 +55,8 @@ export function activate(context: vscode.ExtensionContext): StreamChatApi {
   const testHooks = context.extensionMode === vscode.ExtensionMode.Test ? createTestHooks() : undefined;
   const services: Services = { config, keys, plainHttpGuard, resolver, runner, log, focus: { chatViewFocused: false }, testHooks: testHooks?.hooks };
   const statusItem = new ModelStatusItem(config, runner, keys);
+  const chat = new ChatSession(services);
+  const chatView = new ChatViewProvider(context.extensionUri, chat, services);
 
   context.subscriptions.push(
     log,
@@ -61,6 +67,14 @@ export function activate(context: vscode.ExtensionContext): StreamChatApi {
     ...registerEndpointCommands(services),
     registerTestConnectionCommand(services),
     registerStopCommand(services),
+    chat,
+    chatView,
+    vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, chatView),
+    vscode.commands.registerCommand('streamChat.openChat', () => vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`)),
+    vscode.commands.registerCommand('streamChat.newChat', async () => {
+      chat.newChat();
+      await vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`);
+    }),
     ...(testHooks ? [testHooks] : []),
   );
 
@@ -81,6 +95,7 @@ export function activate(context: vscode.ExtensionContext): StreamChatApi {
       logDirectory: vscode.Uri.joinPath(context.logUri, '..').fsPath,
       statusBar: () => statusItem.snapshot(),
       runner,
+      chat,
       setChatFocused: (focused) => {
         services.focus.chatViewFocused = focused;
       },

@@ -1,6 +1,107 @@
-// Messages between the extension host and the chat webview, imported by both bundles.
-// Every message is a member of a discriminated union; stream messages carry their requestId.
+// Messages between the extension host and the chat webview, imported by both bundles (no imports of
+// its own: the webview bundle must not pull in host code). The host owns the conversation; the
+// webview renders it. Every message is a member of a discriminated union; stream messages carry
+// the requestId of the answer they belong to.
 
-export type HostToWebview = { type: 'init'; modelLabel: string };
+/** How an answer turn stands. */
+export type TurnStatus = 'streaming' | 'done' | 'stopped' | 'error';
 
-export type WebviewToHost = { type: 'ready' };
+/** A fix the panel can offer; each maps to one `streamChat.*` command on the host side. */
+export type FixAction = 'setApiKey' | 'selectEndpoint' | 'selectModel' | 'testConnection' | 'showLog';
+
+/** A failure shown in the transcript (or as the first-run notice). Messages are already redacted. */
+export interface ErrorView {
+  /** A ChatErrorKind, an EndpointErrorKind, or `unexpected`. */
+  kind: string;
+  message: string;
+  /** The command most likely to fix it. */
+  fix?: { action: FixAction; title: string };
+  /** A Retry button makes sense (network faults, timeouts, rate limits, server errors). */
+  retryable: boolean;
+}
+
+/** Measurements shown under a finished answer. */
+export interface AnswerFooter {
+  timeToFirstTokenMs?: number;
+  tokensPerSecond?: number;
+  promptTokens?: number;
+  completionTokens?: number;
+  finishReason?: string;
+  /** The model asked for. */
+  model: string;
+  /** Set only when the server says another model answered (hosted aliases fail over). */
+  respondedModel?: string;
+  /** Milliseconds from the first to the last reasoning delta. */
+  reasoningMs?: number;
+}
+
+export interface UserTurnView {
+  role: 'user';
+  id: string;
+  text: string;
+}
+
+export interface AssistantTurnView {
+  role: 'assistant';
+  id: string;
+  /** The request streaming (or that streamed) this answer. */
+  requestId: number;
+  content: string;
+  reasoning: string;
+  status: TurnStatus;
+  footer?: AnswerFooter;
+  error?: ErrorView;
+}
+
+export type TurnView = UserTurnView | AssistantTurnView;
+
+/** What the panel header and the first-run notice show. */
+export interface PanelStatus {
+  /** e.g. `vllm-primary`, or `Demo model (demo-model)`. */
+  modelLabel: string;
+  /** The endpoint's origin, for the tooltip. */
+  origin?: string;
+  /** A problem found before the user typed (no key for a hosted endpoint, a failed check). */
+  problem?: ErrorView;
+  /** A request of the chat is streaming. */
+  busy: boolean;
+}
+
+export type HostToWebview =
+  /** The whole conversation: after `ready` (first show, re-created view), then only deltas. */
+  | { type: 'snapshot'; turns: TurnView[]; status: PanelStatus }
+  | { type: 'status'; status: PanelStatus }
+  /** A question and the (empty, streaming) answer it starts. */
+  | { type: 'turns-added'; turns: TurnView[] }
+  /** Text that arrived since the last post for this answer (coalesced, at most one post per frame). */
+  | { type: 'delta'; requestId: number; content?: string; reasoning?: string }
+  /** All content so far was really reasoning (a lone `</think>`): move it into the Thinking section. */
+  | { type: 'content-was-reasoning'; requestId: number; text: string }
+  /** The answer ended; `turn` is its final state (text included, so nothing can be lost). */
+  | { type: 'answer-ended'; requestId: number; turn: AssistantTurnView }
+  /** Turns from `fromTurnId` on were removed (regenerate, continue replaces nothing: it appends). */
+  | { type: 'turns-removed'; fromTurnId: string }
+  | { type: 'cleared' }
+  /** Put this text in the input box (e.g. after a failed send) and focus it. */
+  | { type: 'focus-input'; text?: string };
+
+export type WebviewToHost =
+  | { type: 'ready' }
+  | { type: 'send'; text: string }
+  /** Stop the chat's running answer (button, Esc). */
+  | { type: 'stop' }
+  | { type: 'regenerate' }
+  /** Ask the model to go on after `finish_reason: length`. */
+  | { type: 'continue' }
+  /** Send the question of a failed answer again. */
+  | { type: 'retry' }
+  | { type: 'new-chat' }
+  | { type: 'fix'; action: FixAction }
+  | { type: 'select-model' }
+  /** A link in an answer was clicked; the host opens http(s) only, through VS Code's link protection. */
+  | { type: 'open-link'; href: string }
+  | { type: 'copy-code'; code: string }
+  | { type: 'insert-code'; code: string }
+  | { type: 'open-code'; code: string; language?: string }
+  /** The panel gained or lost focus (so `streamChat.stop` knows where the user is). */
+  | { type: 'focus'; focused: boolean };

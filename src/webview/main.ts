@@ -1,6 +1,204 @@
-// Chat panel (browser side). Placeholder until the chat panel issue lands.
-import type { WebviewToHost } from '../protocol';
+// The chat panel (browser side). It renders what the host sends and tells the host what the user
+// did; the conversation itself lives in the host (src/chat/chatSession.ts).
+import type { FixAction, HostToWebview, PanelStatus, WebviewToHost } from '../protocol';
+import { button, el } from './dom';
+import { errorElement } from './turns';
+import { Transcript } from './transcript';
 
 declare function acquireVsCodeApi(): { postMessage(message: WebviewToHost): void };
 
-acquireVsCodeApi().postMessage({ type: 'ready' });
+const vscode = acquireVsCodeApi();
+const post = (message: WebviewToHost): void => vscode.postMessage(message);
+
+// The render benchmark's baseline sets this before the bundle loads; users never do.
+const renderOptions = { wholeMessage: document.body.dataset.renderMode === 'whole' };
+
+const modelButton = button({
+  icon: 'hubot',
+  label: 'Model',
+  showLabel: true,
+  className: 'model-button',
+  action: 'select-model',
+  title: 'Choose the model (Stream Chat: Select Model)',
+});
+const header = el(
+  'header',
+  { class: 'panel-header' },
+  modelButton,
+  el('span', { class: 'spacer' }),
+  button({ icon: 'add', label: 'New chat', action: 'new-chat', title: 'New Chat' }),
+);
+const notice = el('div', { class: 'panel-notice', hidden: true });
+const scroller = el('main', { class: 'scroller', tabindex: '0', 'aria-label': 'Conversation' });
+const transcript = new Transcript(scroller, renderOptions);
+scroller.append(transcript.element);
+const input = el('textarea', { class: 'input', rows: '1', placeholder: 'Ask a question (Enter to send, Shift+Enter for a new line)', 'aria-label': 'Message' });
+const sendButton = button({ icon: 'send', label: 'Send', action: 'send', className: 'icon-button send' });
+const stopButton = button({ icon: 'debug-stop', label: 'Stop generating (Esc)', action: 'stop', className: 'icon-button stop' });
+stopButton.hidden = true;
+const composer = el('form', { class: 'composer' }, input, sendButton, stopButton);
+const liveRegion = el('div', { class: 'sr-only', 'aria-live': 'polite', role: 'status' });
+document.getElementById('app')?.append(header, notice, scroller, composer, liveRegion);
+
+let busy = false;
+
+function setStatus(status: PanelStatus): void {
+  busy = status.busy;
+  modelButton.querySelector('.label')!.textContent = status.modelLabel;
+  modelButton.title = `Model: ${status.modelLabel}${status.origin ? ` at ${status.origin}` : ''} — click to choose another`;
+  sendButton.hidden = busy;
+  stopButton.hidden = !busy;
+  document.body.dataset.busy = String(busy);
+  const problem = status.problem;
+  notice.hidden = problem === undefined;
+  if (problem === undefined) {
+    notice.replaceChildren();
+    return;
+  }
+  const panelNotice = errorElement(problem, false, 'recheck');
+  // The first-run fixes, in place: whatever the problem suggests, plus choosing an endpoint and testing it.
+  const buttons = panelNotice.querySelector('.notice-buttons')!;
+  if (problem.fix?.action !== 'selectEndpoint') buttons.append(button({ label: 'Select Endpoint', showLabel: true, className: 'text-button', action: 'fix:selectEndpoint' }));
+  buttons.append(button({ label: 'Test Connection', showLabel: true, className: 'text-button', action: 'fix:testConnection' }));
+  notice.replaceChildren(panelNotice);
+}
+
+function send(): void {
+  const text = input.value;
+  if (text.trim() === '' || busy) return;
+  post({ type: 'send', text });
+  input.value = '';
+  autosize();
+}
+
+function autosize(): void {
+  input.style.height = 'auto';
+  input.style.height = `${Math.min(input.scrollHeight, 200)}px`;
+}
+
+function announce(text: string): void {
+  liveRegion.textContent = text;
+}
+
+window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
+  const message = event.data;
+  switch (message.type) {
+    case 'snapshot':
+      transcript.reset(message.turns);
+      setStatus(message.status);
+      break;
+    case 'status':
+      setStatus(message.status);
+      break;
+    case 'turns-added':
+      transcript.add(message.turns);
+      break;
+    case 'delta':
+      transcript.delta(message.requestId, message.content, message.reasoning);
+      break;
+    case 'content-was-reasoning':
+      transcript.contentWasReasoning(message.requestId, message.text);
+      break;
+    case 'answer-ended':
+      transcript.ended(message.turn);
+      announce(message.turn.status === 'done' ? 'Answer complete.' : message.turn.status === 'stopped' ? 'Answer stopped.' : `Answer failed: ${message.turn.error?.message ?? ''}`);
+      break;
+    case 'turns-removed':
+      transcript.removeFrom(message.fromTurnId);
+      break;
+    case 'cleared':
+      transcript.reset([]);
+      input.focus();
+      break;
+    case 'focus-input':
+      if (message.text !== undefined) input.value = message.text;
+      input.focus();
+      break;
+  }
+});
+
+// One click handler for every button in the panel, including those inside rendered answers.
+document.addEventListener('click', (event) => {
+  const target = (event.target as Element | null)?.closest('[data-action], a[href]');
+  if (target === null || target === undefined) return;
+  if (target instanceof HTMLAnchorElement) {
+    // Links never navigate the webview: the host opens http(s) ones through VS Code.
+    event.preventDefault();
+    post({ type: 'open-link', href: target.href });
+    return;
+  }
+  const action = (target as HTMLElement).dataset.action ?? '';
+  if (action.startsWith('fix:')) {
+    post({ type: 'fix', action: action.slice(4) as FixAction });
+    return;
+  }
+  const code = target.closest<HTMLElement>('.code-block');
+  const codeText = code?.querySelector('code')?.textContent ?? '';
+  switch (action) {
+    case 'send':
+      send();
+      break;
+    case 'stop':
+      post({ type: 'stop' });
+      break;
+    case 'new-chat':
+      post({ type: 'new-chat' });
+      break;
+    case 'select-model':
+      post({ type: 'select-model' });
+      break;
+    case 'regenerate':
+    case 'continue':
+    case 'retry':
+      post({ type: action });
+      break;
+    case 'recheck':
+      post({ type: 'fix', action: 'testConnection' });
+      break;
+    case 'copy':
+      post({ type: 'copy-code', code: codeText });
+      break;
+    case 'insert':
+      post({ type: 'insert-code', code: codeText });
+      break;
+    case 'open':
+      post({ type: 'open-code', code: codeText, language: code?.dataset.language });
+      break;
+    case 'copy-answer': {
+      const turnId = target.closest<HTMLElement>('.turn')?.dataset.turnId;
+      const answer = turnId === undefined ? undefined : transcript.answerById(turnId);
+      if (answer !== undefined) post({ type: 'copy-code', code: answer.answerText });
+      break;
+    }
+  }
+});
+
+composer.addEventListener('submit', (event) => {
+  event.preventDefault();
+  send();
+});
+input.addEventListener('keydown', (event) => {
+  if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+    event.preventDefault();
+    send();
+  }
+});
+input.addEventListener('input', autosize);
+document.addEventListener('keydown', (event) => {
+  if (event.key === 'Escape' && busy) {
+    event.preventDefault();
+    post({ type: 'stop' });
+  }
+});
+window.addEventListener('focus', () => post({ type: 'focus', focused: true }));
+window.addEventListener('blur', () => post({ type: 'focus', focused: false }));
+
+// Counted for the end-to-end tests: model output must never trigger one.
+let cspViolations = 0;
+document.addEventListener('securitypolicyviolation', () => {
+  cspViolations++;
+  document.body.dataset.cspViolations = String(cspViolations);
+});
+
+post({ type: 'ready' });
+if (document.hasFocus()) post({ type: 'focus', focused: true });

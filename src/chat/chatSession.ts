@@ -1,0 +1,267 @@
+// The chat panel's conversation and its requests, owned by the host: it lives as long as the
+// extension, so a panel that is hidden, moved or re-created mid-answer loses nothing — the view
+// gets one snapshot when it is ready again, then deltas (coalesced to one post per frame).
+import * as vscode from 'vscode';
+import type { Answer, StreamEvent } from '../api';
+import { prepareRequest } from '../chatRequest';
+import type { ResolvedEndpoint } from '../endpoint';
+import type { AnswerFooter, AssistantTurnView, ErrorView, HostToWebview, PanelStatus, TurnView } from '../protocol';
+import { tokensPerSecond, type TrackedRequest } from '../requests';
+import type { Services } from '../services';
+import { Conversation } from './conversation';
+import { checkEndpoint, errorView, panelStatus } from './panelStatus';
+
+/** At most one delta post per this many ms (an animation frame at 60 Hz). */
+const FRAME_MS = 16;
+/** Quiet time after a settings or key change before the panel checks the endpoint again. */
+const RECHECK_DELAY_MS = 300;
+/** What "Continue" asks after an answer was cut at the token limit. */
+const CONTINUE_PROMPT = 'Continue exactly where your previous answer stopped, without repeating it.';
+
+/** Where the session posts; undefined while no view is ready to receive. */
+export type ViewSink = (message: HostToWebview) => void;
+
+interface PendingDelta {
+  requestId: number;
+  content: string;
+  reasoning: string;
+}
+
+export class ChatSession implements vscode.Disposable {
+  private readonly conversation = new Conversation();
+  private running: TrackedRequest | undefined;
+  private sink: ViewSink | undefined;
+  private pending: PendingDelta | undefined;
+  private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  private problem: ErrorView | undefined;
+  private check: AbortController | undefined;
+  private recheckTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly answered = new vscode.EventEmitter<AssistantTurnView>();
+  /** Fires when an answer ends (done, stopped or failed), with its final state. */
+  readonly onDidEndAnswer = this.answered.event;
+
+  constructor(private readonly services: Services) {
+    // Only a panel on screen needs to know, and settings often change in bursts: one check after them.
+    const recheck = () => {
+      if (this.recheckTimer !== undefined) clearTimeout(this.recheckTimer);
+      this.recheckTimer = setTimeout(() => {
+        this.recheckTimer = undefined;
+        if (this.sink !== undefined) void this.checkEndpoint();
+      }, RECHECK_DELAY_MS);
+    };
+    this.disposables.push(this.answered, services.config.onDidChange(recheck), services.keys.onDidChange(recheck));
+  }
+
+  get busy(): boolean {
+    return this.running !== undefined;
+  }
+
+  /** A view is ready: it gets the whole conversation once, then deltas. */
+  attach(sink: ViewSink): void {
+    this.sink = sink;
+    this.dropPending();
+    sink({ type: 'snapshot', turns: this.conversation.all(), status: this.status() });
+    if (this.problem === undefined && !this.busy) void this.checkEndpoint();
+  }
+
+  detach(): void {
+    this.sink = undefined;
+    this.dropPending();
+  }
+
+  /** Sends a question; ignored while an answer is streaming (the panel offers Stop instead). */
+  async send(text: string): Promise<AssistantTurnView | undefined> {
+    const question = text.trim();
+    if (question === '' || this.busy) return undefined;
+    const turn = this.conversation.addQuestion(question);
+    return this.answer([turn]);
+  }
+
+  stop(): boolean {
+    const running = this.running;
+    running?.stop();
+    return running !== undefined;
+  }
+
+  /** Asks again for the last answer (the same conversation up to it). */
+  async regenerate(): Promise<AssistantTurnView | undefined> {
+    if (this.busy) return undefined;
+    const removed = this.conversation.removeLastAnswer();
+    if (removed === undefined) return undefined;
+    this.post({ type: 'turns-removed', fromTurnId: removed });
+    return this.answer([]);
+  }
+
+  async continueAnswer(): Promise<AssistantTurnView | undefined> {
+    if (this.busy) return undefined;
+    const turn = this.conversation.addQuestion(CONTINUE_PROMPT);
+    return this.answer([turn]);
+  }
+
+  newChat(): void {
+    this.stop();
+    this.conversation.clear();
+    this.post({ type: 'cleared' });
+  }
+
+  /** The turns as the panel shows them (for tests and the snapshot). */
+  turns(): TurnView[] {
+    return this.conversation.all();
+  }
+
+  dispose(): void {
+    this.stop();
+    this.check?.abort();
+    if (this.recheckTimer !== undefined) clearTimeout(this.recheckTimer);
+    this.detach();
+    for (const disposable of this.disposables) disposable.dispose();
+  }
+
+  /** Checks the endpoint in the background and tells the view what is wrong, if anything. */
+  async checkEndpoint(): Promise<void> {
+    this.check?.abort();
+    const check = new AbortController();
+    this.check = check;
+    let problem: ErrorView | undefined;
+    try {
+      problem = await checkEndpoint(this.services, check.signal);
+    } catch (error) {
+      problem = errorView(error, this.services);
+    }
+    if (check.signal.aborted) return;
+    this.problem = problem;
+    this.postStatus();
+  }
+
+  private async answer(addedTurns: TurnView[]): Promise<AssistantTurnView> {
+    let resolved: ResolvedEndpoint | undefined;
+    let failure: unknown;
+    try {
+      resolved = await this.services.resolver.resolve();
+    } catch (error) {
+      failure = error;
+    }
+    if (resolved === undefined) {
+      // Never sent (invalid endpoint, key withheld over plain http): an answer that says why.
+      const turn = this.conversation.addAnswer(-1);
+      turn.status = 'error';
+      turn.error = errorView(failure, this.services);
+      this.post({ type: 'turns-added', turns: [...addedTurns, { ...turn }] });
+      this.answered.fire({ ...turn });
+      return turn;
+    }
+    const prepared = prepareRequest(resolved.settings, this.conversation.messages());
+    const request = this.services.runner.start({ owner: 'chat', endpoint: resolved.endpoint, request: prepared.request, options: prepared.options });
+    this.running = request;
+    const turn = this.conversation.addAnswer(request.id);
+    this.post({ type: 'turns-added', turns: [...addedTurns, { ...turn }] });
+    this.postStatus();
+
+    const reasoningTimes: { first?: number; last?: number } = {};
+    let answer: Answer;
+    try {
+      answer = await request.collect((event, current) => this.onEvent(turn, event, current, reasoningTimes));
+    } finally {
+      this.running = undefined;
+    }
+    this.flush();
+    turn.content = answer.content;
+    turn.reasoning = answer.reasoning;
+    turn.status = answer.error ? 'error' : answer.stopped ? 'stopped' : 'done';
+    turn.footer = footerOf(request, answer, reasoningTimes);
+    if (answer.error) turn.error = errorView(answer.error, this.services);
+    // A failed request tells the panel about the endpoint too; a success clears an old problem.
+    if (answer.error === undefined && !answer.stopped) this.problem = undefined;
+    this.post({ type: 'answer-ended', requestId: request.id, turn: { ...turn } });
+    this.postStatus();
+    this.answered.fire({ ...turn });
+    return turn;
+  }
+
+  private onEvent(turn: AssistantTurnView, event: StreamEvent, answer: Answer, reasoningTimes: { first?: number; last?: number }): void {
+    switch (event.type) {
+      case 'content':
+        turn.content = answer.content;
+        this.queue(turn.requestId, event.text, '');
+        break;
+      case 'reasoning': {
+        const now = performance.now();
+        reasoningTimes.first ??= now;
+        reasoningTimes.last = now;
+        turn.reasoning = answer.reasoning;
+        this.queue(turn.requestId, '', event.text);
+        break;
+      }
+      case 'content-was-reasoning':
+        // The thinking began with the first token and ended here.
+        reasoningTimes.first ??= this.running?.stats.firstTokenAt;
+        reasoningTimes.last = performance.now();
+        this.flush();
+        turn.content = answer.content;
+        turn.reasoning = answer.reasoning;
+        this.post({ type: 'content-was-reasoning', requestId: turn.requestId, text: event.text });
+        break;
+      default:
+        break;
+    }
+  }
+
+  private queue(requestId: number, content: string, reasoning: string): void {
+    if (this.sink === undefined) return; // the snapshot on the next attach carries the text
+    const pending = this.pending;
+    if (pending !== undefined && pending.requestId === requestId) {
+      pending.content += content;
+      pending.reasoning += reasoning;
+    } else {
+      this.flush();
+      this.pending = { requestId, content, reasoning };
+    }
+    this.flushTimer ??= setTimeout(() => this.flush(), FRAME_MS);
+  }
+
+  private flush(): void {
+    if (this.flushTimer !== undefined) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    const pending = this.pending;
+    this.pending = undefined;
+    if (pending === undefined) return;
+    const message: HostToWebview = { type: 'delta', requestId: pending.requestId };
+    if (pending.content !== '') message.content = pending.content;
+    if (pending.reasoning !== '') message.reasoning = pending.reasoning;
+    this.post(message);
+  }
+
+  private dropPending(): void {
+    if (this.flushTimer !== undefined) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    this.pending = undefined;
+  }
+
+  /** What the panel header and notice show now. */
+  status(): PanelStatus {
+    return panelStatus(this.services, this.busy, this.problem);
+  }
+
+  private postStatus(): void {
+    this.post({ type: 'status', status: this.status() });
+  }
+
+  private post(message: HostToWebview): void {
+    this.sink?.(message);
+  }
+}
+
+function footerOf(request: TrackedRequest, answer: Answer, reasoningTimes: { first?: number; last?: number }): AnswerFooter {
+  const { stats } = request;
+  const footer: AnswerFooter = { model: request.model };
+  if (stats.firstTokenAt !== undefined) footer.timeToFirstTokenMs = Math.round(stats.firstTokenAt - stats.startedAt);
+  const rate = tokensPerSecond(stats);
+  if (rate !== undefined) footer.tokensPerSecond = Math.round(rate * 10) / 10;
+  if (answer.usage?.promptTokens !== undefined) footer.promptTokens = answer.usage.promptTokens;
+  if (answer.usage?.completionTokens !== undefined) footer.completionTokens = answer.usage.completionTokens;
+  if (answer.finishReason !== undefined) footer.finishReason = answer.finishReason;
+  if (answer.respondedModel !== undefined && answer.respondedModel !== request.model) footer.respondedModel = answer.respondedModel;
+  if (reasoningTimes.first !== undefined && reasoningTimes.last !== undefined) footer.reasoningMs = Math.round(reasoningTimes.last - reasoningTimes.first);
+  return footer;
+}

@@ -1,0 +1,234 @@
+// The chat panel: a webview view in the Stream Chat activity-bar container. A minimal HTML shell
+// under a strict CSP; the session (host side) owns the conversation, this class only connects a
+// ready webview to it and carries out what the user asks for in the panel.
+import * as vscode from 'vscode';
+import type { FixAction, HostToWebview, WebviewToHost } from '../protocol';
+import type { Services } from '../services';
+import type { ChatSession } from './chatSession';
+import { FIX_COMMANDS } from './panelStatus';
+
+export const CHAT_VIEW_ID = 'streamChat.chatView';
+
+export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
+  private view: vscode.WebviewView | undefined;
+  private viewDisposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly session: ChatSession,
+    private readonly services: Services,
+  ) {}
+
+  /** Whether a webview is showing and has said it is ready. */
+  get isVisible(): boolean {
+    return this.view?.visible === true;
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.disposeView();
+    this.view = view;
+    const { webview } = view;
+    webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist'), vscode.Uri.joinPath(this.extensionUri, 'media')] };
+    webview.html = this.html(webview);
+    this.viewDisposables.push(
+      webview.onDidReceiveMessage((message: unknown) => this.onMessage(message)),
+      view.onDidChangeVisibility(() => {
+        // A hidden webview view loses its page; it says `ready` again when shown and gets a snapshot.
+        if (!view.visible) this.lostView();
+      }),
+      view.onDidDispose(() => {
+        this.lostView();
+        this.disposeView();
+        this.view = undefined;
+      }),
+    );
+  }
+
+  dispose(): void {
+    this.lostView();
+    this.disposeView();
+  }
+
+  private lostView(): void {
+    this.session.detach();
+    this.services.focus.chatViewFocused = false;
+  }
+
+  private disposeView(): void {
+    for (const disposable of this.viewDisposables) disposable.dispose();
+    this.viewDisposables = [];
+  }
+
+  private post = (message: HostToWebview): void => {
+    void this.view?.webview.postMessage(message);
+  };
+
+  private onMessage(raw: unknown): void {
+    const message = parseMessage(raw);
+    if (message === undefined) {
+      this.services.log.warn('Chat panel: ignored a message of unknown shape');
+      return;
+    }
+    switch (message.type) {
+      case 'ready':
+        this.session.attach(this.post);
+        break;
+      case 'send':
+        void this.session.send(message.text);
+        break;
+      case 'stop':
+        this.session.stop();
+        break;
+      case 'regenerate':
+      case 'retry':
+        void this.session.regenerate();
+        break;
+      case 'continue':
+        void this.session.continueAnswer();
+        break;
+      case 'new-chat':
+        this.session.newChat();
+        break;
+      case 'fix':
+        // Check again afterwards: the panel's notice goes away once the fix worked.
+        void vscode.commands.executeCommand(FIX_COMMANDS[message.action]).then(() => this.session.checkEndpoint());
+        break;
+      case 'select-model':
+        void vscode.commands.executeCommand('streamChat.selectModel');
+        break;
+      case 'open-link':
+        void openLink(message.href, this.services);
+        break;
+      case 'copy-code':
+        void vscode.env.clipboard.writeText(message.code).then(() => vscode.window.setStatusBarMessage('Stream Chat: code copied', 2000));
+        break;
+      case 'insert-code':
+        void insertCode(message.code);
+        break;
+      case 'open-code':
+        void openCode(message.code, message.language);
+        break;
+      case 'focus':
+        this.services.focus.chatViewFocused = message.focused;
+        break;
+    }
+  }
+
+  private html(webview: vscode.Webview): string {
+    const nonce = makeNonce();
+    const asset = (...path: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, ...path)).toString();
+    const csp = ["default-src 'none'", `img-src ${webview.cspSource} data:`, `style-src ${webview.cspSource}`, `font-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`].join(
+      '; ',
+    );
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${asset('dist', 'codicons', 'codicon.css')}">
+<link rel="stylesheet" href="${asset('media', 'markdown.css')}">
+<link rel="stylesheet" href="${asset('media', 'chat.css')}">
+<title>Stream Chat</title>
+</head>
+<body>
+<div id="app"></div>
+<script nonce="${nonce}" src="${asset('dist', 'webview.js')}"></script>
+</body>
+</html>`;
+  }
+}
+
+function makeNonce(): string {
+  return Buffer.from(crypto.getRandomValues(new Uint8Array(18))).toString('base64');
+}
+
+const FIX_ACTIONS: readonly FixAction[] = ['setApiKey', 'selectEndpoint', 'selectModel', 'testConnection', 'showLog'];
+
+/** The webview is ours, but its page renders model output: every message is checked before use. */
+function parseMessage(raw: unknown): WebviewToHost | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const message = raw as Record<string, unknown>;
+  switch (message.type) {
+    case 'ready':
+    case 'stop':
+    case 'regenerate':
+    case 'continue':
+    case 'retry':
+    case 'new-chat':
+    case 'select-model':
+      return { type: message.type };
+    case 'send':
+      return typeof message.text === 'string' ? { type: 'send', text: message.text } : undefined;
+    case 'fix':
+      return FIX_ACTIONS.includes(message.action as FixAction) ? { type: 'fix', action: message.action as FixAction } : undefined;
+    case 'open-link':
+      return typeof message.href === 'string' ? { type: 'open-link', href: message.href } : undefined;
+    case 'copy-code':
+    case 'insert-code':
+      return typeof message.code === 'string' ? { type: message.type, code: message.code } : undefined;
+    case 'open-code':
+      return typeof message.code === 'string'
+        ? { type: 'open-code', code: message.code, language: typeof message.language === 'string' ? message.language : undefined }
+        : undefined;
+    case 'focus':
+      return typeof message.focused === 'boolean' ? { type: 'focus', focused: message.focused } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** Opens http(s) links only, through VS Code (which asks before opening an untrusted domain). */
+async function openLink(href: string, services: Services): Promise<void> {
+  let uri: vscode.Uri;
+  try {
+    uri = vscode.Uri.parse(href, true);
+  } catch {
+    return;
+  }
+  if (uri.scheme !== 'http' && uri.scheme !== 'https') {
+    services.log.warn(`Chat panel: refused to open a ${uri.scheme}: link`);
+    return;
+  }
+  await vscode.env.openExternal(uri);
+}
+
+/** Puts code at the cursor of the last active editor (replacing its selection), as one undo step. */
+async function insertCode(code: string): Promise<void> {
+  const editor = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0];
+  if (editor === undefined) {
+    await openCode(code, undefined);
+    return;
+  }
+  const eol = editor.document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
+  const text = code.replace(/\r?\n/g, eol);
+  await editor.edit((edit) => edit.replace(editor.selection, text));
+  await vscode.window.showTextDocument(editor.document, editor.viewColumn);
+}
+
+/** Fence tags that are not VS Code language ids. */
+const LANGUAGE_ALIASES: Record<string, string> = {
+  ts: 'typescript',
+  js: 'javascript',
+  py: 'python',
+  sh: 'shellscript',
+  bash: 'shellscript',
+  shell: 'shellscript',
+  zsh: 'shellscript',
+  yml: 'yaml',
+  md: 'markdown',
+  rs: 'rust',
+  rb: 'ruby',
+  cs: 'csharp',
+  'c++': 'cpp',
+  kt: 'kotlin',
+  html: 'html',
+  text: 'plaintext',
+};
+
+async function openCode(code: string, fenceLanguage: string | undefined): Promise<void> {
+  const wanted = fenceLanguage === undefined ? undefined : (LANGUAGE_ALIASES[fenceLanguage.toLowerCase()] ?? fenceLanguage.toLowerCase());
+  const known = wanted === undefined ? undefined : (await vscode.languages.getLanguages()).includes(wanted) ? wanted : undefined;
+  const document = await vscode.workspace.openTextDocument({ content: code, language: known });
+  await vscode.window.showTextDocument(document, { preview: false });
+}
