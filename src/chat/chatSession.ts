@@ -44,6 +44,7 @@ export class ChatSession implements vscode.Disposable {
   constructor(private readonly services: Services) {
     // Only a panel on screen needs to know, and settings often change in bursts: one check after them.
     const recheck = () => {
+      this.postStatus(); // the model label may have changed
       if (this.recheckTimer !== undefined) clearTimeout(this.recheckTimer);
       this.recheckTimer = setTimeout(() => {
         this.recheckTimer = undefined;
