@@ -1,0 +1,47 @@
+// The chat's conversation model: the turns the panel shows and the messages they become.
+import * as assert from 'node:assert/strict';
+import { Conversation } from '../../src/chat/conversation';
+
+describe('conversation (host side of the chat panel)', () => {
+  it('becomes user and assistant messages in order; an answer without text is left out, a partial one counts', () => {
+    const conversation = new Conversation();
+    conversation.addQuestion('First?');
+    const first = conversation.addAnswer(1);
+    first.content = 'Partial';
+    first.status = 'stopped';
+    conversation.addQuestion('Second?');
+    const failed = conversation.addAnswer(2);
+    failed.status = 'error';
+    conversation.addQuestion('Third?');
+    assert.deepEqual(conversation.messages(), [
+      { role: 'user', content: 'First?' },
+      { role: 'assistant', content: 'Partial' },
+      { role: 'user', content: 'Second?' },
+      { role: 'user', content: 'Third?' },
+    ]);
+  });
+
+  it('hands out copies: the panel never holds the host’s objects', () => {
+    const conversation = new Conversation();
+    conversation.addQuestion('Q');
+    const answer = conversation.addAnswer(7);
+    const [, shown] = conversation.all();
+    assert.ok(shown.role === 'assistant');
+    shown.content = 'changed';
+    assert.equal(answer.content, '');
+    assert.equal(conversation.answerFor(7), answer);
+  });
+
+  it('removes only a trailing answer (regenerate), and ids stay unique after it', () => {
+    const conversation = new Conversation();
+    conversation.addQuestion('Q');
+    assert.equal(conversation.removeLastAnswer(), undefined, 'a question is not removed');
+    const answer = conversation.addAnswer(1);
+    assert.equal(conversation.removeLastAnswer(), answer.id);
+    const again = conversation.addAnswer(2);
+    assert.notEqual(again.id, answer.id);
+    assert.equal(conversation.length, 2);
+    conversation.clear();
+    assert.equal(conversation.length, 0);
+  });
+});
