@@ -1,0 +1,285 @@
+// Streamed markdown, rendered incrementally. Text is appended to a string and rendered at most once
+// per animation frame. Only the text after the last finished top-level block is parsed: a block is
+// finished once the next block starts on a line that has ended (a lone `#` or `***` on the line being
+// typed may still become something else; a table needs its delimiter row ended). Finished blocks are parsed, rendered, sanitized and
+// attached once, as frozen nodes that are never touched again; the open tail is re-rendered into
+// one live element each frame. Frozen chunks are concatenated exactly as a one-shot render of the
+// whole text would emit them, so the finished DOM is byte-identical to `reset(text); finish()`.
+//
+// Link reference definitions carry over through one markdown-it `env`. A chunk that used a label
+// before its definition arrived is rendered again (once) when that definition is frozen.
+import { htmlToFragment, md, renderTokens, undefinedLabels, type MarkdownEnv, type Token } from './markdownRender';
+
+export interface StreamingMarkdownOptions {
+  /** Bench baseline only: re-render the whole message at every frame instead of only the open tail. */
+  wholeMessage?: boolean;
+}
+
+/** Counters for tests and the benchmark (cheap, always on). */
+export interface RenderStats {
+  /** Renders done (frames, flushes, finishes). */
+  renders: number;
+  /** Characters handed to markdown-it's parser, in total. */
+  parsedChars: number;
+  /** The same, in the last render only. */
+  lastParsedChars: number;
+  /** Characters of the text rendered into frozen nodes (the rest is the open tail). */
+  frozenChars: number;
+  /** Chunks of finished blocks attached. */
+  frozenChunks: number;
+  /** Frozen chunks rendered again because a link reference they use was defined after them… */
+  rerenderedChunks: number;
+  /** …and the characters parsed for that (part of parsedChars). */
+  rerenderedChars: number;
+}
+
+/** A frozen chunk that mentions a label not defined (yet): kept so a later definition can fix it. */
+interface PendingChunk {
+  source: string;
+  nodes: ChildNode[];
+  labels: Set<string>;
+}
+
+/** Offsets where lines start (index 0 = 0, then one per line break: \n, \r\n or \r, as markdown-it counts them). */
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  if (!text.includes('\r')) {
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    return starts;
+  }
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 13 && text.charCodeAt(i + 1) === 10) i++;
+    if (ch === 10 || ch === 13) starts.push(i + 1);
+  }
+  return starts;
+}
+
+// The line being typed when it is only markers so far (`#`, `***`, `-`, ```` ``` ````, `1.`, `>`):
+// it is not shown until it has more, so a heading, rule, list or setext underline does not flash.
+const AMBIGUOUS_PARTIAL_LINE = /^[ \t>]*(?:#{1,6}|[-*_+=]+|[`~]+|\d{1,9}[.)]?|\|)?[ \t]*$/;
+
+function withoutAmbiguousPartialLine(text: string): string {
+  const lastBreak = Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r'));
+  const partial = text.slice(lastBreak + 1);
+  return partial !== '' && AMBIGUOUS_PARTIAL_LINE.test(partial) ? text.slice(0, lastBreak + 1) : text;
+}
+
+const CLOSING_FENCE = /^[ \t>]*(`{3,}|~{3,})[ \t]*$/;
+
+/**
+ * Marks fences that are still open (they run to the end of `text` with no closing line that has
+ * ended): they render as plain text. A fence that closed, or whose container ended, is highlighted.
+ */
+function markOpenFences(tokens: Token[], from: number, text: string, starts: number[]): void {
+  const complete = starts.length - 1;
+  const lineCount = complete + (starts[complete] < text.length ? 1 : 0);
+  for (let i = from; i < tokens.length; i++) {
+    const token = tokens[i];
+    if (token.type !== 'fence' || token.map === null || token.map[1] < lineCount) continue;
+    const last = token.map[1] - 1;
+    const closing = last > token.map[0] && last < complete ? CLOSING_FENCE.exec(text.slice(starts[last], starts[last + 1]).trimEnd()) : null;
+    const closed = closing !== null && closing[1][0] === token.markup[0] && closing[1].length >= token.markup.length;
+    if (!closed) token.meta = { open: true };
+  }
+}
+
+/**
+ * The line whose end settles that `block` exists: its first, except for a table, which exists
+ * only with its delimiter row (`a | b` then `|---|--` is a table; `|---|--x` makes both lines part
+ * of the paragraph before, since a table can interrupt a paragraph).
+ */
+function settledFrom(block: Token): number {
+  return block.map![0] + (block.type === 'table_open' ? 1 : 0);
+}
+
+const newEnv = (): MarkdownEnv => ({ references: {} });
+
+export class StreamingMarkdown {
+  readonly stats: RenderStats = { renders: 0, parsedChars: 0, lastParsedChars: 0, frozenChars: 0, frozenChunks: 0, rerenderedChunks: 0, rerenderedChars: 0 };
+  private raw = '';
+  /** Characters of `raw` rendered into frozen nodes (mirrored in stats.frozenChars). */
+  private frozenLength = 0;
+  /** References defined in frozen chunks (the tail parses against a copy). */
+  private refs = newEnv();
+  private pending: PendingChunk[] = [];
+  /** The element the open tail renders into (the last child of root while streaming). */
+  private live: HTMLElement | undefined;
+  private frame: number | undefined;
+  private dirty = false;
+  private clearOnRender = false;
+  private finished = false;
+  private disposed = false;
+
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly options: StreamingMarkdownOptions = {},
+  ) {}
+
+  get text(): string {
+    return this.raw;
+  }
+
+  /** Appends streamed text; renders at most once per animation frame (requestAnimationFrame). */
+  append(text: string): void {
+    if (text === '') return;
+    // More text after finish(): the last frozen block may continue, so start over.
+    if (this.finished) {
+      this.reset(this.raw + text);
+      return;
+    }
+    this.raw += text;
+    this.schedule();
+  }
+
+  /** Replaces the whole text (a snapshot, or content that turned out to be reasoning) and re-renders from scratch. */
+  reset(text: string): void {
+    this.cancelFrame();
+    this.raw = text;
+    this.frozenLength = 0;
+    this.refs = newEnv();
+    this.pending = [];
+    this.finished = false;
+    // The old DOM stays until the next render replaces it (no blank frame in between).
+    this.clearOnRender = true;
+    this.schedule();
+  }
+
+  /** The stream ended: render everything now, synchronously, the tail as finished blocks too. */
+  finish(): void {
+    if (this.disposed) return;
+    this.cancelFrame();
+    this.render(true);
+    this.finished = true;
+  }
+
+  /** Render pending text now (tests, bench). */
+  flush(): void {
+    if (!this.dirty || this.disposed) return;
+    this.cancelFrame();
+    this.render(false);
+  }
+
+  /** Cancels a pending frame; the DOM stays as it is. */
+  dispose(): void {
+    this.cancelFrame();
+    this.disposed = true;
+  }
+
+  private get window(): Window & typeof globalThis {
+    return this.root.ownerDocument.defaultView as Window & typeof globalThis;
+  }
+
+  private schedule(): void {
+    this.dirty = true;
+    if (this.frame !== undefined || this.disposed) return;
+    this.frame = this.window.requestAnimationFrame(() => {
+      this.frame = undefined;
+      if (this.dirty) this.render(false);
+    });
+  }
+
+  private cancelFrame(): void {
+    if (this.frame !== undefined) this.window.cancelAnimationFrame(this.frame);
+    this.frame = undefined;
+  }
+
+  private render(final: boolean): void {
+    this.dirty = false;
+    this.stats.lastParsedChars = 0;
+    if (this.clearOnRender) {
+      this.root.replaceChildren();
+      this.live = undefined;
+      this.clearOnRender = false;
+    }
+    const shown = this.options.wholeMessage ? this.renderWhole(final) : this.renderTail(final);
+    this.stats.renders++;
+    this.stats.frozenChars = this.frozenLength;
+    this.root.dispatchEvent(new this.window.CustomEvent('markdown-rendered', { bubbles: true, detail: { length: shown } }));
+  }
+
+  private parse(text: string, env: MarkdownEnv): Token[] {
+    this.stats.parsedChars += text.length;
+    this.stats.lastParsedChars += text.length;
+    return md.parse(text, env);
+  }
+
+  /** The baseline: parse, render and sanitize everything, replace the whole DOM. */
+  private renderWhole(final: boolean): number {
+    const text = final ? this.raw : withoutAmbiguousPartialLine(this.raw);
+    const env = newEnv();
+    const tokens = this.parse(text, env);
+    if (!final) markOpenFences(tokens, 0, text, lineStarts(text));
+    this.root.replaceChildren(htmlToFragment(renderTokens(tokens, env), this.root.ownerDocument));
+    return text.length;
+  }
+
+  /** Freezes the finished blocks of the tail, re-renders the rest into the live element; returns the length shown. */
+  private renderTail(final: boolean): number {
+    const tail = this.raw.slice(this.frozenLength);
+    if (final) {
+      if (tail !== '') this.freeze(tail);
+      this.frozenLength = this.raw.length;
+      this.live?.remove();
+      this.live = undefined;
+      return this.raw.length;
+    }
+    const visible = withoutAmbiguousPartialLine(tail);
+    const env: MarkdownEnv = { references: { ...this.refs.references } };
+    const tokens = this.parse(visible, env);
+    const starts = lineStarts(visible);
+    const completeLines = starts.length - 1;
+
+    // Top-level blocks; the last one whose successor starts on an ended line is the last finished one.
+    const blocks: number[] = [];
+    for (let i = 0; i < tokens.length; i++) if (tokens[i].level === 0 && tokens[i].nesting !== -1 && tokens[i].map !== null) blocks.push(i);
+    let finished = blocks.length - 2;
+    while (finished >= 0 && settledFrom(tokens[blocks[finished + 1]]) >= completeLines) finished--;
+
+    let liveFrom = 0;
+    let frozenHere = 0;
+    if (finished >= 0) {
+      frozenHere = starts[tokens[blocks[finished]].map![1]];
+      this.freeze(visible.slice(0, frozenHere));
+      this.frozenLength += frozenHere;
+      liveFrom = blocks[finished + 1];
+    }
+    // The rest renders from this parse: its env held the same definitions, in the same order.
+    markOpenFences(tokens, liveFrom, visible, starts);
+    const fragment = htmlToFragment(renderTokens(liveFrom > 0 ? tokens.slice(liveFrom) : tokens, env), this.root.ownerDocument);
+    if (this.live === undefined) {
+      this.live = this.root.ownerDocument.createElement('div');
+      this.live.className = 'md-live';
+      this.root.append(this.live);
+    }
+    this.live.replaceChildren(fragment);
+    return this.frozenLength + visible.length - frozenHere;
+  }
+
+  /** Renders finished blocks once and attaches them before the live element. */
+  private freeze(source: string): void {
+    const defined = Object.keys(this.refs.references).length;
+    const fragment = htmlToFragment(renderTokens(this.parse(source, this.refs), this.refs), this.root.ownerDocument);
+    const labels = undefinedLabels(source, this.refs);
+    if (labels.size > 0 && fragment.childNodes.length > 0) this.pending.push({ source, nodes: [...fragment.childNodes], labels });
+    this.root.insertBefore(fragment, this.live ?? null);
+    this.stats.frozenChunks++;
+    if (this.pending.length > 0 && Object.keys(this.refs.references).length > defined) this.renderPendingAgain();
+  }
+
+  /** Chunks that used a label defined only now are rendered again, in place. */
+  private renderPendingAgain(): void {
+    for (const chunk of this.pending) {
+      if (![...chunk.labels].some((label) => this.refs.references[label] !== undefined)) continue;
+      const fragment = htmlToFragment(renderTokens(this.parse(chunk.source, this.refs), this.refs), this.root.ownerDocument);
+      const nodes = [...fragment.childNodes];
+      chunk.nodes[0].before(fragment);
+      for (const node of chunk.nodes) node.remove();
+      chunk.nodes = nodes;
+      chunk.labels = undefinedLabels(chunk.source, this.refs);
+      this.stats.rerenderedChunks++;
+      this.stats.rerenderedChars += chunk.source.length;
+    }
+    this.pending = this.pending.filter((chunk) => chunk.labels.size > 0 && chunk.nodes.length > 0);
+  }
+}

@@ -1,0 +1,328 @@
+// The streaming markdown renderer (src/webview/markdown.ts) against a jsdom window, frames driven by
+// the test: random chunkings end byte-identical to a one-shot render, finished blocks are rendered
+// once, open fences stay plain until they close, markers on the line being typed do not flash.
+import * as assert from 'node:assert/strict';
+import { JSDOM } from 'jsdom';
+import { StreamingMarkdown, type StreamingMarkdownOptions } from '../../src/webview/markdown';
+import { md } from '../../src/webview/markdownRender';
+import { randomChunks, randomGenerator, sampleAnswer } from '../bench/renderFixture';
+
+/** A jsdom page whose animation frames run only when the test says so. */
+class Page {
+  readonly window = new JSDOM('<!doctype html><html><body></body></html>').window;
+  private readonly callbacks = new Map<number, FrameRequestCallback>();
+  private nextId = 1;
+
+  constructor() {
+    this.window.requestAnimationFrame = (callback) => {
+      this.callbacks.set(this.nextId, callback);
+      return this.nextId++;
+    };
+    this.window.cancelAnimationFrame = (id) => void this.callbacks.delete(id);
+  }
+
+  renderer(options?: StreamingMarkdownOptions): { root: HTMLElement; markdown: StreamingMarkdown } {
+    const root = this.window.document.createElement('div');
+    this.window.document.body.append(root);
+    return { root, markdown: new StreamingMarkdown(root, options) };
+  }
+
+  /** Runs one animation frame: the callbacks requested so far. */
+  frame(): void {
+    const due = [...this.callbacks.values()];
+    this.callbacks.clear();
+    for (const callback of due) callback(this.window.performance.now());
+  }
+
+  get framesRequested(): number {
+    return this.callbacks.size;
+  }
+}
+
+function oneShot(page: Page, text: string): string {
+  const { root, markdown } = page.renderer();
+  markdown.reset(text);
+  markdown.finish();
+  root.remove();
+  return root.innerHTML;
+}
+
+/** Streams `chunks`, running a frame after a chunk with probability `frameChance`, then finishes. */
+function streamed(page: Page, chunks: string[], random: () => number, frameChance: number, options?: StreamingMarkdownOptions): HTMLElement {
+  const { root, markdown } = page.renderer(options);
+  for (const chunk of chunks) {
+    markdown.append(chunk);
+    if (random() < frameChance) page.frame();
+  }
+  markdown.finish();
+  assert.equal(page.framesRequested, 0, 'finish() cancels the pending frame');
+  assert.equal(markdown.text, chunks.join(''));
+  root.remove(); // jsdom's DOM operations slow down as the document grows
+  return root;
+}
+
+/** The frozen part of the DOM: everything before the live element. */
+function frozenNodes(root: HTMLElement): ChildNode[] {
+  const nodes: ChildNode[] = [];
+  for (const node of root.childNodes) {
+    if ((node as Element).classList?.contains('md-live')) break;
+    nodes.push(node);
+  }
+  return nodes;
+}
+
+/** The longest top-level block of `text` (with the blank lines after it), in characters. */
+function longestBlock(text: string): number {
+  const lines = text.split('\n').map((line) => line.length + 1);
+  const starts = md
+    .parse(text, {})
+    .filter((token) => token.level === 0 && token.nesting !== -1 && token.map !== null)
+    .map((token) => token.map![0]);
+  starts.push(lines.length);
+  let longest = 0;
+  for (let i = 0; i + 1 < starts.length; i++)
+    longest = Math.max(
+      longest,
+      lines.slice(starts[i], starts[i + 1]).reduce((a, b) => a + b, 0),
+    );
+  return longest;
+}
+
+describe('StreamingMarkdown', () => {
+  // 12 KB keeps a jsdom frame count that runs in seconds; the benchmark streams 48 KB in Chromium.
+  const answer = sampleAnswer(12_000);
+
+  it('the sample answer has what the chunking tests need', () => {
+    assert.equal(answer.length, 12_000);
+    for (const needle of [
+      '```ts',
+      '```python',
+      '````markdown',
+      '```json',
+      '```rust',
+      '```go',
+      '| Server |',
+      '  - only sent',
+      '[docs]: https://',
+      '[spec]: https://',
+      '***',
+      '\n# ',
+      '\n-------------',
+    ]) {
+      assert.ok(answer.includes(needle), needle);
+    }
+    assert.ok(!answer.trimEnd().endsWith('```'), 'the last fence is never closed');
+  });
+
+  describe('random chunkings end byte-identical to a one-shot render', () => {
+    const page = new Page();
+    const expected = oneShot(page, answer);
+
+    it('the one-shot render has every construct', () => {
+      const { window } = new JSDOM(`<div>${expected}</div>`);
+      const doc = window.document;
+      assert.equal(doc.querySelectorAll('div.code-block').length, 6);
+      assert.equal(doc.querySelectorAll('code.hljs span[class^="hljs-"]').length > 100, true);
+      assert.equal(doc.querySelectorAll('table tbody tr').length, 5);
+      assert.equal(doc.querySelectorAll('ul ul li').length, 2);
+      assert.ok(doc.querySelector('a[href="https://docs.example.com/guide"][title="The guide"]'), 'a reference used before its definition resolves');
+      assert.ok(doc.querySelector('a[href="https://spec.example.org/sse"]'));
+      assert.ok(doc.querySelector('hr') && doc.querySelector('h1') && doc.querySelector('h2'));
+    });
+
+    for (const [name, min, max, frameChance] of [
+      ['small pieces (1–12), seed 1', 1, 12, 0.35],
+      ['small pieces (1–12), seed 2', 1, 12, 0.2],
+      ['a 1-character drip (seed 3)', 1, 1, 0.08],
+      ['medium pieces (20–200), seed 4', 20, 200, 0.7],
+      ['big pieces (1,000–8,000), seed 5', 1000, 8000, 1],
+    ] as const) {
+      it(name, () => {
+        const random = randomGenerator(Number(name.slice(-2, -1)));
+        const root = streamed(page, randomChunks(answer, random, min, max), random, frameChance);
+        assert.equal(root.innerHTML, expected);
+      });
+    }
+
+    it('the whole-message baseline ends the same', () => {
+      const random = randomGenerator(6);
+      const root = streamed(page, randomChunks(answer.slice(0, 5_000), random, 20, 400), random, 1, { wholeMessage: true });
+      assert.equal(root.innerHTML, oneShot(page, answer.slice(0, 5_000)));
+    });
+
+    it('CRLF line breaks split between deltas', () => {
+      const text = answer.slice(0, 6_000).replace(/\n/g, '\r\n');
+      const random = randomGenerator(7);
+      const root = streamed(page, randomChunks(text, random, 1, 7), random, 0.3);
+      assert.equal(root.innerHTML, oneShot(page, text));
+    });
+  });
+
+  it('renders finished blocks once: frozen nodes are kept, each frame parses only the open tail', () => {
+    const page = new Page();
+    const { root, markdown } = page.renderer();
+    const text = sampleAnswer(6_000);
+    const tailBound = 2 * longestBlock(text) + 200;
+    let frozen: ChildNode[] = [];
+    let rerendered = 0;
+    let wholeMessageCost = 0;
+    for (const chunk of randomChunks(text, randomGenerator(8), 4, 4)) {
+      wholeMessageCost += markdown.text.length + chunk.length;
+      const tailBefore = markdown.text.length - markdown.stats.frozenChars;
+      markdown.append(chunk);
+      const reRenderedCharsBefore = markdown.stats.rerenderedChars;
+      page.frame();
+      const { stats } = markdown;
+      // This frame parsed the tail (and the blocks it froze, once): never the frozen text again.
+      assert.ok(stats.lastParsedChars - (stats.rerenderedChars - reRenderedCharsBefore) <= 2 * (tailBefore + chunk.length), `frame parsed ${stats.lastParsedChars} characters`);
+      assert.ok(markdown.text.length - stats.frozenChars <= tailBound, `tail of ${markdown.text.length - stats.frozenChars} characters (bound ${tailBound})`);
+      const now = frozenNodes(root);
+      if (stats.rerenderedChunks === rerendered) {
+        assert.ok(
+          frozen.every((node, i) => now[i] === node),
+          'frozen nodes are the same objects, in the same place',
+        );
+      }
+      rerendered = stats.rerenderedChunks;
+      frozen = now;
+    }
+    assert.ok(markdown.stats.frozenChunks > 20, `${markdown.stats.frozenChunks} chunks frozen`);
+    // Only the chunks that used [docs] or [spec] before its definition: intro (twice), table, quote.
+    assert.ok(rerendered >= 3 && rerendered <= 5, `${rerendered} chunks rendered again`);
+    // Re-parsing the whole message every frame would parse wholeMessageCost characters (quadratic).
+    assert.ok(markdown.stats.parsedChars < 0.1 * wholeMessageCost, `parsed ${markdown.stats.parsedChars} characters in all, whole-message ${wholeMessageCost}`);
+  });
+
+  it('renders at most once per animation frame and says so with one bubbling event', () => {
+    const page = new Page();
+    const { root, markdown } = page.renderer();
+    const events: number[] = [];
+    page.window.document.body.addEventListener('markdown-rendered', (event) => events.push((event as CustomEvent<{ length: number }>).detail.length));
+    for (let i = 0; i < 50; i++) markdown.append(`word${i} `);
+    assert.equal(page.framesRequested, 1);
+    assert.equal(root.innerHTML, '', 'nothing before the frame');
+    page.frame();
+    assert.equal(markdown.stats.renders, 1);
+    assert.deepEqual(events, [markdown.text.length]);
+    page.frame();
+    assert.equal(markdown.stats.renders, 1, 'no text, no render');
+    markdown.append('\n\n# Done');
+    markdown.flush();
+    assert.equal(page.framesRequested, 0, 'flush() takes the pending frame');
+    markdown.finish();
+    assert.deepEqual(events.slice(1), [markdown.text.length, markdown.text.length]);
+  });
+
+  it('an open fence shows escaped plain text; it is highlighted once its closing line has ended', () => {
+    const page = new Page();
+    const { root, markdown } = page.renderer();
+    markdown.append('Intro.\n\n```ts\nconst a = 1;\nif (a < 2) {}\n');
+    page.frame();
+    const code = () => root.querySelector('div.code-block pre > code')!;
+    assert.equal(code().className, 'language-ts');
+    assert.equal(code().children.length, 0, 'no highlighting while open');
+    assert.equal(code().textContent, 'const a = 1;\nif (a < 2) {}\n');
+    assert.ok(code().innerHTML.includes('a &lt; 2'));
+    assert.ok(root.querySelector('.code-block')!.classList.contains('code-block-open'));
+    markdown.append('```');
+    page.frame();
+    assert.equal(code().children.length, 0, 'a closing line still being typed may become ``` x (not a closer)');
+    markdown.append('\n');
+    page.frame();
+    assert.equal(code().className, 'hljs language-ts');
+    assert.ok(code().querySelector('span.hljs-keyword'), 'highlighted');
+    assert.equal(code().textContent, 'const a = 1;\nif (a < 2) {}\n', 'the text is unchanged');
+
+    const block = root.querySelector<HTMLElement>('div.code-block')!;
+    assert.equal(block.dataset.language, 'ts');
+    assert.equal(block.firstElementChild!.className, 'code-toolbar');
+    assert.equal(block.querySelector('.code-language')!.textContent, 'ts');
+    const buttons = [...block.querySelectorAll<HTMLButtonElement>('.code-toolbar button.code-action')].map((b) => [
+      b.dataset.action,
+      b.title,
+      b.getAttribute('aria-label'),
+      b.querySelector('i')!.className,
+    ]);
+    assert.deepEqual(buttons, [
+      ['copy', 'Copy', 'Copy code', 'codicon codicon-copy'],
+      ['insert', 'Insert at Cursor', 'Insert code at cursor', 'codicon codicon-insert'],
+      ['open', 'Open in New Editor', 'Open code in a new editor', 'codicon codicon-go-to-file'],
+    ]);
+  });
+
+  it('a longer fence is not closed by a shorter one inside it', () => {
+    const page = new Page();
+    const { root, markdown } = page.renderer();
+    markdown.append('````markdown\n```js\nx()\n```\n');
+    page.frame();
+    assert.equal(root.querySelectorAll('div.code-block').length, 1);
+    assert.ok(root.querySelector('div.code-block-open'), 'still open');
+    markdown.append('````\n');
+    page.frame();
+    assert.equal(root.querySelector('div.code-block-open'), null);
+  });
+
+  it('markers on the line being typed are not a block yet: no flash of a heading, rule or setext heading', () => {
+    const page = new Page();
+    const { root, markdown } = page.renderer();
+    const step = (text: string) => {
+      markdown.append(text);
+      page.frame();
+    };
+    step('First paragraph.\n\n#');
+    assert.equal(root.querySelector('h1'), null);
+    assert.equal(frozenNodes(root).length, 0, 'the paragraph is not finished while the next line is partial');
+    step(' Heading');
+    assert.equal(root.querySelector('h1')?.textContent, 'Heading');
+    step('\nBody line\n***');
+    assert.equal(root.querySelector('hr'), null);
+    step('bold***');
+    assert.equal(root.querySelector('hr'), null);
+    assert.equal(root.querySelector('strong, em')?.textContent, 'bold');
+    step('\n-');
+    assert.equal(root.querySelector('h2'), null, 'a lone - under a paragraph is not a setext underline yet');
+    step('\n\nNext.\n');
+    assert.equal(root.querySelector('h2')?.textContent, 'Body line\nbold', 'now it is');
+    assert.equal((frozenNodes(root)[0] as Element).outerHTML, '<p>First paragraph.</p>');
+  });
+
+  it('a paragraph line followed by a delimiter row being typed is not a table yet (a table can interrupt a paragraph)', () => {
+    const page = new Page();
+    for (const text of ['Intro line\na | b\n|---|--x\n\nEnd.\n', 'Intro line\na | b\n|---|---|\n| 1 | 2 |\n\nEnd.\n']) {
+      const root = streamed(page, [...text], () => 0, 1);
+      assert.equal(root.innerHTML, oneShot(page, text), JSON.stringify(text));
+    }
+  });
+
+  it('a table renders while its rows stream; earlier blocks stay put', () => {
+    const page = new Page();
+    const { root, markdown } = page.renderer();
+    markdown.append('Intro.\n\n| a | b |\n|---|---|\n');
+    page.frame();
+    const intro = frozenNodes(root)[0];
+    for (const piece of ['| 1 ', '| 2 |\n| 3', ' | 4 |\n']) {
+      markdown.append(piece);
+      page.frame();
+      assert.equal(root.querySelectorAll('table').length, 1);
+      assert.equal(frozenNodes(root)[0], intro);
+    }
+    assert.equal(root.querySelectorAll('tbody tr').length, 2);
+  });
+
+  it('reset() replaces the text and renders from scratch at the next frame; dispose() cancels it', () => {
+    const page = new Page();
+    const { root, markdown } = page.renderer();
+    markdown.append('# Old\n\nold text\n');
+    markdown.finish();
+    markdown.reset('New *text*');
+    assert.ok(root.innerHTML.includes('Old'), 'the old DOM stays until the new one is ready');
+    page.frame();
+    assert.equal(root.innerHTML, '<div class="md-live"><p>New <em>text</em></p>\n</div>');
+    markdown.append(' more');
+    markdown.dispose();
+    assert.equal(page.framesRequested, 0);
+    markdown.append(' and more');
+    page.frame();
+    assert.ok(!root.innerHTML.includes('more'));
+  });
+});
