@@ -97,6 +97,8 @@ export type WebviewToHost =
   | { type: 'retry' }
   | { type: 'new-chat' }
   | { type: 'fix'; action: FixAction }
+  /** Check the endpoint again (the Retry of the panel's notice). */
+  | { type: 'recheck' }
   | { type: 'select-model' }
   /** A link in an answer was clicked; the host opens http(s) only, through VS Code's link protection. */
   | { type: 'open-link'; href: string }

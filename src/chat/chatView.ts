@@ -96,6 +96,9 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       case 'select-model':
         void vscode.commands.executeCommand('streamChat.selectModel');
         break;
+      case 'recheck':
+        void this.session.checkEndpoint();
+        break;
       case 'open-link':
         void openLink(message.href, this.services);
         break;
@@ -157,6 +160,7 @@ function parseMessage(raw: unknown): WebviewToHost | undefined {
     case 'retry':
     case 'new-chat':
     case 'select-model':
+    case 'recheck':
       return { type: message.type };
     case 'send':
       return typeof message.text === 'string' ? { type: 'send', text: message.text } : undefined;

@@ -21,18 +21,13 @@ const modelButton = button({
   action: 'select-model',
   title: 'Choose the model (Stream Chat: Select Model)',
 });
-const header = el(
-  'header',
-  { class: 'panel-header' },
-  modelButton,
-  el('span', { class: 'spacer' }),
-  button({ icon: 'add', label: 'New chat', action: 'new-chat', title: 'New Chat' }),
-);
+// New Chat lives in the view's title bar (VS Code's own toolbar), not repeated here.
+const header = el('header', { class: 'panel-header' }, modelButton);
 const notice = el('div', { class: 'panel-notice', hidden: true });
 const scroller = el('main', { class: 'scroller', tabindex: '0', 'aria-label': 'Conversation' });
 const transcript = new Transcript(scroller, renderOptions);
 scroller.append(transcript.element);
-const input = el('textarea', { class: 'input', rows: '1', placeholder: 'Ask a question (Enter to send, Shift+Enter for a new line)', 'aria-label': 'Message' });
+const input = el('textarea', { class: 'input', rows: '1', placeholder: 'Ask a question…', 'aria-label': 'Message' });
 const sendButton = button({ icon: 'send', label: 'Send', action: 'send', className: 'icon-button send' });
 const stopButton = button({ icon: 'debug-stop', label: 'Stop generating (Esc)', action: 'stop', className: 'icon-button stop' });
 stopButton.hidden = true;
@@ -153,7 +148,7 @@ document.addEventListener('click', (event) => {
       post({ type: action });
       break;
     case 'recheck':
-      post({ type: 'fix', action: 'testConnection' });
+      post({ type: 'recheck' });
       break;
     case 'copy':
       post({ type: 'copy-code', code: codeText });
@@ -200,5 +195,6 @@ document.addEventListener('securitypolicyviolation', () => {
   document.body.dataset.cspViolations = String(cspViolations);
 });
 
+autosize();
 post({ type: 'ready' });
 if (document.hasFocus()) post({ type: 'focus', focused: true });
