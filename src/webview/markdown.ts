@@ -3,11 +3,13 @@
 // finished once the next block starts on a line that has ended (a lone `#` or `***` on the line being
 // typed may still become something else; a table needs its delimiter row ended). Finished blocks are parsed, rendered, sanitized and
 // attached once, as frozen nodes that are never touched again; the open tail is re-rendered into
-// one live element each frame. Frozen chunks are concatenated exactly as a one-shot render of the
+// one live element each frame, block by block, patched in place (an unchanged block keeps its
+// nodes, a growing one usually changes one text node). Frozen chunks are concatenated exactly as a one-shot render of the
 // whole text would emit them, so the finished DOM is byte-identical to `reset(text); finish()`.
 //
 // Link reference definitions carry over through one markdown-it `env`. A chunk that used a label
 // before its definition arrived is rendered again (once) when that definition is frozen.
+import { patchChildren } from './domPatch';
 import { htmlToFragment, md, renderTokens, undefinedLabels, type MarkdownEnv, type Token } from './markdownRender';
 
 export interface StreamingMarkdownOptions {
@@ -38,6 +40,12 @@ interface PendingChunk {
   source: string;
   nodes: ChildNode[];
   labels: Set<string>;
+}
+
+/** A top-level block of the open tail as last rendered. */
+interface LiveBlock {
+  html: string;
+  nodes: ChildNode[];
 }
 
 /** Offsets where lines start (index 0 = 0, then one per line break: \n, \r\n or \r, as markdown-it counts them). */
@@ -103,8 +111,10 @@ export class StreamingMarkdown {
   /** References defined in frozen chunks (the tail parses against a copy). */
   private refs = newEnv();
   private pending: PendingChunk[] = [];
-  /** The element the open tail renders into (the last child of root while streaming). */
+  /** The element the open tail renders into (the last child of root while streaming)… */
   private live: HTMLElement | undefined;
+  /** …and what it holds, block by block. */
+  private liveBlocks: LiveBlock[] = [];
   private frame: number | undefined;
   private dirty = false;
   private clearOnRender = false;
@@ -190,6 +200,7 @@ export class StreamingMarkdown {
     if (this.clearOnRender) {
       this.root.replaceChildren();
       this.live = undefined;
+      this.liveBlocks = [];
       this.clearOnRender = false;
     }
     const shown = this.options.wholeMessage ? this.renderWhole(final) : this.renderTail(final);
@@ -222,6 +233,7 @@ export class StreamingMarkdown {
       this.frozenLength = this.raw.length;
       this.live?.remove();
       this.live = undefined;
+      this.liveBlocks = [];
       return this.raw.length;
     }
     const visible = withoutAmbiguousPartialLine(tail);
@@ -236,24 +248,41 @@ export class StreamingMarkdown {
     let finished = blocks.length - 2;
     while (finished >= 0 && settledFrom(tokens[blocks[finished + 1]]) >= completeLines) finished--;
 
-    let liveFrom = 0;
     let frozenHere = 0;
     if (finished >= 0) {
       frozenHere = starts[tokens[blocks[finished]].map![1]];
       this.freeze(visible.slice(0, frozenHere));
       this.frozenLength += frozenHere;
-      liveFrom = blocks[finished + 1];
+      // Their live versions go; the blocks after them keep their place in liveBlocks.
+      for (const block of this.liveBlocks.splice(0, finished + 1)) for (const node of block.nodes) node.remove();
     }
-    // The rest renders from this parse: its env held the same definitions, in the same order.
-    markOpenFences(tokens, liveFrom, visible, starts);
-    const fragment = htmlToFragment(renderTokens(liveFrom > 0 ? tokens.slice(liveFrom) : tokens, env), this.root.ownerDocument);
+    // The rest renders from this parse (its env held the same definitions, in the same order), block
+    // by block: a block whose HTML did not change keeps its nodes, a changed one is patched in place.
+    markOpenFences(tokens, blocks[finished + 1] ?? tokens.length, visible, starts);
+    const live = this.liveElement();
+    const next: LiveBlock[] = [];
+    for (let b = finished + 1; b < blocks.length; b++) {
+      const html = renderTokens(tokens.slice(blocks[b], blocks[b + 1] ?? tokens.length), env);
+      const previous = this.liveBlocks[next.length];
+      if (previous?.html === html) {
+        next.push(previous);
+        continue;
+      }
+      const nodes = [...htmlToFragment(html, this.root.ownerDocument).childNodes];
+      next.push({ html, nodes: patchChildren(live, previous?.nodes ?? [], nodes) });
+    }
+    for (const block of this.liveBlocks.slice(next.length)) for (const node of block.nodes) node.remove();
+    this.liveBlocks = next;
+    return this.frozenLength + visible.length - frozenHere;
+  }
+
+  private liveElement(): HTMLElement {
     if (this.live === undefined) {
       this.live = this.root.ownerDocument.createElement('div');
       this.live.className = 'md-live';
       this.root.append(this.live);
     }
-    this.live.replaceChildren(fragment);
-    return this.frozenLength + visible.length - frozenHere;
+    return this.live;
   }
 
   /** Renders finished blocks once and attaches them before the live element. */

@@ -193,6 +193,23 @@ describe('StreamingMarkdown', () => {
     assert.ok(markdown.stats.parsedChars < 0.1 * wholeMessageCost, `parsed ${markdown.stats.parsedChars} characters in all, whole-message ${wholeMessageCost}`);
   });
 
+  it('between frames the DOM is what a fresh render of the same text shows (live blocks patched in place)', () => {
+    const page = new Page();
+    const { root, markdown } = page.renderer();
+    const random = randomGenerator(9);
+    let frames = 0;
+    for (const chunk of randomChunks(sampleAnswer(6_000), random, 1, 20)) {
+      markdown.append(chunk);
+      page.frame();
+      if (++frames % 7 !== 0) continue;
+      const fresh = page.renderer();
+      fresh.markdown.reset(markdown.text);
+      fresh.markdown.flush();
+      assert.equal(root.innerHTML, fresh.root.innerHTML, `after ${markdown.text.length} characters`);
+      fresh.root.remove();
+    }
+  });
+
   it('renders at most once per animation frame and says so with one bubbling event', () => {
     const page = new Page();
     const { root, markdown } = page.renderer();
