@@ -267,6 +267,28 @@ describe('StreamingMarkdown', () => {
     ]);
   });
 
+  it('highlights registered languages and aliases; unknown or absent ones stay plain (no guessing)', () => {
+    const page = new Page();
+    const { root, markdown } = page.renderer();
+    markdown.reset(['```py', 'def f(): pass', '```', '```', 'def f(): pass', '```', '```brainfuck', '+[-]', '```', '```text', 'def f(): pass', '```'].join('\n'));
+    markdown.finish();
+    const blocks = [...root.querySelectorAll<HTMLElement>('div.code-block')];
+    assert.deepEqual(
+      blocks.map((block) => [
+        block.dataset.language,
+        block.querySelector('.code-language')!.textContent,
+        block.querySelector('code')!.className,
+        block.querySelectorAll('code span').length > 0,
+      ]),
+      [
+        ['py', 'py', 'hljs language-py', true],
+        [undefined, '', 'hljs', false],
+        ['brainfuck', 'brainfuck', 'hljs language-brainfuck', false],
+        ['text', 'text', 'hljs language-text', false],
+      ],
+    );
+  });
+
   it('a longer fence is not closed by a shorter one inside it', () => {
     const page = new Page();
     const { root, markdown } = page.renderer();
