@@ -186,3 +186,57 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path: file });
   return file;
 }
+
+/** Opens a workspace file as a person does: "Go to File…" (Quick Open), type its name, Enter; waits for its tab to be active. */
+export async function openWorkspaceFile(page: Page, name: string, timeoutMs = 30_000): Promise<void> {
+  await runCommand(page, 'Go to File');
+  await pickQuickItem(page, name, name, timeoutMs);
+  await page.locator('.editor-group-container.active .tab.active').filter({ hasText: name }).first().waitFor({ state: 'visible', timeout: timeoutMs });
+}
+
+/**
+ * The text of the active editor as Monaco shows it (its rendered lines, top to bottom; only the
+ * lines on screen), non-breaking spaces as spaces.
+ */
+export async function activeEditorText(page: Page): Promise<string> {
+  return page.evaluate<string>(`(() => {
+    const lines = document.querySelector('.editor-group-container.active .monaco-editor .view-lines');
+    if (!lines) return '';
+    return [...lines.querySelectorAll('.view-line')]
+      .map((line) => ({ top: parseFloat(line.style.top) || 0, text: line.textContent || '' }))
+      .sort((a, b) => a.top - b.top)
+      .map((line) => line.text.replace(/\\u00a0/g, ' '))
+      .join('\\n');
+  })()`);
+}
+
+/** The name on the active editor tab (e.g. `hello.ts`, `Untitled-1`), or undefined when none. */
+export async function activeEditorTitle(page: Page): Promise<string | undefined> {
+  const tab = page.locator('.editor-group-container.active .tab.active').first();
+  if ((await tab.count()) === 0) return undefined;
+  return (await tab.getAttribute('data-resource-name')) ?? undefined;
+}
+
+/** The label of the highlighted entry of the open quick pick (e.g. the current colour theme when the theme picker opens). */
+export async function focusedQuickItemLabel(page: Page, timeoutMs = 30_000): Promise<string> {
+  const row = quickInput(page).locator('.quick-input-list .monaco-list-row.focused .label-name').first();
+  await row.waitFor({ state: 'visible', timeout: timeoutMs });
+  return (await row.innerText()).trim();
+}
+
+/**
+ * Like runCommand, for a command whose title the palette ranks below others that match it too
+ * (e.g. "Preferences: Color Theme" under "Preferences: Browse Color Themes in Marketplace"):
+ * clicks the entry whose label is exactly `title`.
+ */
+export async function runCommandExact(page: Page, title: string, timeoutMs = 30_000): Promise<void> {
+  const input = page.locator('.quick-input-widget input');
+  await page.keyboard.press('F1');
+  await input.waitFor({ state: 'visible', timeout: timeoutMs });
+  await input.fill(`>${title}`);
+  const row = page
+    .locator('.quick-input-list .monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) })
+    .first();
+  await row.click({ timeout: timeoutMs });
+}
