@@ -117,8 +117,10 @@ document.addEventListener('click', (event) => {
   const target = (event.target as Element | null)?.closest('[data-action], a[href]');
   if (target === null || target === undefined) return;
   if (target instanceof HTMLAnchorElement) {
-    // Links never navigate the webview: the host opens http(s) ones through VS Code.
+    // Links never navigate the webview: the host opens http(s) ones through VS Code. VS Code's own
+    // webview frame also opens clicked links (ignoring preventDefault), so the click stops here.
     event.preventDefault();
+    event.stopPropagation();
     post({ type: 'open-link', href: target.href });
     return;
   }

@@ -135,7 +135,8 @@ export class AssistantTurn {
           title: 'The answer hit the token limit: ask the model to go on',
         }),
       );
-    if (isLast && view.status !== 'streaming')
+    // A failed answer's Retry already asks again.
+    if (isLast && view.status !== 'streaming' && view.error?.retryable !== true)
       actions.push(button({ icon: 'refresh', label: 'Regenerate', showLabel: true, className: 'text-button', action: 'regenerate', title: 'Ask again for this answer' }));
     actions.push(button({ icon: 'copy', label: 'Copy answer', action: 'copy-answer', title: 'Copy the answer as Markdown' }));
     parts.push(el('div', { class: 'turn-actions' }, ...actions));
@@ -145,9 +146,13 @@ export class AssistantTurn {
 
 /** An error in the transcript: the server's message, the fix, Retry when it may help. */
 export function errorElement(error: ErrorView, partial: boolean, retryAction = 'retry'): HTMLElement {
-  const buttons: HTMLElement[] = [];
-  if (error.fix !== undefined) buttons.push(button({ label: error.fix.title, showLabel: true, className: 'text-button primary', action: `fix:${error.fix.action}` }));
-  if (error.retryable) buttons.push(button({ icon: 'refresh', label: 'Retry', showLabel: true, className: 'text-button', action: retryAction }));
+  // What most likely helps comes first and stands out: Retry for passing faults, else the fix.
+  const retry = error.retryable ? [button({ icon: 'refresh', label: 'Retry', showLabel: true, className: 'text-button primary', action: retryAction })] : [];
+  const fix =
+    error.fix !== undefined
+      ? [button({ label: error.fix.title, showLabel: true, className: `text-button${error.retryable ? '' : ' primary'}`, action: `fix:${error.fix.action}` })]
+      : [];
+  const buttons = [...retry, ...fix];
   return el(
     'div',
     { class: 'notice error', role: 'alert' },
