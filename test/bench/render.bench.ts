@@ -1,0 +1,337 @@
+// npm run bench:render — the chat panel rendering a streamed 48 KB answer (prose, lists, a table, six
+// code blocks) sent as 12,000 deltas of 4 characters, in headless Chromium, on the real webview
+// bundle (dist/webview.js) with the panel's stylesheets, messages posted the way VS Code delivers them:
+//   ours    StreamingMarkdown as the panel uses it (finished blocks frozen, the open tail re-rendered)
+//   naive   the same bundle with body[data-render-mode=whole]: the whole message re-rendered every frame
+//   floor   the same deltas to an answer that does not exist: message dispatch and handling only
+// at 1,000 and 3,000 events/s from a timer in the page, ours and naive alternating, round after
+// round (the floor in the first); medians reported. Measured per run:
+//   main thread   CDP Performance.getMetrics deltas (TaskDuration; script, layout, style)
+//   in frames     time inside animation-frame callbacks: the renders and the layout they force
+//   longest frame the longest gap between animation frames; long tasks
+//   lag           delta dispatched → the `markdown-rendered` event covering it → the next frame
+//                 start (the render has been painted), p50 and p95
+// Results: test/bench/results/render.json. BENCH_ROUNDS, BENCH_RATES (comma-separated), BENCH_CHARS,
+// BENCH_MODES (e.g. ours) change the run (then results go to render.json.tmp); BENCH_PROFILE /
+// BENCH_TRACE=ours|naive|floor write CPU profiles / Chromium traces of that mode's runs to the temp dir.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as esbuild from 'esbuild';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromiumArgs } from '../harness/browser';
+import { chromiumPath, repoRoot } from '../harness/paths';
+import { randomChunks, randomGenerator, sampleAnswer } from './renderFixture';
+import type { PhaseResult } from './renderPage';
+
+const RATES = (process.env.BENCH_RATES ?? '1000,3000').split(',').map(Number);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ANSWER_CHARS = Number(process.env.BENCH_CHARS ?? 48_000);
+const DELTA_CHARS = 4;
+/** The whole run stops by itself after this long, whatever happens. */
+const WATCHDOG_MS = 9 * 60_000;
+
+type Mode = 'ours' | 'naive' | 'floor';
+
+interface Run {
+  mode: Mode;
+  rate: number;
+  taskMs: number;
+  scriptMs: number;
+  layoutMs: number;
+  styleMs: number;
+  /** In animation-frame callbacks: the renders, the panel's scroll-follow, layout they force. */
+  frameWorkMs: number;
+  longestFrameMs: number;
+  longestTaskMs: number;
+  lagP50Ms: number;
+  lagP95Ms: number;
+  renders: number;
+  wallMs: number;
+}
+
+const ORIGIN = 'http://bench.localhost';
+
+function shell(mode: Mode): string {
+  // The panel's HTML shell (src/chat/chatView.ts) without the CSP nonce, plus a stub of VS Code's API.
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<link rel="stylesheet" href="/dist/codicons/codicon.css">
+<link rel="stylesheet" href="/media/markdown.css">
+<link rel="stylesheet" href="/media/chat.css">
+</head>
+<body class="vscode-dark"${mode === 'naive' ? ' data-render-mode="whole"' : ''}>
+<div id="app"></div>
+<script>
+window.posted = [];
+window.acquireVsCodeApi = () => ({ postMessage: (m) => window.posted.push(m), getState: () => undefined, setState: () => {} });
+// Time spent in animation-frame callbacks: the renders (and what they trigger: the panel's scroll-follow, forced layout).
+window.frameWorkMs = 0;
+const raf = window.requestAnimationFrame.bind(window);
+window.requestAnimationFrame = (callback) => raf((time) => {
+  const start = performance.now();
+  try { callback(time); } finally { window.frameWorkMs += performance.now() - start; }
+});
+</script>
+<script src="/dist/webview.js"></script>
+<script src="/bench/page.js"></script>
+</body>
+</html>`;
+}
+
+async function openPage(browser: Browser, mode: Mode, pageScript: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 420, height: 900 } });
+  const page = await context.newPage();
+  await page.route(`${ORIGIN}/**`, async (route) => {
+    const url = new URL(route.request().url());
+    if (url.pathname === '/') return route.fulfill({ contentType: 'text/html', body: shell(mode) });
+    if (url.pathname === '/bench/page.js') return route.fulfill({ contentType: 'text/javascript', body: pageScript });
+    const file = path.join(repoRoot, url.pathname);
+    if (!/^\/(dist|media)\//.test(url.pathname) || !fs.existsSync(file)) return route.fulfill({ status: 404, body: '' });
+    const type = file.endsWith('.css') ? 'text/css' : file.endsWith('.js') ? 'text/javascript' : 'application/octet-stream';
+    return route.fulfill({ contentType: type, body: fs.readFileSync(file) });
+  });
+  page.on('pageerror', (error) => console.error(`[page] ${error.message}`));
+  await page.goto(`${ORIGIN}/`);
+  return page;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Display lag per delta: dispatched → first render covering its text → next frame start after that render. */
+function lags(result: PhaseResult, deltas: string[]): number[] {
+  const out: number[] = [];
+  let covered = 0;
+  let render = 0;
+  let frame = 0;
+  for (let i = 0; i < deltas.length; i++) {
+    covered += deltas[i].length;
+    while (render < result.renders.length && (result.renders[render + 1] < covered || result.renders[render] < result.dispatched[i])) render += 2;
+    if (render >= result.renders.length) break;
+    const renderedAt = result.renders[render];
+    while (frame < result.frames.length && result.frames[frame] <= renderedAt) frame++;
+    if (frame >= result.frames.length) break;
+    out.push(result.frames[frame] - result.dispatched[i]);
+  }
+  return out.sort((a, b) => a - b);
+}
+
+async function measure(browser: Browser, mode: Mode, rate: number, deltas: string[], warmup: string[], pageScript: string): Promise<Run> {
+  const page = await openPage(browser, mode, pageScript);
+  try {
+    await page.evaluate((w) => window.renderBench.setup(w), warmup);
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const metrics = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+    const profile = process.env.BENCH_PROFILE === mode;
+    if (profile) await cdp.send('Profiler.enable').then(() => cdp.send('Profiler.start'));
+    const tracing = process.env.BENCH_TRACE === mode;
+    if (tracing)
+      await page
+        .context()
+        .browser()!
+        .startTracing(page, { path: path.join(os.tmpdir(), `render-${mode}-${rate}.trace.json`), categories: ['devtools.timeline', 'blink', 'v8'] });
+    const before = await metrics();
+    const started = Date.now();
+    await page.evaluate(([d, r, id]) => window.renderBench.stream(d, r, id), [deltas, rate, mode === 'floor' ? 2 : 1] as const);
+    const wallMs = Date.now() - started;
+    const after = await metrics();
+    const result = (await page.evaluate(() => window.renderBench.result()))!;
+    if (tracing) await page.context().browser()!.stopTracing();
+    if (profile) {
+      const file = path.join(os.tmpdir(), `render-${mode}-${rate}.cpuprofile`);
+      fs.writeFileSync(file, JSON.stringify((await cdp.send('Profiler.stop')).profile));
+      console.log(`  CPU profile: ${file}`);
+    }
+    const delta = (name: string) => ((after[name] ?? 0) - (before[name] ?? 0)) * 1000;
+    const text = deltas.join('');
+    if (mode !== 'floor' && result.renders[result.renders.length - 1] !== text.length)
+      throw new Error(`${mode} at ${rate}/s: the final render covers ${result.renders.at(-1)} of ${text.length} characters`);
+    const gaps = result.frames.slice(1).map((t, i) => t - result.frames[i]);
+    const lag = mode === 'floor' ? [] : lags(result, deltas);
+    return {
+      mode,
+      rate,
+      taskMs: delta('TaskDuration'),
+      scriptMs: delta('ScriptDuration'),
+      layoutMs: delta('LayoutDuration'),
+      styleMs: delta('RecalcStyleDuration'),
+      frameWorkMs: result.frameWorkMs,
+      longestFrameMs: Math.max(0, ...gaps),
+      longestTaskMs: Math.max(0, ...result.longTasks),
+      lagP50Ms: percentile(lag, 50),
+      lagP95Ms: percentile(lag, 95),
+      renders: result.renders.length / 2,
+      wallMs,
+    };
+  } finally {
+    await page.context().close();
+  }
+}
+
+const fmt = (ms: number) => (Number.isNaN(ms) ? '—' : ms >= 100 ? ms.toFixed(0) : ms.toFixed(1));
+
+async function main(): Promise<void> {
+  const watchdog = setTimeout(() => {
+    console.error(`bench:render: still running after ${WATCHDOG_MS / 60_000} min, giving up`);
+    process.exit(2);
+  }, WATCHDOG_MS);
+  watchdog.unref();
+  const bundle = path.join(repoRoot, 'dist', 'webview.js');
+  if (!fs.existsSync(bundle)) throw new Error('dist/webview.js is missing: run node esbuild.js first');
+  const built = await esbuild.build({
+    entryPoints: [path.join(repoRoot, 'test', 'bench', 'renderPage.ts')],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2022',
+  });
+  const pageScript = built.outputFiles[0].text;
+
+  const answer = sampleAnswer(ANSWER_CHARS);
+  const deltas = randomChunks(answer, () => 0.5, DELTA_CHARS, DELTA_CHARS);
+  const warmup = randomChunks(sampleAnswer(6_000), randomGenerator(1), 2, 40);
+  console.log(
+    `bench:render: ${answer.length} characters as ${deltas.length} deltas, rates ${RATES.join(', ')}/s, ${ROUNDS} rounds, ${path.relative(repoRoot, bundle)} (${fs.statSync(bundle).size} bytes)`,
+  );
+
+  const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
+  const chromiumVersion = browser.version();
+  const runs: Run[] = [];
+  try {
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const rate of RATES) {
+        // Alternate which mode goes first; the floor once per rate.
+        let modes: Mode[] = round % 2 === 0 ? ['ours', 'naive'] : ['naive', 'ours'];
+        if (round === 0) modes.push('floor');
+        if (process.env.BENCH_MODES) modes = modes.filter((mode) => process.env.BENCH_MODES!.split(',').includes(mode));
+        for (const mode of modes) {
+          const run = await measure(browser, mode, rate, deltas, warmup, pageScript);
+          runs.push(run);
+          console.log(
+            `  round ${round + 1} ${String(rate).padStart(5)}/s ${mode.padEnd(5)} main thread ${fmt(run.taskMs)} ms (script ${fmt(run.scriptMs)}, layout ${fmt(run.layoutMs)}, style ${fmt(run.styleMs)}; in frame callbacks ${fmt(run.frameWorkMs)}), longest frame ${fmt(run.longestFrameMs)} ms, lag p50/p95 ${fmt(run.lagP50Ms)}/${fmt(run.lagP95Ms)} ms, ${run.renders} renders, ${(run.wallMs / 1000).toFixed(1)} s`,
+          );
+        }
+      }
+    }
+  } finally {
+    await browser.close();
+  }
+
+  const pick = (mode: Mode, rate: number, key: keyof Run) => median(runs.filter((r) => r.mode === mode && r.rate === rate).map((r) => r[key] as number));
+  const ratio = (a: number, b: number) => +(a / b).toFixed(3);
+  const rates = RATES.map((rate) => {
+    const [ours, naive, floor] = (['ours', 'naive', 'floor'] as const).map((mode) => pick(mode, rate, 'taskMs'));
+    const [oursFrames, naiveFrames] = (['ours', 'naive'] as const).map((mode) => pick(mode, rate, 'frameWorkMs'));
+    return {
+      rate,
+      oursTotalMs: Math.round(ours),
+      naiveTotalMs: Math.round(naive),
+      longestFrameMs: +pick('ours', rate, 'longestFrameMs').toFixed(1),
+      lagP50Ms: +pick('ours', rate, 'lagP50Ms').toFixed(1),
+      lagP95Ms: +pick('ours', rate, 'lagP95Ms').toFixed(1),
+      oursOfNaive: ratio(ours, naive),
+      // The same deltas to no answer: dispatching and handling 12,000 messages, the bench's frame loop.
+      floorTotalMs: Math.round(floor),
+      oursOfNaiveAboveFloor: ratio(ours - floor, naive - floor),
+      // Time in animation-frame callbacks: the renders and the layout they force (panel scroll-follow).
+      oursFrameWorkMs: Math.round(oursFrames),
+      naiveFrameWorkMs: Math.round(naiveFrames),
+      oursOfNaiveFrameWork: ratio(oursFrames, naiveFrames),
+      // Naive cannot keep up with the frame rate and renders less often: the work per render.
+      oursFrameWorkPerRenderMs: +(oursFrames / pick('ours', rate, 'renders')).toFixed(2),
+      naiveFrameWorkPerRenderMs: +(naiveFrames / pick('naive', rate, 'renders')).toFixed(2),
+      oursScriptMs: Math.round(pick('ours', rate, 'scriptMs')),
+      naiveScriptMs: Math.round(pick('naive', rate, 'scriptMs')),
+      oursLongestTaskMs: +pick('ours', rate, 'longestTaskMs').toFixed(1),
+      naiveLongestFrameMs: +pick('naive', rate, 'longestFrameMs').toFixed(1),
+      naiveLongestTaskMs: +pick('naive', rate, 'longestTaskMs').toFixed(1),
+      naiveLagP50Ms: +pick('naive', rate, 'lagP50Ms').toFixed(1),
+      naiveLagP95Ms: +pick('naive', rate, 'lagP95Ms').toFixed(1),
+      oursRenders: pick('ours', rate, 'renders'),
+      naiveRenders: pick('naive', rate, 'renders'),
+    };
+  });
+
+  const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+  const table = (title: string, header: string[], rows: string[][]) => {
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+    const line = (cells: string[]) => `  ${cells.map((cell, i) => cell.padStart(widths[i])).join(' │ ')}`;
+    console.log(`\n  ${title}\n${line(header)}\n  ${widths.map((w) => '─'.repeat(w)).join('─┼─')}\n${rows.map(line).join('\n')}`);
+  };
+  table(
+    'main thread (medians; ms)',
+    ['rate/s', 'ours', 'naive', 'ours/naive', 'floor', 'ours/naive above floor', 'in frames: ours', 'naive', 'ours/naive', 'per render: ours', 'naive', 'ours/naive'],
+    rates.map((r) => [
+      String(r.rate),
+      String(r.oursTotalMs),
+      String(r.naiveTotalMs),
+      pct(r.oursOfNaive),
+      String(r.floorTotalMs),
+      pct(r.oursOfNaiveAboveFloor),
+      String(r.oursFrameWorkMs),
+      String(r.naiveFrameWorkMs),
+      pct(r.oursOfNaiveFrameWork),
+      r.oursFrameWorkPerRenderMs.toFixed(2),
+      r.naiveFrameWorkPerRenderMs.toFixed(2),
+      pct(r.oursFrameWorkPerRenderMs / r.naiveFrameWorkPerRenderMs),
+    ]),
+  );
+  table(
+    'frames and display lag (medians; ms)',
+    ['rate/s', 'longest frame: ours', 'naive', 'lag p50 / p95: ours', 'naive', 'renders: ours', 'naive'],
+    rates.map((r) => [
+      String(r.rate),
+      fmt(r.longestFrameMs),
+      fmt(r.naiveLongestFrameMs),
+      `${fmt(r.lagP50Ms)} / ${fmt(r.lagP95Ms)}`,
+      `${fmt(r.naiveLagP50Ms)} / ${fmt(r.naiveLagP95Ms)}`,
+      String(r.oursRenders),
+      String(r.naiveRenders),
+    ]),
+  );
+  const at1000 = rates.find((r) => r.rate === 1000);
+  if (at1000) {
+    const checks = [
+      [
+        `ours ≤ 10% of naive: ${pct(at1000.oursOfNaive)} (above the floor ${pct(at1000.oursOfNaiveAboveFloor)}, in frames ${pct(at1000.oursOfNaiveFrameWork)}, per render ${pct(at1000.oursFrameWorkPerRenderMs / at1000.naiveFrameWorkPerRenderMs)})`,
+        at1000.oursOfNaive <= 0.1,
+      ],
+      [`longest frame ≤ 50 ms: ${fmt(at1000.longestFrameMs)} ms`, at1000.longestFrameMs <= 50],
+      [`p95 lag ≤ 50 ms: ${fmt(at1000.lagP95Ms)} ms`, at1000.lagP95Ms <= 50],
+    ] as const;
+    console.log(`\n  targets at 1,000 events/s:\n${checks.map(([label, ok]) => `    ${ok ? '✓' : '✗'} ${label}`).join('\n')}`);
+  }
+
+  // A partial run (some modes, rates or another length) does not replace the recorded results.
+  const complete = !process.env.BENCH_MODES && !process.env.BENCH_CHARS && !process.env.BENCH_RATES && !process.env.BENCH_PROFILE && !process.env.BENCH_TRACE;
+  const file = path.join(repoRoot, 'test', 'bench', 'results', complete ? 'render.json' : 'render.json.tmp');
+  const config = {
+    answerChars: answer.length,
+    deltas: deltas.length,
+    deltaChars: DELTA_CHARS,
+    rounds: ROUNDS,
+    bundle: 'dist/webview.js',
+    bundleBytes: fs.statSync(bundle).size,
+    chromium: chromiumVersion,
+  };
+  const rounded = runs.map((run) => Object.fromEntries(Object.entries(run).map(([key, value]) => [key, typeof value === 'number' ? Math.round(value * 10) / 10 : value])));
+  fs.writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), config, rates, runs: rounded }, null, 2)}\n`);
+  console.log(`\n  written to ${path.relative(repoRoot, file)}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.stack : error);
+  process.exitCode = 1;
+});
