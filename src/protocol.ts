@@ -3,6 +3,9 @@
 // webview renders it. Every message is a member of a discriminated union; stream messages carry
 // the requestId of the answer they belong to.
 
+/** The host posts an answer's deltas at most once per this many ms (an animation frame at 60 Hz). */
+export const DELTA_POST_INTERVAL_MS = 16;
+
 /** How an answer turn stands. */
 export type TurnStatus = 'streaming' | 'done' | 'stopped' | 'error';
 

@@ -5,14 +5,12 @@ import * as vscode from 'vscode';
 import type { Answer, StreamEvent } from '../api';
 import { prepareRequest } from '../chatRequest';
 import type { ResolvedEndpoint } from '../endpoint';
-import type { AnswerFooter, AssistantTurnView, ErrorView, HostToWebview, PanelStatus, TurnView } from '../protocol';
+import { DELTA_POST_INTERVAL_MS, type AnswerFooter, type AssistantTurnView, type ErrorView, type HostToWebview, type PanelStatus, type TurnView } from '../protocol';
 import { tokensPerSecond, type TrackedRequest } from '../requests';
 import type { Services } from '../services';
 import { Conversation } from './conversation';
 import { checkEndpoint, errorView, panelStatus } from './panelStatus';
 
-/** At most one delta post per this many ms (an animation frame at 60 Hz). */
-const FRAME_MS = 16;
 /** Quiet time after a settings or key change before the panel checks the endpoint again. */
 const RECHECK_DELAY_MS = 300;
 /** What "Continue" asks after an answer was cut at the token limit. */
@@ -218,7 +216,7 @@ export class ChatSession implements vscode.Disposable {
       this.flush();
       this.pending = { requestId, content, reasoning };
     }
-    this.flushTimer ??= setTimeout(() => this.flush(), FRAME_MS);
+    this.flushTimer ??= setTimeout(() => this.flush(), DELTA_POST_INTERVAL_MS);
   }
 
   private flush(): void {

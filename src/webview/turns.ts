@@ -61,6 +61,7 @@ export class AssistantTurn {
   appendContent(text: string): void {
     if (!this.answerStarted && text.trim() !== '') {
       this.answerStarted = true;
+      this.element.classList.add('started');
       // The answer began: fold the thinking away (the user can open it again).
       this.thinking.open = false;
       this.updateThinkingLabel();
@@ -71,6 +72,7 @@ export class AssistantTurn {
   appendReasoning(text: string): void {
     if (this.thinking.hidden) {
       this.thinking.hidden = false;
+      this.element.classList.add('started');
       this.thinking.open = !this.answerStarted && this.status === 'streaming';
       this.thinkingStartedAt = performance.now();
     }

@@ -3,7 +3,7 @@
 // real webview bundle (dist/webview.js). It talks to the panel the way VS Code does (window messages
 // in the host's protocol) and records what the panel does: when each delta was dispatched, each
 // `markdown-rendered` event (time, length rendered), every animation frame, long tasks.
-import type { HostToWebview } from '../../src/protocol';
+import { DELTA_POST_INTERVAL_MS, type HostToWebview } from '../../src/protocol';
 
 export interface PhaseResult {
   /** performance.now() at each delta's dispatch. */
@@ -18,7 +18,7 @@ export interface PhaseResult {
   finalLength: number;
 }
 
-const post = (message: HostToWebview) => window.postMessage(message, '*');
+const postToPanel = (message: HostToWebview) => window.postMessage(message, '*');
 const nextFrame = () => new Promise<number>((resolve) => requestAnimationFrame(resolve));
 
 async function frames(count: number): Promise<void> {
@@ -29,32 +29,41 @@ function answerTurn(requestId: number, content: string, status: 'streaming' | 'd
   return { role: 'assistant' as const, id: `a${requestId}`, requestId, content, reasoning: '', status };
 }
 
-/** Dispatches `deltas` for `requestId` at `rate` per second from a timer (catching up when it runs late). */
+/**
+ * Delivers `deltas` for `requestId` the way the extension host does: they arrive at `rate` per
+ * second and are posted coalesced, one post per DELTA_POST_INTERVAL_MS, like ChatSession. The host
+ * runs in another process, so only its posts cost this page anything: one timer per post (not per
+ * delta) stands in for it, and each delta's arrival is recorded at its scheduled time, so the lag
+ * measured from it includes the coalescing.
+ */
 function dispatch(requestId: number, deltas: string[], rate: number, dispatched?: number[]): Promise<void> {
   return new Promise((resolve) => {
     const start = performance.now();
+    const arrival = (index: number) => start + (index * 1000) / rate;
     let next = 0;
-    const tick = () => {
-      const due = Math.min(deltas.length, Math.floor(((performance.now() - start) * rate) / 1000) + 1);
-      while (next < due) {
-        dispatched?.push(performance.now());
-        post({ type: 'delta', requestId, content: deltas[next++] });
+    const post = () => {
+      const now = performance.now();
+      let pending = '';
+      while (next < deltas.length && arrival(next) <= now) {
+        dispatched?.push(arrival(next));
+        pending += deltas[next++];
       }
-      if (next < deltas.length) setTimeout(tick, 1);
+      if (pending !== '') postToPanel({ type: 'delta', requestId, content: pending });
+      if (next < deltas.length) setTimeout(post, DELTA_POST_INTERVAL_MS);
       else resolve();
     };
-    tick();
+    post();
   });
 }
 
 /** An empty conversation, then a short answer streamed fast (JIT warm-up), then cleared. */
 async function setup(warmup: string[]): Promise<void> {
-  post({ type: 'snapshot', turns: [], status: { modelLabel: 'bench', busy: false } });
-  post({ type: 'turns-added', turns: [{ role: 'user', id: 'u0', text: 'warm-up' }, answerTurn(1000, '', 'streaming')] });
+  postToPanel({ type: 'snapshot', turns: [], status: { modelLabel: 'bench', busy: false } });
+  postToPanel({ type: 'turns-added', turns: [{ role: 'user', id: 'u0', text: 'warm-up' }, answerTurn(1000, '', 'streaming')] });
   await dispatch(1000, warmup, 20_000);
-  post({ type: 'answer-ended', requestId: 1000, turn: answerTurn(1000, warmup.join(''), 'done') });
-  post({ type: 'cleared' });
-  post({ type: 'turns-added', turns: [{ role: 'user', id: 'u1', text: 'q' }, answerTurn(1, '', 'streaming')] });
+  postToPanel({ type: 'answer-ended', requestId: 1000, turn: answerTurn(1000, warmup.join(''), 'done') });
+  postToPanel({ type: 'cleared' });
+  postToPanel({ type: 'turns-added', turns: [{ role: 'user', id: 'u1', text: 'q' }, answerTurn(1, '', 'streaming')] });
   await frames(3);
 }
 
@@ -80,7 +89,7 @@ async function stream(deltas: string[], rate: number, requestId = 1): Promise<Ph
 
   await dispatch(requestId, deltas, rate, result.dispatched);
   const text = deltas.join('');
-  post({ type: 'answer-ended', requestId, turn: answerTurn(requestId, text, 'done') });
+  postToPanel({ type: 'answer-ended', requestId, turn: answerTurn(requestId, text, 'done') });
   const finalRender = () => result.renders.length > 0 && result.renders[result.renders.length - 1] >= text.length;
   for (let waited = 0; requestId === 1 && !finalRender() && waited < 600; waited++) await nextFrame();
   await frames(2);
