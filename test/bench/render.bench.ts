@@ -21,7 +21,8 @@ import * as esbuild from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { chromiumArgs } from '../harness/browser';
 import { chromiumPath, repoRoot } from '../harness/paths';
-import { randomChunks, randomGenerator, sampleAnswer } from './renderFixture';
+import { seededRandom } from '../harness/random';
+import { randomChunks, sampleAnswer } from './renderFixture';
 import type { PhaseResult } from './renderPage';
 
 const RATES = (process.env.BENCH_RATES ?? '1000,3000').split(',').map(Number);
@@ -201,7 +202,7 @@ async function main(): Promise<void> {
 
   const answer = sampleAnswer(ANSWER_CHARS);
   const deltas = randomChunks(answer, () => 0.5, DELTA_CHARS, DELTA_CHARS);
-  const warmup = randomChunks(sampleAnswer(6_000), randomGenerator(1), 2, 40);
+  const warmup = randomChunks(sampleAnswer(6_000), seededRandom(1), 2, 40);
   console.log(
     `bench:render: ${answer.length} characters as ${deltas.length} deltas, rates ${RATES.join(', ')}/s, ${ROUNDS} rounds, ${path.relative(repoRoot, bundle)} (${fs.statSync(bundle).size} bytes)`,
   );

@@ -3,18 +3,7 @@
 // interrupting a paragraph), a blockquote, a table, rules, link reference definitions used before
 // and after they appear, and six code blocks in different languages, the last one never closed.
 // Deterministic: the same length gives the same text.
-
-/** A small seeded PRNG (mulberry32): numbers in [0, 1). */
-export function randomGenerator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../harness/random';
 
 /** Splits `text` into pieces of `min`..`max` characters (random lengths). */
 export function randomChunks(text: string, random: () => number, min: number, max: number): string[] {
@@ -157,7 +146,7 @@ function section(index: number, fillers: number, random: () => number, codeSize:
 export function sampleAnswer(length: number): string {
   const codeSize = Math.max(150, Math.round(length / 28));
   const build = (fillers: number) => {
-    const random = randomGenerator(42);
+    const random = seededRandom(42);
     return Array.from({ length: 7 }, (_, index) => section(index, fillers, random, codeSize))
       .flat()
       .join('\n\n');

@@ -259,14 +259,8 @@ describe('e2e: chat panel', () => {
     }
   });
 
-  // Skipped: product bug. VS Code's default webview stylesheet (webview/browser/pre/index.html) gives
-  // every `code` element `background-color: var(--vscode-textPreformat-background)`, padding and a
-  // border radius; media/markdown.css styles `.markdown .code-block code` (colour, font) but does not
-  // reset that background, so inside a code block the inline <code> paints a box behind each line's
-  // text (clearly visible in chat-10-theme-light-modern.png / chat-10-theme-dark-modern.png; measured
-  // rgb(236, 236, 236) in the default Light 2026 theme). Fix: `background: transparent; padding: 0;
-  // border-radius: 0` on `.markdown .code-block code`.
-  it.skip('draws a code block as one box: no per-line background behind its code', async () => {
+  // VS Code's default webview stylesheet gives every `code` a background, padding and radius: inside a code block that would paint a box behind each line.
+  it('draws a code block as one box: no per-line background behind its code', async () => {
     const { page, testServer } = env;
     testServer.enqueue(answerStream(pieces(codeAnswer.text, 10)));
     await panel.ask('Write an add function with examples');

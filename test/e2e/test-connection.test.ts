@@ -2,33 +2,12 @@
 // it shows: against the local OpenAI-compatible test server, then against a port nobody listens on
 // (chosen the way a person does, through "Stream Chat: Select Endpoint…" → Custom URL).
 import * as assert from 'node:assert/strict';
-import type { Page } from 'playwright-core';
-import {
-  clearNotifications,
-  dismissQuickInput,
-  notificationText,
-  pickQuickItem,
-  runCommand,
-  screenshot,
-  submitQuickInput,
-  waitForNotification,
-  waitForQuickInput,
-} from '../harness/browser';
+import { clearNotifications, dismissQuickInput, notificationText, runCommand, screenshot, waitForNotification } from '../harness/browser';
 import { freePort } from '../harness/code-server';
+import { chooseCustomEndpoint } from './chatPanel';
 import { e2eEnvironment, testModel } from './environment';
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-
-/** Select Endpoint → Custom URL… → type the URL → leave the model as it is (Escape). */
-async function chooseCustomEndpoint(page: Page, baseUrl: string): Promise<void> {
-  await runCommand(page, 'Stream Chat: Select Endpoint');
-  await waitForQuickInput(page, 'Select Endpoint');
-  await pickQuickItem(page, 'Custom URL');
-  await waitForQuickInput(page, 'Custom endpoint');
-  await submitQuickInput(page, baseUrl);
-  await waitForQuickInput(page, 'Model on');
-  await dismissQuickInput(page);
-}
 
 describe('e2e: Stream Chat: Test Connection', () => {
   it('shows the connection report for the configured endpoint', async () => {

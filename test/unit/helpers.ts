@@ -3,6 +3,7 @@
 // certificate for the TLS case.
 import { ChatClient, ChatError, type StreamEvent, type StreamOptions, type Usage } from '../../src/api';
 import type { FetchFunction } from '../../src/api/http';
+import { seededRandom } from '../harness/random';
 import { startTestServer, type TestServer } from '../server';
 
 export interface StreamResult {
@@ -145,17 +146,7 @@ export function cutAt(bytes: Uint8Array, ...offsets: number[]): Uint8Array[] {
   return pieces;
 }
 
-/** Deterministic PRNG (mulberry32) so a failing chunking can be replayed from its seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 /** Random piece sizes between 1 and `maxPiece` bytes. */
 export function randomChunking(bytes: Uint8Array, seed: number, maxPiece: number): Uint8Array[] {

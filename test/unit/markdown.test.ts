@@ -5,7 +5,8 @@ import * as assert from 'node:assert/strict';
 import { JSDOM } from 'jsdom';
 import { StreamingMarkdown, type StreamingMarkdownOptions } from '../../src/webview/markdown';
 import { md } from '../../src/webview/markdownRender';
-import { randomChunks, randomGenerator, sampleAnswer } from '../bench/renderFixture';
+import { seededRandom } from '../harness/random';
+import { randomChunks, sampleAnswer } from '../bench/renderFixture';
 
 /** A jsdom page whose animation frames run only when the test says so. */
 class Page {
@@ -138,21 +139,21 @@ describe('StreamingMarkdown', () => {
       ['big pieces (1,000–8,000), seed 5', 1000, 8000, 1],
     ] as const) {
       it(name, () => {
-        const random = randomGenerator(Number(name.slice(-2, -1)));
+        const random = seededRandom(Number(name.slice(-2, -1)));
         const root = streamed(page, randomChunks(answer, random, min, max), random, frameChance);
         assert.equal(root.innerHTML, expected);
       });
     }
 
     it('the whole-message baseline ends the same', () => {
-      const random = randomGenerator(6);
+      const random = seededRandom(6);
       const root = streamed(page, randomChunks(answer.slice(0, 5_000), random, 20, 400), random, 1, { wholeMessage: true });
       assert.equal(root.innerHTML, oneShot(page, answer.slice(0, 5_000)));
     });
 
     it('CRLF line breaks split between deltas', () => {
       const text = answer.slice(0, 6_000).replace(/\n/g, '\r\n');
-      const random = randomGenerator(7);
+      const random = seededRandom(7);
       const root = streamed(page, randomChunks(text, random, 1, 7), random, 0.3);
       assert.equal(root.innerHTML, oneShot(page, text));
     });
@@ -166,7 +167,7 @@ describe('StreamingMarkdown', () => {
     let frozen: ChildNode[] = [];
     let rerendered = 0;
     let wholeMessageCost = 0;
-    for (const chunk of randomChunks(text, randomGenerator(8), 4, 4)) {
+    for (const chunk of randomChunks(text, seededRandom(8), 4, 4)) {
       wholeMessageCost += markdown.text.length + chunk.length;
       const tailBefore = markdown.text.length - markdown.stats.frozenChars;
       markdown.append(chunk);
@@ -196,7 +197,7 @@ describe('StreamingMarkdown', () => {
   it('between frames the DOM is what a fresh render of the same text shows (live blocks patched in place)', () => {
     const page = new Page();
     const { root, markdown } = page.renderer();
-    const random = randomGenerator(9);
+    const random = seededRandom(9);
     let frames = 0;
     for (const chunk of randomChunks(sampleAnswer(6_000), random, 1, 20)) {
       markdown.append(chunk);
