@@ -1,0 +1,243 @@
+// Turns a streamed answer into the code to insert into a document: strips a markdown fence and the prose around it.
+// Same shape as think.ts: a splitter that holds back only what the next delta could still change.
+
+export type CodeFilterOutput =
+  | { type: 'code'; text: string } // append this to what was inserted
+  | { type: 'retract' }; // everything emitted so far was not code: remove it all
+
+const enum State {
+  /** Only whitespace so far, or the first line while it could still open a fence. */
+  Start,
+  /** The answer began with code, not a fence: code unless a line opens a fence (then it was prose). */
+  Raw,
+  /** The answer began with code in a markdown document: fences are content, everything passes. */
+  Plain,
+  /** Inside the fence: code until the closing fence line. */
+  Fence,
+  /** The fence closed (or opened and ended with the stream): the rest is explanation. */
+  Done,
+}
+
+const enum Verdict {
+  No,
+  Undecided,
+  Yes,
+}
+
+/** Up to 3 spaces (`spaces` of them seen before `start`), then a run of one char: `marker` is '' at the end of input. */
+interface FenceRun {
+  markerStart: number;
+  marker: string;
+  length: number;
+  end: number;
+}
+
+/** Reads the start of the line at `start` as a fence line would begin; undefined when it cannot be one. */
+function readFenceRun(input: string, start: number, spaces: number): FenceRun | undefined {
+  let i = start;
+  for (; i < input.length && input[i] === ' ' && spaces < 3; i++) spaces++;
+  if (i === input.length) return { markerStart: i, marker: '', length: 0, end: i };
+  const marker = input[i];
+  if (marker !== '`' && marker !== '~') return undefined;
+  let end = i + 1;
+  while (end < input.length && input[end] === marker) end++;
+  return { markerStart: i, marker, length: end - i, end };
+}
+
+/** Whether the line read as `run` opens a fence: -1 no, 0 undecided (incomplete), else the index after its line break. */
+function openingFence(input: string, run: FenceRun): number {
+  if (run.end === input.length) return 0;
+  if (run.length < 3) return -1;
+  const newline = input.indexOf('\n', run.end);
+  if (run.marker === '`') {
+    // "```js```" or "``` a `b`": inline code spans, not a fence.
+    const tick = input.indexOf('`', run.end);
+    if (tick !== -1 && (newline === -1 || tick < newline)) return -1;
+  }
+  return newline === -1 ? 0 : newline + 1;
+}
+
+/** Whether the line at `start` closes a fence of `length` × `marker`: only spaces or tabs may follow the run. */
+function closingFence(input: string, start: number, marker: string, length: number): Verdict {
+  const run = readFenceRun(input, start, 0);
+  if (run === undefined) return Verdict.No;
+  if (run.end === input.length) return run.marker === '' || run.marker === marker ? Verdict.Undecided : Verdict.No;
+  if (run.marker !== marker || run.length < length) return Verdict.No;
+  let i = run.end;
+  while (i < input.length && (input[i] === ' ' || input[i] === '\t')) i++;
+  if (i === input.length || (input[i] === '\r' && i + 1 === input.length)) return Verdict.Undecided;
+  return input[i] === '\n' || (input[i] === '\r' && input[i + 1] === '\n') ? Verdict.Yes : Verdict.No;
+}
+
+/** Index after the next '\n' at or after `from`, or -1. */
+function nextLine(input: string, from: number): number {
+  const newline = input.indexOf('\n', from);
+  return newline === -1 ? -1 : newline + 1;
+}
+
+function isBlank(char: string): boolean {
+  return char === ' ' || char === '\t' || char === '\n' || char === '\r';
+}
+
+/**
+ * One per answer. Code streams out as it arrives; held back is only what the next delta could turn into a fence
+ * line: the first line while it may open one, a line start that may close one (with the line break before it, so
+ * inserting mid-line leaves the rest of the line where it was), a line start in raw code that may open one. Slices
+ * only at ASCII chars it searched for, so multi-byte chars stay as they arrived. One `indexOf('\n')` per delta when
+ * no line starts in it.
+ */
+export class CodeOnlyFilter {
+  private readonly markdownDocument: boolean;
+  private state = State.Start;
+  /** Text held back: the start of a line that may become a fence line (Fence: with the line break before it). */
+  private held = '';
+  /** Raw: spaces of a line start already emitted (-1: mid-line). Fence: 0 when input starts the fence's first line. */
+  private indent = -1;
+  private marker = '';
+  private fenceLength = 0;
+  /** The code emitted so far, in pieces (no rope per delta). */
+  private readonly pieces: string[] = [];
+
+  constructor(options?: { /** The document is markdown: a fence is only stripped when the answer starts with one. */ markdownDocument?: boolean }) {
+    this.markdownDocument = options?.markdownDocument ?? false;
+  }
+
+  /** The code emitted so far (after retracts), for tests and the caller's result. */
+  get emitted(): string {
+    if (this.pieces.length > 1) this.pieces.splice(0, this.pieces.length, this.pieces.join(''));
+    return this.pieces.length === 0 ? '' : this.pieces[0];
+  }
+
+  push(delta: string, out: CodeFilterOutput[]): void {
+    let input = this.held === '' ? delta : this.held + delta;
+    this.held = '';
+    for (;;) {
+      switch (this.state) {
+        case State.Start: {
+          let i = 0;
+          while (i < input.length && isBlank(input[i])) i++;
+          if (i === input.length) {
+            this.held = input;
+            return;
+          }
+          // Leading blank lines are dropped; the first line keeps its indent.
+          input = input.slice(input.lastIndexOf('\n', i) + 1);
+          const run = readFenceRun(input, 0, 0);
+          const open = run === undefined ? -1 : openingFence(input, run);
+          if (open === 0) {
+            this.held = input;
+            return;
+          }
+          if (run === undefined || open === -1) {
+            this.state = this.markdownDocument ? State.Plain : State.Raw;
+            this.indent = -1;
+            continue;
+          }
+          this.openFence(run);
+          input = input.slice(open);
+          continue;
+        }
+        case State.Raw: {
+          const rest = this.raw(input, out);
+          if (rest === undefined) return;
+          input = rest;
+          continue;
+        }
+        case State.Plain:
+          this.emit(input, out);
+          return;
+        case State.Fence:
+          this.fence(input, out);
+          return;
+        case State.Done:
+          return;
+      }
+    }
+  }
+
+  /** The stream ended (or stopped): release what was held back, if it is code. */
+  flush(out: CodeFilterOutput[]): void {
+    const held = this.held;
+    this.held = '';
+    // Start holds blanks or a first line that may open a fence; Fence holds a line break and what may close it.
+    if (held === '' || this.state !== State.Raw) return;
+    // A line that opens a fence at the very end is one (with nothing in it): what came before was prose.
+    if ((readFenceRun(held, 0, this.indent)?.length ?? 0) >= 3) {
+      this.retract(out);
+      this.state = State.Done;
+    } else this.emit(held, out);
+  }
+
+  /** Everything pushed so far was really reasoning (think tags): start over, as if nothing had been pushed. The caller retracts what was inserted. */
+  reset(): void {
+    this.state = State.Start;
+    this.held = '';
+    this.indent = -1;
+    this.pieces.length = 0;
+  }
+
+  /** Raw code: emitted as it comes, until a line opens a fence. Returns the input after that fence line, if one did. */
+  private raw(input: string, out: CodeFilterOutput[]): string | undefined {
+    let spaces = Math.max(this.indent, 0);
+    for (let start = this.indent >= 0 ? 0 : nextLine(input, 0); start !== -1; start = nextLine(input, start), spaces = 0) {
+      const run = readFenceRun(input, start, spaces);
+      const open = run === undefined ? -1 : openingFence(input, run);
+      if (run === undefined || open === -1) continue;
+      if (open === 0) {
+        // A fence retracts everything anyway: hold from the marker only, so indenting spaces are not delayed.
+        this.emit(input.slice(0, run.markerStart), out);
+        this.held = input.slice(run.markerStart);
+        this.indent = spaces + run.markerStart - start;
+        return undefined;
+      }
+      this.retract(out);
+      this.openFence(run);
+      return input.slice(open);
+    }
+    this.emit(input, out);
+    this.indent = -1;
+    return undefined;
+  }
+
+  /** Inside the fence: emits up to the last line break, holding it and the line after it while that may close the fence. */
+  private fence(input: string, out: CodeFilterOutput[]): void {
+    for (let start = this.indent === 0 ? 0 : nextLine(input, 0); start !== -1; start = nextLine(input, start)) {
+      const close = closingFence(input, start, this.marker, this.fenceLength);
+      if (close === Verdict.No) continue;
+      // The line break before the line goes with it ("\r\n" whole); the fence's first line has none.
+      const lineBreak = start === 0 ? 0 : start >= 2 && input[start - 2] === '\r' ? start - 2 : start - 1;
+      this.emit(input.slice(0, lineBreak), out);
+      if (close === Verdict.Yes) {
+        this.state = State.Done;
+        return;
+      }
+      this.held = input.slice(lineBreak);
+      this.indent = lineBreak === start ? 0 : -1;
+      return;
+    }
+    // Mid-line: a final "\r" may be the start of a line break.
+    const cr = input.endsWith('\r') ? 1 : 0;
+    this.emit(input.slice(0, input.length - cr), out);
+    this.held = cr === 1 ? '\r' : '';
+    this.indent = -1;
+  }
+
+  private openFence(run: FenceRun): void {
+    this.state = State.Fence;
+    this.marker = run.marker;
+    this.fenceLength = run.length;
+    this.indent = 0;
+  }
+
+  private emit(text: string, out: CodeFilterOutput[]): void {
+    if (text === '') return;
+    this.pieces.push(text);
+    out.push({ type: 'code', text });
+  }
+
+  private retract(out: CodeFilterOutput[]): void {
+    if (this.pieces.length === 0) return;
+    this.pieces.length = 0;
+    out.push({ type: 'retract' });
+  }
+}

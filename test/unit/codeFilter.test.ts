@@ -1,0 +1,208 @@
+// Insert at Cursor: only the code of a streamed answer reaches the document, wherever the deltas cut the fences.
+import * as assert from 'node:assert/strict';
+import { CodeOnlyFilter, type CodeFilterOutput } from '../../src/api/codeFilter';
+import { seededRandom } from '../harness/random';
+
+interface Expected {
+  /** What the document ends up with. */
+  code: string;
+  /** Prose the filter may insert before a fence shows it was prose: then it must retract it. */
+  prose?: string;
+  markdownDocument?: boolean;
+}
+
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Feeds the deltas, applies the outputs like the caller (code appends, retract clears) and checks every state the
+ * document passes through: a prefix of the code, or before a retract a prefix of the prose. So no fence line, and
+ * no prose but the retracted kind, is ever inserted; a newline emitted too early shows in the final text.
+ */
+function run(deltas: string[], expected: Expected): { text: string; retracts: number } {
+  const filter = new CodeOnlyFilter({ markdownDocument: expected.markdownDocument ?? false });
+  const out: CodeFilterOutput[] = [];
+  let text = '';
+  let retracts = 0;
+  const apply = (): void => {
+    for (const output of out) {
+      if (output.type === 'code') {
+        assert.notEqual(output.text, '', 'no empty code events');
+        assert.doesNotMatch(output.text, loneSurrogate, 'surrogate pairs stay whole');
+        text += output.text;
+      } else {
+        retracts++;
+        text = '';
+      }
+      const asProse = retracts === 0 && expected.prose?.startsWith(text) === true;
+      assert.ok(asProse || expected.code.startsWith(text), `inserted ${JSON.stringify(text)}`);
+    }
+    out.length = 0;
+    assert.equal(filter.emitted, text, 'emitted matches what was inserted');
+  };
+  for (const delta of deltas) {
+    filter.push(delta, out);
+    apply();
+  }
+  filter.flush(out);
+  apply();
+  assert.ok(retracts <= 1, 'at most one retract');
+  if (expected.prose === undefined) assert.equal(retracts, 0, 'no retract without prose');
+  return { text, retracts };
+}
+
+function check(deltas: string[], expected: Expected, label: string): void {
+  assert.equal(run(deltas, expected).text, expected.code, `${label}: ${JSON.stringify(deltas)}`);
+}
+
+/** Every way to cut `answer` into up to three deltas, never inside a surrogate pair. */
+function assertAllCuts(answer: string, expected: Expected): void {
+  const chars = Array.from(answer);
+  const at = (a: number, b: number) => chars.slice(a, b).join('');
+  for (let a = 0; a <= chars.length; a++)
+    for (let b = a; b <= chars.length; b++) {
+      const deltas = [at(0, a), at(a, b), at(b, chars.length)].filter((d) => d !== '');
+      check(deltas, expected, 'cuts');
+    }
+  const drip = run(chars, expected);
+  assert.equal(drip.text, expected.code, 'one delta per character');
+  if (expected.prose !== undefined) assert.equal(drip.retracts, 1, 'the prose was shown, then retracted');
+}
+
+/** For long answers: every cut in two near a line starting with ` or ~ (every 50th elsewhere), one delta per character, random chunkings. */
+function assertManyCuts(answer: string, expected: Expected): void {
+  for (let a = 0; a <= answer.length; a++) {
+    if (a % 50 !== 0 && !/(^|\n) *[`~]/.test(answer.slice(Math.max(0, a - 20), a + 20))) continue;
+    check(
+      [answer.slice(0, a), answer.slice(a)].filter((d) => d !== ''),
+      expected,
+      `cut at ${a}`,
+    );
+  }
+  check(Array.from(answer), expected, 'one delta per character');
+  for (let seed = 1; seed <= 8; seed++) {
+    const random = seededRandom(seed);
+    const deltas: string[] = [];
+    for (let start = 0; start < answer.length;) deltas.push(answer.slice(start, (start += 1 + Math.floor(random() * 40))));
+    check(deltas, expected, `seed ${seed}`);
+  }
+}
+
+/** Pushes deltas one at a time and returns the outputs of each. */
+function outputsPerDelta(deltas: string[], filter = new CodeOnlyFilter()): CodeFilterOutput[][] {
+  return deltas.map((delta) => {
+    const out: CodeFilterOutput[] = [];
+    filter.push(delta, out);
+    return out;
+  });
+}
+
+const code = (text: string): CodeFilterOutput => ({ type: 'code', text });
+
+/** About 4 KB of code with template literals and `~` but no fence. */
+const longCode = 'const greeting = `Hello ${name}`; // ~4 KB of this\nif (~index) list.splice(index, 1);\n'.repeat(48);
+
+describe('code filter (Insert at Cursor)', () => {
+  it('code filter: a fenced answer is its code, with or without a language tag, with ``` or ~~~', () => {
+    assertAllCuts('```ts\nconst a = 1;\nlog(a);\n```', { code: 'const a = 1;\nlog(a);' });
+    assertAllCuts('```\nx = 1\n```\n', { code: 'x = 1' });
+    assertAllCuts('~~~ py\nprint(1)\n```\n~~~\n', { code: 'print(1)\n```' });
+    assertAllCuts('~~~ a`b\nx\n~~~', { code: 'x' }); // a tilde fence's info string may hold backticks
+    assertAllCuts('  ```ts\n  x\n   ```', { code: '  x' }); // up to 3 spaces before either fence
+  });
+
+  it('code filter: a closing fence needs the same char, at least as many, and nothing but spaces after it', () => {
+    assertAllCuts('````md\n# T\n```js\nx\n```\n````\n', { code: '# T\n```js\nx\n```' });
+    assertAllCuts('````\na\n`````\nrest', { code: 'a' });
+    assertAllCuts('```\na\n``` x\n~~~\n    ```\n``` \t\nb', { code: 'a\n``` x\n~~~\n    ```' });
+  });
+
+  it('code filter: the explanation after the closing fence is dropped, even if it has more fences', () => {
+    assertAllCuts('```ts\nx\n```\nThis sets x:\n```\ny\n```', { code: 'x' });
+    assertAllCuts('```ts\r\nconst a = 1;\r\nconst b = 2;\r\n```\r\nDone.', { code: 'const a = 1;\r\nconst b = 2;' });
+  });
+
+  it('code filter: leading blank lines are dropped; a raw first line keeps its indent', () => {
+    assertAllCuts('\n\n \t\r\n```ts\nx\n```', { code: 'x' });
+    assertAllCuts('\r\n\n  foo();\n', { code: '  foo();\n' });
+  });
+
+  it('code filter: an unclosed fence is the code so far, without a partial closing fence or the last newline', () => {
+    assertAllCuts('```py\nprint(1)\nprint(2)\n', { code: 'print(1)\nprint(2)' });
+    assertAllCuts('```py\nprint(1)\n``', { code: 'print(1)' });
+    assertAllCuts('```py\nprint(1)\r\n  ``` ', { code: 'print(1)' });
+    assertAllCuts('```py\nprint(1)', { code: 'print(1)' });
+    assertAllCuts('```\n\nx\n\n```', { code: '\nx\n' }); // blank lines inside the code are code
+  });
+
+  it('code filter: an empty code block, or a fence line alone, inserts nothing', () => {
+    for (const answer of ['```\n```\n', '```ts\n```', '~~~\n', '```ts', '``', '  \n\n']) assertAllCuts(answer, { code: '' });
+  });
+
+  it('code filter: prose, a fenced block and prose: the prose shown first is retracted', () => {
+    const prose = 'Here is the code:\n\n';
+    assertAllCuts(`${prose}\`\`\`ts\nlet x = 1;\n\`\`\`\n\nThis declares x.`, { code: 'let x = 1;', prose });
+    assertAllCuts('Sure.\r\n~~~\r\na\r\n~~~\r\nOK', { code: 'a', prose: 'Sure.\r\n' });
+    assertAllCuts('Sure:\n```', { code: '', prose: 'Sure:\n' }); // a fence line at the very end still retracts
+  });
+
+  it('code filter: raw code with backticks is code, also lines that start with one or two', () => {
+    const answer = 'const s = `a${b}`;\nconst t =\n  `x` +\n``;\nf(`\n`);\n```js```;\nconst u = `\nline\n`';
+    assertAllCuts(answer, { code: answer });
+    assertManyCuts(longCode, { code: longCode });
+  });
+
+  it('code filter: raw code with a line opening a fence retracts (documented), unless the document is markdown', () => {
+    const answer = 'const md = `\n```ts\nx\n```\n`;\n';
+    assertAllCuts(answer, { code: 'x', prose: 'const md = `\n' });
+    assertAllCuts(answer, { code: answer, markdownDocument: true });
+    assertAllCuts('# Notes\n\n```ts\nx\n```\n', { code: '# Notes\n\n```ts\nx\n```\n', markdownDocument: true });
+    // An answer that starts with a fence is stripped in a markdown document too.
+    assertAllCuts('```markdown\n# T\n```\nok', { code: '# T', markdownDocument: true });
+  });
+
+  it('code filter: emoji and CJK pass whole, also split where the network split them', () => {
+    assertAllCuts('```ts\nconst s = "😀 漢字";\n// 🎉\n```', { code: 'const s = "😀 漢字";\n// 🎉' });
+    assertAllCuts('日本語 😀\n```\n🎉\n```', { code: '🎉', prose: '日本語 😀\n' });
+    const pair = '😀';
+    assert.deepEqual(outputsPerDelta(['```\n', pair[0], `${pair[1]}\n`, '```']), [[], [code(pair[0])], [code(pair[1])], []]);
+  });
+
+  it('code filter: long answers at many cut points', () => {
+    assertManyCuts(`\`\`\`ts\n${longCode}\`\`\`\nThat is all.`, { code: longCode.slice(0, -1) });
+    const prose = 'The code below greets everyone.\n\n';
+    assertManyCuts(`${prose}~~~~\n${longCode}~~~~\n\nIt uses ~index.`, { code: longCode.slice(0, -1), prose });
+  });
+
+  it('code filter: once the first line is decided, a delta without fence chars or newlines is one event of that delta', () => {
+    const plain = [' = 1;', ' // done', ' 漢字 😀'];
+    assert.deepEqual(
+      outputsPerDelta(['```ts\nconst a', ...plain]).slice(1),
+      plain.map((text) => [code(text)]),
+    );
+    assert.deepEqual(outputsPerDelta(['let a', ...plain]), [[code('let a')], ...plain.map((text) => [code(text)])]);
+    // Raw code streams its line breaks and indents at once; a fence holds the line break until code follows.
+    assert.deepEqual(outputsPerDelta(['let a\n', '  ', 'b']), [[code('let a\n')], [code('  ')], [code('b')]]);
+    assert.deepEqual(outputsPerDelta(['```\na\r', '\n', '  ', 'b']), [[code('a')], [], [], [code('\r\n  b')]]);
+  });
+
+  it('code filter: only what may still be a fence line is held back', () => {
+    assert.deepEqual(outputsPerDelta(['\n', '`', '`', '`ty', 'pe', 'script\n', 'x']), [[], [], [], [], [], [], [code('x')]]);
+    assert.deepEqual(outputsPerDelta(['``', 'x']), [[], [code('``x')]]);
+    assert.deepEqual(outputsPerDelta(['```a`', 'b']), [[code('```a`')], [code('b')]]);
+    assert.deepEqual(outputsPerDelta(['a\n`', '${b}`']), [[code('a\n')], [code('`${b}`')]]);
+    assert.deepEqual(outputsPerDelta(['```\na\n', '``', '`', '\n']), [[code('a')], [], [], []]);
+    assert.deepEqual(outputsPerDelta(['```\na\n', '``', '`x']), [[code('a')], [], [code('\n```x')]]);
+  });
+
+  it('code filter: reset() starts over as if nothing had been pushed', () => {
+    const filter = new CodeOnlyFilter();
+    assert.deepEqual(outputsPerDelta(['Let me think.\n', '```'], filter), [[code('Let me think.\n')], []]);
+    filter.reset();
+    assert.equal(filter.emitted, '');
+    // A fence at the start now is rule 1 (no retract), and the held "```" above is gone.
+    assert.deepEqual(outputsPerDelta(['```ts\nx\n', '```\nmore'], filter), [[code('x')], []]);
+    filter.reset();
+    assert.deepEqual(outputsPerDelta(['y'], filter), [[code('y')]]);
+    assert.equal(filter.emitted, 'y');
+  });
+});
