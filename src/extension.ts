@@ -4,6 +4,7 @@ import { ChatClient } from './api';
 import { ChatSession } from './chat/chatSession';
 import { CHAT_VIEW_ID, ChatViewProvider } from './chat/chatView';
 import { registerEndpointCommands } from './commands/endpointCommands';
+import { registerInsertCommands } from './commands/insertCommands';
 import { registerStopCommand } from './commands/stop';
 import { registerTestConnectionCommand } from './commands/testConnection';
 import { readEnvironment, StreamChatConfig } from './config';
@@ -67,6 +68,7 @@ export function activate(context: vscode.ExtensionContext): StreamChatApi {
     ...registerEndpointCommands(services),
     registerTestConnectionCommand(services),
     registerStopCommand(services),
+    ...registerInsertCommands(services),
     chat,
     chatView,
     vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, chatView),

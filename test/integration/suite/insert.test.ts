@@ -1,0 +1,247 @@
+// Inline streamed insertion in the real extension host: what lands in the document (and only that),
+// when it lands, one undo, the user's edits during streaming, stop, and the faults of cases 33–39.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { InsertResult } from '../../../src/commands/insertCommands';
+import { chunk, sse, type Scenario, type TestServer } from '../../server';
+import { setUserSetting, useEndpoint, withTestServer } from './helpers';
+
+/** A stream whose content deltas are exactly `deltas`. */
+function contentStream(deltas: string[], extra: Partial<Extract<Scenario, { kind: 'stream' }>> = {}): Scenario {
+  return {
+    kind: 'stream',
+    steps: [
+      sse.data(chunk({ role: 'assistant', content: '' })),
+      ...deltas.map((text) => sse.data(chunk({ content: text }))),
+      sse.data(chunk({}, { finishReason: 'stop' })),
+      sse.done(),
+    ],
+    ...extra,
+  };
+}
+
+async function editorWith(content: string, language = 'typescript'): Promise<vscode.TextEditor> {
+  const document = await vscode.workspace.openTextDocument({ content, language });
+  return vscode.window.showTextDocument(document);
+}
+
+function insertAtCursor(prompt = 'write it'): Thenable<InsertResult> {
+  return vscode.commands.executeCommand<InsertResult>('streamChat.insertAtCursor', { prompt });
+}
+
+/** Resolves at the next change of `document` whose text satisfies `predicate`. */
+function documentChange(document: vscode.TextDocument, predicate: (text: string) => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    const listener = vscode.workspace.onDidChangeTextDocument((event) => {
+      if (event.document === document && predicate(document.getText())) {
+        listener.dispose();
+        resolve();
+      }
+    });
+  });
+}
+
+describe('inline streamed insertion', () => {
+  let server: TestServer;
+  withTestServer((started) => (server = started));
+
+  beforeEach(async () => {
+    await useEndpoint(server.baseUrl);
+    await setUserSetting('model', 'test-model');
+  });
+
+  afterEach(async () => {
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('a fenced answer split at every position inserts exactly the code, at the cursor', async () => {
+    const answer = '```ts\nconst x = 1;\n```\nThat is all.';
+    const editor = await editorWith('');
+    for (let cut = 1; cut < answer.length; cut++) {
+      const whole = new vscode.Range(0, 0, editor.document.lineCount, 0);
+      assert.ok(await editor.edit((edit) => edit.replace(whole, 'before\n\nafter\n')));
+      editor.selection = new vscode.Selection(1, 0, 1, 0);
+      server.enqueue(contentStream([answer.slice(0, cut), answer.slice(cut)]));
+      const result = await insertAtCursor();
+      assert.equal(editor.document.getText(), 'before\nconst x = 1;\nafter\n', `cut at ${cut}`);
+      assert.equal(result.text, 'const x = 1;');
+    }
+  });
+
+  it('multi-byte characters dripped one byte at a time arrive intact', async () => {
+    const editor = await editorWith('');
+    server.enqueue(contentStream(['const greeting = "héllo wörld 🚀 日本語";'], { chunkSize: 1 }));
+    const result = await insertAtCursor();
+    assert.equal(editor.document.getText(), 'const greeting = "héllo wörld 🚀 日本語";');
+    assert.deepEqual(result, { text: 'const greeting = "héllo wörld 🚀 日本語";', finishReason: 'stop', stopped: false });
+  });
+
+  it('partial code is in the document before the server finishes; one undo restores the original', async () => {
+    const editor = await editorWith('// top\n');
+    editor.selection = new vscode.Selection(1, 0, 1, 0);
+    server.enqueue({
+      kind: 'stream',
+      steps: [sse.data(chunk({ role: 'assistant', content: 'line one\n' })), { wait: 400 }, sse.data(chunk({ content: 'line two' }, { finishReason: 'stop' })), sse.done()],
+    });
+    const firstLine = documentChange(editor.document, (text) => text.includes('line one'));
+    const running = insertAtCursor();
+    await firstLine;
+    const [request] = await server.waitForRequests(1);
+    assert.equal(await Promise.race([request.outcome, Promise.resolve('still streaming')]), 'still streaming');
+    await running;
+    assert.equal(editor.document.getText(), '// top\nline one\nline two');
+    await vscode.commands.executeCommand('undo');
+    assert.equal(editor.document.getText(), '// top\n', 'one undo removes the whole insertion');
+  });
+
+  it('an edit elsewhere during streaming survives, and the code lands at the tracked point', async () => {
+    const editor = await editorWith('a\nb\nc\n');
+    editor.selection = new vscode.Selection(2, 0, 2, 0);
+    server.enqueue({
+      kind: 'stream',
+      steps: [sse.data(chunk({ role: 'assistant', content: 'X' })), { wait: 300 }, sse.data(chunk({ content: 'Y\n' }, { finishReason: 'stop' })), sse.done()],
+    });
+    const started = documentChange(editor.document, (text) => text.includes('X'));
+    const running = insertAtCursor();
+    await started;
+    // An edit from the API is refused when the document changed under it (the insertion's own edit
+    // landed first); a person's keystroke is not, so try again as a keystroke would land.
+    let applied = false;
+    for (let attempt = 0; attempt < 20 && !applied; attempt++) applied = await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), 'NEW FIRST LINE\n'));
+    assert.equal(applied, true);
+    const result = await running;
+    assert.equal(editor.document.getText(), 'NEW FIRST LINE\na\nb\nXY\nc\n');
+    assert.equal(result.stopped, false);
+  });
+
+  it('stop mid-stream aborts the request at the server, keeps what arrived, and no edit lands after it', async () => {
+    const editor = await editorWith('');
+    server.enqueue({ kind: 'stream', steps: [sse.data(chunk({ role: 'assistant', content: 'partial' }))], end: 'stall' });
+    const started = documentChange(editor.document, (text) => text === 'partial');
+    const running = insertAtCursor();
+    await started;
+    assert.equal(await vscode.commands.executeCommand<number>('streamChat.stop'), 1);
+    const result = await running;
+    assert.equal(result.stopped, true);
+    assert.equal(result.text, 'partial');
+    assert.equal(await server.requests[0].outcome, 'aborted');
+    assert.equal(editor.document.getText(), 'partial');
+  });
+
+  it('typing at the insertion point stops the request and keeps both', async () => {
+    const editor = await editorWith('');
+    server.enqueue({ kind: 'stream', steps: [sse.data(chunk({ role: 'assistant', content: 'auto' }))], end: 'stall' });
+    const started = documentChange(editor.document, (text) => text === 'auto');
+    const running = insertAtCursor();
+    await started;
+    await editor.edit((edit) => edit.insert(editor.document.positionAt(4), '!'));
+    const result = await running;
+    assert.equal(result.stopped, true);
+    assert.equal(editor.document.getText(), 'auto!');
+    assert.equal(await server.requests[0].outcome, 'aborted');
+  });
+
+  it('a document closed mid-stream stops cleanly and offers the code that arrived', async () => {
+    const editor = await editorWith('');
+    server.enqueue({ kind: 'stream', steps: [sse.data(chunk({ role: 'assistant', content: 'kept code' }))], end: 'stall' });
+    const started = documentChange(editor.document, (text) => text === 'kept code');
+    const running = insertAtCursor();
+    await started;
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    const result = await running;
+    assert.equal(result.stopped, true);
+    assert.equal(result.leftover, 'kept code');
+    assert.equal(await server.requests[0].outcome, 'aborted');
+  });
+
+  it('rewrite replaces the selection as it streams; one undo brings the original back', async () => {
+    const editor = await editorWith('keep\nold code\nkeep\n');
+    editor.selection = new vscode.Selection(1, 0, 1, 8);
+    server.enqueue(contentStream(['```\nnew ', 'code\n```']));
+    const result = await vscode.commands.executeCommand<InsertResult>('streamChat.rewriteSelection', { prompt: 'modernise' });
+    assert.equal(result.text, 'new code');
+    assert.equal(editor.document.getText(), 'keep\nnew code\nkeep\n');
+    const sent = (server.requests[0].json as { messages: { content: string }[] }).messages.at(-1)?.content ?? '';
+    assert.match(sent, /Selected code, to be replaced by your reply:\n```typescript\nold code\n```/);
+    assert.match(sent, /Instruction: modernise/);
+    await vscode.commands.executeCommand('undo');
+    assert.equal(editor.document.getText(), 'keep\nold code\nkeep\n');
+  });
+
+  it('a CRLF document gets CRLF; multiple cursors: the code goes to the primary one', async () => {
+    const editor = await editorWith('one\r\ntwo\r\n');
+    editor.selections = [new vscode.Selection(1, 0, 1, 0), new vscode.Selection(0, 0, 0, 0)];
+    server.enqueue(contentStream(['x = 1\n', 'y = 2\n']));
+    await insertAtCursor();
+    assert.equal(editor.document.getText(), 'one\r\nx = 1\r\ny = 2\r\ntwo\r\n');
+  });
+
+  it('reasoning is never inserted; content that turns out to be reasoning is taken out again', async () => {
+    const editor = await editorWith('');
+    server.enqueue({
+      kind: 'stream',
+      steps: [
+        sse.data(chunk({ role: 'assistant', reasoning_content: 'thinking hard' })),
+        sse.data(chunk({ content: 'plan: do it\n' })),
+        sse.data(chunk({ content: '</think>\n\nreal()' }, { finishReason: 'stop' })),
+        sse.done(),
+      ],
+    });
+    const result = await insertAtCursor();
+    assert.equal(editor.document.getText(), 'real()');
+    assert.equal(result.text, 'real()');
+  });
+
+  it('a server error keeps the partial code and says what happened', async () => {
+    const editor = await editorWith('');
+    server.enqueue({ kind: 'stream', steps: [sse.data(chunk({ role: 'assistant', content: 'half' }))], end: 'reset' });
+    const result = await insertAtCursor();
+    assert.equal(editor.document.getText(), 'half');
+    assert.equal(result.text, 'half');
+    assert.match(result.error ?? '', /lost mid-answer/);
+  });
+
+  it('a read-only document is refused before any request', async () => {
+    const registration = vscode.workspace.registerFileSystemProvider('streamchat-readonly', new ReadOnlyFiles(), { isReadonly: true });
+    try {
+      const document = await vscode.workspace.openTextDocument(vscode.Uri.parse('streamchat-readonly:/fixed.ts'));
+      await vscode.window.showTextDocument(document);
+      const result = await insertAtCursor();
+      assert.match(result.error ?? '', /fixed\.ts is read-only: nothing was sent/);
+      assert.equal(server.requests.length, 0);
+    } finally {
+      registration.dispose();
+    }
+  });
+});
+
+/** A one-file read-only file system, as a source-control or virtual provider would register it. */
+class ReadOnlyFiles implements vscode.FileSystemProvider {
+  private readonly content = new TextEncoder().encode('export const fixed = true;\n');
+  readonly onDidChangeFile = new vscode.EventEmitter<vscode.FileChangeEvent[]>().event;
+  watch(): vscode.Disposable {
+    return new vscode.Disposable(() => undefined);
+  }
+  stat(): vscode.FileStat {
+    return { type: vscode.FileType.File, ctime: 0, mtime: 0, size: this.content.byteLength };
+  }
+  readDirectory(): [string, vscode.FileType][] {
+    return [];
+  }
+  readFile(): Uint8Array {
+    return this.content;
+  }
+  createDirectory(): void {
+    throw vscode.FileSystemError.NoPermissions();
+  }
+  writeFile(): void {
+    throw vscode.FileSystemError.NoPermissions();
+  }
+  delete(): void {
+    throw vscode.FileSystemError.NoPermissions();
+  }
+  rename(): void {
+    throw vscode.FileSystemError.NoPermissions();
+  }
+}
