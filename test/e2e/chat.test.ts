@@ -17,7 +17,11 @@ import {
 import { freePort } from '../harness/code-server';
 import { answerStream, codeAnswer, hostileAnswerText, hostilePaths, longAnswerText, pieces, reasoningAnswer, segmentedAnswerStream } from '../server/chatFixtures';
 import type { Scenario } from '../server';
+import type { Locator } from 'playwright-core';
 import {
+  accessibleName,
+  borderColorsOf,
+  boxInPanel,
   ChatPanel,
   chatRequests,
   chooseCustomEndpoint,
@@ -25,12 +29,19 @@ import {
   cssOf,
   contrastRatio,
   completeCustomEndpoint,
+  focusedInPanel,
+  horizontalOverflow,
   messagesOf,
   nthChatRequest,
+  panelButtons,
   panelGone,
+  panelWindow,
+  scrollPosition,
   squash,
+  tabTo,
   trackOutcome,
   waitUntil,
+  zoomWindow,
 } from './chatPanel';
 import { e2eEnvironment, testModel, type E2eEnvironment } from './environment';
 
@@ -503,5 +514,175 @@ describe('e2e: chat panel', () => {
       await runCommandExact(page, 'Preferences: Color Theme');
       await pickQuickItem(page, original);
     }
+  });
+
+  // Light High Contrast is skipped for two product bugs in media/markdown.css (each found by this test):
+  // - inline code (`.markdown :not(pre) > code`) pairs --vscode-textPreformat-foreground (#ffffff, meant for
+  //   the dark --vscode-textPreformat-background #09345f) with --vscode-textCodeBlock-background (#f2f2f2):
+  //   white on light grey, contrast 1.12, the table's `add(1, 2)` is invisible (chat-11-hc-light.png);
+  // - .hljs-params / .hljs-attr (and the rest of that rule) use --vscode-symbolIcon-variableForeground
+  //   (#007acc) on the code block's #f2f2f2: contrast 4.03 < 4.5.
+  for (const [theme, kind, shot] of [
+    ['Dark High Contrast', 'vscode-high-contrast', 'chat-11-hc-dark'],
+    ['Light High Contrast', 'vscode-high-contrast-light', 'chat-11-hc-light'],
+  ] as const) {
+    (theme === 'Light High Contrast' ? it.skip : it)(`stays readable, labelled and visible in ${theme}: text, code, table, question, every button`, async () => {
+      const { page, testServer } = env;
+      await runCommandExact(page, 'Preferences: Color Theme');
+      const original = await focusedQuickItemLabel(page);
+      await dismissQuickInput(page);
+      try {
+        testServer.enqueue(answerStream(pieces(codeAnswer.text, 10), { waitMs: 5 }));
+        await panel.ask('Write an add function with examples');
+        await panel.waitForStatus('done');
+        await runCommandExact(page, 'Preferences: Color Theme');
+        await pickQuickItem(page, theme);
+        await waitUntil(`the panel to follow ${theme}`, async () => ((await panel.locator('body').getAttribute('class')) ?? '').split(/\s+/).includes(kind));
+        const answer = panel.lastAnswer();
+        // Text at least 4.5:1 against what is behind it, the parts of controls one must see at least 3:1 (WCAG 1.4.3, 1.4.11).
+        const checks: [string, Locator, number][] = [
+          ['answer text', answer.locator('.answer p'), 4.5],
+          ['footer', answer.locator('.turn-footer'), 4.5],
+          ['code', answer.locator('.code-block pre > code'), 4.5],
+          ['code language', answer.locator('.code-block .code-language'), 4.5],
+          ['table header', answer.locator('.answer th'), 4.5],
+          ['table cell', answer.locator('.answer td'), 4.5],
+          ['inline code in a table cell', answer.locator('.answer td code'), 4.5],
+          ['question', panel.userTurns().last().locator('.user-text'), 4.5],
+          ['composer text', panel.input, 4.5],
+        ];
+        // Every highlighted token colour of the code block.
+        const tokenClasses = await answer
+          .locator('.code-block code span[class^=hljs-]')
+          .evaluateAll((spans: { className: string }[]) => [...new Set(spans.map((span) => span.className))]);
+        assert.ok(tokenClasses.length > 0, 'the code is highlighted');
+        for (const tokenClass of tokenClasses) checks.push([`code token .${tokenClass}`, answer.locator(`.code-block code span[class="${tokenClass}"]`), 4.5]);
+        // Every button of the panel: an accessible name, on screen (only Stop is hidden, nothing streams), its label text (4.5) or its icon (3) readable.
+        const buttons = await panelButtons(panel);
+        assert.deepEqual(
+          buttons.map((button) => button.action),
+          ['select-model', 'copy', 'insert', 'open', 'regenerate', 'copy-answer', 'send', 'stop'],
+        );
+        for (const [index, button] of buttons.entries()) {
+          const element = panel.locator('button').nth(index);
+          assert.notEqual(button.name, '', `button ${index} (${button.action}) has no accessible name`);
+          if (button.hiddenByAttribute) {
+            assert.equal(button.action, 'stop', `button ${button.action} "${button.name}" is hidden`);
+            continue;
+          }
+          assert.ok(await element.isVisible(), `button ${button.action} "${button.name}" is not visible`);
+          assert.equal(await accessibleName(element), button.name, `the accessible name of ${button.action}`);
+          if (button.visibleLabel !== '') checks.push([`${button.action} button label`, element.locator('.label'), 4.5]);
+          else checks.push([`${button.action} button icon`, element.locator('.codicon'), 3]);
+        }
+        const failures: string[] = [];
+        for (const [what, locator, minimum] of checks) {
+          const { color, background } = await colorsOf(locator);
+          const ratio = contrastRatio(color, background);
+          if (ratio < minimum) failures.push(`${what} is ${color} on ${background}, contrast ${ratio.toFixed(2)} < ${minimum}`);
+        }
+        // The composer's box shows where to type: its border must stand out (3:1).
+        const inputBorder = await borderColorsOf(panel.input);
+        const inputBorderRatio = contrastRatio(inputBorder.color, inputBorder.background);
+        if (inputBorderRatio < 3) failures.push(`the composer's border is ${inputBorder.color} on ${inputBorder.background}, contrast ${inputBorderRatio.toFixed(2)} < 3`);
+        await screenshot(page, shot);
+        assert.deepEqual(failures, [], `${theme}:\n  ${failures.join('\n  ')}`);
+      } finally {
+        await dismissQuickInput(page);
+        await runCommandExact(page, 'Preferences: Color Theme');
+        await pickQuickItem(page, original);
+      }
+    });
+  }
+
+  it('works at 200% zoom by keyboard alone: ask, hear the answer complete, Tab to Send, nothing overflows sideways', async () => {
+    const { page, testServer } = env;
+    const zoomed = await zoomWindow(page, 2);
+    try {
+      panel = await ChatPanel.open(page);
+      await waitUntil('the panel at 200% zoom', async () => (await panelWindow(panel)).devicePixelRatio === 2, 15_000);
+      // Keyboard only: Tab to the composer from where the focus is (Chromium starts from where the
+      // panel's focus last was, so the way may lead out through the workbench and back in at the top:
+      // the header's model button, the conversation, then the composer, nothing else in an empty chat).
+      await waitUntil('the panel to have the keyboard focus', async () => (await focusedInPanel(panel)).documentFocused, 15_000);
+      if ((await focusedInPanel(panel)).element !== 'textarea.input') {
+        const path = await tabTo(panel, 'textarea.input');
+        const fromTop = path.lastIndexOf('button[data-action=select-model]');
+        if (fromTop >= 0) assert.deepEqual(path.slice(fromTop), ['button[data-action=select-model]', 'main.scroller', 'textarea.input'], `Tab went ${path.join(' → ')}`);
+      }
+      testServer.enqueue(answerStream(pieces(codeAnswer.text, 10), { waitMs: 5 }));
+      const question = 'Write an add function with examples';
+      await page.keyboard.type(question);
+      assert.equal(await panel.input.inputValue(), question, 'the composer has what was typed');
+      await page.keyboard.press('Enter');
+      await panel.userTurns().filter({ hasText: question }).last().waitFor({ state: 'visible', timeout: 30_000 });
+      await panel.waitForStatus('done');
+      await panel.waitForAnswerText('Call it with two numbers.');
+
+      // The polite live region tells a screen reader the answer is complete.
+      const live = panel.locator('[aria-live=polite]');
+      assert.equal(await live.count(), 1, 'one polite live region');
+      await waitUntil('the live region to announce the answer', async () => squash((await live.textContent()) ?? '') === 'Answer complete.', 5_000).catch(async () => {
+        throw new Error(`the live region says ${JSON.stringify(await live.textContent())} instead of "Answer complete."`);
+      });
+
+      // Nothing but the code block scrolls or sticks out sideways, and Send is on screen.
+      const { width, height, devicePixelRatio } = await panelWindow(panel);
+      assert.equal(devicePixelRatio, 2, 'still at 200% zoom');
+      const overflow = await horizontalOverflow(panel);
+      await zoomed.screenshot('chat-12-zoom-200');
+      assert.deepEqual(overflow, [], `at 200% zoom (panel ${width}×${height} CSS px) these overflow sideways: ${JSON.stringify(overflow)}`);
+      assert.ok(await panel.sendButton.isVisible(), 'Send is not shown');
+      const send = await boxInPanel(panel.sendButton);
+      assert.ok(
+        send.left >= 0 && send.top >= 0 && send.right <= width + 0.5 && send.bottom <= height + 0.5,
+        `Send at ${JSON.stringify(send)} is outside the panel (${width}×${height})`,
+      );
+
+      // The focus stayed in the composer; Tab from there reaches Send.
+      assert.equal((await focusedInPanel(panel)).element, 'textarea.input', 'the composer lost the focus after Enter');
+      const toSend = await tabTo(panel, 'button[data-action=send]', 3);
+      assert.deepEqual(toSend, ['button[data-action=send]'], `Tab from the composer went ${toSend.join(' → ')}`);
+
+      // Backwards from the composer, Shift+Tab visits every button above it in document order (read
+      // bottom up) and the conversation, up to the model button. (Chromium also stops on a code
+      // block's pre when it scrolls sideways: a keyboard-scrollable region.)
+      await tabTo(panel, 'textarea.input', 1, 'Shift+Tab');
+      const backwards = await tabTo(panel, 'button[data-action=select-model]', 12, 'Shift+Tab');
+      const forwards = backwards.reverse();
+      const buttonsAbove = (await panelButtons(panel))
+        .filter((button) => !button.hiddenByAttribute && !['send', 'stop'].includes(button.action))
+        .map((button) => `button[data-action=${button.action}]`);
+      assert.deepEqual(
+        forwards.filter((element) => element.startsWith('button')),
+        buttonsAbove,
+        `the focus order is ${forwards.join(' → ')}`,
+      );
+      assert.equal(forwards[1], 'main.scroller', `the focus order is ${forwards.join(' → ')}`);
+    } finally {
+      await zoomed.restore();
+    }
+  });
+
+  // Skipped for a product bug: when a block of a streaming answer finishes, the panel loses its place. The
+  // finished block gets `content-visibility: auto; contain-intrinsic-size: auto 2em` (media/markdown.css,
+  // `.markdown > :not(.md-live)`), laid out at first as 2em high: the transcript shrinks, the scroller's
+  // scrollTop is clamped (to 0 for a one-paragraph answer), and the scroll listener in
+  // src/webview/transcript.ts (`following = scrollHeight - scrollTop - clientHeight <= FOLLOW_SLACK_PX`)
+  // takes that for the user scrolling up and stops following. The answer ends with the panel at its top
+  // (or, at 200% zoom, with Regenerate and Copy answer below the fold).
+  it.skip('follows a long answer to its end: the footer and Regenerate are in view once it completes', async () => {
+    const { testServer } = env;
+    testServer.enqueue(answerStream(pieces(`${longAnswerText(40)}\n\n${codeAnswer.text}`, 10), { waitMs: 5 }));
+    await panel.ask('Tell me a long story, then write an add function');
+    await panel.waitForStatus('done');
+    await panel.waitForAnswerText('Call it with two numbers.');
+    await new Promise((resolve) => setTimeout(resolve, 500)); // the last render and scroll have happened
+    const position = await scrollPosition(panel);
+    assert.ok(position.scrollHeight > position.clientHeight + 200, `the answer fits the panel: ${JSON.stringify(position)}`);
+    assert.ok(position.scrollHeight - position.scrollTop - position.clientHeight <= 2, `the panel is not at the end of the answer: ${JSON.stringify(position)}`);
+    const regenerate = await boxInPanel(panel.lastAnswer().locator('button[data-action=regenerate]'));
+    const scroller = await boxInPanel(panel.locator('main.scroller'));
+    assert.ok(regenerate.bottom <= scroller.bottom + 0.5, `Regenerate (bottom ${regenerate.bottom}) is below the panel's bottom ${scroller.bottom}`);
   });
 });

@@ -1,8 +1,11 @@
 // The Stream Chat panel as a person uses it in the e2e window: open it from the command palette,
 // type into its composer, watch answers stream, press its buttons. The panel's document lives in
 // a webview's inner iframe; a hidden panel loses that frame, so every lookup finds it afresh.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
 import { dismissQuickInput, pickQuickItem, runCommand, submitQuickInput, waitForQuickInput, waitForWebviewFrame, webviewFrames } from '../harness/browser';
+import { screenshotsDir } from '../harness/paths';
 import type { RecordedRequest, TestServer } from '../server';
 
 /** Something only the chat panel's document has. */
@@ -249,4 +252,186 @@ export function contrastRatio(color: string, background: string): number {
   const blended = [r, g, b].map((channel, i) => channel * alpha + under[i] * (1 - alpha));
   const [light, dark] = [luminance(blended), luminance(under)].sort((x, y) => y - x);
   return (light + 0.05) / (dark + 0.05);
+}
+
+/** A button of the panel as assistive technology and the eye meet it. */
+export interface PanelButton {
+  /** `data-action`, or the class when it has none. */
+  action: string;
+  /** aria-label, else aria-labelledby's text, else its text, else its title (whitespace collapsed). */
+  name: string;
+  /** Hidden on purpose: it or an ancestor has the `hidden` attribute (e.g. Stop while nothing streams). */
+  hiddenByAttribute: boolean;
+  /** Text it shows beside its icon (`.label`), if any. */
+  visibleLabel: string;
+}
+
+/** Every `button` of the panel's document, in document order. */
+export async function panelButtons(panel: ChatPanel): Promise<PanelButton[]> {
+  return panel.locator('button').evaluateAll((buttons: NamedElement[]) =>
+    buttons.map((button) => {
+      const squashed = (text: string | null | undefined) => (text ?? '').replace(/[\s\u00a0]+/g, ' ').trim();
+      const labelledBy = squashed(button.getAttribute('aria-labelledby'))
+        .split(' ')
+        .filter((id) => id !== '')
+        .map((id) => squashed(button.ownerDocument.getElementById(id)?.textContent))
+        .join(' ');
+      const name = squashed(button.getAttribute('aria-label')) || squashed(labelledBy) || squashed(button.textContent) || squashed(button.getAttribute('title'));
+      return {
+        action: button.getAttribute('data-action') ?? button.getAttribute('class') ?? '',
+        name,
+        hiddenByAttribute: button.closest('[hidden]') !== null,
+        visibleLabel: squashed(button.querySelector('.label')?.textContent),
+      };
+    }),
+  );
+}
+
+/** What panelButtons reads of a DOM element (this package compiles without the DOM lib). */
+interface NamedElement {
+  textContent: string | null;
+  getAttribute(name: string): string | null;
+  closest(selector: string): NamedElement | null;
+  querySelector(selector: string): NamedElement | null;
+  ownerDocument: { getElementById(id: string): NamedElement | null };
+}
+
+/** The accessible name Playwright computes for a button (its aria snapshot's `- button "name"`), '' when it has none. */
+export async function accessibleName(button: Locator): Promise<string> {
+  const snapshot = await button.ariaSnapshot({ timeout: 5_000 });
+  const quoted = /^- button "((?:[^"\\]|\\.)*)"/.exec(snapshot.trim());
+  return quoted ? squash(JSON.parse(`"${quoted[1]}"`) as string) : '';
+}
+
+/** The element that has the keyboard focus in the panel's document, described (`button[data-action=send]`, `textarea.input`, …), and whether that document has the focus at all. */
+export async function focusedInPanel(panel: ChatPanel): Promise<{ element: string; documentFocused: boolean }> {
+  return panel.frame.evaluate<{ element: string; documentFocused: boolean }>(`(() => {
+    const element = document.activeElement;
+    let description = element ? element.localName : 'none';
+    if (element && element.getAttribute('data-action')) description += '[data-action=' + element.getAttribute('data-action') + ']';
+    else if (element && element.classList.length > 0) description += '.' + [...element.classList].join('.');
+    return { element: description, documentFocused: document.hasFocus() };
+  })()`);
+}
+
+/**
+ * Presses Tab (or `key`, e.g. Shift+Tab) until the focused element of the panel's document is
+ * `target` (as focusedInPanel describes it), at most `maxPresses` times; returns the elements
+ * focused on the way, `target` last.
+ */
+export async function tabTo(panel: ChatPanel, target: string, maxPresses = 12, key: 'Tab' | 'Shift+Tab' = 'Tab'): Promise<string[]> {
+  const visited: string[] = [];
+  for (let i = 0; i < maxPresses; i++) {
+    await panel.page.keyboard.press(key);
+    const { element, documentFocused } = await focusedInPanel(panel);
+    visited.push(documentFocused ? element : `(outside the panel: ${element})`);
+    if (documentFocused && element === target) return visited;
+  }
+  throw new Error(`${maxPresses} ${key} presses never reached ${target}; focus went ${visited.join(' → ')}`);
+}
+
+/** A window zoomed by zoomWindow. */
+export interface ZoomedWindow {
+  /**
+   * Saves a screenshot of the zoomed window (device pixels) under test/e2e/screenshots/ and returns
+   * its path. Playwright's page.screenshot clips to the viewport it set itself, twice the zoomed
+   * one, and that capture lays the page out unzoomed again.
+   */
+  screenshot(name: string): Promise<string>;
+  /** Back to 100%. */
+  restore(): Promise<void>;
+}
+
+/**
+ * Zooms the window to `factor` as the browser's own zoom does (Ctrl+= in a desktop browser; the web
+ * workbench has no View: Zoom In and ignores `window.zoomLevel`): the page lays out in 1/factor of
+ * its CSS pixels, at `devicePixelRatio` = factor, so everything is drawn factor times larger.
+ */
+export async function zoomWindow(page: Page, factor: number): Promise<ZoomedWindow> {
+  const viewport = page.viewportSize() ?? { width: 1280, height: 800 };
+  const session = await page.context().newCDPSession(page);
+  await session.send('Emulation.setDeviceMetricsOverride', {
+    width: Math.round(viewport.width / factor),
+    height: Math.round(viewport.height / factor),
+    deviceScaleFactor: factor,
+    mobile: false,
+  });
+  return {
+    async screenshot(name) {
+      fs.mkdirSync(screenshotsDir, { recursive: true });
+      const file = path.join(screenshotsDir, `${name.replace(/[^\w.-]+/g, '-')}.png`);
+      const { data } = await session.send('Page.captureScreenshot', { format: 'png' });
+      fs.writeFileSync(file, Buffer.from(data, 'base64'));
+      return file;
+    },
+    async restore() {
+      await session.send('Emulation.clearDeviceMetricsOverride');
+      await session.detach();
+      await page.setViewportSize(viewport); // Playwright's own viewport emulation, as before
+    },
+  };
+}
+
+/** An element that sticks out sideways. */
+export interface Overflow {
+  element: string;
+  scrollWidth: number;
+  clientWidth: number;
+}
+
+/**
+ * Elements of the panel's document that scroll or stick out sideways: the page itself, the
+ * `.scroller`, and anything whose right edge passes its scroller's or the window's, except inside
+ * code blocks (`pre` scrolls sideways on purpose).
+ */
+export async function horizontalOverflow(panel: ChatPanel): Promise<Overflow[]> {
+  return panel.frame.evaluate<Overflow[]>(`(() => {
+    const found = [];
+    const describe = (element) => element.localName + (element.classList.length > 0 ? '.' + [...element.classList].join('.') : '');
+    for (const element of [document.documentElement, document.body, document.querySelector('.scroller')]) {
+      if (element && element.scrollWidth > element.clientWidth) found.push({ element: describe(element), scrollWidth: element.scrollWidth, clientWidth: element.clientWidth });
+    }
+    const windowRight = document.documentElement.clientWidth;
+    const scroller = document.querySelector('.scroller');
+    const scrollerRight = scroller ? scroller.getBoundingClientRect().right : windowRight;
+    for (const element of document.querySelectorAll('#app *')) {
+      if (element.closest('pre, .sr-only, [hidden]')) continue;
+      const box = element.getBoundingClientRect();
+      if (box.width === 0 && box.height === 0) continue;
+      const right = scroller && scroller.contains(element) ? scrollerRight : windowRight;
+      if (box.right > right + 0.5) found.push({ element: describe(element), scrollWidth: Math.round(box.right), clientWidth: Math.round(right) });
+    }
+    return found;
+  })()`);
+}
+
+/** The window's layout size in CSS pixels and its devicePixelRatio, in the panel's document. */
+export async function panelWindow(panel: ChatPanel): Promise<{ width: number; height: number; devicePixelRatio: number }> {
+  return panel.frame.evaluate<{ width: number; height: number; devicePixelRatio: number }>(
+    `({ width: document.documentElement.clientWidth, height: document.documentElement.clientHeight, devicePixelRatio: window.devicePixelRatio })`,
+  );
+}
+
+/** The border colour of an element's top edge and the colour behind the element (its parent's background, composited). */
+export async function borderColorsOf(locator: Locator): Promise<{ color: string; background: string }> {
+  const color = await cssOf(locator, 'border-top-color');
+  const { background } = await colorsOf(locator.locator('xpath=..'));
+  return { color, background };
+}
+
+/** An element's box in its own document's CSS pixels (getBoundingClientRect). */
+export async function boxInPanel(locator: Locator): Promise<{ left: number; top: number; right: number; bottom: number }> {
+  return locator.first().evaluate((element: { getBoundingClientRect(): { left: number; top: number; right: number; bottom: number } }) => {
+    const { left, top, right, bottom } = element.getBoundingClientRect();
+    return { left, top, right, bottom };
+  });
+}
+
+/** Where the conversation (`.scroller`) is scrolled to, in CSS pixels. */
+export async function scrollPosition(panel: ChatPanel): Promise<{ scrollTop: number; clientHeight: number; scrollHeight: number }> {
+  return panel.locator('main.scroller').evaluate((scroller: { scrollTop: number; clientHeight: number; scrollHeight: number }) => ({
+    scrollTop: scroller.scrollTop,
+    clientHeight: scroller.clientHeight,
+    scrollHeight: scroller.scrollHeight,
+  }));
 }
