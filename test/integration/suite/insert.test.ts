@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { InsertResult } from '../../../src/commands/insertCommands';
-import { chunk, sse, type Scenario, type TestServer } from '../../server';
+import { chunk, sse, type Scenario, type StreamStep, type TestServer } from '../../server';
 import { setUserSetting, useEndpoint, withTestServer } from './helpers';
 
 /** A stream whose content deltas are exactly `deltas`. */
@@ -91,6 +91,43 @@ describe('inline streamed insertion', () => {
     assert.equal(await Promise.race([request.outcome, Promise.resolve('still streaming')]), 'still streaming');
     await running;
     assert.equal(editor.document.getText(), '// top\nline one\nline two');
+    await vscode.commands.executeCommand('undo');
+    assert.equal(editor.document.getText(), '// top\n', 'one undo removes the whole insertion');
+  });
+
+  it('one undo removes an insertion of many paced edits into a file on disk', async () => {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    assert.ok(folder);
+    const file = vscode.Uri.joinPath(folder, 'paced.txt');
+    await vscode.workspace.fs.writeFile(file, new TextEncoder().encode('// top\n'));
+    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file));
+    editor.selection = new vscode.Selection(1, 0, 1, 0);
+    const steps: StreamStep[] = [sse.data(chunk({ role: 'assistant', content: '' }))];
+    for (let i = 0; i < 15; i++) steps.push(sse.data(chunk({ content: `line ${i}\n` })), { wait: 120 });
+    steps.push(sse.data(chunk({}, { finishReason: 'stop' })), sse.done());
+    server.enqueue({ kind: 'stream', steps });
+    await insertAtCursor();
+    assert.match(editor.document.getText(), /line 14\n$/);
+    await vscode.commands.executeCommand('undo');
+    assert.equal(editor.document.getText(), '// top\n', 'one undo removes the whole insertion');
+  });
+
+  // Known bug, not fixed yet: in a TypeScript file (the TypeScript language features active) something
+  // closes the undo element while the edits stream, so one undo takes back only the latest edits;
+  // plain-text and untitled documents are fine (the test above).
+  it.skip('one undo removes an insertion of many paced edits into a TypeScript file', async () => {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    assert.ok(folder);
+    const file = vscode.Uri.joinPath(folder, 'paced.ts');
+    await vscode.workspace.fs.writeFile(file, new TextEncoder().encode('// top\n'));
+    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file));
+    editor.selection = new vscode.Selection(1, 0, 1, 0);
+    const steps: StreamStep[] = [sse.data(chunk({ role: 'assistant', content: '' }))];
+    for (let i = 0; i < 15; i++) steps.push(sse.data(chunk({ content: `line ${i}\n` })), { wait: 120 });
+    steps.push(sse.data(chunk({}, { finishReason: 'stop' })), sse.done());
+    server.enqueue({ kind: 'stream', steps });
+    await insertAtCursor();
+    assert.match(editor.document.getText(), /line 14\n$/);
     await vscode.commands.executeCommand('undo');
     assert.equal(editor.document.getText(), '// top\n', 'one undo removes the whole insertion');
   });
