@@ -25,11 +25,19 @@ export class Transcript {
       el('p', { class: 'hint' }, 'Enter sends · Shift+Enter adds a line · Esc stops'),
     );
     this.element = el('div', { class: 'transcript' }, this.empty);
+    let lastHeight = scroller.scrollHeight;
     scroller.addEventListener('scroll', () => {
-      this.following = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight <= FOLLOW_SLACK_PX;
+      // A scroll caused by the content shrinking (a finished block laid out at its placeholder size
+      // first) is not the user scrolling up: it must not stop the following.
+      const height = scroller.scrollHeight;
+      const shrank = height < lastHeight;
+      lastHeight = height;
+      if (!shrank) this.following = height - scroller.scrollTop - scroller.clientHeight <= FOLLOW_SLACK_PX;
     });
-    // Renders happen at most once per frame; follow them rather than every delta.
+    // Renders happen at most once per frame; follow them rather than every delta. Finished blocks
+    // may take their real height a frame later (content-visibility): any size change is followed too.
     this.element.addEventListener('markdown-rendered', () => this.follow());
+    new ResizeObserver(() => this.follow()).observe(this.element);
   }
 
   reset(turns: TurnView[]): void {
