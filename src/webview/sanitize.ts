@@ -39,7 +39,7 @@ const ALLOWED_ATTR = ['href', 'title', 'class', 'start', 'alt', 'src', 'data-lan
 
 /** Links that may stay links: the host opens them (after VS Code's confirmation), nothing else. */
 export const SAFE_HREF = /^https?:\/\//i;
-/** The only images shown: inline raster data (the webview's CSP allows `img-src data:`). */
+/** The only images shown: inline raster data (the only images the webview's CSP admits besides its own files). */
 export const SAFE_IMAGE_SRC = /^data:image\/(?:png|gif|jpe?g|webp);/i;
 
 const CONFIG: Config & { RETURN_DOM_FRAGMENT: true } = {
