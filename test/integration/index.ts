@@ -5,19 +5,24 @@
 // Which files run: in the normal (trusted) pass every suite/**/*.test.js except
 // *.restricted.test.js; in the restricted pass (workspace trust on, folder not trusted) only
 // *.restricted.test.js.
+//
+// Another compiled directory can be run the same way (benchmarks: `npm run bench:insert`):
+// STREAM_CHAT_TEST_SUITE_DIR (absolute) replaces suite/, STREAM_CHAT_TEST_SUITE_SUFFIX replaces
+// `.test.js` (e.g. `.bench.js`). Both unset = the integration suite, as before.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
 import { ReportEnv, type ReportEvent, type TestFailure, type TrustMode } from './report';
 
 function suiteFiles(trust: TrustMode): string[] {
-  const dir = path.join(__dirname, 'suite');
+  const dir = process.env.STREAM_CHAT_TEST_SUITE_DIR || path.join(__dirname, 'suite');
+  const suffix = process.env.STREAM_CHAT_TEST_SUITE_SUFFIX || '.test.js';
   if (!fs.existsSync(dir)) return [];
   return fs
     .readdirSync(dir, { recursive: true })
     .map((file) => path.join(dir, String(file)))
-    .filter((file) => file.endsWith('.test.js'))
-    .filter((file) => file.endsWith('.restricted.test.js') === (trust === 'restricted'))
+    .filter((file) => file.endsWith(suffix))
+    .filter((file) => file.endsWith(`.restricted${suffix}`) === (trust === 'restricted'))
     .sort();
 }
 

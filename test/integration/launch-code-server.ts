@@ -20,6 +20,14 @@ import { ReportEnv, type ReportEvent, type TestCounts, type TestFailure, type Tr
 export interface IntegrationOptions {
   passes?: TrustMode[];
   grep?: string;
+  /**
+   * Run another compiled directory's files instead of the suite (e.g. out/test/bench/insert), and
+   * which file name ending marks them (default `.test.js`). Read by index.ts from the environment.
+   */
+  suiteDir?: string;
+  suiteSuffix?: string;
+  /** More environment variables for the extension host (e.g. where a benchmark writes its results). */
+  env?: Record<string, string>;
   /** Whole run limit (default 10 min, or STREAM_CHAT_TEST_TIMEOUT_MS). */
   timeoutMs?: number;
   log?: (line: string) => void;
@@ -88,6 +96,8 @@ interface PassContext {
   deadline: number;
   timeoutMs: number;
   grep?: string;
+  /** Extra extension host environment (suite directory, benchmark settings). */
+  env: Record<string, string>;
   log: (line: string) => void;
 }
 
@@ -135,6 +145,7 @@ async function runPass(pass: TrustMode, ctx: PassContext): Promise<IntegrationRe
       extensionDevelopmentPath: repoRoot,
       extensionTestsPath: integrationIndex,
       extensionEnvironment: {
+        ...ctx.env,
         [ReportEnv.url]: ctx.receiver.url(pass),
         [ReportEnv.trust]: pass,
         ...(ctx.grep ? { [ReportEnv.grep]: ctx.grep } : {}),
@@ -176,6 +187,12 @@ export async function runIntegration(options: IntegrationOptions = {}): Promise<
   const passes = options.passes ?? ['trusted', 'restricted'];
   const timeoutMs = options.timeoutMs ?? Number(process.env.STREAM_CHAT_TEST_TIMEOUT_MS ?? 600_000);
   const deadline = Date.now() + timeoutMs;
+  // The names index.ts reads.
+  const env: Record<string, string> = {
+    ...options.env,
+    ...(options.suiteDir ? { STREAM_CHAT_TEST_SUITE_DIR: options.suiteDir } : {}),
+    ...(options.suiteSuffix ? { STREAM_CHAT_TEST_SUITE_SUFFIX: options.suiteSuffix } : {}),
+  };
   if (!fs.existsSync(integrationIndex)) throw new Error(`${integrationIndex} is missing: run node esbuild.js --tests`);
   const tempRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'stream-chat-integration-'));
   const receiver = new ReportReceiver();
@@ -190,7 +207,7 @@ export async function runIntegration(options: IntegrationOptions = {}): Promise<
     log(`[integration] code-server ${server.origin} ready in ${Date.now() - started} ms`);
     for (const pass of passes) {
       const workspace = makeWorkspace(tempRoot, `workspace-${pass}`);
-      const result = await runPass(pass, { server, browser, receiver, workspace, deadline, timeoutMs, grep: options.grep, log });
+      const result = await runPass(pass, { server, browser, receiver, workspace, deadline, timeoutMs, grep: options.grep, env, log });
       total.passed += result.passed;
       total.failed += result.failed;
       total.pending += result.pending;
