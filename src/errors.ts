@@ -23,6 +23,13 @@ export interface Fix {
   command: string;
 }
 
+/** The button offered next to a failure (besides Show Log): the command most likely to fix its cause. */
+export function fixFor(kind: string | undefined): Fix {
+  if (kind === 'auth') return { title: 'Set API Key', command: 'streamChat.setApiKey' };
+  if (kind === 'model-not-found') return { title: 'Select Model', command: 'streamChat.selectModel' };
+  return { title: 'Select Endpoint', command: 'streamChat.selectEndpoint' };
+}
+
 /** An error notification with the fix most likely to help, and Show Log. */
 export function showErrorWithFix(message: string, fix: Fix, log: StreamChatLog): void {
   void vscode.window.showErrorMessage(message, fix.title, 'Show Log').then((choice) => {

@@ -5,9 +5,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CodeOnlyFilter, type CodeFilterOutput } from '../api/codeFilter';
 import { prepareRequest } from '../chatRequest';
-import { showErrorWithFix, toUserFacingError } from '../errors';
+import { fixFor, showErrorWithFix, toUserFacingError } from '../errors';
 import type { Services } from '../services';
-import { fixFor } from './testConnection';
 import { StreamingInsertion, type InsertionStop } from './insertion';
 import { CODE_ONLY_INSTRUCTIONS, insertMessages, type InsertMode } from './insertPrompt';
 

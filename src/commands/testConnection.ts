@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { ChatError, type ReasoningSource } from '../api';
 import { prepareRequest } from '../chatRequest';
 import { type ResolvedEndpoint } from '../endpoint';
-import { showErrorWithFix, toUserFacingError, type Fix, type UserFacingError } from '../errors';
+import { fixFor, showErrorWithFix, toUserFacingError, type UserFacingError } from '../errors';
 import { tokensPerSecond } from '../requests';
 import type { Services } from '../services';
 
@@ -135,13 +135,6 @@ function finish(services: Services, report: ConnectionReport): ConnectionReport 
     showErrorWithFix(summary, fixFor(report.error?.kind), log);
   }
   return report;
-}
-
-/** The button offered next to a failed test (besides Show Log): the command most likely to fix its cause. */
-export function fixFor(kind: string | undefined): Fix {
-  if (kind === 'auth') return { title: 'Set API Key', command: 'streamChat.setApiKey' };
-  if (kind === 'model-not-found') return { title: 'Select Model', command: 'streamChat.selectModel' };
-  return { title: 'Select Endpoint', command: 'streamChat.selectEndpoint' };
 }
 
 /** The notification text; the e2e test reads its start ("Stream Chat: Connected to …" / "Stream Chat: Connection failed —"). */

@@ -2,7 +2,8 @@
 // label in the connection summary, and the recorded activation time.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { fixFor, summarise, type ConnectionReport } from '../../../src/commands/testConnection';
+import { summarise, type ConnectionReport } from '../../../src/commands/testConnection';
+import { fixFor } from '../../../src/errors';
 import { readEnvironment, StreamChatConfig } from '../../../src/config';
 import { resetUserSettings, setUserSetting, streamChatApi } from './helpers';
 
