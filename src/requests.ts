@@ -6,6 +6,7 @@ import {
   asChatError,
   endpointUrl,
   joinBaseUrl,
+  readEvents,
   type Answer,
   type ChatClient,
   type ChatError,
@@ -114,22 +115,9 @@ export class TrackedRequest {
    * (it is in `answer.error`). An exception in `onEvent` stops the request and propagates.
    */
   async collect(onEvent?: (event: StreamEvent, answer: Answer) => void): Promise<Answer> {
-    const events = this.events;
-    for (;;) {
-      let read: IteratorResult<StreamEvent, void>;
-      try {
-        read = await events.next();
-      } catch {
-        return this.answer;
-      }
-      if (read.done === true) return this.answer;
-      try {
-        onEvent?.(read.value, this.answer);
-      } catch (error) {
-        await events.return();
-        throw error;
-      }
-    }
+    // The events are folded as they pass (TrackedEvents); a failure is recorded when the stream ends.
+    await readEvents(this.events, (event) => onEvent?.(event, this.answer));
+    return this.answer;
   }
 
   /** @internal */

@@ -121,28 +121,39 @@ export function asChatError(error: unknown): ChatError {
 }
 
 /**
+ * Reads a stream to its end, handing each event to `onEvent`. Resolves with what the stream threw
+ * (undefined when it completed); never rejects for a stream failure. If `onEvent` throws, the
+ * stream is closed and the exception propagates.
+ */
+export async function readEvents(events: AsyncIterator<StreamEvent, void, undefined>, onEvent: (event: StreamEvent) => void): Promise<unknown> {
+  for (;;) {
+    let read: IteratorResult<StreamEvent, void>;
+    try {
+      read = await events.next();
+    } catch (error) {
+      return error ?? new Error('stream failed');
+    }
+    if (read.done === true) return undefined;
+    try {
+      onEvent(read.value);
+    } catch (error) {
+      await events.return?.();
+      throw error;
+    }
+  }
+}
+
+/**
  * Reads a stream to its end and returns the answer; never rejects for a stream failure (it is in
  * `answer.error`). `onEvent` sees each event after it was folded in; if it throws, the stream is
  * closed and the exception propagates.
  */
 export async function collectAnswer(events: AsyncIterator<StreamEvent, void, undefined>, onEvent?: (event: StreamEvent, answer: Answer) => void): Promise<Answer> {
   const collector = new AnswerCollector();
-  for (;;) {
-    let read: IteratorResult<StreamEvent, void>;
-    try {
-      read = await events.next();
-    } catch (error) {
-      collector.fail(error);
-      return collector.answer;
-    }
-    if (read.done === true) return collector.answer;
-    collector.add(read.value);
-    if (onEvent === undefined) continue;
-    try {
-      onEvent(read.value, collector.answer);
-    } catch (error) {
-      await events.return?.();
-      throw error;
-    }
-  }
+  const failure = await readEvents(events, (event) => {
+    collector.add(event);
+    onEvent?.(event, collector.answer);
+  });
+  if (failure !== undefined) collector.fail(failure);
+  return collector.answer;
 }

@@ -19,11 +19,6 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     private readonly services: Services,
   ) {}
 
-  /** Whether a webview is showing and has said it is ready. */
-  get isVisible(): boolean {
-    return this.view?.visible === true;
-  }
-
   resolveWebviewView(view: vscode.WebviewView): void {
     this.disposeView();
     this.view = view;
