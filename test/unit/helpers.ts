@@ -4,7 +4,6 @@
 import { ChatClient, ChatError, type StreamEvent, type StreamOptions, type Usage } from '../../src/api';
 import type { FetchFunction } from '../../src/api/http';
 import { seededRandom } from '../harness/random';
-import { startTestServer, type TestServer } from '../server';
 
 export interface StreamResult {
   events: StreamEvent[];
@@ -12,18 +11,7 @@ export interface StreamResult {
   error?: ChatError;
 }
 
-/** Mocha hooks for a suite with one test server: started before it (handed to `use`), its record reset before each test, closed after. */
-export function withTestServer(use: (server: TestServer) => void): void {
-  let server: TestServer | undefined;
-  before(async () => {
-    server = await startTestServer();
-    use(server);
-  });
-  beforeEach(() => server?.reset());
-  after(async () => {
-    await server?.close();
-  });
-}
+export { withTestServer } from '../server/mochaHooks';
 
 /** Drains a stream; a ChatError ends it, anything else thrown is a test failure. */
 export async function drain(stream: AsyncIterable<StreamEvent>): Promise<StreamResult> {

@@ -6,7 +6,8 @@ import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
 import type { ConnectionReport } from '../../../src/commands/testConnection';
 import type { StreamChatApi, StreamChatTestApi } from '../../../src/extension';
-import { startTestServer, type TestServer } from '../../server';
+import type { TestServer } from '../../server';
+import { withTestServer as sharedWithTestServer } from '../../server/mochaHooks';
 
 export const extensionId = 'stream-chat.stream-chat';
 
@@ -68,19 +69,7 @@ export function authorizationOf(request: { headers: http.IncomingHttpHeaders }):
   return Array.isArray(value) ? value.join(',') : value;
 }
 
-/**
- * Mocha hooks for a suite with one test server: started before the suite (handed to `use`), its
- * record reset before each test, closed with the user settings reset after the suite.
- */
+/** One test server for the suite (see test/server/mochaHooks.ts); the user settings are reset after it. */
 export function withTestServer(use: (server: TestServer) => void): void {
-  let server: TestServer | undefined;
-  before(async () => {
-    server = await startTestServer();
-    use(server);
-  });
-  beforeEach(() => server?.reset());
-  after(async () => {
-    await resetUserSettings();
-    await server?.close();
-  });
+  sharedWithTestServer(use, resetUserSettings);
 }
