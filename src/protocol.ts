@@ -38,10 +38,25 @@ export interface AnswerFooter {
   reasoningMs?: number;
 }
 
+/** Code that travels with a question (an ask command's selection, an attached file), fenced with its path. */
+export interface CodeSnippet {
+  /** Workspace-relative path, or the untitled document's name. */
+  path: string;
+  languageId: string;
+  /** 1-based, inclusive; absent for a whole file. */
+  range?: { startLine: number; endLine: number };
+  code: string;
+  /** Estimated tokens of the snippet as sent (src/context/snippets.ts). */
+  tokens: number;
+}
+
 export interface UserTurnView {
   role: 'user';
   id: string;
+  /** What the user asked (for an ask command, its instruction). */
   text: string;
+  /** Code sent with the question, shown compactly (label, collapsible code). */
+  snippets?: CodeSnippet[];
 }
 
 export interface AssistantTurnView {

@@ -5,7 +5,16 @@ import * as vscode from 'vscode';
 import type { Answer, StreamEvent } from '../api';
 import { prepareRequest } from '../chatRequest';
 import type { ResolvedEndpoint } from '../endpoint';
-import { DELTA_POST_INTERVAL_MS, type AnswerFooter, type AssistantTurnView, type ErrorView, type HostToWebview, type PanelStatus, type TurnView } from '../protocol';
+import {
+  DELTA_POST_INTERVAL_MS,
+  type AnswerFooter,
+  type AssistantTurnView,
+  type CodeSnippet,
+  type ErrorView,
+  type HostToWebview,
+  type PanelStatus,
+  type TurnView,
+} from '../protocol';
 import { tokensPerSecond, type TrackedRequest } from '../requests';
 import type { Services } from '../services';
 import { Conversation } from './conversation';
@@ -69,11 +78,14 @@ export class ChatSession implements vscode.Disposable {
     this.dropPending();
   }
 
-  /** Sends a question; ignored while an answer is streaming (the panel offers Stop instead). */
-  async send(text: string): Promise<AssistantTurnView | undefined> {
+  /**
+   * Sends a question, with code to go with it (an ask command's selection, attachments); ignored
+   * while an answer is streaming (the panel offers Stop instead).
+   */
+  async send(text: string, snippets?: CodeSnippet[]): Promise<AssistantTurnView | undefined> {
     const question = text.trim();
     if (question === '' || this.busy) return undefined;
-    const turn = this.conversation.addQuestion(question);
+    const turn = this.conversation.addQuestion(question, snippets);
     return this.answer([turn]);
   }
 

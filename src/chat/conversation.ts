@@ -1,7 +1,8 @@
 // The chat's conversation as the host owns it: the turns, and the messages they become on the wire.
 // No 'vscode' import: the webview only ever sees views of it (see protocol.ts).
 import type { ChatMessage } from '../api';
-import type { AssistantTurnView, TurnView, UserTurnView } from '../protocol';
+import { userMessageContent } from '../context/snippets';
+import type { AssistantTurnView, CodeSnippet, TurnView, UserTurnView } from '../protocol';
 
 export class Conversation {
   private readonly turns: TurnView[] = [];
@@ -19,8 +20,9 @@ export class Conversation {
     this.turns.length = 0;
   }
 
-  addQuestion(text: string): UserTurnView {
+  addQuestion(text: string, snippets?: CodeSnippet[]): UserTurnView {
     const turn: UserTurnView = { role: 'user', id: `t${this.nextTurn++}`, text };
+    if (snippets !== undefined && snippets.length > 0) turn.snippets = snippets;
     this.turns.push(turn);
     return turn;
   }
@@ -59,7 +61,7 @@ export class Conversation {
   messages(): ChatMessage[] {
     const messages: ChatMessage[] = [];
     for (const turn of this.turns) {
-      if (turn.role === 'user') messages.push({ role: 'user', content: turn.text });
+      if (turn.role === 'user') messages.push({ role: 'user', content: userMessageContent(turn.text, turn.snippets) });
       else if (turn.content !== '') messages.push({ role: 'assistant', content: turn.content });
     }
     return messages;

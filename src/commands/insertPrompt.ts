@@ -2,6 +2,7 @@
 // cursor (and the selection), the file's language and path, and code only. No 'vscode' import: the
 // command hands in plain text, so the prompt is unit-tested in plain Node.
 import type { ChatMessage } from '../api';
+import { fenced } from '../context/snippets';
 
 export type InsertMode = 'insert' | 'rewrite';
 
@@ -22,13 +23,6 @@ export interface InsertContext {
 /** Standing instructions for both commands: the answer goes into a file as it streams. */
 export const CODE_ONLY_INSTRUCTIONS =
   'Your reply is written straight into the user’s file as it streams. Reply with the code only: no explanation, no Markdown fences, no repetition of the surrounding code. Match the file’s language, indentation and style.';
-
-/** A fence longer than any backtick run in `text`, so the text cannot close it. */
-function fenced(text: string, languageId: string): string {
-  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((run) => run[0].length));
-  const fence = '`'.repeat(longest + 1);
-  return `${fence}${languageId}\n${text}${text.endsWith('\n') || text === '' ? '' : '\n'}${fence}`;
-}
 
 export function insertMessages(context: InsertContext): ChatMessage[] {
   const { mode, languageId, path } = context;

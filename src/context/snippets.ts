@@ -1,0 +1,43 @@
+// Code that travels with a question: an ask command's selection, an attached file. No 'vscode'
+// import: commands hand in plain text, so formatting and estimates are unit-tested in plain Node.
+import type { CodeSnippet } from '../protocol';
+
+/** A fence longer than any backtick run in `text`, so the text cannot close it. */
+export function fenced(text: string, languageId: string): string {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((run) => run[0].length));
+  const fence = '`'.repeat(longest + 1);
+  return `${fence}${languageId}\n${text}${text.endsWith('\n') || text === '' ? '' : '\n'}${fence}`;
+}
+
+/**
+ * Tokens `text` will take, estimated without a tokenizer: about 4 characters per token for prose
+ * and code in English-like scripts, 1 per character beyond ASCII (CJK, emoji take 1–3 tokens each).
+ * Rounded up, so an estimate errs on the full side.
+ */
+export function estimateTokens(text: string): number {
+  let ascii = 0;
+  let other = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) < 128) ascii++;
+    else other++;
+  }
+  return Math.ceil(ascii / 4 + other);
+}
+
+/** `src/a.ts:10-20`, `src/a.ts:7`, or the path alone for a whole file. */
+export function snippetLabel(path: string, range?: { startLine: number; endLine: number }): string {
+  if (range === undefined) return path;
+  return range.startLine === range.endLine ? `${path}:${range.startLine}` : `${path}:${range.startLine}-${range.endLine}`;
+}
+
+/** How a snippet is introduced to the model: its label and language, then the fenced code. */
+export function snippetForModel(snippet: CodeSnippet): string {
+  const what = snippet.range === undefined ? 'File:' : 'Code from';
+  return `${what} ${snippetLabel(snippet.path, snippet.range)} (${snippet.languageId}):\n${fenced(snippet.code, snippet.languageId)}`;
+}
+
+/** A user turn's text as sent: the snippets first, each fenced with its path, then the question. */
+export function userMessageContent(text: string, snippets: readonly CodeSnippet[] | undefined): string {
+  if (snippets === undefined || snippets.length === 0) return text;
+  return [...snippets.map(snippetForModel), text].join('\n\n');
+}
