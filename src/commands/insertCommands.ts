@@ -8,6 +8,7 @@ import { prepareRequest } from '../chatRequest';
 import { fixFor, showErrorWithFix, toUserFacingError } from '../errors';
 import type { Services } from '../services';
 import { StreamingInsertion, type InsertionStop } from './insertion';
+import { InsertionUndo } from './insertionUndo';
 import { CODE_ONLY_INSTRUCTIONS, insertMessages, type InsertMode } from './insertPrompt';
 
 export interface InsertResult {
@@ -33,9 +34,11 @@ export function registerInsertCommands(services: Services): vscode.Disposable[] 
     overviewRulerColor: new vscode.ThemeColor('editorOverviewRuler.addedForeground'),
     overviewRulerLane: vscode.OverviewRulerLane.Left,
   });
-  const run = (mode: InsertMode) => (arg?: unknown) => insert(services, mode, arg, active, decoration);
+  const undoTrackers = new UndoTrackers();
+  const run = (mode: InsertMode) => (arg?: unknown) => insert(services, mode, arg, active, decoration, undoTrackers);
   return [
     active,
+    undoTrackers,
     decoration,
     vscode.commands.registerCommand('streamChat.insertAtCursor', run('insert')),
     vscode.commands.registerCommand('streamChat.rewriteSelection', run('rewrite')),
@@ -71,6 +74,25 @@ class ActiveInsertions implements vscode.Disposable {
   }
 }
 
+/** The last insertion's undo tracking per document (it outlives the insertion: the undo comes later). */
+class UndoTrackers implements vscode.Disposable {
+  private readonly trackers = new Map<string, InsertionUndo>();
+
+  start(document: vscode.TextDocument, replaced: string): InsertionUndo {
+    for (const [key, tracker] of this.trackers) if (tracker.isDisposed) this.trackers.delete(key);
+    const key = document.uri.toString();
+    this.trackers.get(key)?.dispose();
+    const tracker = new InsertionUndo(document, replaced);
+    this.trackers.set(key, tracker);
+    return tracker;
+  }
+
+  dispose(): void {
+    for (const tracker of this.trackers.values()) tracker.dispose();
+    this.trackers.clear();
+  }
+}
+
 function failed(message: string, services: Services, automated: boolean): InsertResult {
   services.log.warn(message);
   if (!automated) void vscode.window.showErrorMessage(`Stream Chat: ${message}`);
@@ -83,6 +105,7 @@ async function insert(
   arg: unknown,
   active: ActiveInsertions,
   decoration: vscode.TextEditorDecorationType,
+  undoTrackers: UndoTrackers,
 ): Promise<InsertResult | undefined> {
   const automated = typeof arg === 'object' && arg !== null && typeof (arg as { prompt?: unknown }).prompt === 'string';
   const editor = vscode.window.activeTextEditor;
@@ -115,7 +138,7 @@ async function insert(
   const prepared = prepareRequest(settings, messages, { instructions: CODE_ONLY_INSTRUCTIONS });
   const request = services.runner.start({ owner: 'insert', scope: key, endpoint: resolved.endpoint, request: prepared.request, options: prepared.options });
 
-  const insertion = new StreamingInsertion(editor, target, decoration);
+  const insertion = new StreamingInsertion(editor, target, decoration, undoTrackers.start(document, document.getText(target)));
   const filter = new CodeOnlyFilter({ markdownDocument: document.languageId === 'markdown' });
   const outputs: CodeFilterOutput[] = [];
   const apply = () => {

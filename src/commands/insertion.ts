@@ -2,8 +2,10 @@
 // is coalesced into the next one, so the document keeps up with any event rate; no edit adds an
 // undo stop after the first, so one undo removes the whole insertion (and brings a replaced
 // selection back). The user's edits elsewhere move the insertion point along; typing at it, or
-// undo, stops the insertion; so does the document closing or its editor going away.
+// undo, stops the insertion; so does the document closing or its editor going away. When a save splits
+// the undo step anyway, InsertionUndo joins the pieces back.
 import * as vscode from 'vscode';
+import type { InsertionUndo } from './insertionUndo';
 
 /** Why an insertion stopped before its stream ended: the user typed into it, undid it, removed it (a revert), or its document or editor went away. */
 export type InsertionStop = 'typed' | 'undo' | 'removed' | 'closed' | 'hidden';
@@ -42,6 +44,7 @@ export class StreamingInsertion implements vscode.Disposable {
     private editor: vscode.TextEditor,
     target: vscode.Range,
     private readonly decoration: vscode.TextEditorDecorationType,
+    private readonly undo: InsertionUndo,
   ) {
     const { document } = editor;
     this.start = document.offsetAt(target.start);
@@ -105,6 +108,7 @@ export class StreamingInsertion implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.undo.ended();
     this.editor.setDecorations(this.decoration, []);
     for (const disposable of this.disposables) disposable.dispose();
   }
@@ -170,6 +174,7 @@ export class StreamingInsertion implements vscode.Disposable {
     } else {
       this.inserted += change.text;
     }
+    this.undo.update(this.start, this.inserted);
     const { document } = this.editor;
     this.editor.setDecorations(this.decoration, [new vscode.Range(document.positionAt(this.start), document.positionAt(this.start + this.inserted.length))]);
   }
@@ -177,7 +182,7 @@ export class StreamingInsertion implements vscode.Disposable {
   private onUserChange(change: vscode.TextDocumentContentChangeEvent, reason: vscode.TextDocumentChangeReason | undefined): void {
     if (this.stopReason !== undefined) return;
     if (reason === vscode.TextDocumentChangeReason.Undo || reason === vscode.TextDocumentChangeReason.Redo) {
-      // Undo takes back the whole insertion so far (it is one undo step).
+      // Undo takes back the whole insertion so far (one undo step, or joined into one by InsertionUndo).
       if (reason === vscode.TextDocumentChangeReason.Undo) this.inserted = '';
       this.stop('undo');
       return;
@@ -187,6 +192,7 @@ export class StreamingInsertion implements vscode.Disposable {
     if (changeEnd < this.start || (changeEnd === this.start && change.rangeLength > 0) || (changeEnd === this.start && regionEnd > this.start)) {
       // Above the insertion: it moves along.
       this.start += change.text.length - change.rangeLength;
+      this.undo.update(this.start, this.inserted);
     } else if (change.rangeOffset > regionEnd) {
       // Below it: nothing moves.
     } else if (this.inserted !== '' && change.rangeOffset <= this.start && changeEnd >= regionEnd) {

@@ -1,13 +1,13 @@
 // A person runs "Stream Chat: Insert at Cursor…" in hello.ts: types the instruction, watches the code
-// appear (highlighted) while the server is still streaming, and presses Esc.
+// appear (highlighted) while the server is still streaming, presses Esc, then Ctrl+Z once.
 import * as assert from 'node:assert/strict';
-import { activeEditorText, openWorkspaceFile, runCommand, screenshot, submitQuickInput, waitForQuickInput } from '../harness/browser';
+import { activeEditorText, openWorkspaceFile, runCommand, runCommandExact, screenshot, submitQuickInput, waitForQuickInput } from '../harness/browser';
 import { chunk, sse, type StreamStep } from '../server';
 import { chatRequests, trackOutcome, waitUntil } from './chatPanel';
 import { e2eEnvironment } from './environment';
 
 describe('e2e: Stream Chat: Insert at Cursor', () => {
-  it('streams the code into the editor, highlighted, and stops on Esc keeping what arrived', async () => {
+  it('streams the code into the editor, highlighted, stops on Esc keeping what arrived, and one Ctrl+Z takes it back', async () => {
     const { page, testServer } = await e2eEnvironment();
     testServer.reset();
     const lines = Array.from({ length: 40 }, (_, i) => `export const value${i} = ${i};\n`);
@@ -18,6 +18,10 @@ describe('e2e: Stream Chat: Insert at Cursor', () => {
 
     await openWorkspaceFile(page, 'hello.ts');
     await page.keyboard.press('Control+End');
+    const original = await waitUntil('hello.ts on screen', async () => {
+      const text = await activeEditorText(page);
+      return text.includes('greet') ? text : undefined;
+    });
     await runCommand(page, 'Stream Chat: Insert at Cursor');
     await waitForQuickInput(page, /Insert at Cursor/);
     await submitQuickInput(page, 'export some constants');
@@ -35,9 +39,13 @@ describe('e2e: Stream Chat: Insert at Cursor', () => {
     assert.ok(!stopped.includes('value39'), 'the rest never arrived');
     await screenshot(page, 'insert-2-stopped');
 
-    // One undo in this TypeScript file takes back only the latest edits (a known bug, see the skipped
-    // integration test), so the file is reverted instead.
-    await runCommand(page, 'File: Revert File');
+    // One Ctrl+Z takes all of it back, even if auto save (code-server's default) saved mid-stream.
+    await page.keyboard.press('Control+Z');
+    await waitUntil('one undo to restore the file', async () => (await activeEditorText(page)) === original).catch(async (error: unknown) => {
+      await screenshot(page, 'insert-3-undo-failed');
+      throw new Error(`${String(error)}; the editor shows:\n${await activeEditorText(page)}\n--- instead of:\n${original}`);
+    });
+    await runCommandExact(page, 'File: Save');
     await runCommand(page, 'View: Close All Editors');
   });
 });
