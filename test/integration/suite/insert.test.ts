@@ -125,6 +125,33 @@ describe('inline streamed insertion', () => {
     assert.equal(editor.document.getText(), '// top\n', 'one undo removes the whole insertion');
   });
 
+  it('a notebook cell gets the code like any editor', async function () {
+    const cellData = new vscode.NotebookCellData(vscode.NotebookCellKind.Code, 'x = 1\n', 'python');
+    let notebook: vscode.NotebookDocument;
+    try {
+      notebook = await vscode.workspace.openNotebookDocument('jupyter-notebook', new vscode.NotebookData([cellData]));
+    } catch {
+      this.skip(); // no Jupyter notebook support in this editor build
+    }
+    await vscode.window.showNotebookDocument(notebook);
+    const cell = notebook.cellAt(0).document;
+    // The cell's own editor inside the notebook (showTextDocument(cell) would open a second, detached one).
+    await vscode.commands.executeCommand('notebook.cell.edit');
+    const editor = vscode.window.activeTextEditor;
+    assert.ok(editor);
+    editor.selection = new vscode.Selection(1, 0, 1, 0);
+    server.enqueue(contentStream(['```python\n', 'y = 2\n', '```\n']));
+    assert.equal(vscode.window.activeTextEditor?.document, cell, 'the cell editor is the active editor');
+    const result = await insertAtCursor();
+    assert.equal(result.error, undefined);
+    assert.deepEqual(result, { text: 'y = 2', stopped: false, finishReason: 'stop' });
+    assert.equal(cell.getText(), 'x = 1\ny = 2');
+    assert.equal(cell.uri.scheme, 'vscode-notebook-cell');
+    await vscode.commands.executeCommand('undo');
+    assert.equal(cell.getText(), 'x = 1\n');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
   describe('with auto save after a short delay (each save splits the undo step)', () => {
     before(async () => {
       await vscode.workspace.getConfiguration('files').update('autoSaveDelay', 50, vscode.ConfigurationTarget.Global);
