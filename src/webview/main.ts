@@ -10,8 +10,9 @@ declare function acquireVsCodeApi(): { postMessage(message: WebviewToHost): void
 const vscode = acquireVsCodeApi();
 const post = (message: WebviewToHost): void => vscode.postMessage(message);
 
-// The render benchmark's baseline sets this before the bundle loads; users never do.
-const renderOptions = { wholeMessage: document.body.dataset.renderMode === 'whole' };
+// The render benchmark's baselines set this before the bundle loads; users never do.
+const baseline = document.body.dataset.renderMode;
+const renderOptions = { baseline: baseline === 'whole' || baseline === 'plain' ? baseline : undefined };
 
 const modelButton = button({
   icon: 'hubot',

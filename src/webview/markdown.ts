@@ -13,8 +13,12 @@ import { patchChildren } from './domPatch';
 import { htmlToFragment, md, renderTokens, undefinedLabels, type MarkdownEnv, type Token } from './markdownRender';
 
 export interface StreamingMarkdownOptions {
-  /** Bench baseline only: re-render the whole message at every frame instead of only the open tail. */
-  wholeMessage?: boolean;
+  /**
+   * Bench baselines only: `whole` re-renders the whole message at every frame instead of only the
+   * open tail; `plain` shows the raw text in one text node, appending each frame's new text (no
+   * markdown at all: what a plain-text panel costs).
+   */
+  baseline?: 'whole' | 'plain';
 }
 
 /** Counters for tests and the benchmark (cheap, always on). */
@@ -203,7 +207,8 @@ export class StreamingMarkdown {
       this.liveBlocks = [];
       this.clearOnRender = false;
     }
-    const shown = this.options.wholeMessage ? this.renderWhole(final) : this.renderTail(final);
+    const { baseline } = this.options;
+    const shown = baseline === 'whole' ? this.renderWhole(final) : baseline === 'plain' ? this.renderPlain() : this.renderTail(final);
     this.stats.renders++;
     this.stats.frozenChars = this.frozenLength;
     this.root.dispatchEvent(new this.window.CustomEvent('markdown-rendered', { bubbles: true, detail: { length: shown } }));
@@ -223,6 +228,17 @@ export class StreamingMarkdown {
     if (!final) markOpenFences(tokens, 0, text, lineStarts(text));
     this.root.replaceChildren(htmlToFragment(renderTokens(tokens, env), this.root.ownerDocument));
     return text.length;
+  }
+
+  /** The `plain` baseline: the new text appended to one text node. */
+  private renderPlain(): number {
+    let text = this.root.firstChild;
+    if (!(text instanceof this.window.Text)) {
+      text = this.root.ownerDocument.createTextNode('');
+      this.root.replaceChildren(text);
+    }
+    (text as Text).appendData(this.raw.slice((text as Text).length));
+    return this.raw.length;
   }
 
   /** Freezes the finished blocks of the tail, re-renders the rest into the live element; returns the length shown. */

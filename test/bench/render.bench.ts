@@ -3,6 +3,8 @@
 // bundle (dist/webview.js) with the panel's stylesheets, messages posted the way VS Code delivers them:
 //   ours    StreamingMarkdown as the panel uses it (finished blocks frozen, the open tail re-rendered)
 //   naive   the same bundle with body[data-render-mode=whole]: the whole message re-rendered every frame
+//   plain   the same bundle with body[data-render-mode=plain]: the raw text in one text node, each frame's
+//           new text appended (no markdown at all: what a plain-text panel costs)
 //   floor   the same deltas to an answer that does not exist: message dispatch and handling only
 // at 1,000 and 3,000 events/s from a timer in the page, ours and naive alternating, round after
 // round (the floor in the first); medians reported. Measured per run:
@@ -32,7 +34,7 @@ const DELTA_CHARS = 4;
 /** The whole run stops by itself after this long, whatever happens. */
 const WATCHDOG_MS = 9 * 60_000;
 
-type Mode = 'ours' | 'naive' | 'floor';
+type Mode = 'ours' | 'naive' | 'plain' | 'floor';
 
 interface Run {
   mode: Mode;
@@ -62,8 +64,9 @@ function shell(mode: Mode): string {
 <link rel="stylesheet" href="/dist/codicons/codicon.css">
 <link rel="stylesheet" href="/media/markdown.css">
 <link rel="stylesheet" href="/media/chat.css">
+${mode === 'plain' ? '<style>.answer .markdown { white-space: pre-wrap; }</style>' : ''}
 </head>
-<body class="vscode-dark"${mode === 'naive' ? ' data-render-mode="whole"' : ''}>
+<body class="vscode-dark"${mode === 'naive' ? ' data-render-mode="whole"' : mode === 'plain' ? ' data-render-mode="plain"' : ''}>
 <div id="app"></div>
 <script>
 window.posted = [];
@@ -213,9 +216,9 @@ async function main(): Promise<void> {
   try {
     for (let round = 0; round < ROUNDS; round++) {
       for (const rate of RATES) {
-        // Alternate which mode goes first; the floor once per rate.
+        // Alternate which mode goes first; the plain-text panel and the floor once per rate.
         let modes: Mode[] = round % 2 === 0 ? ['ours', 'naive'] : ['naive', 'ours'];
-        if (round === 0) modes.push('floor');
+        if (round === 0) modes.push('plain', 'floor');
         if (process.env.BENCH_MODES) modes = modes.filter((mode) => process.env.BENCH_MODES!.split(',').includes(mode));
         for (const mode of modes) {
           const run = await measure(browser, mode, rate, deltas, warmup, pageScript);
@@ -233,7 +236,7 @@ async function main(): Promise<void> {
   const pick = (mode: Mode, rate: number, key: keyof Run) => median(runs.filter((r) => r.mode === mode && r.rate === rate).map((r) => r[key] as number));
   const ratio = (a: number, b: number) => +(a / b).toFixed(3);
   const rates = RATES.map((rate) => {
-    const [ours, naive, floor] = (['ours', 'naive', 'floor'] as const).map((mode) => pick(mode, rate, 'taskMs'));
+    const [ours, naive, plain, floor] = (['ours', 'naive', 'plain', 'floor'] as const).map((mode) => pick(mode, rate, 'taskMs'));
     const [oursFrames, naiveFrames] = (['ours', 'naive'] as const).map((mode) => pick(mode, rate, 'frameWorkMs'));
     return {
       rate,
@@ -245,6 +248,9 @@ async function main(): Promise<void> {
       oursOfNaive: ratio(ours, naive),
       // The same deltas to no answer: dispatching and handling 12,000 messages, the bench's frame loop.
       floorTotalMs: Math.round(floor),
+      // The raw text in one text node, appended every frame: a panel that does no markdown at all.
+      plainTotalMs: Math.round(plain),
+      plainOfNaive: ratio(plain, naive),
       oursOfNaiveAboveFloor: ratio(ours - floor, naive - floor),
       // Time in animation-frame callbacks: the renders and the layout they force (panel scroll-follow).
       oursFrameWorkMs: Math.round(oursFrames),
@@ -273,13 +279,32 @@ async function main(): Promise<void> {
   };
   table(
     'main thread (medians; ms)',
-    ['rate/s', 'ours', 'naive', 'ours/naive', 'floor', 'ours/naive above floor', 'in frames: ours', 'naive', 'ours/naive', 'per render: ours', 'naive', 'ours/naive'],
+    [
+      'rate/s',
+      'ours',
+      'naive',
+      'ours/naive',
+      'plain text',
+      'plain/naive',
+      'floor',
+      'floor/naive',
+      'ours/naive above floor',
+      'in frames: ours',
+      'naive',
+      'ours/naive',
+      'per render: ours',
+      'naive',
+      'ours/naive',
+    ],
     rates.map((r) => [
       String(r.rate),
       String(r.oursTotalMs),
       String(r.naiveTotalMs),
       pct(r.oursOfNaive),
+      String(r.plainTotalMs),
+      pct(r.plainOfNaive),
       String(r.floorTotalMs),
+      pct(r.floorTotalMs / r.naiveTotalMs),
       pct(r.oursOfNaiveAboveFloor),
       String(r.oursFrameWorkMs),
       String(r.naiveFrameWorkMs),
@@ -306,7 +331,7 @@ async function main(): Promise<void> {
   if (at1000) {
     const checks = [
       [
-        `ours ≤ 10% of naive: ${pct(at1000.oursOfNaive)} (above the floor ${pct(at1000.oursOfNaiveAboveFloor)}, in frames ${pct(at1000.oursOfNaiveFrameWork)}, per render ${pct(at1000.oursFrameWorkPerRenderMs / at1000.naiveFrameWorkPerRenderMs)})`,
+        `ours ≤ 10% of naive: ${pct(at1000.oursOfNaive)} (a plain-text panel, no markdown: ${pct(at1000.plainOfNaive)}; no rendering at all: ${pct(at1000.floorTotalMs / at1000.naiveTotalMs)}; above the floor ${pct(at1000.oursOfNaiveAboveFloor)}, in frames ${pct(at1000.oursOfNaiveFrameWork)}, per render ${pct(at1000.oursFrameWorkPerRenderMs / at1000.naiveFrameWorkPerRenderMs)})`,
         at1000.oursOfNaive <= 0.1,
       ],
       [`longest frame ≤ 50 ms: ${fmt(at1000.longestFrameMs)} ms`, at1000.longestFrameMs <= 50],

@@ -147,7 +147,7 @@ describe('StreamingMarkdown', () => {
 
     it('the whole-message baseline ends the same', () => {
       const random = seededRandom(6);
-      const root = streamed(page, randomChunks(answer.slice(0, 5_000), random, 20, 400), random, 1, { wholeMessage: true });
+      const root = streamed(page, randomChunks(answer.slice(0, 5_000), random, 20, 400), random, 1, { baseline: 'whole' });
       assert.equal(root.innerHTML, oneShot(page, answer.slice(0, 5_000)));
     });
 
