@@ -7,12 +7,21 @@ import { AssistantTurn, userTurnElement } from './turns';
 
 /** Within this many pixels of the bottom counts as "at the bottom" (following the stream). */
 const FOLLOW_SLACK_PX = 48;
+/**
+ * Opening a long conversation renders only its last answers at once (about this many characters
+ * of markdown, at least the last one); the others render when they come within DEFERRED_MARGIN of
+ * the screen, or while the panel is idle, newest first.
+ */
+const EAGER_CHARS = 20_000;
+const DEFERRED_MARGIN = '1200px 0px';
 
 export class Transcript {
   readonly element: HTMLElement;
   private readonly answers = new Map<number, AssistantTurn>();
   private following = true;
   private readonly empty: HTMLElement;
+  private readonly nearScreen: IntersectionObserver;
+  private idleWork: number | undefined;
 
   constructor(
     private readonly scroller: HTMLElement,
@@ -38,26 +47,40 @@ export class Transcript {
     // may take their real height a frame later (content-visibility): any size change is followed too.
     this.element.addEventListener('markdown-rendered', () => this.follow());
     new ResizeObserver(() => this.follow()).observe(this.element);
+    this.nearScreen = new IntersectionObserver((entries) => this.onNearScreen(entries), { root: scroller, rootMargin: DEFERRED_MARGIN });
   }
 
   reset(turns: TurnView[]): void {
     for (const answer of this.answers.values()) answer.dispose();
     this.answers.clear();
+    this.nearScreen.disconnect();
     this.element.replaceChildren(this.empty);
-    this.add(turns);
+    this.add(turns, true);
     this.following = true;
     this.follow();
+    this.scheduleIdleRendering();
   }
 
-  add(turns: TurnView[]): void {
-    for (const turn of turns) {
-      if (turn.role === 'user') this.element.append(userTurnElement(turn));
-      else {
-        const answer = new AssistantTurn(turn, this.renderOptions);
-        this.answers.set(turn.requestId, answer);
-        this.element.append(answer.element);
+  /** Appends turns; from a snapshot (`opening`), older finished answers are deferred. */
+  add(turns: TurnView[], opening = false): void {
+    let eagerFrom = 0;
+    if (opening) {
+      let chars = 0;
+      eagerFrom = turns.length;
+      while (eagerFrom > 0 && (chars < EAGER_CHARS || eagerFrom === turns.length)) {
+        const turn = turns[--eagerFrom];
+        if (turn.role === 'assistant') chars += turn.content.length + turn.reasoning.length;
       }
     }
+    turns.forEach((turn, index) => {
+      if (turn.role === 'user') this.element.append(userTurnElement(turn));
+      else {
+        const answer = new AssistantTurn(turn, this.renderOptions, index < eagerFrom);
+        this.answers.set(turn.requestId, answer);
+        this.element.append(answer.element);
+        if (answer.isDeferred) this.nearScreen.observe(answer.element);
+      }
+    });
     this.empty.hidden = this.element.childElementCount > 1;
     this.markLast();
     if (turns.some((turn) => turn.role === 'user')) this.following = true;
@@ -110,6 +133,35 @@ export class Transcript {
 
   private markLast(): void {
     for (const answer of this.answers.values()) answer.setLast(this.isLast(answer.id));
+  }
+
+  private onNearScreen(entries: IntersectionObserverEntry[]): void {
+    for (const entry of entries) {
+      if (!entry.isIntersecting) continue;
+      this.nearScreen.unobserve(entry.target);
+      this.answerById((entry.target as HTMLElement).dataset.turnId ?? '')?.materialize(this.isLast((entry.target as HTMLElement).dataset.turnId ?? ''));
+    }
+  }
+
+  /** Deferred answers render one at a time while the panel is idle, newest first (find in page, copy, no surprises). */
+  private scheduleIdleRendering(): void {
+    if (this.idleWork !== undefined) cancelIdleCallback(this.idleWork);
+    this.idleWork = requestIdleCallback((deadline) => {
+      this.idleWork = undefined;
+      const answers = [...this.answers.values()];
+      // Not while an answer streams: its frames come first.
+      if (answers.some((answer) => answer.isStreaming)) {
+        setTimeout(() => this.scheduleIdleRendering(), 1000);
+        return;
+      }
+      const deferred = answers.filter((answer) => answer.isDeferred).reverse();
+      for (const answer of deferred) {
+        if (deadline.timeRemaining() < 8) break;
+        this.nearScreen.unobserve(answer.element);
+        answer.materialize(false);
+      }
+      if (deferred.some((answer) => answer.isDeferred)) this.scheduleIdleRendering();
+    });
   }
 
   private follow(): void {

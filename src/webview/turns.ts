@@ -9,8 +9,16 @@ export function userTurnElement(turn: UserTurnView): HTMLElement {
   return el('article', { class: 'turn user', 'data-turn-id': turn.id, 'aria-label': 'You' }, el('div', { class: 'user-text' }, turn.text));
 }
 
+/** Estimated height of a deferred answer before it is rendered (so the scrollbar is about right). */
+function estimatedHeightPx(view: AssistantTurnView): number {
+  const lines = view.content.split('\n').length + view.content.length / 70;
+  return Math.round(80 + lines * 18);
+}
+
 export class AssistantTurn {
   readonly element: HTMLElement;
+  /** A finished answer from a snapshot that is not rendered until it comes near the screen. */
+  private deferred: boolean;
   private readonly thinking: HTMLDetailsElement;
   private readonly thinkingLabel: HTMLElement;
   private readonly reasoning: StreamingMarkdown;
@@ -23,8 +31,10 @@ export class AssistantTurn {
   constructor(
     private view: AssistantTurnView,
     renderOptions: StreamingMarkdownOptions,
+    deferred = false,
   ) {
     this.status = view.status;
+    this.deferred = deferred && view.status !== 'streaming';
     const reasoningRoot = el('div', { class: 'thinking-body markdown' });
     const answerRoot = el('div', { class: 'answer markdown' });
     this.thinkingLabel = el('span', { class: 'thinking-label' }, 'Thinking…');
@@ -40,9 +50,36 @@ export class AssistantTurn {
     );
     this.reasoning = new StreamingMarkdown(reasoningRoot, renderOptions);
     this.answer = new StreamingMarkdown(answerRoot, renderOptions);
+    if (this.deferred) {
+      this.element.classList.add('deferred');
+      this.element.style.setProperty('--estimated-height', `${estimatedHeightPx(view)}px`);
+      return;
+    }
+    this.renderView(false);
+  }
+
+  get isDeferred(): boolean {
+    return this.deferred;
+  }
+
+  get isStreaming(): boolean {
+    return this.status === 'streaming';
+  }
+
+  /** Renders a deferred answer now (it came near the screen). */
+  materialize(isLast: boolean): void {
+    if (!this.deferred) return;
+    this.deferred = false;
+    this.element.classList.remove('deferred');
+    this.element.style.removeProperty('--estimated-height');
+    this.renderView(isLast);
+  }
+
+  private renderView(isLast: boolean): void {
+    const { view } = this;
     if (view.reasoning !== '') this.appendReasoning(view.reasoning);
     if (view.content !== '') this.appendContent(view.content);
-    if (view.status !== 'streaming') this.end(view, false);
+    if (view.status !== 'streaming') this.end(view, isLast);
   }
 
   get requestId(): number {
@@ -55,7 +92,7 @@ export class AssistantTurn {
 
   /** The answer's markdown as it stands. */
   get answerText(): string {
-    return this.answer.text;
+    return this.deferred ? this.view.content : this.answer.text;
   }
 
   appendContent(text: string): void {
@@ -91,6 +128,7 @@ export class AssistantTurn {
   /** The final state from the host (its text wins: nothing the host has can be missing here). */
   end(view: AssistantTurnView, isLast: boolean): void {
     this.view = view;
+    if (this.deferred) return;
     this.status = view.status;
     this.element.dataset.status = view.status;
     if (this.reasoning.text !== view.reasoning) this.reasoning.reset(view.reasoning);
@@ -105,7 +143,7 @@ export class AssistantTurn {
 
   /** Only the last answer offers Regenerate / Continue. */
   setLast(isLast: boolean): void {
-    if (this.status !== 'streaming') this.renderAfter(isLast);
+    if (this.status !== 'streaming' && !this.deferred) this.renderAfter(isLast);
   }
 
   dispose(): void {

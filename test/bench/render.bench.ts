@@ -16,15 +16,19 @@
 // Results: test/bench/results/render.json. BENCH_ROUNDS, BENCH_RATES (comma-separated), BENCH_CHARS,
 // BENCH_MODES (e.g. ours) change the run (then results go to render.json.tmp); BENCH_PROFILE /
 // BENCH_TRACE=ours|naive|floor write CPU profiles / Chromium traces of that mode's runs to the temp dir.
+// Then the history phase (renderHistory.ts): a saved 100-answer conversation opened, and streaming into
+// turn 101 against turn 1; BENCH_HISTORY=0 leaves it out, BENCH_HISTORY=only runs only it.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser } from 'playwright-core';
 import { chromiumArgs } from '../harness/browser';
 import { chromiumPath, repoRoot } from '../harness/paths';
 import { seededRandom } from '../harness/random';
 import { randomChunks, sampleAnswer } from './renderFixture';
+import { median, openPage, pageMetrics, percentile, type Mode } from './renderHarness';
+import { measureHistory, type HistoryResult } from './renderHistory';
 import type { PhaseResult } from './renderPage';
 
 const RATES = (process.env.BENCH_RATES ?? '1000,3000').split(',').map(Number);
@@ -33,8 +37,6 @@ const ANSWER_CHARS = Number(process.env.BENCH_CHARS ?? 48_000);
 const DELTA_CHARS = 4;
 /** The whole run stops by itself after this long, whatever happens. */
 const WATCHDOG_MS = 9 * 60_000;
-
-type Mode = 'ours' | 'naive' | 'plain' | 'floor';
 
 interface Run {
   mode: Mode;
@@ -51,65 +53,6 @@ interface Run {
   lagP95Ms: number;
   renders: number;
   wallMs: number;
-}
-
-const ORIGIN = 'http://bench.localhost';
-
-function shell(mode: Mode): string {
-  // The panel's HTML shell (src/chat/chatView.ts) without the CSP nonce, plus a stub of VS Code's API.
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<link rel="stylesheet" href="/dist/codicons/codicon.css">
-<link rel="stylesheet" href="/media/markdown.css">
-<link rel="stylesheet" href="/media/chat.css">
-${mode === 'plain' ? '<style>.answer .markdown { white-space: pre-wrap; }</style>' : ''}
-</head>
-<body class="vscode-dark"${mode === 'naive' ? ' data-render-mode="whole"' : mode === 'plain' ? ' data-render-mode="plain"' : ''}>
-<div id="app"></div>
-<script>
-window.posted = [];
-window.acquireVsCodeApi = () => ({ postMessage: (m) => window.posted.push(m), getState: () => undefined, setState: () => {} });
-// Time spent in animation-frame callbacks: the renders (and what they trigger: the panel's scroll-follow, forced layout).
-window.frameWorkMs = 0;
-const raf = window.requestAnimationFrame.bind(window);
-window.requestAnimationFrame = (callback) => raf((time) => {
-  const start = performance.now();
-  try { callback(time); } finally { window.frameWorkMs += performance.now() - start; }
-});
-</script>
-<script src="/dist/webview.js"></script>
-<script src="/bench/page.js"></script>
-</body>
-</html>`;
-}
-
-async function openPage(browser: Browser, mode: Mode, pageScript: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 420, height: 900 } });
-  const page = await context.newPage();
-  await page.route(`${ORIGIN}/**`, async (route) => {
-    const url = new URL(route.request().url());
-    if (url.pathname === '/') return route.fulfill({ contentType: 'text/html', body: shell(mode) });
-    if (url.pathname === '/bench/page.js') return route.fulfill({ contentType: 'text/javascript', body: pageScript });
-    const file = path.join(repoRoot, url.pathname);
-    if (!/^\/(dist|media)\//.test(url.pathname) || !fs.existsSync(file)) return route.fulfill({ status: 404, body: '' });
-    const type = file.endsWith('.css') ? 'text/css' : file.endsWith('.js') ? 'text/javascript' : 'application/octet-stream';
-    return route.fulfill({ contentType: type, body: fs.readFileSync(file) });
-  });
-  page.on('pageerror', (error) => console.error(`[page] ${error.message}`));
-  await page.goto(`${ORIGIN}/`);
-  return page;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /** Display lag per delta: dispatched → first render covering its text → next frame start after that render. */
@@ -136,7 +79,7 @@ async function measure(browser: Browser, mode: Mode, rate: number, deltas: strin
     await page.evaluate((w) => window.renderBench.setup(w), warmup);
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Performance.enable');
-    const metrics = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+    const metrics = () => pageMetrics(cdp);
     const profile = process.env.BENCH_PROFILE === mode;
     if (profile) await cdp.send('Profiler.enable').then(() => cdp.send('Profiler.start'));
     const tracing = process.env.BENCH_TRACE === mode;
@@ -213,8 +156,10 @@ async function main(): Promise<void> {
   const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
   const chromiumVersion = browser.version();
   const runs: Run[] = [];
+  let history: HistoryResult | undefined;
+  const historyOnly = process.env.BENCH_HISTORY === 'only';
   try {
-    for (let round = 0; round < ROUNDS; round++) {
+    for (let round = 0; round < (historyOnly ? 0 : ROUNDS); round++) {
       for (const rate of RATES) {
         // Alternate which mode goes first; the plain-text panel and the floor once per rate.
         let modes: Mode[] = round % 2 === 0 ? ['ours', 'naive'] : ['naive', 'ours'];
@@ -229,6 +174,7 @@ async function main(): Promise<void> {
         }
       }
     }
+    if (process.env.BENCH_HISTORY !== '0') history = await measureHistory(browser, pageScript, ROUNDS, warmup, (line) => console.log(line));
   } finally {
     await browser.close();
   }
@@ -328,7 +274,7 @@ async function main(): Promise<void> {
     ]),
   );
   const at1000 = rates.find((r) => r.rate === 1000);
-  if (at1000) {
+  if (at1000 && runs.length > 0) {
     const checks = [
       [
         `ours ≤ 10% of naive: ${pct(at1000.oursOfNaive)} (a plain-text panel, no markdown: ${pct(at1000.plainOfNaive)}; no rendering at all: ${pct(at1000.floorTotalMs / at1000.naiveTotalMs)}; above the floor ${pct(at1000.oursOfNaiveAboveFloor)}, in frames ${pct(at1000.oursOfNaiveFrameWork)}, per render ${pct(at1000.oursFrameWorkPerRenderMs / at1000.naiveFrameWorkPerRenderMs)})`,
@@ -340,8 +286,23 @@ async function main(): Promise<void> {
     console.log(`\n  targets at 1,000 events/s:\n${checks.map(([label, ok]) => `    ${ok ? '✓' : '✗'} ${label}`).join('\n')}`);
   }
 
+  if (history !== undefined) {
+    const checks = [
+      [
+        `open a ${history.turns}-answer conversation (${Math.round(history.historyChars / 1000)} KB) ≤ 300 ms: ${history.openMs} ms (heap after: ${history.heapMb} MB)`,
+        history.openMs <= 300,
+      ],
+      [
+        `streaming into turn 101 ≤ 1.2× turn 1: ${history.turn101VsTurn1}× (${history.streamed.turn101TaskMs} vs ${history.streamed.turn1TaskMs} ms main thread)`,
+        history.turn101VsTurn1 <= 1.2,
+      ],
+    ] as const;
+    console.log(`\n  history targets:\n${checks.map(([label, ok]) => `    ${ok ? '✓' : '✗'} ${label}`).join('\n')}`);
+  }
+
   // A partial run (some modes, rates or another length) does not replace the recorded results.
-  const complete = !process.env.BENCH_MODES && !process.env.BENCH_CHARS && !process.env.BENCH_RATES && !process.env.BENCH_PROFILE && !process.env.BENCH_TRACE;
+  const complete =
+    !process.env.BENCH_HISTORY && !process.env.BENCH_MODES && !process.env.BENCH_CHARS && !process.env.BENCH_RATES && !process.env.BENCH_PROFILE && !process.env.BENCH_TRACE;
   const file = path.join(repoRoot, 'test', 'bench', 'results', complete ? 'render.json' : 'render.json.tmp');
   const config = {
     answerChars: answer.length,
@@ -353,7 +314,7 @@ async function main(): Promise<void> {
     chromium: chromiumVersion,
   };
   const rounded = runs.map((run) => Object.fromEntries(Object.entries(run).map(([key, value]) => [key, typeof value === 'number' ? Math.round(value * 10) / 10 : value])));
-  fs.writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), config, rates, runs: rounded }, null, 2)}\n`);
+  fs.writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), config, rates, runs: rounded, history }, null, 2)}\n`);
   console.log(`\n  written to ${path.relative(repoRoot, file)}`);
 }
 

@@ -3,7 +3,7 @@
 // real webview bundle (dist/webview.js). It talks to the panel the way VS Code does (window messages
 // in the host's protocol) and records what the panel does: when each delta was dispatched, each
 // `markdown-rendered` event (time, length rendered), every animation frame, long tasks.
-import { DELTA_POST_INTERVAL_MS, type HostToWebview } from '../../src/protocol';
+import { DELTA_POST_INTERVAL_MS, type HostToWebview, type TurnView } from '../../src/protocol';
 
 export interface PhaseResult {
   /** performance.now() at each delta's dispatch. */
@@ -101,6 +101,42 @@ async function stream(deltas: string[], rate: number, requestId = 1): Promise<Ph
   return result;
 }
 
+/** The panel at the bottom of its transcript, the last answer rendered. */
+function lastAnswerShown(): boolean {
+  const scroller = document.querySelector<HTMLElement>('.scroller');
+  const answers = document.querySelectorAll('.turn.assistant');
+  const last = answers[answers.length - 1];
+  if (scroller === null || last === undefined || last.classList.contains('deferred') || last.querySelector('.answer')?.childElementCount === 0) return false;
+  return scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - 2;
+}
+
+/**
+ * Opens a saved conversation (a snapshot of `answers` questions and answers) and returns the time
+ * from posting it to the frame after its last answer is on screen (rendered and painted).
+ */
+async function openHistory(answers: string[]): Promise<number> {
+  const turns: TurnView[] = answers.flatMap((content, i) => [{ role: 'user' as const, id: `q${i}`, text: `Question ${i + 1}` }, answerTurn(100 + i, content, 'done')]);
+  const start = performance.now();
+  postToPanel({ type: 'snapshot', turns, status: { modelLabel: 'bench', busy: false } });
+  for (let frame = 0; frame < 600; frame++) {
+    await nextFrame();
+    if (lastAnswerShown()) return (await nextFrame()) - start;
+  }
+  throw new Error('the last answer of the opened conversation never showed');
+}
+
+/** Resolves when no answer is left unrendered (the panel renders them while idle), or after `limitMs`. */
+async function allRendered(limitMs: number): Promise<number> {
+  const start = performance.now();
+  while (document.querySelector('.turn.deferred') !== null && performance.now() - start < limitMs) await nextFrame();
+  return document.querySelectorAll('.turn.deferred').length;
+}
+
+/** After openHistory: a new question and its (streaming) answer 1, as turn 101. */
+function askNext(): void {
+  postToPanel({ type: 'turns-added', turns: [{ role: 'user', id: 'u1', text: 'q' }, answerTurn(1, '', 'streaming')] });
+}
+
 let last: PhaseResult | undefined;
 
 declare global {
@@ -109,6 +145,9 @@ declare global {
     frameWorkMs: number;
     renderBench: {
       setup: typeof setup;
+      openHistory: typeof openHistory;
+      allRendered: typeof allRendered;
+      askNext: typeof askNext;
       /** Streams and keeps the result for `result()`, so sending it back is not measured. */
       stream: (...args: Parameters<typeof stream>) => Promise<void>;
       result: () => PhaseResult | undefined;
@@ -117,6 +156,9 @@ declare global {
 }
 window.renderBench = {
   setup,
+  openHistory,
+  allRendered,
+  askNext,
   stream: async (...args) => {
     last = await stream(...args);
   },
