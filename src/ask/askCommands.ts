@@ -162,7 +162,10 @@ async function askQuestion(
     input.title = picked !== undefined ? `Stream Chat: Ask about ${summaryOf(picked.snippets)}` : 'Stream Chat: Ask';
     input.buttons = editor === undefined ? [] : [scope === 'file' ? selection : wholeFile];
   };
-  input.prompt = 'Your question; the answer streams in the chat panel, where you can follow up.';
+  input.prompt =
+    editor === undefined
+      ? 'Your question; the answer streams in the chat panel, where you can follow up.'
+      : 'Your question about this code; the answer streams in the chat panel, where you can follow up. The button above switches to the whole file and back.';
   input.placeholder = 'e.g. Why does this fail for an empty list?';
   input.ignoreFocusOut = true;
   show();

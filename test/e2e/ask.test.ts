@@ -3,9 +3,9 @@
 // line) and the answer streams into it.
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { openWorkspaceFile, runCommand, screenshot } from '../harness/browser';
+import { openWorkspaceFile, runCommand, screenshot, submitQuickInput, waitForQuickInput } from '../harness/browser';
 import { chunk, sse, type StreamStep } from '../server';
-import { ChatPanel, chatRequests, messagesOf, squash, trackOutcome, waitUntil } from './chatPanel';
+import { ChatPanel, chatRequests, messagesOf, trackOutcome, waitUntil } from './chatPanel';
 import { e2eEnvironment } from './environment';
 
 /** A context-menu entry (the workbench renders menus in a shadow root; Playwright's CSS pierces it). */
@@ -67,6 +67,47 @@ describe('e2e: ask commands from the editor context menu', () => {
     await question.locator('.snippet summary').click();
     assert.match(await question.locator('.snippet-code').innerText(), /^export function greet\(name: string\): string \{\n {2}return `Hello, \$\{name\}!`;\n\}$/);
     await screenshot(page, 'ask-3-done-code-open');
+    await runCommand(page, 'View: Close All Editors');
+  });
+
+  it('Ask… without a selection names the enclosing function, switches to the whole file, and a follow-up keeps the code', async () => {
+    const { page, testServer } = await e2eEnvironment();
+    testServer.reset();
+    testServer.enqueue(
+      { kind: 'stream', steps: [sse.data(chunk({ role: 'assistant', content: 'It exports **greet**.' }, { finishReason: 'stop' })), sse.done()] },
+      { kind: 'stream', steps: [sse.data(chunk({ role: 'assistant', content: 'Nothing else.' }, { finishReason: 'stop' })), sse.done()] },
+    );
+    const panel = await ChatPanel.newChat(page);
+    await openWorkspaceFile(page, 'hello.ts');
+    const editor = page.locator('.editor-group-container.active .monaco-editor').first();
+    // The breadcrumbs show the function once the TypeScript server knows the file's symbols.
+    await page.locator('.editor-group-container.active .breadcrumbs-control').filter({ hasText: 'greet' }).waitFor({ state: 'visible', timeout: 60_000 });
+    await editor.locator('.view-line').filter({ hasText: 'return' }).first().click();
+
+    await editor.locator('.view-line').filter({ hasText: 'return' }).first().click({ button: 'right' });
+    await menuItem(page, 'Stream Chat').first().hover();
+    assert.equal(await menuItem(page, 'Explain Selection').count(), 0, 'the actions need a selection in the menu');
+    await menuItem(page, 'Ask…').first().click();
+    await waitForQuickInput(page, 'Stream Chat: Ask about hello.ts:1-3 (enclosing function greet, 3 lines, ~19 tokens)');
+    await screenshot(page, 'ask-4-input-enclosing-function');
+    await page.locator('.quick-input-widget .quick-input-titlebar .action-label[aria-label="Ask about the whole file instead"]').click();
+    await waitForQuickInput(page, 'Stream Chat: Ask about hello.ts (whole file, 3 lines, ~19 tokens)');
+    await submitQuickInput(page, 'What does this file export?');
+
+    await panel.waitForAnswerText('It exports greet.');
+    const first = messagesOf(chatRequests(testServer)[0]) as { content: string }[];
+    assert.match(first.at(-1)?.content ?? '', /^File: hello\.ts \(typescript, whole file\):\n```typescript\nexport function greet[^]*\n```\n\nWhat does this file export\?$/);
+    assert.equal(await panel.userTurns().last().locator('.snippet-meta').innerText(), 'whole file · 3 lines · ~19 tokens');
+
+    await panel.ask('Anything else?');
+    await panel.waitForAnswerText('Nothing else.');
+    const second = messagesOf(chatRequests(testServer)[1]) as { role: string; content: string }[];
+    assert.deepEqual(
+      second.map((message) => message.role),
+      ['user', 'assistant', 'user'],
+    );
+    assert.equal(second[0].content, first.at(-1)?.content, 'the code stays in the conversation');
+    await screenshot(page, 'ask-5-follow-up');
     await runCommand(page, 'View: Close All Editors');
   });
 });
