@@ -3,7 +3,7 @@
 // line) and the answer streams into it.
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { openWorkspaceFile, runCommand, screenshot, submitQuickInput, waitForQuickInput } from '../harness/browser';
+import { clearNotifications, openWorkspaceFile, runCommand, screenshot, submitQuickInput, waitForNotification, waitForQuickInput } from '../harness/browser';
 import { chunk, sse, type StreamStep } from '../server';
 import { ChatPanel, chatRequests, messagesOf, trackOutcome, waitUntil } from './chatPanel';
 import { e2eEnvironment } from './environment';
@@ -108,6 +108,46 @@ describe('e2e: ask commands from the editor context menu', () => {
     );
     assert.equal(second[0].content, first.at(-1)?.content, 'the code stays in the conversation');
     await screenshot(page, 'ask-5-follow-up');
+    await runCommand(page, 'View: Close All Editors');
+  });
+
+  it('Ctrl+K X while the chat is answering offers Stop and Ask: the running answer stops, the new one streams', async () => {
+    const { page, testServer } = await e2eEnvironment();
+    testServer.reset();
+    testServer.enqueue(
+      { kind: 'stream', steps: [sse.data(chunk({ role: 'assistant', content: 'A long story begins' }))], end: 'stall' },
+      { kind: 'stream', steps: [sse.data(chunk({ role: 'assistant', content: 'Second answer.' }, { finishReason: 'stop' })), sse.done()] },
+    );
+    const panel = await ChatPanel.newChat(page);
+    await clearNotifications(page);
+    await openWorkspaceFile(page, 'hello.ts');
+    const editor = page.locator('.editor-group-container.active .monaco-editor').first();
+    await editor.locator('.view-lines').click();
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.press('Shift+End');
+
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('x');
+    const first = await waitUntil('the first request', async () => chatRequests(testServer)[0]);
+    const firstOutcome = trackOutcome(first);
+    await panel.waitForAnswerText('A long story begins');
+
+    await editor.locator('.view-lines').click();
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.press('Shift+End');
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('x');
+    const toast = await waitForNotification(page, /still answering/);
+    await screenshot(page, 'ask-6-busy');
+    assert.equal(chatRequests(testServer).length, 1, 'nothing is sent before the user answers');
+    await toast.locator('.monaco-button').filter({ hasText: 'Stop and Ask' }).click();
+
+    await waitUntil('the first request to be aborted', async () => firstOutcome.value === 'aborted');
+    await panel.waitForAnswerText('Second answer.');
+    await panel.waitForStatus('done');
+    assert.equal(await panel.status(panel.answers().nth(0)), 'stopped');
+    assert.equal(await panel.answers().count(), 2);
+    await screenshot(page, 'ask-7-stopped-and-asked');
     await runCommand(page, 'View: Close All Editors');
   });
 });
