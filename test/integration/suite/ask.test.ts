@@ -254,6 +254,13 @@ describe('ask commands', () => {
     assert.match(result?.error ?? '', /requires an API key \(HTTP 401\)/);
   });
 
+  it('a malformed argument is refused with what the command expects, before anything is sent', async () => {
+    await workspaceEditor('src/sample.ts', SAMPLE);
+    await assert.rejects(Promise.resolve(run('streamChat.explainSelection', { scope: 'everything' })), /scope must be "selection" or "file", not "everything"/);
+    await assert.rejects(Promise.resolve(run('streamChat.ask', { prompt: 42 })), /expect \{ prompt\?: string, scope\?: "selection" \| "file" \}/);
+    assert.equal(chatRequests(server).length, 0);
+  });
+
   it('the keys of Explain (Ctrl+K X) and Ask (Ctrl+K A) are bound to nothing else in VS Code', async () => {
     const defaults = await vscode.workspace.openTextDocument(vscode.Uri.parse('vscode://defaultsettings/keybindings.json'));
     const text = defaults.getText();
