@@ -1,6 +1,7 @@
 // Entry point: builds the pieces and registers them; no logic of its own.
 import * as vscode from 'vscode';
 import { ChatClient } from './api';
+import { registerAskCommands } from './ask/askCommands';
 import { ChatSession } from './chat/chatSession';
 import { CHAT_VIEW_ID, ChatViewProvider } from './chat/chatView';
 import { registerEndpointCommands } from './commands/endpointCommands';
@@ -70,6 +71,7 @@ export function activate(context: vscode.ExtensionContext): StreamChatApi {
     registerStopCommand(services),
     ...registerInsertCommands(services),
     chat,
+    ...registerAskCommands(services, chat),
     chatView,
     vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, chatView),
     vscode.commands.registerCommand('streamChat.openChat', () => vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`)),

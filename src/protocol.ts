@@ -48,6 +48,8 @@ export interface CodeSnippet {
   code: string;
   /** Estimated tokens of the snippet as sent (src/context/snippets.ts). */
   tokens: number;
+  /** What part of the file it is when not simply the selection: `enclosing function greet`, `line 12`, `whole file`. */
+  description?: string;
 }
 
 export interface UserTurnView {

@@ -15,7 +15,7 @@ import {
   type PanelStatus,
   type TurnView,
 } from '../protocol';
-import { tokensPerSecond, type TrackedRequest } from '../requests';
+import { tokensPerSecond, type RequestOwner, type TrackedRequest } from '../requests';
 import type { Services } from '../services';
 import { Conversation } from './conversation';
 import { checkEndpoint, errorView, panelStatus } from './panelStatus';
@@ -80,13 +80,13 @@ export class ChatSession implements vscode.Disposable {
 
   /**
    * Sends a question, with code to go with it (an ask command's selection, attachments); ignored
-   * while an answer is streaming (the panel offers Stop instead).
+   * while an answer is streaming (the panel offers Stop instead). `owner` names the surface that asked.
    */
-  async send(text: string, snippets?: CodeSnippet[]): Promise<AssistantTurnView | undefined> {
+  async send(text: string, snippets?: CodeSnippet[], owner: Extract<RequestOwner, 'chat' | 'ask'> = 'chat'): Promise<AssistantTurnView | undefined> {
     const question = text.trim();
     if (question === '' || this.busy) return undefined;
     const turn = this.conversation.addQuestion(question, snippets);
-    return this.answer([turn]);
+    return this.answer([turn], owner);
   }
 
   stop(): boolean {
@@ -145,7 +145,7 @@ export class ChatSession implements vscode.Disposable {
     this.postStatus();
   }
 
-  private async answer(addedTurns: TurnView[]): Promise<AssistantTurnView> {
+  private async answer(addedTurns: TurnView[], owner: RequestOwner = 'chat'): Promise<AssistantTurnView> {
     let resolved: ResolvedEndpoint | undefined;
     let failure: unknown;
     try {
@@ -163,7 +163,7 @@ export class ChatSession implements vscode.Disposable {
       return turn;
     }
     const prepared = prepareRequest(resolved.settings, this.conversation.messages());
-    const request = this.services.runner.start({ owner: 'chat', endpoint: resolved.endpoint, request: prepared.request, options: prepared.options });
+    const request = this.services.runner.start({ owner, endpoint: resolved.endpoint, request: prepared.request, options: prepared.options });
     this.running = request;
     const turn = this.conversation.addAnswer(request.id);
     this.post({ type: 'turns-added', turns: [...addedTurns, { ...turn }] });

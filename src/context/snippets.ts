@@ -33,7 +33,8 @@ export function snippetLabel(path: string, range?: { startLine: number; endLine:
 /** How a snippet is introduced to the model: its label and language, then the fenced code. */
 export function snippetForModel(snippet: CodeSnippet): string {
   const what = snippet.range === undefined ? 'File:' : 'Code from';
-  return `${what} ${snippetLabel(snippet.path, snippet.range)} (${snippet.languageId}):\n${fenced(snippet.code, snippet.languageId)}`;
+  const about = snippet.description !== undefined ? `, ${snippet.description}` : '';
+  return `${what} ${snippetLabel(snippet.path, snippet.range)} (${snippet.languageId}${about}):\n${fenced(snippet.code, snippet.languageId)}`;
 }
 
 /** A user turn's text as sent: the snippets first, each fenced with its path, then the question. */

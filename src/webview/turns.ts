@@ -1,12 +1,36 @@
 // One turn of the transcript as the panel shows it. An answer streams into markdown renderers (the
 // Thinking section and the answer); when it ends it shows its footer, its error with the fix, and
 // the actions that apply (regenerate, continue).
-import type { AnswerFooter, AssistantTurnView, ErrorView, UserTurnView } from '../protocol';
+import { snippetLabel } from '../context/snippets';
+import type { AnswerFooter, AssistantTurnView, CodeSnippet, ErrorView, UserTurnView } from '../protocol';
 import { button, el, icon } from './dom';
 import { StreamingMarkdown, type StreamingMarkdownOptions } from './markdown';
 
 export function userTurnElement(turn: UserTurnView): HTMLElement {
-  return el('article', { class: 'turn user', 'data-turn-id': turn.id, 'aria-label': 'You' }, el('div', { class: 'user-text' }, turn.text));
+  const snippets = turn.snippets ?? [];
+  const body = snippets.length === 0 ? [turn.text] : [el('div', { class: 'user-snippets' }, ...snippets.map(snippetElement)), el('div', { class: 'user-question' }, turn.text)];
+  return el('article', { class: 'turn user', 'data-turn-id': turn.id, 'aria-label': 'You' }, el('div', { class: 'user-text' }, ...body));
+}
+
+/** Code sent with a question, compact: `file:lines`, what it is and its size; the code folds out (as text, never HTML). */
+function snippetElement(snippet: CodeSnippet): HTMLElement {
+  const lines = snippet.code === '' ? 1 : snippet.code.replace(/(\r\n|\r|\n)$/, '').split(/\r\n|\r|\n/).length;
+  const size = `${lines} ${lines === 1 ? 'line' : 'lines'} · ~${snippet.tokens.toLocaleString('en-US')} tokens`;
+  const meta = snippet.description !== undefined ? `${snippet.description} · ${size}` : size;
+  const label = snippetLabel(snippet.path, snippet.range);
+  return el(
+    'details',
+    { class: 'snippet' },
+    el(
+      'summary',
+      { title: `${label}: show or hide the code sent` },
+      el('i', { class: 'codicon codicon-chevron-right snippet-chevron', 'aria-hidden': 'true' }),
+      icon('file-code'),
+      el('span', { class: 'snippet-label' }, label),
+      el('span', { class: 'snippet-meta' }, meta),
+    ),
+    el('pre', { class: 'snippet-code' }, el('code', {}, snippet.code)),
+  );
 }
 
 /** Estimated height of a deferred answer before it is rendered (so the scrollbar is about right). */

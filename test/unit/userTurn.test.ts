@@ -1,0 +1,45 @@
+// The chat panel's user turn (src/webview/turns.ts) in a jsdom page: the question, and each snippet
+// sent with it as one compact line (file:lines, what it is, its size) whose code folds out as text.
+import * as assert from 'node:assert/strict';
+import { JSDOM } from 'jsdom';
+import type { UserTurnView } from '../../src/protocol';
+import { userTurnElement } from '../../src/webview/turns';
+
+describe('chat panel: user turn with code', () => {
+  const { window } = new JSDOM('<!doctype html><html><body></body></html>');
+  let saved: unknown;
+  before(() => {
+    saved = (globalThis as { document?: unknown }).document;
+    (globalThis as { document?: unknown }).document = window.document;
+  });
+  after(() => {
+    (globalThis as { document?: unknown }).document = saved;
+  });
+
+  it('shows each snippet as a collapsed label with its size, the code as text (never HTML), then the question', () => {
+    const code = '<img src=x onerror="alert(1)">\nconst a = 1;\n';
+    const turn: UserTurnView = {
+      role: 'user',
+      id: 't1',
+      text: 'Explain this.',
+      snippets: [{ path: 'src/a.ts', languageId: 'typescript', range: { startLine: 3, endLine: 4 }, code, tokens: 12, description: 'enclosing function f' }],
+    };
+    const element = userTurnElement(turn);
+    const details = element.querySelectorAll('details.snippet');
+    assert.equal(details.length, 1);
+    const snippet = details[0] as HTMLDetailsElement;
+    assert.equal(snippet.open, false, 'collapsed by default');
+    assert.equal(snippet.querySelector('.snippet-label')?.textContent, 'src/a.ts:3-4');
+    assert.equal(snippet.querySelector('.snippet-meta')?.textContent, 'enclosing function f · 2 lines · ~12 tokens');
+    assert.equal(snippet.querySelector('pre code')?.textContent, code);
+    assert.equal(element.querySelector('img'), null, 'the code is text, not markup');
+    assert.equal(element.querySelector('.user-question')?.textContent, 'Explain this.');
+  });
+
+  it('a question without code is plain text, as before', () => {
+    const element = userTurnElement({ role: 'user', id: 't2', text: 'Hi <b>there</b>' });
+    assert.equal(element.querySelector('.user-text')?.textContent, 'Hi <b>there</b>');
+    assert.equal(element.querySelector('details'), null);
+    assert.equal(element.querySelector('b'), null);
+  });
+});
