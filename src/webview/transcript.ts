@@ -8,11 +8,11 @@ import { AssistantTurn, userTurnElement } from './turns';
 /** Within this many pixels of the bottom counts as "at the bottom" (following the stream). */
 const FOLLOW_SLACK_PX = 48;
 /**
- * Opening a long conversation renders only its last answers at once (about this many characters
+ * Opening a long conversation renders only its last answers at once (until about this many characters
  * of markdown, at least the last one); the others render when they come within DEFERRED_MARGIN of
  * the screen, or while the panel is idle, newest first.
  */
-const EAGER_CHARS = 20_000;
+const EAGER_CHARS = 4_000;
 const DEFERRED_MARGIN = '1200px 0px';
 
 export class Transcript {

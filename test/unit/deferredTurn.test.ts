@@ -1,0 +1,51 @@
+// A finished answer of a reopened conversation (src/webview/turns.ts) in a jsdom page: deferred, it
+// renders nothing until it is materialized, yet its text is there to copy; materialized, it is the
+// same as an answer rendered at once.
+import * as assert from 'node:assert/strict';
+import { JSDOM } from 'jsdom';
+import type { AssistantTurnView } from '../../src/protocol';
+import { AssistantTurn } from '../../src/webview/turns';
+
+describe('chat panel: a deferred answer', () => {
+  const { window } = new JSDOM('<!doctype html><html><body></body></html>', { pretendToBeVisual: true });
+  let saved: unknown;
+  before(() => {
+    saved = (globalThis as { document?: unknown }).document;
+    (globalThis as { document?: unknown }).document = window.document;
+  });
+  after(() => {
+    (globalThis as { document?: unknown }).document = saved;
+  });
+
+  const view: AssistantTurnView = {
+    role: 'assistant',
+    id: 't2',
+    requestId: 7,
+    content: '# Title\n\nSome **bold** text.\n\n```ts\nconst a = 1;\n```\n',
+    reasoning: 'thinking it over',
+    status: 'done',
+    footer: { model: 'm', finishReason: 'stop' },
+  };
+
+  it('renders nothing until materialized, then exactly what an answer rendered at once shows', () => {
+    const deferred = new AssistantTurn(view, {}, true);
+    assert.equal(deferred.isDeferred, true);
+    assert.ok(deferred.element.classList.contains('deferred'));
+    assert.match(deferred.element.style.getPropertyValue('--estimated-height'), /^\d+px$/);
+    assert.equal(deferred.element.querySelector('.answer')?.childElementCount, 0, 'no markdown rendered yet');
+    assert.equal(deferred.answerText, view.content, 'its text can be copied before it is rendered');
+
+    deferred.materialize(true);
+    const eager = new AssistantTurn(view, {}, false);
+    eager.setLast(true);
+    assert.equal(deferred.isDeferred, false);
+    assert.equal(deferred.element.classList.contains('deferred'), false);
+    assert.equal(deferred.element.innerHTML, eager.element.innerHTML);
+    assert.ok(deferred.element.querySelector('.answer h1'));
+  });
+
+  it('a streaming answer is never deferred', () => {
+    const streaming = new AssistantTurn({ ...view, status: 'streaming' }, {}, true);
+    assert.equal(streaming.isDeferred, false);
+  });
+});
