@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { ChatClient } from './api';
 import { registerAskCommands } from './ask/askCommands';
 import { ChatSession } from './chat/chatSession';
+import { registerRegenerateWith } from './chat/regenerateWith';
 import { CHAT_VIEW_ID, ChatViewProvider } from './chat/chatView';
 import { registerEndpointCommands } from './commands/endpointCommands';
 import { registerInsertCommands } from './commands/insertCommands';
@@ -75,6 +76,7 @@ export function activate(context: vscode.ExtensionContext): StreamChatApi {
     chatView,
     vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, chatView),
     vscode.commands.registerCommand('streamChat.openChat', () => vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`)),
+    registerRegenerateWith(services, chat),
     vscode.commands.registerCommand('streamChat.newChat', async () => {
       chat.newChat();
       await vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`);

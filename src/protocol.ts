@@ -111,6 +111,8 @@ export type WebviewToHost =
   /** Stop the chat's running answer (button, Esc). */
   | { type: 'stop' }
   | { type: 'regenerate' }
+  /** Regenerate the last answer with a model the user picks (for that answer only). */
+  | { type: 'regenerate-with' }
   /** Ask the model to go on after `finish_reason: length`. */
   | { type: 'continue' }
   /** Send the question of a failed answer again. */

@@ -96,12 +96,12 @@ export class ChatSession implements vscode.Disposable {
   }
 
   /** Asks again for the last answer (the same conversation up to it). */
-  async regenerate(): Promise<AssistantTurnView | undefined> {
+  async regenerate(model?: string): Promise<AssistantTurnView | undefined> {
     if (this.busy) return undefined;
     const removed = this.conversation.removeLastAnswer();
     if (removed === undefined) return undefined;
     this.post({ type: 'turns-removed', fromTurnId: removed });
-    return this.answer([]);
+    return this.answer([], 'chat', model);
   }
 
   async continueAnswer(): Promise<AssistantTurnView | undefined> {
@@ -145,7 +145,8 @@ export class ChatSession implements vscode.Disposable {
     this.postStatus();
   }
 
-  private async answer(addedTurns: TurnView[], owner: RequestOwner = 'chat'): Promise<AssistantTurnView> {
+  /** Asks for the next answer; `model` replaces the configured one for this answer only (Regenerate with…). */
+  private async answer(addedTurns: TurnView[], owner: RequestOwner = 'chat', model?: string): Promise<AssistantTurnView> {
     let resolved: ResolvedEndpoint | undefined;
     let failure: unknown;
     try {
@@ -162,7 +163,7 @@ export class ChatSession implements vscode.Disposable {
       this.answered.fire({ ...turn });
       return turn;
     }
-    const prepared = prepareRequest(resolved.settings, this.conversation.messages());
+    const prepared = prepareRequest(resolved.settings, this.conversation.messages(), model === undefined ? {} : { model });
     const request = this.services.runner.start({ owner, endpoint: resolved.endpoint, request: prepared.request, options: prepared.options });
     this.running = request;
     const turn = this.conversation.addAnswer(request.id);

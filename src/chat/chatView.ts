@@ -78,6 +78,9 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       case 'retry':
         void this.session.regenerate();
         break;
+      case 'regenerate-with':
+        void vscode.commands.executeCommand('streamChat.regenerateWith');
+        break;
       case 'continue':
         void this.session.continueAnswer();
         break;
@@ -151,6 +154,7 @@ function parseMessage(raw: unknown): WebviewToHost | undefined {
     case 'ready':
     case 'stop':
     case 'regenerate':
+    case 'regenerate-with':
     case 'continue':
     case 'retry':
     case 'new-chat':

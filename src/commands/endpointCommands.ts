@@ -186,7 +186,7 @@ async function saveModel(services: Services, model: string, automated: boolean):
 type ModelItem = vscode.QuickPickItem & { modelId?: string };
 
 /** Quick pick filled from `GET /models` while it is open; any typed id is accepted too. */
-async function pickModel(services: Services): Promise<string | undefined> {
+export async function pickModel(services: Services, title?: string): Promise<string | undefined> {
   const { resolver, runner, log, testHooks } = services;
   let resolved;
   try {
@@ -198,7 +198,7 @@ async function pickModel(services: Services): Promise<string | undefined> {
   const picker = vscode.window.createQuickPick<ModelItem>();
   const loading = new AbortController();
   const disposables: vscode.Disposable[] = [picker];
-  picker.title = `Stream Chat: Model on ${resolved.origin}`;
+  picker.title = title ?? `Stream Chat: Model on ${resolved.origin}`;
   picker.placeholder = `Loading models from ${resolved.origin}… (or type a model id)`;
   picker.busy = true;
   picker.matchOnDescription = true;

@@ -146,6 +146,7 @@ document.addEventListener('click', (event) => {
       post({ type: 'select-model' });
       break;
     case 'regenerate':
+    case 'regenerate-with':
     case 'continue':
     case 'retry':
       post({ type: action });

@@ -201,7 +201,10 @@ export class AssistantTurn {
       );
     // A failed answer's Retry already asks again.
     if (isLast && view.status !== 'streaming' && view.error?.retryable !== true)
-      actions.push(button({ icon: 'refresh', label: 'Regenerate', showLabel: true, className: 'text-button', action: 'regenerate', title: 'Ask again for this answer' }));
+      actions.push(
+        button({ icon: 'refresh', label: 'Regenerate', showLabel: true, className: 'text-button', action: 'regenerate', title: 'Ask again for this answer' }),
+        button({ icon: 'hubot', label: 'Regenerate with another model', action: 'regenerate-with', title: 'Ask another model for this answer (this answer only)' }),
+      );
     actions.push(button({ icon: 'copy', label: 'Copy answer', action: 'copy-answer', title: 'Copy the answer as Markdown' }));
     parts.push(el('div', { class: 'turn-actions' }, ...actions));
     this.after.replaceChildren(...parts);

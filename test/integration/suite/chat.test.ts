@@ -80,6 +80,26 @@ describe('chat session (host side of the chat panel)', () => {
     assert.equal(chat.busy, false);
   });
 
+  it('Regenerate with Another Model asks that model for the last answer only; the setting stays', async () => {
+    const { chat } = (await streamChatApi()).testing;
+    server.enqueue(
+      { kind: 'stream', steps: [sse.data(chunk({ role: 'assistant', content: 'From the usual model' }, { finishReason: 'stop' })), sse.done()] },
+      { kind: 'stream', steps: [sse.data(chunk({ role: 'assistant', content: 'From the other model' }, { finishReason: 'stop' })), sse.done()] },
+    );
+    await chat.send('Hi');
+    const again = await vscode.commands.executeCommand<AssistantTurnView | undefined>('streamChat.regenerateWith', { model: 'other-model' });
+    assert.equal(again?.content, 'From the other model');
+    assert.equal(again?.footer?.model, 'other-model');
+    const bodies = server.requests.filter((r) => r.path === '/v1/chat/completions').map((r) => r.json as { model: string });
+    assert.deepEqual(
+      bodies.map((body) => body.model),
+      ['test-model', 'other-model'],
+    );
+    assert.deepEqual(messagesOf(1, server), messagesOf(0, server));
+    assert.equal(vscode.workspace.getConfiguration('streamChat').get('model'), 'test-model');
+    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('streamChat.regenerateWith', { model: ' ' })), /expects \{ model: string \}/);
+  });
+
   it('regenerate replaces the last answer and asks with the same conversation', async () => {
     const { chat } = (await streamChatApi()).testing;
     server.enqueue(
