@@ -69,6 +69,8 @@ export interface AssistantTurnView {
   status: TurnStatus;
   footer?: AnswerFooter;
   error?: ErrorView;
+  /** Restored from history after the window closed (reload, crash) while it streamed: status is 'stopped'. */
+  interrupted?: boolean;
 }
 
 export type TurnView = UserTurnView | AssistantTurnView;
