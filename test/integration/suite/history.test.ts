@@ -76,7 +76,9 @@ describe('chat history (saved conversations)', () => {
     );
     const answering = closing.chat.send('Tell me a long story');
     const midStream = await savedMidStream;
-    const request = server.requests.find((r) => r.path === '/v1/chat/completions' && (r.json as { messages: { content: string }[] }).messages.at(-1)?.content === 'Tell me a long story');
+    const request = server.requests.find(
+      (r) => r.path === '/v1/chat/completions' && (r.json as { messages: { content: string }[] }).messages.at(-1)?.content === 'Tell me a long story',
+    );
     await closing.dispose(); // what deactivation does: the history first, then the chat (which stops the request)
     await answering;
     assert.equal(await request?.outcome, 'aborted');

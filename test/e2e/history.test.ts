@@ -1,0 +1,87 @@
+// The chat history as a person meets it: the window reloads while an answer streams, and the panel
+// shows the conversation again with the partial answer marked interrupted; Show Chat History finds
+// a past conversation by a word from its answer and reopens it.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pickQuickItem, runCommand, screenshot, waitForQuickInput } from '../harness/browser';
+import { answerStream, longAnswerText, pieces } from '../server/chatFixtures';
+import { ChatPanel, nthChatRequest, squash, waitUntil } from './chatPanel';
+import { e2eEnvironment, testModel, type E2eEnvironment } from './environment';
+
+/** Where the extension's global storage keeps the history in the e2e code-server. */
+function historyDirectory(env: E2eEnvironment): string {
+  return path.join(env.codeServer.userDataDir, 'User', 'globalStorage', 'stream-chat.stream-chat', 'conversations');
+}
+
+/** The saved conversation whose last answer is streaming with `text` in it, if one is on disk. */
+function savedMidStream(env: E2eEnvironment, text: string): string | undefined {
+  const dir = historyDirectory(env);
+  if (!fs.existsSync(dir)) return undefined;
+  for (const name of fs.readdirSync(dir).filter((file) => file.endsWith('.json'))) {
+    try {
+      const data = JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')) as { turns: { role: string; status?: string; content?: string }[] };
+      const last = data.turns.at(-1);
+      if (last?.role === 'assistant' && last.status === 'streaming' && last.content?.includes(text)) return name;
+    } catch {
+      // being replaced right now (rename), or not ours
+    }
+  }
+  return undefined;
+}
+
+describe('e2e: chat history', () => {
+  let env: E2eEnvironment;
+
+  beforeEach(async () => {
+    env = await e2eEnvironment();
+    env.testServer.reset();
+    env.testServer.models = [testModel];
+  });
+
+  it('reloading the window mid-answer brings the conversation back with the partial answer marked interrupted', async () => {
+    const { page, testServer } = env;
+    const panel = await ChatPanel.newChat(page);
+    const text = longAnswerText(40);
+    testServer.enqueue(answerStream(pieces(text), { waitMs: 60 }));
+    await panel.ask('A story to survive a reload');
+    const request = await nthChatRequest(testServer, 1);
+    await panel.waitForAnswerText('Sentence number 3');
+    // Saved while streaming (at most every 2 s): the file on disk has the partial answer.
+    const file = await waitUntil('a mid-stream save of the answer', async () => savedMidStream(env, 'Sentence number 3'), 30_000, 200);
+    assert.equal(await panel.status(), 'streaming');
+
+    await page.reload();
+    const restored = await ChatPanel.find(page, 120_000);
+    await waitUntil('the restored question', async () => (await restored.userTurns().filter({ hasText: 'A story to survive a reload' }).count()) === 1, 60_000);
+    await restored.waitForStatus('stopped');
+    const notice = squash(await restored.lastAnswer().locator('.notice.interrupted').innerText());
+    assert.match(notice, /^Interrupted/);
+    const shown = await restored.answerText();
+    assert.ok(shown.startsWith('Sentence number 1 of the long answer'), shown);
+    assert.ok(shown.includes('Sentence number 3'), shown);
+    assert.ok(!shown.includes('Sentence number 40'), 'only what had arrived');
+    assert.equal(await request.outcome, 'aborted', 'the reload ended the request');
+    assert.ok(fs.existsSync(path.join(historyDirectory(env), file)));
+    await screenshot(page, 'history-1-interrupted-after-reload');
+  });
+
+  it('Show Chat History finds a conversation by a word in its answer and reopens it', async () => {
+    const { page, testServer } = env;
+    let panel = await ChatPanel.newChat(page);
+    testServer.enqueue(answerStream(pieces('The zebra is striped.')));
+    await panel.ask('Tell me about an animal');
+    await panel.waitForStatus('done');
+    panel = await ChatPanel.newChat(page);
+
+    await runCommand(page, 'Stream Chat: Show Chat History');
+    await waitForQuickInput(page, 'Chat History');
+    await screenshot(page, 'history-2-list');
+    // "zebra" is only in the answer, not in the title: the item stays listed with the excerpt.
+    await pickQuickItem(page, 'zebra', 'Tell me about an animal');
+    panel = await ChatPanel.find(page);
+    await waitUntil('the reopened conversation', async () => (await panel.userTurns().filter({ hasText: 'Tell me about an animal' }).count()) === 1);
+    await panel.expectAnswerText('The zebra is striped.');
+    await screenshot(page, 'history-3-reopened');
+  });
+});
