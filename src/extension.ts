@@ -45,7 +45,7 @@ export interface StreamChatTestApi extends Pick<TestHooks, 'onDidFillModelPick'>
   /** The chat's saved conversations. */
   readonly history: ChatHistory;
   /** A second chat session and history over the same storage, as the next window's activation builds them (restored). */
-  recreateChat(): Promise<{ chat: ChatSession; history: ChatHistory; dispose(): Promise<void> }>;
+  readonly recreateChat: () => Promise<{ chat: ChatSession; history: ChatHistory; dispose(): Promise<void> }>;
 }
 
 /** Written on deactivation (window reload or close): the history's last changes. */

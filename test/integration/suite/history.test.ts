@@ -148,10 +148,11 @@ describe('chat history (saved conversations)', () => {
     assert.equal((await history.list()).find((data) => data.id === second)?.title, 'Renamed B');
 
     const deleted = await history.delete(second);
-    assert.equal(deleted?.title, 'Renamed B');
+    assert.ok(deleted);
+    assert.equal(deleted.title, 'Renamed B');
     assert.ok(!(await history.list()).some((data) => data.id === second));
     await assert.rejects(fs.stat(path.join(history.store.directory, `${second}.json`)));
-    await history.undoDelete(deleted!);
+    await history.undoDelete(deleted);
     assert.ok((await history.list()).some((data) => data.id === second && data.title === 'Renamed B'));
   });
 
