@@ -33,8 +33,9 @@ export class ChatHistory implements vscode.Disposable {
   readonly onDidReportProblems = this.problemsEmitter.event;
   /** Ids written this session: the first write of each may pass the limit, so it prunes. */
   private readonly known = new Set<string>();
-  /** Conversations already warned about the size limit. */
+  /** Conversations already warned about the size limit, and about failed saves. */
   private readonly sizeWarned = new Set<string>();
+  private readonly saveWarned = new Set<string>();
 
   constructor(
     storageDirectory: string,
@@ -47,7 +48,7 @@ export class ChatHistory implements vscode.Disposable {
       this.store,
       {
         saved: (conversation, data, result) => this.afterSave(conversation, data, result),
-        failed: (conversation, error) => this.services.log.error(`History: could not save conversation ${conversation.id}: ${String(error)}`),
+        failed: (conversation, error) => this.saveFailed(conversation, error),
       },
       options.streamingSaveIntervalMs,
     );
@@ -92,7 +93,8 @@ export class ChatHistory implements vscode.Disposable {
     const { conversations, problems } = await this.store.list();
     this.report(problems);
     const current = this.session.current;
-    const listed = conversations.map((data) => (data.id === current.id ? current.toJSON() : data));
+    // The open conversation as it is now, in its place (opening it from the history is no update).
+    const listed = conversations.map((data) => (data.id === current.id ? { ...current.toJSON(), updatedAt: data.updatedAt } : data));
     if (current.length > 0 && !listed.some((data) => data.id === current.id)) listed.unshift(current.toJSON());
     return listed;
   }
@@ -171,6 +173,16 @@ export class ChatHistory implements vscode.Disposable {
       void vscode.window.showWarningMessage(note);
     }
     this.savedEmitter.fire(data);
+  }
+
+  private saveFailed(conversation: Conversation, error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    this.services.log.error(`History: could not save conversation ${conversation.id}: ${message}`);
+    if (this.saveWarned.has(conversation.id)) return;
+    this.saveWarned.add(conversation.id);
+    void vscode.window.showWarningMessage(`Stream Chat could not save this conversation to the history: ${message}`, 'Show Log').then((choice) => {
+      if (choice === 'Show Log') void vscode.commands.executeCommand('streamChat.showLog');
+    });
   }
 
   private async prune(): Promise<void> {

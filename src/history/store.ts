@@ -57,6 +57,8 @@ export class ConversationStore {
       const handle = await fs.open(temp, 'w');
       try {
         await handle.writeFile(json, 'utf8');
+        // The file's time is the conversation's: ordering (restore, prune) reads times, not files.
+        await handle.utimes(new Date(data.updatedAt), new Date(data.updatedAt));
         await handle.datasync(); // on disk before the rename makes it the file
       } finally {
         await handle.close();
@@ -86,7 +88,7 @@ export class ConversationStore {
     return { conversations, problems };
   }
 
-  /** The conversation saved last (by file time), skipping (and moving aside) unreadable ones. */
+  /** The conversation updated last (file times are update times), skipping (and moving aside) unreadable ones. */
   async loadMostRecent(): Promise<{ data?: ConversationData; problems: LoadProblem[] }> {
     const problems: LoadProblem[] = [];
     for (const { name } of await this.byAge()) {
@@ -165,7 +167,7 @@ export class ConversationStore {
     return entries.filter((name) => name.endsWith(FILE_SUFFIX) && CONVERSATION_ID_PATTERN.test(name.slice(0, -FILE_SUFFIX.length)));
   }
 
-  /** Newest first, by the time the file was last written. */
+  /** Newest first, by file time (set to the conversation's update time by `save`). */
   private async byAge(): Promise<{ name: string; mtimeMs: number }[]> {
     const stats = await Promise.all(
       (await this.fileNames()).map(async (name) => {

@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { pickQuickItem, runCommand, screenshot, waitForQuickInput } from '../harness/browser';
+import { activeEditorText, activeEditorTitle, dismissQuickInput, pickQuickItem, runCommand, screenshot, waitForNotification, waitForQuickInput } from '../harness/browser';
 import { answerStream, longAnswerText, pieces } from '../server/chatFixtures';
 import { ChatPanel, nthChatRequest, squash, waitUntil } from './chatPanel';
 import { e2eEnvironment, testModel, type E2eEnvironment } from './environment';
@@ -83,5 +83,50 @@ describe('e2e: chat history', () => {
     await waitUntil('the reopened conversation', async () => (await panel.userTurns().filter({ hasText: 'Tell me about an animal' }).count()) === 1);
     await panel.expectAnswerText('The zebra is striped.');
     await screenshot(page, 'history-3-reopened');
+  });
+
+  it('deletes a conversation from the list with its trash button, and Undo in the notification brings it back', async () => {
+    const { page, testServer } = env;
+    const panel = await ChatPanel.newChat(page);
+    testServer.enqueue(answerStream(pieces('Soon gone.')));
+    await panel.ask('A conversation to delete');
+    await panel.waitForStatus('done');
+    await ChatPanel.newChat(page);
+
+    await runCommand(page, 'Stream Chat: Show Chat History');
+    await waitForQuickInput(page, 'Chat History');
+    const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: 'A conversation to delete' }).first();
+    await row.hover();
+    await row.locator('.action-label.codicon-trash').click();
+    await waitUntil('the row to leave the list', async () => (await row.count()) === 0);
+    await dismissQuickInput(page);
+    const notice = await waitForNotification(page, /deleted “A conversation to delete”/);
+    await screenshot(page, 'history-4-deleted-undo');
+    await notice.locator('.monaco-button').filter({ hasText: 'Undo' }).click();
+
+    await waitUntil('the conversation back on disk', async () => {
+      const dir = historyDirectory(env);
+      return fs.readdirSync(dir).some((name) => name.endsWith('.json') && fs.readFileSync(path.join(dir, name), 'utf8').includes('A conversation to delete'));
+    });
+    await runCommand(page, 'Stream Chat: Show Chat History');
+    await waitForQuickInput(page, 'Chat History');
+    await pickQuickItem(page, 'A conversation to delete');
+    const reopened = await ChatPanel.find(page);
+    await waitUntil('the restored conversation', async () => (await reopened.userTurns().filter({ hasText: 'A conversation to delete' }).count()) === 1);
+  });
+
+  it('Export Chat as Markdown opens the conversation in an untitled Markdown editor', async () => {
+    const { page, testServer } = env;
+    const panel = await ChatPanel.newChat(page);
+    testServer.enqueue(answerStream(pieces('Here:\n\n```js\nconsole.log(1);\n```\n')));
+    await panel.ask('Show me a log line');
+    await panel.waitForStatus('done');
+    await runCommand(page, 'Stream Chat: Export Chat as Markdown');
+    await waitUntil('the exported document', async () => (await activeEditorText(page)).includes('console.log(1);'));
+    assert.match((await activeEditorTitle(page)) ?? '', /^Untitled/);
+    const text = await activeEditorText(page);
+    assert.ok(text.startsWith('# Show me a log line\n\n## You\n\nShow me a log line\n\n## Assistant (test-model)'), text);
+    await screenshot(page, 'history-5-exported');
+    await runCommand(page, 'View: Revert and Close Editor');
   });
 });

@@ -81,6 +81,8 @@ describe('chat history', () => {
       await store.save(data('older', 1000, 'first'));
       await store.save(data('newer', 2000, 'second'));
       assert.deepEqual((await fs.readdir(store.directory)).sort(), ['newer.json', 'older.json']);
+      // File times are update times (restore and prune order by them without reading every file).
+      assert.equal((await fs.stat(path.join(store.directory, 'older.json'))).mtimeMs, 1000);
       const { conversations, problems } = await store.list();
       assert.deepEqual(
         conversations.map((c) => c.id),
