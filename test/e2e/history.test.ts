@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { activeEditorText, activeEditorTitle, dismissQuickInput, pickQuickItem, runCommand, screenshot, waitForNotification, waitForQuickInput } from '../harness/browser';
+import { activeEditorText, activeEditorTitle, pickQuickItem, runCommand, screenshot, waitForNotification, waitForQuickInput } from '../harness/browser';
 import { answerStream, longAnswerText, pieces } from '../server/chatFixtures';
 import { ChatPanel, nthChatRequest, squash, waitUntil } from './chatPanel';
 import { e2eEnvironment, testModel, type E2eEnvironment } from './environment';
@@ -99,7 +99,7 @@ describe('e2e: chat history', () => {
     await row.hover();
     await row.locator('.action-label.codicon-trash').click();
     await waitUntil('the row to leave the list', async () => (await row.count()) === 0);
-    await dismissQuickInput(page);
+    // (Escape would hide the notification's toast too: the list stays open until Undo is clicked.)
     const notice = await waitForNotification(page, /deleted “A conversation to delete”/);
     await screenshot(page, 'history-4-deleted-undo');
     await notice.locator('.monaco-button').filter({ hasText: 'Undo' }).click();
