@@ -8,7 +8,7 @@ import { registerInsertCommands } from './commands/insertCommands';
 import { registerStopCommand } from './commands/stop';
 import { registerTestConnectionCommand } from './commands/testConnection';
 import { readEnvironment, StreamChatConfig } from './config';
-import { ChatHistory } from './history/chatHistory';
+import { ChatHistory, type ChatHistoryOptions } from './history/chatHistory';
 import { registerHistoryCommands } from './history/historyCommands';
 import { EndpointResolver } from './endpoint';
 import { StreamChatLog } from './log';
@@ -45,7 +45,7 @@ export interface StreamChatTestApi extends Pick<TestHooks, 'onDidFillModelPick'>
   /** The chat's saved conversations. */
   readonly history: ChatHistory;
   /** A second chat session and history over the same storage, as the next window's activation builds them (restored). */
-  readonly recreateChat: () => Promise<{ chat: ChatSession; history: ChatHistory; dispose(): Promise<void> }>;
+  readonly recreateChat: (options?: ChatHistoryOptions) => Promise<{ chat: ChatSession; history: ChatHistory; dispose(): Promise<void> }>;
 }
 
 /** Written on deactivation (window reload or close): the history's last changes. */
@@ -113,9 +113,9 @@ export function activate(context: vscode.ExtensionContext): StreamChatApi {
       runner,
       chat,
       history,
-      recreateChat: async () => {
+      recreateChat: async (options) => {
         const next = new ChatSession(services);
-        const nextHistory = new ChatHistory(context.globalStorageUri.fsPath, next, services);
+        const nextHistory = new ChatHistory(context.globalStorageUri.fsPath, next, services, options);
         await nextHistory.restoreLatest();
         return {
           chat: next,

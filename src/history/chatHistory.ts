@@ -31,6 +31,9 @@ export class ChatHistory implements vscode.Disposable {
   private readonly problemsEmitter = new vscode.EventEmitter<readonly LoadProblem[]>();
   /** Fires when history files could not be read (after they were reported to the user). */
   readonly onDidReportProblems = this.problemsEmitter.event;
+  private readonly prunedEmitter = new vscode.EventEmitter<readonly string[]>();
+  /** Fires after old conversations were deleted to keep `streamChat.history.maxConversations`, with their ids. */
+  readonly onDidPrune = this.prunedEmitter.event;
   /** Ids written this session: the first write of each may pass the limit, so it prunes. */
   private readonly known = new Set<string>();
   /** Conversations already warned about the size limit, and about failed saves. */
@@ -55,6 +58,7 @@ export class ChatHistory implements vscode.Disposable {
     this.disposables.push(
       this.savedEmitter,
       this.problemsEmitter,
+      this.prunedEmitter,
       session.onDidChangeConversation(({ conversation, streaming }) => this.saver.changed(conversation, streaming)),
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (event.affectsConfiguration(`${SECTION}.history.maxConversations`)) void this.prune();
@@ -188,8 +192,9 @@ export class ChatHistory implements vscode.Disposable {
   private async prune(): Promise<void> {
     try {
       const removed = await this.store.prune(this.maxConversations, this.session.current.id);
-      if (removed.length > 0)
-        this.services.log.info(`History: removed the ${removed.length} oldest conversations (streamChat.history.maxConversations is ${this.maxConversations})`);
+      if (removed.length === 0) return;
+      this.services.log.info(`History: removed the ${removed.length} oldest conversations (streamChat.history.maxConversations is ${this.maxConversations})`);
+      this.prunedEmitter.fire(removed);
     } catch (error) {
       this.services.log.error(`History: could not prune ${this.store.directory}: ${String(error)}`);
     }

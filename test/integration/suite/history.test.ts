@@ -156,6 +156,52 @@ describe('chat history (saved conversations)', () => {
     assert.ok((await history.list()).some((data) => data.id === second && data.title === 'Renamed B'));
   });
 
+  it('streamChat.history.maxConversations deletes the oldest conversations, never the one open', async () => {
+    const { chat, history } = (await streamChatApi()).testing;
+    server.enqueue(answerScenario('A.'), answerScenario('B.'), answerScenario('C.'));
+    const ids: string[] = [];
+    for (const question of ['Conversation A', 'Conversation B', 'Conversation C']) {
+      chat.newChat();
+      await chat.send(question);
+      ids.push(chat.current.id);
+    }
+    await history.flush();
+    const [a, b, c] = ids;
+    assert.equal(await history.open(a), true);
+    const pruned = new Promise<readonly string[]>((resolve) => history.onDidPrune(resolve));
+    try {
+      await vscode.workspace.getConfiguration('streamChat').update('history.maxConversations', 2, vscode.ConfigurationTarget.Global);
+      const removed = await pruned;
+      assert.ok(removed.includes(b), 'B is the oldest one not open');
+      const left = (await fs.readdir(history.store.directory)).filter((name) => name.endsWith('.json')).sort();
+      assert.deepEqual(left, [`${a}.json`, `${c}.json`].sort());
+    } finally {
+      await vscode.workspace.getConfiguration('streamChat').update('history.maxConversations', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  it('a conversation over the size limit is saved without its oldest turns, with a note', async () => {
+    const { recreateChat } = (await streamChatApi()).testing;
+    const small = await recreateChat({ maxBytes: 3000 });
+    try {
+      small.chat.newChat();
+      for (let i = 1; i <= 3; i++) {
+        server.enqueue(answerScenario(`Answer ${i} ${'x'.repeat(1200)}`));
+        await small.chat.send(`Question ${i}`);
+      }
+      await small.history.flush();
+      const saved = JSON.parse(await fs.readFile(path.join(small.history.store.directory, `${small.chat.current.id}.json`), 'utf8')) as ConversationData;
+      assert.ok((saved.omittedTurns ?? 0) >= 2, `omitted ${saved.omittedTurns}`);
+      assert.equal(saved.turns.length + (saved.omittedTurns ?? 0), 6);
+      assert.equal(saved.turns.at(-1)?.role, 'assistant');
+      assert.equal(small.chat.turns().length, 6, 'the panel keeps every turn');
+      const log = (await streamChatApi()).logLines().join('\n');
+      assert.match(log, new RegExp(`History: conversation ${small.chat.current.id} passed the 3 KB limit; \\d+ oldest turns not saved`));
+    } finally {
+      await small.dispose();
+    }
+  });
+
   it('Export Chat as Markdown opens the conversation as an untitled Markdown document', async () => {
     const { chat } = (await streamChatApi()).testing;
     server.enqueue({
