@@ -115,12 +115,23 @@ describe('e2e: chat history', () => {
     await waitUntil('the restored conversation', async () => (await reopened.userTurns().filter({ hasText: 'A conversation to delete' }).count()) === 1);
   });
 
-  it('Export Chat as Markdown opens the conversation in an untitled Markdown editor', async () => {
+  it('Copy answer copies its Markdown; Export Chat as Markdown opens the conversation in an untitled Markdown editor', async () => {
     const { page, testServer } = env;
     const panel = await ChatPanel.newChat(page);
     testServer.enqueue(answerStream(pieces('Here:\n\n```js\nconsole.log(1);\n```\n')));
     await panel.ask('Show me a log line');
     await panel.waitForStatus('done');
+
+    // The answer's Copy button copies its Markdown source (the fence included), not the rendered text.
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: env.codeServer.origin });
+    await page.evaluate(`navigator.clipboard.writeText('nothing copied yet')`);
+    await panel.lastAnswer().locator('button[data-action=copy-answer]').click();
+    const copied = await waitUntil('the answer on the clipboard', async () => {
+      const text = await page.evaluate<string>(`navigator.clipboard.readText()`);
+      return text !== 'nothing copied yet' ? text : undefined;
+    });
+    assert.equal(copied.trimEnd(), 'Here:\n\n```js\nconsole.log(1);\n```');
+
     await runCommand(page, 'Stream Chat: Export Chat as Markdown');
     await waitUntil('the exported document', async () => (await activeEditorText(page)).includes('console.log(1);'));
     assert.match((await activeEditorTitle(page)) ?? '', /^Untitled/);
