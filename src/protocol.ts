@@ -108,6 +108,8 @@ export type HostToWebview =
 export type WebviewToHost =
   | { type: 'ready' }
   | { type: 'send'; text: string }
+  /** Ask an edited version of the question `turnId`; the turns from it on are replaced. */
+  | { type: 'edit-question'; turnId: string; text: string }
   /** Stop the chat's running answer (button, Esc). */
   | { type: 'stop' }
   | { type: 'regenerate' }

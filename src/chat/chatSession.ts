@@ -98,6 +98,22 @@ export class ChatSession implements vscode.Disposable {
     return this.answer([turn]);
   }
 
+  /**
+   * Asks an edited version of an earlier question: the turns from it on make way for the new
+   * question (with the original's code) and its answer. The conversation as it was stays in the
+   * history as an earlier version, so nothing is lost.
+   */
+  async editQuestion(turnId: string, text: string): Promise<AssistantTurnView | undefined> {
+    const question = text.trim();
+    const original = this.conversation.userTurn(turnId);
+    if (question === '' || this.busy || original === undefined) return undefined;
+    this.changed.fire({ conversation: this.conversation.copyAs(`${this.conversation.displayTitle()} (earlier version)`), streaming: false });
+    this.conversation.removeFrom(turnId);
+    this.post({ type: 'turns-removed', fromTurnId: turnId });
+    const turn = this.conversation.addQuestion(question, original.snippets);
+    return this.answer([turn]);
+  }
+
   stop(): boolean {
     const running = this.running;
     running?.stop();

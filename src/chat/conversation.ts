@@ -112,6 +112,30 @@ export class Conversation {
     return this.turns.at(-1);
   }
 
+  /** The question with this id, if it is one of the turns. */
+  userTurn(turnId: string): UserTurnView | undefined {
+    const turn = this.turns.find((candidate) => candidate.id === turnId);
+    return turn?.role === 'user' ? turn : undefined;
+  }
+
+  /** Removes the turn with this id and every turn after it (edit and resend); false when it is not here. */
+  removeFrom(turnId: string): boolean {
+    const index = this.turns.findIndex((turn) => turn.id === turnId);
+    if (index < 0) return false;
+    this.turns.length = index;
+    return true;
+  }
+
+  /** A copy under a new id and `title` (the version kept in the history when a question is edited). */
+  copyAs(title: string): Conversation {
+    const copy = new Conversation(newConversationId(), this.createdAt);
+    copy.title = title;
+    copy.omittedTurns = this.omittedTurns;
+    copy.nextTurn = this.nextTurn;
+    copy.turns.push(...structuredClone(this.turns));
+    return copy;
+  }
+
   /** Removes the last answer (regenerate, retry) and returns the id it had. */
   removeLastAnswer(): string | undefined {
     const last = this.turns.at(-1);

@@ -202,6 +202,33 @@ describe('chat history (saved conversations)', () => {
     }
   });
 
+  it('edit and resend: the turns from the edited question on are replaced, and the earlier version stays in the history', async () => {
+    const { chat, history } = (await streamChatApi()).testing;
+    server.enqueue(answerScenario('One.'), answerScenario('Two.'), answerScenario('One, edited.'));
+    await chat.send('First question');
+    await chat.send('Second question');
+    const [firstQuestion] = chat.turns();
+    const edited = await chat.editQuestion(firstQuestion.id, 'First question, edited');
+    assert.equal(edited?.content, 'One, edited.');
+    assert.deepEqual(
+      chat.turns().map((turn) => (turn.role === 'user' ? turn.text : turn.content)),
+      ['First question, edited', 'One, edited.'],
+    );
+    const sent = (server.requests.filter((r) => r.path === '/v1/chat/completions').at(-1)?.json as { messages: { content: string }[] }).messages;
+    assert.deepEqual(
+      sent.map((message) => message.content),
+      ['First question, edited'],
+      'the later turns are not sent',
+    );
+    await history.flush();
+    const earlier = (await history.list()).find((data) => data.title === 'First question (earlier version)');
+    assert.ok(earlier, 'the earlier version is in the history');
+    assert.deepEqual(
+      earlier.turns.map((turn) => (turn.role === 'user' ? turn.text : turn.content)),
+      ['First question', 'One.', 'Second question', 'Two.'],
+    );
+  });
+
   it('Export Chat as Markdown opens the conversation as an untitled Markdown document', async () => {
     const { chat } = (await streamChatApi()).testing;
     server.enqueue({
