@@ -115,6 +115,39 @@ describe('e2e: chat history', () => {
     await waitUntil('the restored conversation', async () => (await reopened.userTurns().filter({ hasText: 'A conversation to delete' }).count()) === 1);
   });
 
+  it('edits an earlier question and resends it: the later turns are replaced, the earlier version is in Chat History', async () => {
+    const { page, testServer } = env;
+    const panel = await ChatPanel.newChat(page);
+    testServer.enqueue(answerStream(pieces('Answer one.')), answerStream(pieces('Answer two.')), answerStream(pieces('Answer one, edited.')));
+    await panel.ask('Question one');
+    await panel.waitForStatus('done');
+    await panel.ask('Question two');
+    await panel.waitForStatus('done');
+
+    const first = panel.userTurns().first();
+    await first.hover();
+    await first.locator('button[data-action=edit-question]').click();
+    const banner = panel.locator('.editing-banner');
+    await banner.waitFor({ state: 'visible' });
+    assert.equal(await panel.input.inputValue(), 'Question one');
+    await screenshot(page, 'history-6-editing');
+    await panel.input.fill('Question one, edited');
+    await panel.input.press('Enter');
+
+    await waitUntil('the edited question alone', async () => squash((await panel.userTurns().allInnerTexts()).join('|')) === 'Question one, edited');
+    await panel.waitForStatus('done');
+    await panel.expectAnswerText('Answer one, edited.');
+    assert.equal(await panel.answers().count(), 1);
+    assert.ok(await banner.isHidden());
+    await screenshot(page, 'history-7-edited');
+
+    await runCommand(page, 'Stream Chat: Show Chat History');
+    await waitForQuickInput(page, 'Chat History');
+    await pickQuickItem(page, 'earlier version', 'Question one (earlier version)');
+    const earlier = await ChatPanel.find(page);
+    await waitUntil('the earlier version reopened', async () => squash((await earlier.userTurns().allInnerTexts()).join('|')) === 'Question one|Question two');
+  });
+
   it('Copy answer copies its Markdown; Export Chat as Markdown opens the conversation in an untitled Markdown editor', async () => {
     const { page, testServer } = env;
     const panel = await ChatPanel.newChat(page);
