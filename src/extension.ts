@@ -10,6 +10,8 @@ import { registerInsertCommands } from './commands/insertCommands';
 import { registerStopCommand } from './commands/stop';
 import { registerTestConnectionCommand } from './commands/testConnection';
 import { readEnvironment, StreamChatConfig } from './config';
+import { ChatHistory, type ChatHistoryOptions } from './history/chatHistory';
+import { registerHistoryCommands } from './history/historyCommands';
 import { EndpointResolver } from './endpoint';
 import { StreamChatLog } from './log';
 import { RequestRunner } from './requests';
@@ -42,7 +44,14 @@ export interface StreamChatTestApi extends Pick<TestHooks, 'onDidFillModelPick'>
   setChatFocused(focused: boolean): void;
   /** The chat panel's conversation and requests (host side). */
   readonly chat: ChatSession;
+  /** The chat's saved conversations. */
+  readonly history: ChatHistory;
+  /** A second chat session and history over the same storage, as the next window's activation builds them (restored). */
+  readonly recreateChat: (options?: ChatHistoryOptions) => Promise<{ chat: ChatSession; history: ChatHistory; dispose(): Promise<void> }>;
 }
+
+/** Written on deactivation (window reload or close): the history's last changes. */
+let activeHistory: ChatHistory | undefined;
 
 export function activate(context: vscode.ExtensionContext): StreamChatApi {
   const started = performance.now();
@@ -60,6 +69,8 @@ export function activate(context: vscode.ExtensionContext): StreamChatApi {
   const statusItem = new ModelStatusItem(config, runner, keys);
   const chat = new ChatSession(services);
   const chatView = new ChatViewProvider(context.extensionUri, chat, services);
+  const history = new ChatHistory(context.globalStorageUri.fsPath, chat, services);
+  activeHistory = history;
 
   context.subscriptions.push(
     log,
@@ -73,6 +84,8 @@ export function activate(context: vscode.ExtensionContext): StreamChatApi {
     ...registerInsertCommands(services),
     chat,
     ...registerAskCommands(services, chat),
+    history,
+    ...registerHistoryCommands(history, chat),
     chatView,
     vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, chatView),
     vscode.commands.registerCommand('streamChat.openChat', () => vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`)),
@@ -84,6 +97,7 @@ export function activate(context: vscode.ExtensionContext): StreamChatApi {
     ...(testHooks ? [testHooks] : []),
   );
 
+  void history.restoreLatest();
   for (const note of config.describeOverrides()) log.warn(note);
   resolver.logHeaderNotes();
   const activationMs = performance.now() - started;
@@ -102,6 +116,20 @@ export function activate(context: vscode.ExtensionContext): StreamChatApi {
       statusBar: () => statusItem.snapshot(),
       runner,
       chat,
+      history,
+      recreateChat: async (options) => {
+        const next = new ChatSession(services);
+        const nextHistory = new ChatHistory(context.globalStorageUri.fsPath, next, services, options);
+        await nextHistory.restoreLatest();
+        return {
+          chat: next,
+          history: nextHistory,
+          dispose: async () => {
+            await nextHistory.dispose();
+            next.dispose();
+          },
+        };
+      },
       setChatFocused: (focused) => {
         services.focus.chatViewFocused = focused;
       },
@@ -117,4 +145,8 @@ function createTestHooks(): { hooks: TestHooks; dispose(): void } {
   };
 }
 
-export function deactivate(): void {}
+export function deactivate(): Promise<void> | undefined {
+  // Before the subscriptions are disposed: an answer still streaming is written as it stands (the
+  // next window shows it interrupted), not as stopped by the chat's own disposal.
+  return activeHistory?.dispose();
+}

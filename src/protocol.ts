@@ -71,6 +71,8 @@ export interface AssistantTurnView {
   status: TurnStatus;
   footer?: AnswerFooter;
   error?: ErrorView;
+  /** Restored from history after the window closed (reload, crash) while it streamed: status is 'stopped'. */
+  interrupted?: boolean;
 }
 
 export type TurnView = UserTurnView | AssistantTurnView;
@@ -108,6 +110,8 @@ export type HostToWebview =
 export type WebviewToHost =
   | { type: 'ready' }
   | { type: 'send'; text: string }
+  /** Ask an edited version of the question `turnId`; the turns from it on are replaced. */
+  | { type: 'edit-question'; turnId: string; text: string }
   /** Stop the chat's running answer (button, Esc). */
   | { type: 'stop' }
   | { type: 'regenerate' }

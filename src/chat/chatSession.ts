@@ -34,8 +34,14 @@ interface PendingDelta {
   reasoning: string;
 }
 
+/** A change to a conversation, for the history to save; `streaming` = only an answer's text grew. */
+export interface ConversationChange {
+  conversation: Conversation;
+  streaming: boolean;
+}
+
 export class ChatSession implements vscode.Disposable {
-  private readonly conversation = new Conversation();
+  private conversation = new Conversation();
   private running: TrackedRequest | undefined;
   private sink: ViewSink | undefined;
   private pending: PendingDelta | undefined;
@@ -47,6 +53,9 @@ export class ChatSession implements vscode.Disposable {
   private readonly answered = new vscode.EventEmitter<AssistantTurnView>();
   /** Fires when an answer ends (done, stopped or failed), with its final state. */
   readonly onDidEndAnswer = this.answered.event;
+  private readonly changed = new vscode.EventEmitter<ConversationChange>();
+  /** Fires when a conversation changed (it may no longer be the open one: an answer stopped by New Chat). */
+  readonly onDidChangeConversation = this.changed.event;
 
   constructor(private readonly services: Services) {
     // Only a panel on screen needs to know, and settings often change in bursts: one check after them.
@@ -58,7 +67,7 @@ export class ChatSession implements vscode.Disposable {
         if (this.sink !== undefined) void this.checkEndpoint();
       }, RECHECK_DELAY_MS);
     };
-    this.disposables.push(this.answered, services.config.onDidChange(recheck), services.keys.onDidChange(recheck));
+    this.disposables.push(this.answered, this.changed, services.config.onDidChange(recheck), services.keys.onDidChange(recheck));
   }
 
   get busy(): boolean {
@@ -89,6 +98,22 @@ export class ChatSession implements vscode.Disposable {
     return this.answer([turn], owner);
   }
 
+  /**
+   * Asks an edited version of an earlier question: the turns from it on make way for the new
+   * question (with the original's code) and its answer. The conversation as it was stays in the
+   * history as an earlier version, so nothing is lost.
+   */
+  async editQuestion(turnId: string, text: string): Promise<AssistantTurnView | undefined> {
+    const question = text.trim();
+    const original = this.conversation.userTurn(turnId);
+    if (question === '' || this.busy || original === undefined) return undefined;
+    this.changed.fire({ conversation: this.conversation.copyAs(`${this.conversation.displayTitle()} (earlier version)`), streaming: false });
+    this.conversation.removeFrom(turnId);
+    this.post({ type: 'turns-removed', fromTurnId: turnId });
+    const turn = this.conversation.addQuestion(question, original.snippets);
+    return this.answer([turn]);
+  }
+
   stop(): boolean {
     const running = this.running;
     running?.stop();
@@ -112,8 +137,21 @@ export class ChatSession implements vscode.Disposable {
 
   newChat(): void {
     this.stop();
-    this.conversation.clear();
+    this.conversation = new Conversation(); // the old one stays in the history
     this.post({ type: 'cleared' });
+  }
+
+  /** The conversation the panel shows. */
+  get current(): Conversation {
+    return this.conversation;
+  }
+
+  /** Shows a saved conversation (history, restore after a reload); a running answer is stopped. */
+  open(conversation: Conversation): void {
+    this.stop();
+    this.conversation = conversation;
+    this.dropPending();
+    this.post({ type: 'snapshot', turns: conversation.all(), status: this.status() });
   }
 
   /** The turns as the panel shows them (for tests and the snapshot). */
@@ -147,6 +185,7 @@ export class ChatSession implements vscode.Disposable {
 
   /** Asks for the next answer; `model` replaces the configured one for this answer only (Regenerate with…). */
   private async answer(addedTurns: TurnView[], owner: RequestOwner = 'chat', model?: string): Promise<AssistantTurnView> {
+    const conversation = this.conversation;
     let resolved: ResolvedEndpoint | undefined;
     let failure: unknown;
     try {
@@ -156,24 +195,29 @@ export class ChatSession implements vscode.Disposable {
     }
     if (resolved === undefined) {
       // Never sent (invalid endpoint, key withheld over plain http): an answer that says why.
-      const turn = this.conversation.addAnswer(-1);
+      const turn = conversation.addAnswer(-1);
       turn.status = 'error';
       turn.error = errorView(failure, this.services);
       this.post({ type: 'turns-added', turns: [...addedTurns, { ...turn }] });
       this.answered.fire({ ...turn });
+      this.changed.fire({ conversation, streaming: false });
       return turn;
     }
-    const prepared = prepareRequest(resolved.settings, this.conversation.messages(), model === undefined ? {} : { model });
+    const prepared = prepareRequest(resolved.settings, conversation.messages(), model === undefined ? {} : { model });
     const request = this.services.runner.start({ owner, endpoint: resolved.endpoint, request: prepared.request, options: prepared.options });
     this.running = request;
-    const turn = this.conversation.addAnswer(request.id);
+    const turn = conversation.addAnswer(request.id);
     this.post({ type: 'turns-added', turns: [...addedTurns, { ...turn }] });
     this.postStatus();
+    this.changed.fire({ conversation, streaming: false });
 
     const reasoningTimes: { first?: number; last?: number } = {};
     let answer: Answer;
     try {
-      answer = await request.collect((event, current) => this.onEvent(turn, event, current, reasoningTimes));
+      answer = await request.collect((event, current) => {
+        this.onEvent(turn, event, current, reasoningTimes);
+        this.changed.fire({ conversation, streaming: true });
+      });
     } finally {
       this.running = undefined;
     }
@@ -188,6 +232,7 @@ export class ChatSession implements vscode.Disposable {
     this.post({ type: 'answer-ended', requestId: request.id, turn: { ...turn } });
     this.postStatus();
     this.answered.fire({ ...turn });
+    this.changed.fire({ conversation, streaming: false });
     return turn;
   }
 

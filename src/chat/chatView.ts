@@ -71,6 +71,9 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       case 'send':
         void this.session.send(message.text);
         break;
+      case 'edit-question':
+        void this.session.editQuestion(message.turnId, message.text);
+        break;
       case 'stop':
         this.session.stop();
         break;
@@ -163,6 +166,8 @@ function parseMessage(raw: unknown): WebviewToHost | undefined {
       return { type: message.type };
     case 'send':
       return typeof message.text === 'string' ? { type: 'send', text: message.text } : undefined;
+    case 'edit-question':
+      return typeof message.turnId === 'string' && typeof message.text === 'string' ? { type: 'edit-question', turnId: message.turnId, text: message.text } : undefined;
     case 'fix':
       return FIX_ACTIONS.includes(message.action as FixAction) ? { type: 'fix', action: message.action as FixAction } : undefined;
     case 'open-link':

@@ -4,9 +4,70 @@ import type { ChatMessage } from '../api';
 import { userMessageContent } from '../context/snippets';
 import type { AssistantTurnView, CodeSnippet, TurnView, UserTurnView } from '../protocol';
 
+/** The version of the stored form below; a reader refuses versions it does not know. */
+export const CONVERSATION_DATA_VERSION = 1;
+
+/** A conversation as it is saved (src/history): plain JSON, one file each. */
+export interface ConversationData {
+  version: typeof CONVERSATION_DATA_VERSION;
+  id: string;
+  /** Set when the user renamed it; otherwise the first question is its title. */
+  title?: string;
+  /** Epoch milliseconds. */
+  createdAt: number;
+  updatedAt: number;
+  turns: TurnView[];
+  /** Oldest turns left out of the saved copy to keep it under the size limit. */
+  omittedTurns?: number;
+}
+
+/** Restored answers get request ids no request of this session can have (the runner counts up from 1). */
+let restoredRequestId = -1;
+
 export class Conversation {
   private readonly turns: TurnView[] = [];
   private nextTurn = 1;
+  /** Renamed by the user (history); undefined = the first question. */
+  title: string | undefined;
+  /** Turns left out of the saved copy (size limit), carried over when it is saved again. */
+  omittedTurns = 0;
+
+  constructor(
+    readonly id: string = newConversationId(),
+    readonly createdAt: number = Date.now(),
+  ) {}
+
+  /** Its stored form; `updatedAt` is now (it is saved when it changed). */
+  toJSON(): ConversationData {
+    const data: ConversationData = { version: CONVERSATION_DATA_VERSION, id: this.id, createdAt: this.createdAt, updatedAt: Date.now(), turns: this.all() };
+    if (this.title !== undefined) data.title = this.title;
+    if (this.omittedTurns > 0) data.omittedTurns = this.omittedTurns;
+    return data;
+  }
+
+  /**
+   * A saved conversation, ready to continue. An answer saved while it streamed (the window closed
+   * mid-answer) comes back stopped and marked interrupted, with the text that had arrived.
+   */
+  static fromJSON(data: ConversationData): Conversation {
+    const conversation = new Conversation(data.id, data.createdAt);
+    conversation.title = data.title;
+    conversation.omittedTurns = data.omittedTurns ?? 0;
+    for (const saved of data.turns) {
+      const turn: TurnView = { ...saved };
+      if (turn.role === 'assistant') {
+        turn.requestId = restoredRequestId--;
+        if (turn.status === 'streaming') {
+          turn.status = 'stopped';
+          turn.interrupted = true;
+        }
+      }
+      conversation.turns.push(turn);
+      const number = /^t(\d+)$/.exec(turn.id)?.[1];
+      if (number !== undefined) conversation.nextTurn = Math.max(conversation.nextTurn, Number(number) + 1);
+    }
+    return conversation;
+  }
 
   all(): TurnView[] {
     return this.turns.map((turn) => ({ ...turn }));
@@ -18,6 +79,11 @@ export class Conversation {
 
   clear(): void {
     this.turns.length = 0;
+  }
+
+  /** What the history shows: the user's name for it, else the first question's first line. */
+  displayTitle(): string {
+    return conversationTitle(this.title, this.turns);
   }
 
   addQuestion(text: string, snippets?: CodeSnippet[]): UserTurnView {
@@ -46,6 +112,30 @@ export class Conversation {
     return this.turns.at(-1);
   }
 
+  /** The question with this id, if it is one of the turns. */
+  userTurn(turnId: string): UserTurnView | undefined {
+    const turn = this.turns.find((candidate) => candidate.id === turnId);
+    return turn?.role === 'user' ? turn : undefined;
+  }
+
+  /** Removes the turn with this id and every turn after it (edit and resend); false when it is not here. */
+  removeFrom(turnId: string): boolean {
+    const index = this.turns.findIndex((turn) => turn.id === turnId);
+    if (index < 0) return false;
+    this.turns.length = index;
+    return true;
+  }
+
+  /** A copy under a new id and `title` (the version kept in the history when a question is edited). */
+  copyAs(title: string): Conversation {
+    const copy = new Conversation(newConversationId(), this.createdAt);
+    copy.title = title;
+    copy.omittedTurns = this.omittedTurns;
+    copy.nextTurn = this.nextTurn;
+    copy.turns.push(...structuredClone(this.turns));
+    return copy;
+  }
+
   /** Removes the last answer (regenerate, retry) and returns the id it had. */
   removeLastAnswer(): string | undefined {
     const last = this.turns.at(-1);
@@ -66,4 +156,24 @@ export class Conversation {
     }
     return messages;
   }
+}
+
+/** Unique enough across windows and file-name safe: time first, so names sort by creation. */
+export function newConversationId(): string {
+  const random = Array.from(crypto.getRandomValues(new Uint8Array(4)), (byte) => byte.toString(16).padStart(2, '0')).join('');
+  return `c${Date.now().toString(36)}-${random}`;
+}
+
+const TITLE_MAX_CHARS = 80;
+
+export function conversationTitle(title: string | undefined, turns: readonly TurnView[]): string {
+  if (title !== undefined && title.trim() !== '') return title.trim();
+  const first = turns.find((turn) => turn.role === 'user');
+  const line =
+    first?.text
+      .split('\n')
+      .find((text) => text.trim() !== '')
+      ?.trim() ?? '';
+  if (line === '') return 'New chat';
+  return line.length > TITLE_MAX_CHARS ? `${line.slice(0, TITLE_MAX_CHARS - 1)}…` : line;
 }

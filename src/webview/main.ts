@@ -2,6 +2,7 @@
 // did; the conversation itself lives in the host (src/chat/chatSession.ts).
 import type { FixAction, HostToWebview, PanelStatus, WebviewToHost } from '../protocol';
 import { button, el } from './dom';
+import { QuestionEditor } from './questionEdit';
 import { errorElement } from './turns';
 import { Transcript } from './transcript';
 
@@ -34,7 +35,8 @@ const stopButton = button({ icon: 'debug-stop', label: 'Stop generating (Esc)', 
 stopButton.hidden = true;
 const composer = el('form', { class: 'composer' }, input, sendButton, stopButton);
 const liveRegion = el('div', { class: 'sr-only', 'aria-live': 'polite', role: 'status' });
-document.getElementById('app')?.append(header, notice, scroller, composer, liveRegion);
+const questionEditor = new QuestionEditor(input);
+document.getElementById('app')?.append(header, notice, scroller, questionEditor.banner, composer, liveRegion);
 
 let busy = false;
 
@@ -62,7 +64,8 @@ function setStatus(status: PanelStatus): void {
 function send(): void {
   const text = input.value;
   if (text.trim() === '' || busy) return;
-  post({ type: 'send', text });
+  const edited = questionEditor.take();
+  post(edited !== undefined ? { type: 'edit-question', turnId: edited, text } : { type: 'send', text });
   input.value = '';
   autosize();
 }
@@ -80,6 +83,7 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
   const message = event.data;
   switch (message.type) {
     case 'snapshot':
+      questionEditor.cancel(); // another conversation: the question being edited is gone
       transcript.reset(message.turns);
       setStatus(message.status);
       break;
@@ -103,6 +107,7 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
       transcript.removeFrom(message.fromTurnId);
       break;
     case 'cleared':
+      questionEditor.cancel();
       transcript.reset([]);
       input.focus();
       break;
@@ -163,6 +168,16 @@ document.addEventListener('click', (event) => {
     case 'open':
       post({ type: 'open-code', code: codeText, language: code?.dataset.language });
       break;
+    case 'edit-question': {
+      const question = target.closest<HTMLElement>('.turn.user');
+      const turnId = question?.dataset.turnId;
+      if (turnId !== undefined && !busy) questionEditor.start(turnId, question?.querySelector('.user-text')?.textContent ?? '');
+      break;
+    }
+    case 'cancel-edit':
+      questionEditor.cancel();
+      input.focus();
+      break;
     case 'copy-answer': {
       const turnId = target.closest<HTMLElement>('.turn')?.dataset.turnId;
       const answer = turnId === undefined ? undefined : transcript.answerById(turnId);
@@ -187,6 +202,9 @@ document.addEventListener('keydown', (event) => {
   if (event.key === 'Escape' && busy) {
     event.preventDefault();
     post({ type: 'stop' });
+  } else if (event.key === 'Escape' && questionEditor.editing) {
+    event.preventDefault();
+    questionEditor.cancel();
   }
 });
 window.addEventListener('focus', () => post({ type: 'focus', focused: true }));

@@ -3,6 +3,7 @@
 import type { AssistantTurnView, TurnView } from '../protocol';
 import { el } from './dom';
 import type { StreamingMarkdownOptions } from './markdown';
+import { withEditButton } from './questionEdit';
 import { AssistantTurn, userTurnElement } from './turns';
 
 /** Within this many pixels of the bottom counts as "at the bottom" (following the stream). */
@@ -73,7 +74,7 @@ export class Transcript {
       }
     }
     turns.forEach((turn, index) => {
-      if (turn.role === 'user') this.element.append(userTurnElement(turn));
+      if (turn.role === 'user') this.element.append(withEditButton(userTurnElement(turn)));
       else {
         const answer = new AssistantTurn(turn, this.renderOptions, index < eagerFrom);
         this.answers.set(turn.requestId, answer);

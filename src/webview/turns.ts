@@ -184,7 +184,16 @@ export class AssistantTurn {
   private renderAfter(isLast: boolean): void {
     const parts: HTMLElement[] = [];
     const { view } = this;
-    if (view.status === 'stopped') parts.push(el('div', { class: 'notice stopped' }, icon('debug-stop'), 'Stopped — the text above is what arrived.'));
+    if (view.interrupted === true)
+      parts.push(
+        el(
+          'div',
+          { class: 'notice stopped interrupted' },
+          icon('debug-disconnect'),
+          'Interrupted — the window closed while this answer streamed; the text above is what had arrived.',
+        ),
+      );
+    else if (view.status === 'stopped') parts.push(el('div', { class: 'notice stopped' }, icon('debug-stop'), 'Stopped — the text above is what arrived.'));
     if (view.error !== undefined) parts.push(errorElement(view.error, view.content !== '' || view.reasoning !== ''));
     if (view.footer !== undefined) parts.push(footerElement(view.footer, view.status));
     const actions: HTMLElement[] = [];

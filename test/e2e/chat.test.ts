@@ -552,17 +552,17 @@ describe('e2e: chat panel', () => {
           .evaluateAll((spans: { className: string }[]) => [...new Set(spans.map((span) => span.className))]);
         assert.ok(tokenClasses.length > 0, 'the code is highlighted');
         for (const tokenClass of tokenClasses) checks.push([`code token .${tokenClass}`, answer.locator(`.code-block code span[class="${tokenClass}"]`), 4.5]);
-        // Every button of the panel: an accessible name, on screen (only Stop is hidden, nothing streams), its label text (4.5) or its icon (3) readable.
+        // Every button of the panel: an accessible name, on screen (only Stop, nothing streams, and the editing banner's Cancel, nothing is edited, are hidden), its label text (4.5) or its icon (3) readable.
         const buttons = await panelButtons(panel);
         assert.deepEqual(
           buttons.map((button) => button.action),
-          ['select-model', 'copy', 'insert', 'open', 'regenerate', 'copy-answer', 'send', 'stop'],
+          ['select-model', 'edit-question', 'copy', 'insert', 'open', 'regenerate', 'copy-answer', 'cancel-edit', 'send', 'stop'],
         );
         for (const [index, button] of buttons.entries()) {
           const element = panel.locator('button').nth(index);
           assert.notEqual(button.name, '', `button ${index} (${button.action}) has no accessible name`);
           if (button.hiddenByAttribute) {
-            assert.equal(button.action, 'stop', `button ${button.action} "${button.name}" is hidden`);
+            assert.ok(['stop', 'cancel-edit'].includes(button.action), `button ${button.action} "${button.name}" is hidden`);
             continue;
           }
           assert.ok(await element.isVisible(), `button ${button.action} "${button.name}" is not visible`);

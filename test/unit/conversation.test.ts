@@ -45,3 +45,29 @@ describe('conversation (host side of the chat panel)', () => {
     assert.equal(conversation.length, 0);
   });
 });
+
+describe('conversation: edit and resend', () => {
+  it('removes from a question on, and a copy keeps every turn under a new id and title', () => {
+    const conversation = new Conversation();
+    const first = conversation.addQuestion('First?', [{ path: 'a.ts', languageId: 'typescript', code: 'x', tokens: 1 }]);
+    Object.assign(conversation.addAnswer(1), { content: 'One', status: 'done' });
+    const second = conversation.addQuestion('Second?');
+    Object.assign(conversation.addAnswer(2), { content: 'Two', status: 'done' });
+    assert.equal(conversation.userTurn(first.id), first);
+    assert.equal(conversation.userTurn('t2'), undefined, 'an answer is not a question');
+
+    const copy = conversation.copyAs('Earlier');
+    assert.notEqual(copy.id, conversation.id);
+    assert.equal(copy.title, 'Earlier');
+    assert.deepEqual(copy.all(), conversation.all());
+
+    assert.equal(conversation.removeFrom(second.id), true);
+    assert.deepEqual(
+      conversation.all().map((turn) => turn.id),
+      ['t1', 't2'],
+    );
+    assert.equal(conversation.removeFrom('t9'), false);
+    assert.equal(copy.length, 4, 'the copy does not share turns');
+    assert.equal(conversation.addQuestion('Again').id, 't5', 'ids stay unique');
+  });
+});

@@ -1,0 +1,92 @@
+// Export Chat as Markdown: the exact document a conversation becomes.
+import * as assert from 'node:assert/strict';
+import { conversationMarkdown } from '../../src/history/markdownExport';
+
+describe('export chat as markdown', () => {
+  it('headed turns, snippets fenced with their label, thinking in <details>, code fences kept, notes for stopped and interrupted', () => {
+    const markdown = conversationMarkdown({
+      turns: [
+        {
+          role: 'user',
+          id: 't1',
+          text: 'Why does this fail?\nIt throws.',
+          snippets: [{ path: 'src/a.ts', languageId: 'typescript', range: { startLine: 3, endLine: 4 }, code: 'const a = `x`;\nthrow a;', tokens: 8 }],
+        },
+        {
+          role: 'assistant',
+          id: 't2',
+          requestId: 1,
+          content: 'It throws a string:\n\n```ts\nthrow new Error(a);\n```\n',
+          reasoning: 'The user throws.\n',
+          status: 'done',
+          footer: { model: 'm1', respondedModel: 'm2' },
+        },
+        { role: 'user', id: 't3', text: 'And then?' },
+        { role: 'assistant', id: 't4', requestId: 2, content: 'Then:\n\n```py\nprint(1)', reasoning: '', status: 'stopped', interrupted: true },
+        { role: 'user', id: 't5', text: 'Hm' },
+        { role: 'assistant', id: 't6', requestId: 3, content: '', reasoning: '', status: 'error', error: { kind: 'auth', message: 'Invalid key', retryable: false } },
+      ],
+    });
+    assert.equal(
+      markdown,
+      [
+        '# Why does this fail?',
+        '',
+        '## You',
+        '',
+        '`src/a.ts:3-4`',
+        '',
+        '```typescript',
+        'const a = `x`;',
+        'throw a;',
+        '```',
+        '',
+        'Why does this fail?',
+        'It throws.',
+        '',
+        '## Assistant (m2)',
+        '',
+        '<details>',
+        '<summary>Thinking</summary>',
+        '',
+        'The user throws.',
+        '',
+        '</details>',
+        '',
+        'It throws a string:',
+        '',
+        '```ts',
+        'throw new Error(a);',
+        '```',
+        '',
+        '## You',
+        '',
+        'And then?',
+        '',
+        '## Assistant',
+        '',
+        'Then:',
+        '',
+        '```py',
+        'print(1)',
+        '```',
+        '',
+        '*Interrupted: the window closed while this answer was streaming; the text above is what had arrived.*',
+        '',
+        '## You',
+        '',
+        'Hm',
+        '',
+        '## Assistant',
+        '',
+        '*Error: Invalid key*',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('a renamed conversation keeps its name; omitted turns are noted', () => {
+    const markdown = conversationMarkdown({ title: 'My chat', omittedTurns: 4, turns: [{ role: 'user', id: 't9', text: 'Q' }] });
+    assert.equal(markdown, '# My chat\n\n> The 4 oldest turns of this conversation were not kept (history size limit).\n\n## You\n\nQ\n');
+  });
+});
