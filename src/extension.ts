@@ -1,6 +1,7 @@
 // Entry point: builds the pieces and registers them; no logic of its own.
 import * as vscode from 'vscode';
 import { ChatClient } from './api';
+import { PendingAttachments, registerAttachmentCommands } from './chat/attachments';
 import { ChatSession } from './chat/chatSession';
 import { CHAT_VIEW_ID, ChatViewProvider } from './chat/chatView';
 import { registerEndpointCommands } from './commands/endpointCommands';
@@ -40,6 +41,8 @@ export interface StreamChatTestApi extends Pick<TestHooks, 'onDidFillModelPick'>
   setChatFocused(focused: boolean): void;
   /** The chat panel's conversation and requests (host side). */
   readonly chat: ChatSession;
+  /** What goes with the chat's next question (files, selections). */
+  readonly attachments: PendingAttachments;
 }
 
 export function activate(context: vscode.ExtensionContext): StreamChatApi {
@@ -57,7 +60,8 @@ export function activate(context: vscode.ExtensionContext): StreamChatApi {
   const services: Services = { config, keys, plainHttpGuard, resolver, runner, log, focus: { chatViewFocused: false }, testHooks: testHooks?.hooks };
   const statusItem = new ModelStatusItem(config, runner, keys);
   const chat = new ChatSession(services);
-  const chatView = new ChatViewProvider(context.extensionUri, chat, services);
+  const attachments = new PendingAttachments();
+  const chatView = new ChatViewProvider(context.extensionUri, chat, services, attachments);
 
   context.subscriptions.push(
     log,
@@ -70,6 +74,8 @@ export function activate(context: vscode.ExtensionContext): StreamChatApi {
     registerStopCommand(services),
     ...registerInsertCommands(services),
     chat,
+    attachments,
+    ...registerAttachmentCommands(attachments, services),
     chatView,
     vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, chatView),
     vscode.commands.registerCommand('streamChat.openChat', () => vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`)),
@@ -98,6 +104,7 @@ export function activate(context: vscode.ExtensionContext): StreamChatApi {
       statusBar: () => statusItem.snapshot(),
       runner,
       chat,
+      attachments,
       setChatFocused: (focused) => {
         services.focus.chatViewFocused = focused;
       },

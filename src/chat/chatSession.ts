@@ -17,6 +17,8 @@ import {
 } from '../protocol';
 import { tokensPerSecond, type TrackedRequest } from '../requests';
 import type { Services } from '../services';
+import { leftOutNote } from '../context/budget';
+import { ContextBudget, type FittedRequest } from './contextWindow';
 import { Conversation } from './conversation';
 import { checkEndpoint, errorView, panelStatus } from './panelStatus';
 
@@ -44,14 +46,20 @@ export class ChatSession implements vscode.Disposable {
   private check: AbortController | undefined;
   private recheckTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly budget: ContextBudget;
+  /** Earlier turns the last request left out (a retry after a context-length error leaves out more). */
+  private lastLeftOut = 0;
   private readonly answered = new vscode.EventEmitter<AssistantTurnView>();
   /** Fires when an answer ends (done, stopped or failed), with its final state. */
   readonly onDidEndAnswer = this.answered.event;
 
   constructor(private readonly services: Services) {
+    this.budget = new ContextBudget(services);
     // Only a panel on screen needs to know, and settings often change in bursts: one check after them.
     const recheck = () => {
       this.postStatus(); // the model label may have changed
+      this.budget.forget(); // and with it the window
+      void this.postBudget();
       if (this.recheckTimer !== undefined) clearTimeout(this.recheckTimer);
       this.recheckTimer = setTimeout(() => {
         this.recheckTimer = undefined;
@@ -70,6 +78,7 @@ export class ChatSession implements vscode.Disposable {
     this.sink = sink;
     this.dropPending();
     sink({ type: 'snapshot', turns: this.conversation.all(), status: this.status() });
+    void this.postBudget();
     if (this.problem === undefined && !this.busy) void this.checkEndpoint();
   }
 
@@ -110,10 +119,21 @@ export class ChatSession implements vscode.Disposable {
     return this.answer([turn]);
   }
 
+  /** Asks the failed question again, leaving out more earlier turns (after a context-length error). */
+  async retryLeavingOut(): Promise<AssistantTurnView | undefined> {
+    if (this.busy) return undefined;
+    const removed = this.conversation.removeLastAnswer();
+    if (removed === undefined) return undefined;
+    this.post({ type: 'turns-removed', fromTurnId: removed });
+    return this.answer([], this.lastLeftOut + 1);
+  }
+
   newChat(): void {
     this.stop();
     this.conversation.clear();
+    this.budget.forget();
     this.post({ type: 'cleared' });
+    void this.postBudget();
   }
 
   /** The turns as the panel shows them (for tests and the snapshot). */
@@ -145,7 +165,7 @@ export class ChatSession implements vscode.Disposable {
     this.postStatus();
   }
 
-  private async answer(addedTurns: TurnView[]): Promise<AssistantTurnView> {
+  private async answer(addedTurns: TurnView[], leaveOutAtLeast = 0): Promise<AssistantTurnView> {
     let resolved: ResolvedEndpoint | undefined;
     let failure: unknown;
     try {
@@ -153,21 +173,26 @@ export class ChatSession implements vscode.Disposable {
     } catch (error) {
       failure = error;
     }
-    if (resolved === undefined) {
-      // Never sent (invalid endpoint, key withheld over plain http): an answer that says why.
+    const prepared = resolved && prepareRequest(resolved.settings, this.conversation.messages());
+    const fit = resolved && prepared && (await this.budget.fit(resolved, prepared.request.messages, leaveOutAtLeast));
+    if (resolved === undefined || prepared === undefined || fit === undefined || !fit.fitted.fits) {
+      // Never sent (invalid endpoint, key withheld over plain http, a question too long for the window): an answer that says why.
       const turn = this.conversation.addAnswer(-1);
       turn.status = 'error';
-      turn.error = errorView(failure, this.services);
+      turn.error = fit === undefined ? errorView(failure, this.services) : tooLongView(fit);
       this.post({ type: 'turns-added', turns: [...addedTurns, { ...turn }] });
       this.answered.fire({ ...turn });
       return turn;
     }
-    const prepared = prepareRequest(resolved.settings, this.conversation.messages());
+    prepared.request.messages = fit.fitted.messages;
+    this.lastLeftOut = fit.fitted.leftOutTurns;
     const request = this.services.runner.start({ owner: 'chat', endpoint: resolved.endpoint, request: prepared.request, options: prepared.options });
     this.running = request;
     const turn = this.conversation.addAnswer(request.id);
+    if (fit.fitted.leftOutTurns > 0) turn.contextNote = leftOutNote(fit.fitted.leftOutTurns, fit.window.tokens);
     this.post({ type: 'turns-added', turns: [...addedTurns, { ...turn }] });
     this.postStatus();
+    void this.postBudget();
 
     const reasoningTimes: { first?: number; last?: number } = {};
     let answer: Answer;
@@ -182,12 +207,27 @@ export class ChatSession implements vscode.Disposable {
     turn.status = answer.error ? 'error' : answer.stopped ? 'stopped' : 'done';
     turn.footer = footerOf(request, answer, reasoningTimes);
     if (answer.error) turn.error = errorView(answer.error, this.services);
+    if (answer.error?.kind === 'context-length') {
+      this.budget.learnFrom(resolved, answer.error);
+      // Only worth offering when there are earlier turns left to leave out.
+      if (fit.fitted.messages.filter((message) => message.role === 'user').length > 1) turn.error!.leaveOutRetry = true;
+    }
     // A failed request tells the panel about the endpoint too; a success clears an old problem.
     if (answer.error === undefined && !answer.stopped) this.problem = undefined;
     this.post({ type: 'answer-ended', requestId: request.id, turn: { ...turn } });
     this.postStatus();
+    void this.postBudget();
     this.answered.fire({ ...turn });
     return turn;
+  }
+
+  /** The context meter: the conversation as the next request would carry it, against the window. */
+  private async postBudget(): Promise<void> {
+    if (this.sink === undefined) return;
+    const messages = prepareRequest(this.services.config.read(), this.conversation.messages()).request.messages;
+    const last = this.conversation.last();
+    const budget = await this.budget.view(messages, last?.role === 'assistant' && last.status !== 'streaming' ? last : undefined);
+    this.post({ type: 'budget', budget });
   }
 
   private onEvent(turn: AssistantTurnView, event: StreamEvent, answer: Answer, reasoningTimes: { first?: number; last?: number }): void {
@@ -261,6 +301,15 @@ export class ChatSession implements vscode.Disposable {
   private post(message: HostToWebview): void {
     this.sink?.(message);
   }
+}
+
+function tooLongView({ fitted, window, reserve }: FittedRequest): ErrorView {
+  const room = Math.max(0, window.tokens - reserve);
+  return {
+    kind: 'context-length',
+    message: `Not sent: the question is about ${fitted.promptTokens.toLocaleString('en-US')} tokens with its attachments (and the system prompt), more than the ${room.toLocaleString('en-US')} the model's ${window.tokens.toLocaleString('en-US')}-token window leaves after ${reserve.toLocaleString('en-US')} kept for the answer. Remove an attachment or shorten the question.`,
+    retryable: false,
+  };
 }
 
 function footerOf(request: TrackedRequest, answer: Answer, reasoningTimes: { first?: number; last?: number }): AnswerFooter {

@@ -1,6 +1,8 @@
 // The chat panel (browser side). It renders what the host sends and tells the host what the user
 // did; the conversation itself lives in the host (src/chat/chatSession.ts).
-import type { FixAction, HostToWebview, PanelStatus, WebviewToHost } from '../protocol';
+import type { AttachKind, FixAction, HostToWebview, PanelStatus, WebviewToHost } from '../protocol';
+import { AttachmentBar } from './attachments';
+import { BudgetMeter } from './budget';
 import { button, el } from './dom';
 import { errorElement } from './turns';
 import { Transcript } from './transcript';
@@ -23,6 +25,9 @@ const modelButton = button({
 });
 // New Chat lives in the view's title bar (VS Code's own toolbar), not repeated here.
 const header = el('header', { class: 'panel-header' }, modelButton);
+const meter = new BudgetMeter();
+header.append(el('span', { class: 'spacer' }), meter.element);
+const attachmentBar = new AttachmentBar();
 const notice = el('div', { class: 'panel-notice', hidden: true });
 const scroller = el('main', { class: 'scroller', tabindex: '0', 'aria-label': 'Conversation' });
 const transcript = new Transcript(scroller, renderOptions);
@@ -33,7 +38,7 @@ const stopButton = button({ icon: 'debug-stop', label: 'Stop generating (Esc)', 
 stopButton.hidden = true;
 const composer = el('form', { class: 'composer' }, input, sendButton, stopButton);
 const liveRegion = el('div', { class: 'sr-only', 'aria-live': 'polite', role: 'status' });
-document.getElementById('app')?.append(header, notice, scroller, composer, liveRegion);
+document.getElementById('app')?.append(header, notice, scroller, attachmentBar.element, composer, liveRegion);
 
 let busy = false;
 
@@ -63,6 +68,7 @@ function send(): void {
   if (text.trim() === '' || busy) return;
   post({ type: 'send', text });
   input.value = '';
+  meter.setDraft('');
   autosize();
 }
 
@@ -109,6 +115,13 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
       if (message.text !== undefined) input.value = message.text;
       input.focus();
       break;
+    case 'attachments':
+      attachmentBar.render(message.attachments);
+      meter.setAttachments(message.attachments);
+      break;
+    case 'budget':
+      meter.setBudget(message.budget);
+      break;
   }
 });
 
@@ -127,6 +140,10 @@ document.addEventListener('click', (event) => {
   const action = (target as HTMLElement).dataset.action ?? '';
   if (action.startsWith('fix:')) {
     post({ type: 'fix', action: action.slice(4) as FixAction });
+    return;
+  }
+  if (action.startsWith('attach:')) {
+    post({ type: 'attach', what: action.slice(7) as AttachKind });
     return;
   }
   const code = target.closest<HTMLElement>('.code-block');
@@ -152,6 +169,15 @@ document.addEventListener('click', (event) => {
     case 'recheck':
       post({ type: 'recheck' });
       break;
+    case 'retry-leaving-out':
+      post({ type: 'retry-leaving-out' });
+      break;
+    case 'remove-attachment': {
+      const id = target.closest<HTMLElement>('[data-attachment-id]')?.dataset.attachmentId;
+      if (id !== undefined) post({ type: 'remove-attachment', id });
+      input.focus();
+      break;
+    }
     case 'copy':
       post({ type: 'copy-code', code: codeText });
       break;
@@ -180,7 +206,10 @@ input.addEventListener('keydown', (event) => {
     send();
   }
 });
-input.addEventListener('input', autosize);
+input.addEventListener('input', () => {
+  autosize();
+  meter.setDraft(input.value);
+});
 document.addEventListener('keydown', (event) => {
   if (event.key === 'Escape' && busy) {
     event.preventDefault();
