@@ -114,7 +114,7 @@ describe('context window from /models', () => {
   it('Ollama and plain OpenAI lists report none; nonsense is ignored', () => {
     assert.equal(modelsFromBody(JSON.stringify({ models: [{ name: 'llama3' }] }))?.[0]?.contextWindow, undefined);
     assert.equal(window({ owned_by: 'openai' }), undefined);
-    for (const bad of [0, -5, 1.5, 'lots', null, true, {}, 1e300]) assert.equal(contextWindowOf({ id: 'm', max_model_len: bad }), undefined, String(bad));
+    for (const bad of [0, -5, 1.5, 'lots', null, true, {}, 1e300]) assert.equal(contextWindowOf({ id: 'm', max_model_len: bad }), undefined, JSON.stringify(bad));
     assert.equal(contextWindowOf('m'), undefined);
   });
   it('each model its own', () => {
