@@ -12,6 +12,11 @@ export function formatTokenCount(tokens: number): string {
   return `${thousands < 10 ? (Math.round(thousands * 10) / 10).toString() : Math.round(thousands).toString()}k`;
 }
 
+/** Windows are usually powers of two: 8192 reads "8k", 131072 "128k", as model cards write them. */
+export function formatWindow(tokens: number): string {
+  return tokens >= 1024 && tokens % 1024 === 0 ? `${tokens / 1024}k` : formatTokenCount(tokens);
+}
+
 const WINDOW_SOURCES: Record<BudgetView['windowSource'], string> = {
   server: "reported by the server's /models",
   error: "named by the server's context-length error",
@@ -48,7 +53,7 @@ export class BudgetMeter {
     const used = budget.conversationTokens + attached + draft;
     const over = used + budget.reserve > budget.window;
     const n = (tokens: number) => tokens.toLocaleString('en-US');
-    this.element.textContent = `${formatTokenCount(used)} / ${formatTokenCount(budget.window)}`;
+    this.element.textContent = `${formatTokenCount(used)} / ${formatWindow(budget.window)}`;
     this.element.classList.toggle('over', over);
     const parts = [`conversation ${n(budget.conversationTokens)} (${budget.measured ? 'counted by the server after the last answer' : 'estimated'})`];
     if (attached > 0) parts.push(`attachments ${n(attached)}`);

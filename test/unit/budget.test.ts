@@ -5,7 +5,7 @@ import type { ChatMessage } from '../../src/api';
 import { httpError } from '../../src/api/errors';
 import { contextWindowOf, modelsFromBody } from '../../src/api/models';
 import { answerReserve, estimateMessages, fitToWindow, leftOutNote, MESSAGE_OVERHEAD_TOKENS, windowFromErrorMessage } from '../../src/context/budget';
-import { formatTokenCount } from '../../src/webview/budget';
+import { formatTokenCount, formatWindow } from '../../src/webview/budget';
 
 /** A message of exactly `tokens` estimated tokens (with its overhead). */
 function message(role: ChatMessage['role'], tokens: number, tag = ''): ChatMessage {
@@ -87,6 +87,10 @@ describe('context budget: leaving out older turns', () => {
     assert.equal(formatTokenCount(3140), '3.1k');
     assert.equal(formatTokenCount(8192), '8.2k');
     assert.equal(formatTokenCount(32768), '33k');
+    assert.equal(formatWindow(8192), '8k');
+    assert.equal(formatWindow(131072), '128k');
+    assert.equal(formatWindow(400), '400');
+    assert.equal(formatWindow(8000), '8k');
   });
 });
 
