@@ -138,8 +138,8 @@ export class AssistantTurn {
           title: 'The answer hit the token limit: ask the model to go on',
         }),
       );
-    // A failed answer's Retry already asks again.
-    if (isLast && view.status !== 'streaming' && view.error?.retryable !== true)
+    // A failed answer's Retry (or Leave out older turns and retry) already asks again.
+    if (isLast && view.status !== 'streaming' && view.error?.retryable !== true && view.error?.leaveOutRetry !== true)
       actions.push(button({ icon: 'refresh', label: 'Regenerate', showLabel: true, className: 'text-button', action: 'regenerate', title: 'Ask again for this answer' }));
     actions.push(button({ icon: 'copy', label: 'Copy answer', action: 'copy-answer', title: 'Copy the answer as Markdown' }));
     parts.push(el('div', { class: 'turn-actions' }, ...actions));

@@ -54,3 +54,46 @@ describe('e2e: attachments and the context meter', () => {
     await screenshot(page, 'attachments-2-sent-meter');
   });
 });
+
+describe('e2e: the context budget in the transcript', () => {
+  it('older turns left out are noted above the answer; a context-length error offers Leave out older turns and retry, which works', async () => {
+    const { page, testServer } = await e2eEnvironment();
+    testServer.reset();
+    testServer.models = [testModel];
+    testServer.modelFields = { max_model_len: 400 }; // 100 kept for the answer
+    const panel = await ChatPanel.newChat(page);
+    const meter = panel.locator('.panel-header .budget-meter');
+    await waitUntil('the meter to show the small window', async () => squash(await meter.innerText()).endsWith('/ 400'));
+
+    const long = (tag: string) => `${tag} ${'word '.repeat(120)}`.trim();
+    await panel.ask(long('first'));
+    await panel.waitForStatus('done');
+    await panel.ask(long('second'));
+    await panel.waitForStatus('done');
+    const note = panel.lastAnswer().locator('.context-note');
+    assert.equal(squash(await note.innerText()), "1 earlier turn left out to fit the model's 400-token window");
+    assert.equal(((messagesOf(await nthChatRequest(testServer, 2)) as unknown[]) ?? []).length, 1);
+
+    testServer.enqueue({
+      kind: 'respond',
+      status: 400,
+      body: { object: 'error', message: "This model's maximum context length is 300 tokens. However, your request has 320 input tokens.", type: 'BadRequestError', code: 400 },
+    });
+    await panel.ask('third');
+    await panel.waitForStatus('error');
+    const retry = panel.lastAnswer().getByRole('button', { name: 'Leave out older turns and retry' });
+    assert.ok(await retry.isVisible(), 'the retry that leaves out older turns is offered');
+    assert.equal(await panel.lastAnswer().getByRole('button', { name: 'Regenerate' }).count(), 0, 'no second way to ask again');
+    await screenshot(page, 'budget-1-context-error');
+    await retry.click();
+    await panel.waitForStatus('done');
+    const retried = messagesOf(await nthChatRequest(testServer, 4)) as { content: string }[];
+    assert.deepEqual(
+      retried.map((m) => m.content.split(' ')[0]),
+      ['third'],
+    );
+    assert.equal(squash(await panel.lastAnswer().locator('.context-note').innerText()), "2 earlier turns left out to fit the model's 300-token window");
+    await waitUntil('the meter to use the window the error named', async () => squash(await meter.innerText()).endsWith('/ 300'));
+    await screenshot(page, 'budget-2-retried');
+  });
+});
