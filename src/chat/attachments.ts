@@ -103,15 +103,14 @@ async function attachFile(uri: vscode.Uri, attachments: PendingAttachments, serv
     const open = vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri.toString());
     if (open !== undefined) return addChecked(snippetOf(open, open.getText()), attachments, services);
     const stat = await vscode.workspace.fs.stat(uri);
-    if (stat.type & vscode.FileType.Directory) return refuse(`${name} is a folder: attach files one by one.`);
-    if (stat.size > MAX_ATTACHMENT_BYTES) return refuse(tooLarge(name, stat.size));
+    if (stat.type & vscode.FileType.Directory) return refuse(services, `${name} is a folder: attach files one by one.`);
+    if (stat.size > MAX_ATTACHMENT_BYTES) return refuse(services, tooLarge(name, stat.size));
     const bytes = await vscode.workspace.fs.readFile(uri);
-    if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0)) return refuse(`${name} looks like a binary file (${formatBytes(bytes.length)}): only text can be attached.`);
+    if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0)) return refuse(services, `${name} looks like a binary file (${formatBytes(bytes.length)}): only text can be attached.`);
     const document = await vscode.workspace.openTextDocument(uri);
     return addChecked(snippetOf(document, document.getText()), attachments, services);
   } catch (error) {
-    services.log.warn(`Attach ${name}: ${error instanceof Error ? error.message : String(error)}`);
-    return refuse(`Could not read ${name}: ${error instanceof Error ? error.message : String(error)}`);
+    return refuse(services, `Could not read ${name}: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 
@@ -125,14 +124,15 @@ function snippetOf(document: vscode.TextDocument, code: string, range?: CodeSnip
 
 function addChecked(snippet: CodeSnippet, attachments: PendingAttachments, services: Services): AttachmentView | undefined {
   const size = Buffer.byteLength(snippet.code, 'utf8');
-  if (size > MAX_ATTACHMENT_BYTES) return refuse(tooLarge(snippet.path, size));
-  if (snippet.code.trim() === '') return refuse(`${snippet.path} is empty: nothing to attach.`);
+  if (size > MAX_ATTACHMENT_BYTES) return refuse(services, tooLarge(snippet.path, size));
+  if (snippet.code.trim() === '') return refuse(services, `${snippet.path} is empty: nothing to attach.`);
   const added = attachments.add(snippet);
   services.log.info(`Attached ${snippet.path}${snippet.range ? `:${snippet.range.startLine}-${snippet.range.endLine}` : ''} (about ${snippet.tokens} tokens)`);
   return added;
 }
 
-function refuse(message: string): undefined {
+function refuse(services: Services, message: string): undefined {
+  services.log.warn(`Not attached: ${message}`);
   void vscode.window.showWarningMessage(`Stream Chat: ${message}`);
   return undefined;
 }

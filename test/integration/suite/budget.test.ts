@@ -84,6 +84,9 @@ describe('attachments and the context budget (chat)', () => {
       assert.equal(await vscode.commands.executeCommand('streamChat.attachFile', binary), undefined);
       assert.equal(await vscode.commands.executeCommand('streamChat.attachFile', huge), undefined);
       assert.deepEqual(attachments.all(), []);
+      const said = (await streamChatApi()).logLines().join('\n');
+      assert.match(said, /Not attached: blob\.bin looks like a binary file \(11 bytes\): only text can be attached\./);
+      assert.match(said, /Not attached: huge\.txt is 381 KB; attachments are limited to 256 KB/);
       await vscode.commands.executeCommand('streamChat.attachFile', workspaceFile('sample.ts'));
       await vscode.commands.executeCommand('streamChat.attachFile', workspaceFile('sample.ts'));
       assert.deepEqual(
