@@ -32,10 +32,15 @@ describe('e2e: attachments and the context meter', () => {
     await screenshot(page, 'attachments-1-chip-and-meter');
 
     // The palette's quick pick attaches another copy of a workspace file (replacing the same file), and × removes it.
+    const firstId = await chips.first().getAttribute('data-attachment-id');
     await runCommand(page, 'Stream Chat: Attach File to Chat');
     await waitForQuickInput(page, /Attach File to Chat/);
     await pickQuickItem(page, 'hello.ts');
-    await waitUntil('still one chip (the same file replaces its copy)', async () => squash(await chips.first().innerText()).startsWith('hello.ts') && (await chips.count()) === 1);
+    await waitUntil(
+      'the copy from the quick pick to replace the chip',
+      async () =>
+        (await chips.count()) === 1 && (await chips.first().getAttribute('data-attachment-id')) !== firstId && squash(await chips.first().innerText()).startsWith('hello.ts'),
+    );
     await chips.first().locator('button.chip-remove').click();
     await waitUntil('the chip to go', async () => (await chips.count()) === 0);
     await panel.locator('button[data-action="attach:file"]').click();
