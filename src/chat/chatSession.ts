@@ -181,6 +181,7 @@ export class ChatSession implements vscode.Disposable {
       turn.status = 'error';
       turn.error = fit === undefined ? errorView(failure, this.services) : tooLongView(fit);
       this.post({ type: 'turns-added', turns: [...addedTurns, { ...turn }] });
+      void this.postBudget();
       this.answered.fire({ ...turn });
       return turn;
     }
@@ -307,7 +308,7 @@ function tooLongView({ fitted, window, reserve }: FittedRequest): ErrorView {
   const room = Math.max(0, window.tokens - reserve);
   return {
     kind: 'context-length',
-    message: `Not sent: the question is about ${fitted.promptTokens.toLocaleString('en-US')} tokens with its attachments (and the system prompt), more than the ${room.toLocaleString('en-US')} the model's ${window.tokens.toLocaleString('en-US')}-token window leaves after ${reserve.toLocaleString('en-US')} kept for the answer. Remove an attachment or shorten the question.`,
+    message: `Not sent: the question is about ${fitted.promptTokens.toLocaleString('en-US')} tokens with its attachments (and the system prompt), more than the ${room.toLocaleString('en-US')} the model's ${window.tokens.toLocaleString('en-US')}-token window leaves after ${reserve.toLocaleString('en-US')} kept for the answer. Ask again with fewer or smaller attachments (a selection instead of the whole file) or a shorter question.`,
     retryable: false,
   };
 }
