@@ -90,7 +90,10 @@ describe('e2e: the context budget in the transcript', () => {
     assert.ok(await retry.isVisible(), 'the retry that leaves out older turns is offered');
     assert.equal(await panel.lastAnswer().getByRole('button', { name: 'Regenerate' }).count(), 0, 'no second way to ask again');
     await screenshot(page, 'budget-1-context-error');
+    const failedId = await panel.lastAnswer().getAttribute('data-turn-id');
     await retry.click();
+    // The failed answer goes, and a new one (another turn id) takes its place.
+    await waitUntil('the retried answer', async () => (await panel.answers().count()) === 3 && (await panel.lastAnswer().getAttribute('data-turn-id')) !== failedId);
     await panel.waitForStatus('done');
     const retried = messagesOf(await nthChatRequest(testServer, 4)) as { content: string }[];
     assert.deepEqual(
