@@ -113,6 +113,7 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
       break;
     case 'focus-input':
       if (message.text !== undefined) input.value = message.text;
+      meter.setDraft(input.value);
       input.focus();
       break;
     case 'attachments':
