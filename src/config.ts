@@ -8,6 +8,8 @@ export const SECTION = 'streamChat';
 export const DEFAULT_BASE_URL = 'https://api.solidrust.ai/v1';
 export const DEFAULT_MODEL = 'vllm-primary';
 export const DEFAULT_IDLE_TIMEOUT_SECONDS = 120;
+/** The hosted default (vllm-primary) serves an 8,192-token window. */
+export const DEFAULT_CONTEXT_WINDOW = 8192;
 /** Node's fetch (undici) ends a body or a wait for headers after 300 s of silence, whatever we ask. */
 export const MAX_IDLE_TIMEOUT_SECONDS = 300;
 
@@ -61,6 +63,8 @@ export interface Settings {
   /** Not sent when undefined. */
   maxTokens?: number;
   idleTimeoutMs: number;
+  /** The window assumed when the server's `/models` does not report one. */
+  contextWindow: number;
 }
 
 export class StreamChatConfig implements vscode.Disposable {
@@ -84,6 +88,7 @@ export class StreamChatConfig implements vscode.Disposable {
       temperature: numberInRange(config.get<unknown>('temperature'), 0, 2),
       maxTokens: positiveInteger(config.get<unknown>('maxTokens')),
       idleTimeoutMs: Math.min(numberInRange(config.get<unknown>('idleTimeoutSeconds'), 1, 24 * 3600) ?? DEFAULT_IDLE_TIMEOUT_SECONDS, MAX_IDLE_TIMEOUT_SECONDS) * 1000,
+      contextWindow: positiveInteger(config.get<unknown>('contextWindow')) ?? DEFAULT_CONTEXT_WINDOW,
     };
   }
 

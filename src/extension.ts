@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { ChatClient } from './api';
 import { registerAskCommands } from './ask/askCommands';
+import { PendingAttachments, registerAttachmentCommands } from './chat/attachments';
 import { ChatSession } from './chat/chatSession';
 import { registerRegenerateWith } from './chat/regenerateWith';
 import { CHAT_VIEW_ID, ChatViewProvider } from './chat/chatView';
@@ -48,6 +49,8 @@ export interface StreamChatTestApi extends Pick<TestHooks, 'onDidFillModelPick'>
   readonly history: ChatHistory;
   /** A second chat session and history over the same storage, as the next window's activation builds them (restored). */
   readonly recreateChat: (options?: ChatHistoryOptions) => Promise<{ chat: ChatSession; history: ChatHistory; dispose(): Promise<void> }>;
+  /** What goes with the chat's next question (files, selections). */
+  readonly attachments: PendingAttachments;
 }
 
 /** Written on deactivation (window reload or close): the history's last changes. */
@@ -68,7 +71,8 @@ export function activate(context: vscode.ExtensionContext): StreamChatApi {
   const services: Services = { config, keys, plainHttpGuard, resolver, runner, log, focus: { chatViewFocused: false }, testHooks: testHooks?.hooks };
   const statusItem = new ModelStatusItem(config, runner, keys);
   const chat = new ChatSession(services);
-  const chatView = new ChatViewProvider(context.extensionUri, chat, services);
+  const attachments = new PendingAttachments();
+  const chatView = new ChatViewProvider(context.extensionUri, chat, services, attachments);
   const history = new ChatHistory(context.globalStorageUri.fsPath, chat, services);
   activeHistory = history;
 
@@ -86,6 +90,8 @@ export function activate(context: vscode.ExtensionContext): StreamChatApi {
     ...registerAskCommands(services, chat),
     history,
     ...registerHistoryCommands(history, chat),
+    attachments,
+    ...registerAttachmentCommands(attachments, services),
     chatView,
     vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, chatView),
     vscode.commands.registerCommand('streamChat.openChat', () => vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`)),
@@ -130,6 +136,7 @@ export function activate(context: vscode.ExtensionContext): StreamChatApi {
           },
         };
       },
+      attachments,
       setChatFocused: (focused) => {
         services.focus.chatViewFocused = focused;
       },

@@ -21,6 +21,8 @@ export interface ErrorView {
   fix?: { action: FixAction; title: string };
   /** A Retry button makes sense (network faults, timeouts, rate limits, server errors). */
   retryable: boolean;
+  /** The prompt was too long for the model and earlier turns can be left out: offer "Leave out older turns and retry". */
+  leaveOutRetry?: boolean;
 }
 
 /** Measurements shown under a finished answer. */
@@ -73,6 +75,8 @@ export interface AssistantTurnView {
   error?: ErrorView;
   /** Restored from history after the window closed (reload, crash) while it streamed: status is 'stopped'. */
   interrupted?: boolean;
+  /** Said above the answer when earlier turns were left out of its request (the context budget). */
+  contextNote?: string;
 }
 
 export type TurnView = UserTurnView | AssistantTurnView;
@@ -87,6 +91,25 @@ export interface PanelStatus {
   problem?: ErrorView;
   /** A request of the chat is streaming. */
   busy: boolean;
+}
+
+/** A file or selection waiting to go with the next question (the host owns the list). */
+export interface AttachmentView extends CodeSnippet {
+  id: string;
+}
+
+/** What the panel's context meter shows; the panel adds its attachments and draft (estimated). */
+export interface BudgetView {
+  /** The model's context window in tokens. */
+  window: number;
+  /** Where `window` came from: the server's `/models`, a context-length error, or the setting. */
+  windowSource: 'server' | 'error' | 'setting';
+  /** The conversation so far (system prompt included), in tokens. */
+  conversationTokens: number;
+  /** `conversationTokens` was counted by the server (the last answer's prompt and completion tokens), not estimated. */
+  measured: boolean;
+  /** Tokens kept free for the answer. */
+  reserve: number;
 }
 
 export type HostToWebview =
@@ -105,7 +128,10 @@ export type HostToWebview =
   | { type: 'turns-removed'; fromTurnId: string }
   | { type: 'cleared' }
   /** Put this text in the input box (e.g. after a failed send) and focus it. */
-  | { type: 'focus-input'; text?: string };
+  | { type: 'focus-input'; text?: string }
+  /** The attachments waiting for the next question (all of them, after every change). */
+  | { type: 'attachments'; attachments: AttachmentView[] }
+  | { type: 'budget'; budget: BudgetView };
 
 export type WebviewToHost =
   | { type: 'ready' }
@@ -132,4 +158,11 @@ export type WebviewToHost =
   | { type: 'insert-code'; code: string }
   | { type: 'open-code'; code: string; language?: string }
   /** The panel gained or lost focus (so `streamChat.stop` knows where the user is). */
-  | { type: 'focus'; focused: boolean };
+  | { type: 'focus'; focused: boolean }
+  /** Attach the active editor's file, its selection, or a workspace file chosen in a quick pick. */
+  | { type: 'attach'; what: AttachKind }
+  | { type: 'remove-attachment'; id: string }
+  /** Ask the failed question again with older turns left out (after a context-length error). */
+  | { type: 'retry-leaving-out' };
+
+export type AttachKind = 'file' | 'selection' | 'pick';

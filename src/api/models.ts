@@ -7,7 +7,50 @@ function modelOf(entry: unknown): ModelInfo | undefined {
   const record = entry as { id?: unknown; name?: unknown; model?: unknown; owned_by?: unknown };
   const id = [record.id, record.name, record.model].find((value): value is string => typeof value === 'string' && value !== '');
   if (id === undefined) return undefined;
-  return typeof record.owned_by === 'string' ? { id, ownedBy: record.owned_by } : { id };
+  const model: ModelInfo = typeof record.owned_by === 'string' ? { id, ownedBy: record.owned_by } : { id };
+  const contextWindow = contextWindowOf(entry);
+  if (contextWindow !== undefined) model.contextWindow = contextWindow;
+  return model;
+}
+
+/** A token count as servers write it: a positive integer, possibly as a string; anything else is not one. */
+function tokenCount(value: unknown): number | undefined {
+  const number = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
+  return typeof number === 'number' && Number.isSafeInteger(number) && number > 0 ? number : undefined;
+}
+
+function recordAt(value: unknown, key: string): Record<string, unknown> | undefined {
+  const inner = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+  return inner !== null && typeof inner === 'object' ? (inner as Record<string, unknown>) : undefined;
+}
+
+/**
+ * The context window a `/models` entry reports, in the first field found: what the server runs
+ * with before what the model supports — vLLM `max_model_len`, llama.cpp `n_ctx` (top level or in
+ * `meta`), LM Studio `loaded_context_length` then `max_context_length`, OpenRouter, Together and
+ * Fireworks `context_length` (OpenRouter also `top_provider.context_length`), Groq `context_window`,
+ * and last llama.cpp's `meta.n_ctx_train` (what it was trained with; the server may run with less).
+ */
+export function contextWindowOf(entry: unknown): number | undefined {
+  if (entry === null || typeof entry !== 'object') return undefined;
+  const record = entry as Record<string, unknown>;
+  const meta = recordAt(record, 'meta');
+  const candidates = [
+    record.max_model_len,
+    record.n_ctx,
+    meta?.n_ctx,
+    record.loaded_context_length,
+    record.max_context_length,
+    record.context_length,
+    recordAt(record, 'top_provider')?.context_length,
+    record.context_window,
+    meta?.n_ctx_train,
+  ];
+  for (const candidate of candidates) {
+    const count = tokenCount(candidate);
+    if (count !== undefined) return count;
+  }
+  return undefined;
 }
 
 /**

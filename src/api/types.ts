@@ -162,4 +162,6 @@ export class ChatError extends Error {
 export interface ModelInfo {
   id: string;
   ownedBy?: string;
+  /** The model's context window in tokens, when the server reports it (see `contextWindowOf`). */
+  contextWindow?: number;
 }

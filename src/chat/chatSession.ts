@@ -17,6 +17,8 @@ import {
 } from '../protocol';
 import { tokensPerSecond, type RequestOwner, type TrackedRequest } from '../requests';
 import type { Services } from '../services';
+import { leftOutNote } from '../context/budget';
+import { ContextBudget, type FittedRequest } from './contextWindow';
 import { Conversation } from './conversation';
 import { checkEndpoint, errorView, panelStatus } from './panelStatus';
 
@@ -27,6 +29,15 @@ const CONTINUE_PROMPT = 'Continue exactly where your previous answer stopped, wi
 
 /** Where the session posts; undefined while no view is ready to receive. */
 export type ViewSink = (message: HostToWebview) => void;
+
+interface AnswerOptions {
+  /** The surface that asked (the chat panel, an ask command). */
+  owner?: Extract<RequestOwner, 'chat' | 'ask'>;
+  /** Another model than the configured one, for this answer only. */
+  model?: string;
+  /** Leave out at least this many older turns (the retry after a context-length error). */
+  leaveOutAtLeast?: number;
+}
 
 interface PendingDelta {
   requestId: number;
@@ -50,6 +61,9 @@ export class ChatSession implements vscode.Disposable {
   private check: AbortController | undefined;
   private recheckTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly budget: ContextBudget;
+  /** Earlier turns the last request left out (a retry after a context-length error leaves out more). */
+  private lastLeftOut = 0;
   private readonly answered = new vscode.EventEmitter<AssistantTurnView>();
   /** Fires when an answer ends (done, stopped or failed), with its final state. */
   readonly onDidEndAnswer = this.answered.event;
@@ -58,9 +72,12 @@ export class ChatSession implements vscode.Disposable {
   readonly onDidChangeConversation = this.changed.event;
 
   constructor(private readonly services: Services) {
+    this.budget = new ContextBudget(services);
     // Only a panel on screen needs to know, and settings often change in bursts: one check after them.
     const recheck = () => {
       this.postStatus(); // the model label may have changed
+      this.budget.forget(); // and with it the window
+      void this.postBudget();
       if (this.recheckTimer !== undefined) clearTimeout(this.recheckTimer);
       this.recheckTimer = setTimeout(() => {
         this.recheckTimer = undefined;
@@ -79,6 +96,7 @@ export class ChatSession implements vscode.Disposable {
     this.sink = sink;
     this.dropPending();
     sink({ type: 'snapshot', turns: this.conversation.all(), status: this.status() });
+    void this.postBudget();
     if (this.problem === undefined && !this.busy) void this.checkEndpoint();
   }
 
@@ -95,7 +113,7 @@ export class ChatSession implements vscode.Disposable {
     const question = text.trim();
     if (question === '' || this.busy) return undefined;
     const turn = this.conversation.addQuestion(question, snippets);
-    return this.answer([turn], owner);
+    return this.answer([turn], { owner });
   }
 
   /**
@@ -126,7 +144,7 @@ export class ChatSession implements vscode.Disposable {
     const removed = this.conversation.removeLastAnswer();
     if (removed === undefined) return undefined;
     this.post({ type: 'turns-removed', fromTurnId: removed });
-    return this.answer([], 'chat', model);
+    return this.answer([], { model });
   }
 
   async continueAnswer(): Promise<AssistantTurnView | undefined> {
@@ -135,10 +153,21 @@ export class ChatSession implements vscode.Disposable {
     return this.answer([turn]);
   }
 
+  /** Asks the failed question again, leaving out more earlier turns (after a context-length error). */
+  async retryLeavingOut(): Promise<AssistantTurnView | undefined> {
+    if (this.busy) return undefined;
+    const removed = this.conversation.removeLastAnswer();
+    if (removed === undefined) return undefined;
+    this.post({ type: 'turns-removed', fromTurnId: removed });
+    return this.answer([], { leaveOutAtLeast: this.lastLeftOut + 1 });
+  }
+
   newChat(): void {
     this.stop();
     this.conversation = new Conversation(); // the old one stays in the history
+    this.budget.forget();
     this.post({ type: 'cleared' });
+    void this.postBudget();
   }
 
   /** The conversation the panel shows. */
@@ -183,8 +212,8 @@ export class ChatSession implements vscode.Disposable {
     this.postStatus();
   }
 
-  /** Asks for the next answer; `model` replaces the configured one for this answer only (Regenerate with…). */
-  private async answer(addedTurns: TurnView[], owner: RequestOwner = 'chat', model?: string): Promise<AssistantTurnView> {
+  /** Asks for the next answer: `model` replaces the configured one for this answer only (Regenerate with…); `leaveOutAtLeast` older turns are left out (after a context-length error). */
+  private async answer(addedTurns: TurnView[], { owner = 'chat', model, leaveOutAtLeast = 0 }: AnswerOptions = {}): Promise<AssistantTurnView> {
     const conversation = this.conversation;
     let resolved: ResolvedEndpoint | undefined;
     let failure: unknown;
@@ -193,22 +222,28 @@ export class ChatSession implements vscode.Disposable {
     } catch (error) {
       failure = error;
     }
-    if (resolved === undefined) {
-      // Never sent (invalid endpoint, key withheld over plain http): an answer that says why.
+    const prepared = resolved && prepareRequest(resolved.settings, conversation.messages(), model === undefined ? {} : { model });
+    const fit = resolved && prepared && (await this.budget.fit(resolved, prepared.request.messages, leaveOutAtLeast));
+    if (resolved === undefined || prepared === undefined || fit === undefined || !fit.fitted.fits) {
+      // Never sent (invalid endpoint, key withheld over plain http, a question too long for the window): an answer that says why.
       const turn = conversation.addAnswer(-1);
       turn.status = 'error';
-      turn.error = errorView(failure, this.services);
+      turn.error = fit === undefined ? errorView(failure, this.services) : tooLongView(fit);
       this.post({ type: 'turns-added', turns: [...addedTurns, { ...turn }] });
+      void this.postBudget();
       this.answered.fire({ ...turn });
       this.changed.fire({ conversation, streaming: false });
       return turn;
     }
-    const prepared = prepareRequest(resolved.settings, conversation.messages(), model === undefined ? {} : { model });
+    prepared.request.messages = fit.fitted.messages;
+    this.lastLeftOut = fit.fitted.leftOutTurns;
     const request = this.services.runner.start({ owner, endpoint: resolved.endpoint, request: prepared.request, options: prepared.options });
     this.running = request;
     const turn = conversation.addAnswer(request.id);
+    if (fit.fitted.leftOutTurns > 0) turn.contextNote = leftOutNote(fit.fitted.leftOutTurns, fit.window.tokens);
     this.post({ type: 'turns-added', turns: [...addedTurns, { ...turn }] });
     this.postStatus();
+    void this.postBudget();
     this.changed.fire({ conversation, streaming: false });
 
     const reasoningTimes: { first?: number; last?: number } = {};
@@ -227,13 +262,28 @@ export class ChatSession implements vscode.Disposable {
     turn.status = answer.error ? 'error' : answer.stopped ? 'stopped' : 'done';
     turn.footer = footerOf(request, answer, reasoningTimes);
     if (answer.error) turn.error = errorView(answer.error, this.services);
+    if (answer.error?.kind === 'context-length') {
+      this.budget.learnFrom(resolved, answer.error);
+      // Only worth offering when there are earlier turns left to leave out.
+      if (fit.fitted.messages.filter((message) => message.role === 'user').length > 1) turn.error!.leaveOutRetry = true;
+    }
     // A failed request tells the panel about the endpoint too; a success clears an old problem.
     if (answer.error === undefined && !answer.stopped) this.problem = undefined;
     this.post({ type: 'answer-ended', requestId: request.id, turn: { ...turn } });
     this.postStatus();
+    void this.postBudget();
     this.answered.fire({ ...turn });
     this.changed.fire({ conversation, streaming: false });
     return turn;
+  }
+
+  /** The context meter: the conversation as the next request would carry it, against the window. */
+  private async postBudget(): Promise<void> {
+    if (this.sink === undefined) return;
+    const messages = prepareRequest(this.services.config.read(), this.conversation.messages()).request.messages;
+    const last = this.conversation.last();
+    const budget = await this.budget.view(messages, last?.role === 'assistant' && last.status !== 'streaming' ? last : undefined);
+    this.post({ type: 'budget', budget });
   }
 
   private onEvent(turn: AssistantTurnView, event: StreamEvent, answer: Answer, reasoningTimes: { first?: number; last?: number }): void {
@@ -307,6 +357,15 @@ export class ChatSession implements vscode.Disposable {
   private post(message: HostToWebview): void {
     this.sink?.(message);
   }
+}
+
+function tooLongView({ fitted, window, reserve }: FittedRequest): ErrorView {
+  const room = Math.max(0, window.tokens - reserve);
+  return {
+    kind: 'context-length',
+    message: `Not sent: the question is about ${fitted.promptTokens.toLocaleString('en-US')} tokens with its attachments (and the system prompt), more than the ${room.toLocaleString('en-US')} the model's ${window.tokens.toLocaleString('en-US')}-token window leaves after ${reserve.toLocaleString('en-US')} kept for the answer. Ask again with fewer or smaller attachments (a selection instead of the whole file) or a shorter question.`,
+    retryable: false,
+  };
 }
 
 function footerOf(request: TrackedRequest, answer: Answer, reasoningTimes: { first?: number; last?: number }): AnswerFooter {

@@ -2,8 +2,9 @@
 // under a strict CSP; the session (host side) owns the conversation, this class only connects a
 // ready webview to it and carries out what the user asks for in the panel.
 import * as vscode from 'vscode';
-import type { FixAction, HostToWebview, WebviewToHost } from '../protocol';
+import type { AttachKind, FixAction, HostToWebview, WebviewToHost } from '../protocol';
 import type { Services } from '../services';
+import { attach, type PendingAttachments } from './attachments';
 import type { ChatSession } from './chatSession';
 import { FIX_COMMANDS } from './panelStatus';
 
@@ -17,6 +18,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     private readonly extensionUri: vscode.Uri,
     private readonly session: ChatSession,
     private readonly services: Services,
+    private readonly attachments: PendingAttachments,
   ) {}
 
   resolveWebviewView(view: vscode.WebviewView): void {
@@ -27,6 +29,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     webview.html = this.html(webview);
     this.viewDisposables.push(
       webview.onDidReceiveMessage((message: unknown) => this.onMessage(message)),
+      this.attachments.onDidChange((attachments) => this.post({ type: 'attachments', attachments })),
       view.onDidChangeVisibility(() => {
         // A hidden webview view loses its page; it says `ready` again when shown and gets a snapshot.
         if (!view.visible) this.lostView();
@@ -67,9 +70,20 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     switch (message.type) {
       case 'ready':
         this.session.attach(this.post);
+        this.post({ type: 'attachments', attachments: this.attachments.all() });
         break;
       case 'send':
-        void this.session.send(message.text);
+        // Attachments go with a question the session takes (not while an answer streams).
+        if (!this.session.busy && message.text.trim() !== '') void this.session.send(message.text, this.attachments.take());
+        break;
+      case 'attach':
+        void attach(message.what, this.attachments, this.services);
+        break;
+      case 'remove-attachment':
+        this.attachments.remove(message.id);
+        break;
+      case 'retry-leaving-out':
+        void this.session.retryLeavingOut();
         break;
       case 'edit-question':
         void this.session.editQuestion(message.turnId, message.text);
@@ -147,6 +161,7 @@ function makeNonce(): string {
   return Buffer.from(crypto.getRandomValues(new Uint8Array(18))).toString('base64');
 }
 
+const ATTACH_KINDS: readonly AttachKind[] = ['file', 'selection', 'pick'];
 const FIX_ACTIONS: readonly FixAction[] = ['setApiKey', 'selectEndpoint', 'selectModel', 'testConnection', 'showLog'];
 
 /** The webview is ours, but its page renders model output: every message is checked before use. */
@@ -163,7 +178,12 @@ function parseMessage(raw: unknown): WebviewToHost | undefined {
     case 'new-chat':
     case 'select-model':
     case 'recheck':
+    case 'retry-leaving-out':
       return { type: message.type };
+    case 'attach':
+      return ATTACH_KINDS.includes(message.what as AttachKind) ? { type: 'attach', what: message.what as AttachKind } : undefined;
+    case 'remove-attachment':
+      return typeof message.id === 'string' ? { type: 'remove-attachment', id: message.id } : undefined;
     case 'send':
       return typeof message.text === 'string' ? { type: 'send', text: message.text } : undefined;
     case 'edit-question':

@@ -1,6 +1,8 @@
 // The chat panel (browser side). It renders what the host sends and tells the host what the user
 // did; the conversation itself lives in the host (src/chat/chatSession.ts).
-import type { FixAction, HostToWebview, PanelStatus, WebviewToHost } from '../protocol';
+import type { AttachKind, FixAction, HostToWebview, PanelStatus, WebviewToHost } from '../protocol';
+import { AttachmentBar } from './attachments';
+import { BudgetMeter } from './budget';
 import { button, el } from './dom';
 import { QuestionEditor } from './questionEdit';
 import { errorElement } from './turns';
@@ -25,6 +27,9 @@ const modelButton = button({
 });
 // New Chat lives in the view's title bar (VS Code's own toolbar), not repeated here.
 const header = el('header', { class: 'panel-header' }, modelButton);
+const meter = new BudgetMeter();
+header.append(el('span', { class: 'spacer' }), meter.element);
+const attachmentBar = new AttachmentBar();
 const notice = el('div', { class: 'panel-notice', hidden: true });
 const scroller = el('main', { class: 'scroller', tabindex: '0', 'aria-label': 'Conversation' });
 const transcript = new Transcript(scroller, renderOptions);
@@ -36,7 +41,7 @@ stopButton.hidden = true;
 const composer = el('form', { class: 'composer' }, input, sendButton, stopButton);
 const liveRegion = el('div', { class: 'sr-only', 'aria-live': 'polite', role: 'status' });
 const questionEditor = new QuestionEditor(input);
-document.getElementById('app')?.append(header, notice, scroller, questionEditor.banner, composer, liveRegion);
+document.getElementById('app')?.append(header, notice, scroller, questionEditor.banner, attachmentBar.element, composer, liveRegion);
 
 let busy = false;
 
@@ -67,6 +72,7 @@ function send(): void {
   const edited = questionEditor.take();
   post(edited !== undefined ? { type: 'edit-question', turnId: edited, text } : { type: 'send', text });
   input.value = '';
+  meter.setDraft('');
   autosize();
 }
 
@@ -113,7 +119,15 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
       break;
     case 'focus-input':
       if (message.text !== undefined) input.value = message.text;
+      meter.setDraft(input.value);
       input.focus();
+      break;
+    case 'attachments':
+      attachmentBar.render(message.attachments);
+      meter.setAttachments(message.attachments);
+      break;
+    case 'budget':
+      meter.setBudget(message.budget);
       break;
   }
 });
@@ -133,6 +147,10 @@ document.addEventListener('click', (event) => {
   const action = (target as HTMLElement).dataset.action ?? '';
   if (action.startsWith('fix:')) {
     post({ type: 'fix', action: action.slice(4) as FixAction });
+    return;
+  }
+  if (action.startsWith('attach:')) {
+    post({ type: 'attach', what: action.slice(7) as AttachKind });
     return;
   }
   const code = target.closest<HTMLElement>('.code-block');
@@ -159,6 +177,15 @@ document.addEventListener('click', (event) => {
     case 'recheck':
       post({ type: 'recheck' });
       break;
+    case 'retry-leaving-out':
+      post({ type: 'retry-leaving-out' });
+      break;
+    case 'remove-attachment': {
+      const id = target.closest<HTMLElement>('[data-attachment-id]')?.dataset.attachmentId;
+      if (id !== undefined) post({ type: 'remove-attachment', id });
+      input.focus();
+      break;
+    }
     case 'copy':
       post({ type: 'copy-code', code: codeText });
       break;
@@ -197,7 +224,10 @@ input.addEventListener('keydown', (event) => {
     send();
   }
 });
-input.addEventListener('input', autosize);
+input.addEventListener('input', () => {
+  autosize();
+  meter.setDraft(input.value);
+});
 document.addEventListener('keydown', (event) => {
   if (event.key === 'Escape' && busy) {
     event.preventDefault();

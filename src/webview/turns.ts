@@ -67,6 +67,7 @@ export class AssistantTurn {
     this.element = el(
       'article',
       { class: 'turn assistant', 'data-turn-id': view.id, 'data-request-id': String(view.requestId), 'data-status': view.status, 'aria-label': 'Answer' },
+      ...(view.contextNote !== undefined ? [el('div', { class: 'context-note', role: 'note' }, icon('fold-up'), view.contextNote)] : []),
       this.thinking,
       answerRoot,
       el('div', { class: 'typing', 'aria-hidden': 'true' }, el('span'), el('span'), el('span')),
@@ -208,8 +209,8 @@ export class AssistantTurn {
           title: 'The answer hit the token limit: ask the model to go on',
         }),
       );
-    // A failed answer's Retry already asks again.
-    if (isLast && view.status !== 'streaming' && view.error?.retryable !== true)
+    // A failed answer's Retry (or Leave out older turns and retry) already asks again.
+    if (isLast && view.status !== 'streaming' && view.error?.retryable !== true && view.error?.leaveOutRetry !== true)
       actions.push(
         button({ icon: 'refresh', label: 'Regenerate', showLabel: true, className: 'text-button', action: 'regenerate', title: 'Ask again for this answer' }),
         button({ icon: 'hubot', label: 'Regenerate with another model', action: 'regenerate-with', title: 'Ask another model for this answer (this answer only)' }),
@@ -226,9 +227,19 @@ export function errorElement(error: ErrorView, partial: boolean, retryAction = '
   const retry = error.retryable ? [button({ icon: 'refresh', label: 'Retry', showLabel: true, className: 'text-button primary', action: retryAction })] : [];
   const fix =
     error.fix !== undefined
-      ? [button({ label: error.fix.title, showLabel: true, className: `text-button${error.retryable ? '' : ' primary'}`, action: `fix:${error.fix.action}` })]
+      ? [
+          button({
+            label: error.fix.title,
+            showLabel: true,
+            className: `text-button${error.retryable || error.leaveOutRetry === true ? '' : ' primary'}`,
+            action: `fix:${error.fix.action}`,
+          }),
+        ]
       : [];
-  const buttons = [...retry, ...fix];
+  const leaveOut = error.leaveOutRetry
+    ? [button({ icon: 'fold-up', label: 'Leave out older turns and retry', showLabel: true, className: 'text-button primary', action: 'retry-leaving-out' })]
+    : [];
+  const buttons = [...leaveOut, ...retry, ...fix];
   return el(
     'div',
     { class: 'notice error', role: 'alert' },

@@ -556,7 +556,22 @@ describe('e2e: chat panel', () => {
         const buttons = await panelButtons(panel);
         assert.deepEqual(
           buttons.map((button) => button.action),
-          ['select-model', 'edit-question', 'copy', 'insert', 'open', 'regenerate', 'copy-answer', 'cancel-edit', 'send', 'stop'],
+          [
+            'select-model',
+            'edit-question',
+            'copy',
+            'insert',
+            'open',
+            'regenerate',
+            'regenerate-with',
+            'copy-answer',
+            'cancel-edit',
+            'attach:file',
+            'attach:selection',
+            'attach:pick',
+            'send',
+            'stop',
+          ],
         );
         for (const [index, button] of buttons.entries()) {
           const element = panel.locator('button').nth(index);
@@ -598,12 +613,13 @@ describe('e2e: chat panel', () => {
       await waitUntil('the panel at 200% zoom', async () => (await panelWindow(panel)).devicePixelRatio === 2, 15_000);
       // Keyboard only: Tab to the composer from where the focus is (Chromium starts from where the
       // panel's focus last was, so the way may lead out through the workbench and back in at the top:
-      // the header's model button, the conversation, then the composer, nothing else in an empty chat).
+      // the header's model button, the conversation, the attach buttons, then the composer, nothing else in an empty chat).
       await waitUntil('the panel to have the keyboard focus', async () => (await focusedInPanel(panel)).documentFocused, 15_000);
       if ((await focusedInPanel(panel)).element !== 'textarea.input') {
         const path = await tabTo(panel, 'textarea.input');
         const fromTop = path.lastIndexOf('button[data-action=select-model]');
-        if (fromTop >= 0) assert.deepEqual(path.slice(fromTop), ['button[data-action=select-model]', 'main.scroller', 'textarea.input'], `Tab went ${path.join(' → ')}`);
+        const attach = ['file', 'selection', 'pick'].map((what) => `button[data-action=attach:${what}]`);
+        if (fromTop >= 0) assert.deepEqual(path.slice(fromTop), ['button[data-action=select-model]', 'main.scroller', ...attach, 'textarea.input'], `Tab went ${path.join(' → ')}`);
       }
       testServer.enqueue(answerStream(pieces(codeAnswer.text, 10), { waitMs: 5 }));
       const question = 'Write an add function with examples';
@@ -643,7 +659,7 @@ describe('e2e: chat panel', () => {
       // bottom up) and the conversation, up to the model button. (Chromium also stops on a code
       // block's pre when it scrolls sideways: a keyboard-scrollable region.)
       await tabTo(panel, 'textarea.input', 1, 'Shift+Tab');
-      const backwards = await tabTo(panel, 'button[data-action=select-model]', 12, 'Shift+Tab');
+      const backwards = await tabTo(panel, 'button[data-action=select-model]', 16, 'Shift+Tab');
       const forwards = backwards.reverse();
       const buttonsAbove = (await panelButtons(panel))
         .filter((button) => !button.hiddenByAttribute && !['send', 'stop'].includes(button.action))

@@ -19,6 +19,7 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
   const requestWaiters: Array<{ count: number; resolve: (r: RecordedRequest[]) => void }> = [];
   const demoModel = options.demo?.model ?? 'demo-model';
   let models = options.demo ? [demoModel] : [...DEFAULT_MODELS];
+  let modelFields: Record<string, unknown> = {};
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -64,7 +65,7 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
 
   function defaultScenario(routeKey: string, record: RecordedRequest): Scenario {
     if (routeKey === 'GET /v1/models') {
-      return { kind: 'respond', status: 200, body: { object: 'list', data: models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'test-server' })) } };
+      return { kind: 'respond', status: 200, body: { object: 'list', data: models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'test-server', ...modelFields })) } };
     }
     if (routeKey === CHAT_ROUTE) {
       const request = (record.json ?? {}) as { model?: string; messages?: Array<{ content?: unknown }>; stream?: boolean; stream_options?: unknown };
@@ -102,6 +103,12 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     set models(ids: string[]) {
       models = ids;
     },
+    get modelFields() {
+      return modelFields;
+    },
+    set modelFields(fields: Record<string, unknown>) {
+      modelFields = fields;
+    },
     enqueue(...scenarios: Scenario[]) {
       enqueueFor('POST', '/v1/chat/completions', ...scenarios);
     },
@@ -114,6 +121,7 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
       queues.clear();
       requests.length = 0;
       models = options.demo ? [demoModel] : [...DEFAULT_MODELS];
+      modelFields = {};
     },
     close() {
       return new Promise<void>((resolve) => {

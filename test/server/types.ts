@@ -74,6 +74,8 @@ export interface TestServer {
   readonly requests: RecordedRequest[];
   /** Ids listed by `GET /v1/models` (when no scenario is queued for it). Default `['test-model']`. */
   models: string[];
+  /** Extra fields of every `GET /v1/models` entry, e.g. `{ max_model_len: 512 }` (vLLM's context window). Default none. */
+  modelFields: Record<string, unknown>;
   /** Queue scenarios for the next `POST /v1/chat/completions` requests. */
   enqueue(...scenarios: Scenario[]): void;
   /** Queue scenarios for another route, e.g. `enqueueFor('GET', '/v1/models', …)` or a redirect target. */

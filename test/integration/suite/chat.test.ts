@@ -66,9 +66,9 @@ describe('chat session (host side of the chat panel)', () => {
     const seen = server.requests.find((request) => request.path === '/v1/chat/completions');
     assert.ok(seen);
     chat.detach();
-    // One snapshot, then the new turns and deltas only (status messages may come in between).
+    // One snapshot, then the new turns and deltas only (status and context meter messages may come in between).
     assert.deepEqual(
-      posted.map((message) => message.type).filter((type) => type !== 'status'),
+      posted.map((message) => message.type).filter((type) => type !== 'status' && type !== 'budget'),
       ['snapshot', 'turns-added', 'delta'],
     );
     assert.equal(await vscode.commands.executeCommand<number>('streamChat.stop', { owner: 'chat' }), 1);

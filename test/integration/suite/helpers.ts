@@ -19,7 +19,7 @@ export async function streamChatApi(): Promise<StreamChatApi & { testing: Stream
   return api as StreamChatApi & { testing: StreamChatTestApi };
 }
 
-type SettingKey = 'baseUrl' | 'model' | 'headers' | 'systemPrompt' | 'temperature' | 'maxTokens' | 'idleTimeoutSeconds';
+type SettingKey = 'baseUrl' | 'model' | 'headers' | 'systemPrompt' | 'temperature' | 'maxTokens' | 'idleTimeoutSeconds' | 'contextWindow';
 
 /** Writes a user (global) setting; `undefined` removes it. */
 export async function setUserSetting(key: SettingKey, value: unknown): Promise<void> {
@@ -27,7 +27,7 @@ export async function setUserSetting(key: SettingKey, value: unknown): Promise<v
 }
 
 export async function resetUserSettings(): Promise<void> {
-  for (const key of ['baseUrl', 'model', 'headers', 'systemPrompt', 'temperature', 'maxTokens', 'idleTimeoutSeconds'] as const) {
+  for (const key of ['baseUrl', 'model', 'headers', 'systemPrompt', 'temperature', 'maxTokens', 'idleTimeoutSeconds', 'contextWindow'] as const) {
     await setUserSetting(key, undefined);
   }
 }
