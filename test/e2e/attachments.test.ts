@@ -100,7 +100,13 @@ describe('e2e: the context budget in the transcript', () => {
       retried.map((m) => m.content.split(' ')[0]),
       ['third'],
     );
-    assert.equal(squash(await panel.lastAnswer().locator('.context-note').innerText()), "2 earlier turns left out to fit the model's 300-token window");
+    const expected = "2 earlier turns left out to fit the model's 300-token window";
+    let shown = '';
+    await waitUntil(`the retried answer's note: ${expected}`, async () => (shown = squash(await panel.lastAnswer().locator('.context-note').innerText())) === expected).catch(
+      () => {
+        assert.equal(shown, expected);
+      },
+    );
     await waitUntil('the meter to use the window the error named', async () => squash(await meter.innerText()).endsWith('/ 300'));
     await screenshot(page, 'budget-2-retried');
   });

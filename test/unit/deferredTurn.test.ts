@@ -3,19 +3,13 @@
 // same as an answer rendered at once.
 import * as assert from 'node:assert/strict';
 import { JSDOM } from 'jsdom';
+import { withGlobalDocument } from './helpers';
 import type { AssistantTurnView } from '../../src/protocol';
 import { AssistantTurn } from '../../src/webview/turns';
 
 describe('chat panel: a deferred answer', () => {
   const { window } = new JSDOM('<!doctype html><html><body></body></html>', { pretendToBeVisual: true });
-  let saved: unknown;
-  before(() => {
-    saved = (globalThis as { document?: unknown }).document;
-    (globalThis as { document?: unknown }).document = window.document;
-  });
-  after(() => {
-    (globalThis as { document?: unknown }).document = saved;
-  });
+  withGlobalDocument(window);
 
   const view: AssistantTurnView = {
     role: 'assistant',

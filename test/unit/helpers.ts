@@ -169,3 +169,15 @@ Wple5NKkRnbMVlvtHYMpmUjoVNE=
 -----END CERTIFICATE-----
 `,
 };
+
+/** For the suite: `document` is this jsdom window's (the panel's DOM helpers use the global), restored after. */
+export function withGlobalDocument(window: { document: Document }): void {
+  let saved: unknown;
+  before(() => {
+    saved = (globalThis as { document?: unknown }).document;
+    (globalThis as { document?: unknown }).document = window.document;
+  });
+  after(() => {
+    (globalThis as { document?: unknown }).document = saved;
+  });
+}

@@ -2,19 +2,13 @@
 // sent with it as one compact line (file:lines, what it is, its size) whose code folds out as text.
 import * as assert from 'node:assert/strict';
 import { JSDOM } from 'jsdom';
+import { withGlobalDocument } from './helpers';
 import type { UserTurnView } from '../../src/protocol';
 import { userTurnElement } from '../../src/webview/turns';
 
 describe('chat panel: user turn with code', () => {
   const { window } = new JSDOM('<!doctype html><html><body></body></html>');
-  let saved: unknown;
-  before(() => {
-    saved = (globalThis as { document?: unknown }).document;
-    (globalThis as { document?: unknown }).document = window.document;
-  });
-  after(() => {
-    (globalThis as { document?: unknown }).document = saved;
-  });
+  withGlobalDocument(window);
 
   it('shows each snippet as a collapsed label with its size, the code as text (never HTML), then the question', () => {
     const code = '<img src=x onerror="alert(1)">\nconst a = 1;\n';

@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { BudgetView, HostToWebview } from '../../../src/protocol';
 import type { TestServer } from '../../server';
-import { setUserSetting, streamChatApi, useEndpoint, withTestServer } from './helpers';
+import { streamChatApi, withChatOnTestServer } from './helpers';
 
 type ChatMessages = { role: string; content: string }[];
 
@@ -27,14 +27,10 @@ function question(tag: string, tokens: number): string {
 
 describe('attachments and the context budget (chat)', () => {
   let server: TestServer;
-  withTestServer((started) => (server = started));
+  withChatOnTestServer((started) => (server = started));
 
   beforeEach(async () => {
-    await useEndpoint(server.baseUrl);
-    await setUserSetting('model', 'test-model');
-    const { chat, attachments } = (await streamChatApi()).testing;
-    chat.newChat();
-    attachments.take();
+    (await streamChatApi()).testing.attachments.take();
   });
 
   afterEach(async () => {

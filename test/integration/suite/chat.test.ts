@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { AssistantTurnView, HostToWebview } from '../../../src/protocol';
 import { chunk, sse, type TestServer } from '../../server';
-import { setUserSetting, streamChatApi, useEndpoint, withTestServer } from './helpers';
+import { setUserSetting, streamChatApi, useEndpoint, withChatOnTestServer } from './helpers';
 
 type ChatMessages = { role: string; content: string }[];
 
@@ -14,13 +14,7 @@ function messagesOf(index: number, server: TestServer): ChatMessages {
 
 describe('chat session (host side of the chat panel)', () => {
   let server: TestServer;
-  withTestServer((started) => (server = started));
-
-  beforeEach(async () => {
-    await useEndpoint(server.baseUrl);
-    await setUserSetting('model', 'test-model');
-    (await streamChatApi()).testing.chat.newChat();
-  });
+  withChatOnTestServer((started) => (server = started));
 
   afterEach(async () => {
     await setUserSetting('systemPrompt', undefined);

@@ -73,3 +73,17 @@ export function authorizationOf(request: { headers: http.IncomingHttpHeaders }):
 export function withTestServer(use: (server: TestServer) => void): void {
   sharedWithTestServer(use, resetUserSettings);
 }
+
+/** A chat suite: the test server (handed to `use`), and before each test the endpoint on it, `test-model`, a fresh chat. */
+export function withChatOnTestServer(use: (server: TestServer) => void): void {
+  let server: TestServer;
+  withTestServer((started) => {
+    server = started;
+    use(started);
+  });
+  beforeEach(async () => {
+    await useEndpoint(server.baseUrl);
+    await setUserSetting('model', 'test-model');
+    (await streamChatApi()).testing.chat.newChat();
+  });
+}
