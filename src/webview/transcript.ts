@@ -11,9 +11,15 @@ const FOLLOW_SLACK_PX = 48;
 /**
  * Opening a long conversation renders only its last answers at once (until about this many characters
  * of markdown, at least the last one); the others render when they come within DEFERRED_MARGIN of
- * the screen, or while the panel is idle, newest first.
+ * the screen. Answers never scrolled to cost nothing: streaming the next one costs what it costs in
+ * a new chat.
  */
 const EAGER_CHARS = 4_000;
+/**
+ * A reopened conversation's turns go into groups of this many: the transcript then lays out a few
+ * groups, not every turn, each frame an answer streams below them (a group off screen is skipped).
+ */
+const TURNS_PER_GROUP = 20;
 const DEFERRED_MARGIN = '1200px 0px';
 
 export class Transcript {
@@ -22,7 +28,6 @@ export class Transcript {
   private following = true;
   private readonly empty: HTMLElement;
   private readonly nearScreen: IntersectionObserver;
-  private idleWork: number | undefined;
 
   constructor(
     private readonly scroller: HTMLElement,
@@ -59,7 +64,6 @@ export class Transcript {
     this.add(turns, true);
     this.following = true;
     this.follow();
-    this.scheduleIdleRendering();
   }
 
   /** Appends turns; from a snapshot (`opening`), older finished answers are deferred. */
@@ -73,16 +77,21 @@ export class Transcript {
         if (turn.role === 'assistant') chars += turn.content.length + turn.reasoning.length;
       }
     }
+    let parent: HTMLElement = this.element;
     turns.forEach((turn, index) => {
-      if (turn.role === 'user') this.element.append(withEditButton(userTurnElement(turn)));
+      if (opening && turns.length > TURNS_PER_GROUP && index % TURNS_PER_GROUP === 0) {
+        parent = el('div', { class: 'turn-group' });
+        this.element.append(parent);
+      }
+      if (turn.role === 'user') parent.append(withEditButton(userTurnElement(turn)));
       else {
         const answer = new AssistantTurn(turn, this.renderOptions, index < eagerFrom);
         this.answers.set(turn.requestId, answer);
-        this.element.append(answer.element);
+        parent.append(answer.element);
         if (answer.isDeferred) this.nearScreen.observe(answer.element);
       }
     });
-    this.empty.hidden = this.element.childElementCount > 1;
+    this.updateEmpty();
     this.markLast();
     if (turns.some((turn) => turn.role === 'user')) this.following = true;
     this.follow();
@@ -106,20 +115,20 @@ export class Transcript {
 
   /** Removes the turn with this id and everything after it. */
   removeFrom(turnId: string): void {
-    const first = this.element.querySelector(`[data-turn-id="${CSS.escape(turnId)}"]`);
-    if (first === null) return;
-    let node: Element | null = first;
-    while (node !== null) {
-      const next: Element | null = node.nextElementSibling;
-      const requestId = (node as HTMLElement).dataset.requestId;
+    const turns = [...this.element.querySelectorAll<HTMLElement>('.turn')];
+    const first = turns.findIndex((turn) => turn.dataset.turnId === turnId);
+    if (first === -1) return;
+    for (const node of turns.slice(first)) {
+      const requestId = node.dataset.requestId;
       if (requestId !== undefined) {
         this.answers.get(Number(requestId))?.dispose();
         this.answers.delete(Number(requestId));
       }
+      const group = node.parentElement;
       node.remove();
-      node = next;
+      if (group !== this.element && group?.childElementCount === 0) group.remove();
     }
-    this.empty.hidden = this.element.childElementCount > 1;
+    this.updateEmpty();
     this.markLast();
   }
 
@@ -129,7 +138,13 @@ export class Transcript {
   }
 
   private isLast(turnId: string): boolean {
-    return (this.element.lastElementChild as HTMLElement | null)?.dataset.turnId === turnId;
+    let last = this.element.lastElementChild as HTMLElement | null;
+    if (last?.classList.contains('turn-group')) last = last.lastElementChild as HTMLElement | null;
+    return last?.dataset.turnId === turnId;
+  }
+
+  private updateEmpty(): void {
+    this.empty.hidden = this.element.querySelector('.turn') !== null;
   }
 
   private markLast(): void {
@@ -142,27 +157,6 @@ export class Transcript {
       this.nearScreen.unobserve(entry.target);
       this.answerById((entry.target as HTMLElement).dataset.turnId ?? '')?.materialize(this.isLast((entry.target as HTMLElement).dataset.turnId ?? ''));
     }
-  }
-
-  /** Deferred answers render one at a time while the panel is idle, newest first (find in page, copy, no surprises). */
-  private scheduleIdleRendering(): void {
-    if (this.idleWork !== undefined) cancelIdleCallback(this.idleWork);
-    this.idleWork = requestIdleCallback((deadline) => {
-      this.idleWork = undefined;
-      const answers = [...this.answers.values()];
-      // Not while an answer streams: its frames come first.
-      if (answers.some((answer) => answer.isStreaming)) {
-        setTimeout(() => this.scheduleIdleRendering(), 1000);
-        return;
-      }
-      const deferred = answers.filter((answer) => answer.isDeferred).reverse();
-      for (const answer of deferred) {
-        if (deadline.timeRemaining() < 8) break;
-        this.nearScreen.unobserve(answer.element);
-        answer.materialize(false);
-      }
-      if (deferred.some((answer) => answer.isDeferred)) this.scheduleIdleRendering();
-    });
   }
 
   private follow(): void {

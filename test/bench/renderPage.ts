@@ -125,10 +125,19 @@ async function openHistory(answers: string[]): Promise<number> {
   throw new Error('the last answer of the opened conversation never showed');
 }
 
-/** Resolves when no answer is left unrendered (the panel renders them while idle), or after `limitMs`. */
-async function allRendered(limitMs: number): Promise<number> {
-  const start = performance.now();
-  while (document.querySelector('.turn.deferred') !== null && performance.now() - start < limitMs) await nextFrame();
+/**
+ * Scrolls the transcript from its top to its bottom, a screen at a time, as someone reading the
+ * whole conversation would (answers render as they come near the screen); returns how many answers
+ * are still not rendered.
+ */
+async function scrollThrough(): Promise<number> {
+  const scroller = document.querySelector<HTMLElement>('.scroller')!;
+  scroller.scrollTop = 0;
+  await frames(3);
+  for (let guard = 0; guard < 2000 && scroller.scrollTop + scroller.clientHeight < scroller.scrollHeight - 2; guard++) {
+    scroller.scrollTop += scroller.clientHeight;
+    await frames(2);
+  }
   return document.querySelectorAll('.turn.deferred').length;
 }
 
@@ -146,7 +155,7 @@ declare global {
     renderBench: {
       setup: typeof setup;
       openHistory: typeof openHistory;
-      allRendered: typeof allRendered;
+      scrollThrough: typeof scrollThrough;
       askNext: typeof askNext;
       /** Streams and keeps the result for `result()`, so sending it back is not measured. */
       stream: (...args: Parameters<typeof stream>) => Promise<void>;
@@ -157,7 +166,7 @@ declare global {
 window.renderBench = {
   setup,
   openHistory,
-  allRendered,
+  scrollThrough,
   askNext,
   stream: async (...args) => {
     last = await stream(...args);

@@ -53,18 +53,24 @@ export async function runCommand(page: Page, title: string, timeoutMs = 60_000):
   for (;;) {
     await page.keyboard.press('F1');
     await input.waitFor({ state: 'visible', timeout: Math.max(1000, deadline - Date.now()) });
-    await input.fill(`>${title}`);
-    const found = await entry.waitFor({ state: 'visible', timeout: Math.min(5000, Math.max(1000, deadline - Date.now())) }).then(
+    // The palette can close again at once (focus taken by a notification or the panel): then F1 again.
+    const filled = await input.fill(`>${title}`, { timeout: 5000 }).then(
       () => true,
       () => false,
     );
+    const found =
+      filled &&
+      (await entry.waitFor({ state: 'visible', timeout: Math.min(5000, Math.max(1000, deadline - Date.now())) }).then(
+        () => true,
+        () => false,
+      ));
     if (found) break;
     if (Date.now() > deadline) {
       const rows = await page.locator('.quick-input-list .monaco-list-row').allInnerTexts();
       throw new Error(`"${title}" is not in the command palette after ${timeoutMs / 1000} s; it lists: ${rows.join(' | ')}`);
     }
     await page.keyboard.press('Escape');
-    await input.waitFor({ state: 'hidden', timeout: 5000 });
+    await input.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
   }
   await page.keyboard.press('Enter');
   // The palette closes, or the command replaces it with its own quick pick / input box.
