@@ -5,6 +5,7 @@ import { AttachmentBar } from './attachments';
 import { BudgetMeter } from './budget';
 import { button, el } from './dom';
 import { QuestionEditor } from './questionEdit';
+import type { StreamingMarkdownOptions } from './markdown';
 import { errorElement } from './turns';
 import { Transcript } from './transcript';
 
@@ -15,7 +16,7 @@ const post = (message: WebviewToHost): void => vscode.postMessage(message);
 
 // The render benchmark's baselines set this before the bundle loads; users never do.
 const baseline = document.body.dataset.renderMode;
-const renderOptions = { baseline: baseline === 'whole' || baseline === 'plain' ? baseline : undefined };
+const renderOptions: StreamingMarkdownOptions = { baseline: baseline === 'whole' || baseline === 'plain' ? baseline : undefined };
 
 const modelButton = button({
   icon: 'hubot',

@@ -17,7 +17,7 @@ import {
 import { freePort } from '../harness/code-server';
 import { answerStream, codeAnswer, hostileAnswerText, hostilePaths, longAnswerText, pieces, reasoningAnswer, segmentedAnswerStream } from '../server/chatFixtures';
 import type { Scenario } from '../server';
-import type { Locator } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import {
   accessibleName,
   borderColorsOf,
@@ -44,6 +44,27 @@ import {
   zoomWindow,
 } from './chatPanel';
 import { e2eEnvironment, testModel, type E2eEnvironment } from './environment';
+
+/** Runs `body`, then puts back the colour theme that was on before it. */
+async function keepingColorTheme(page: Page, body: () => Promise<void>): Promise<void> {
+  await runCommandExact(page, 'Preferences: Color Theme');
+  const original = await focusedQuickItemLabel(page);
+  await dismissQuickInput(page);
+  try {
+    await body();
+  } finally {
+    await dismissQuickInput(page);
+    await runCommandExact(page, 'Preferences: Color Theme');
+    await pickQuickItem(page, original);
+  }
+}
+
+/** Switches the colour theme and waits for the panel to follow it (its body's theme class). */
+async function useColorTheme(page: Page, panel: ChatPanel, theme: string, kind: string): Promise<void> {
+  await runCommandExact(page, 'Preferences: Color Theme');
+  await pickQuickItem(page, theme);
+  await waitUntil(`the panel to follow ${theme}`, async () => ((await panel.locator('body').getAttribute('class')) ?? '').split(/\s+/).includes(kind));
+}
 
 describe('e2e: chat panel', () => {
   let env: E2eEnvironment;
@@ -479,10 +500,7 @@ describe('e2e: chat panel', () => {
 
   it('follows the colour theme: Light Modern and Dark Modern', async () => {
     const { page, testServer } = env;
-    await runCommandExact(page, 'Preferences: Color Theme');
-    const original = await focusedQuickItemLabel(page);
-    await dismissQuickInput(page);
-    try {
+    await keepingColorTheme(page, async () => {
       testServer.enqueue(answerStream(pieces(codeAnswer.text, 10), { waitMs: 5 }));
       await panel.ask('Write an add function with examples');
       await panel.waitForStatus('done');
@@ -490,9 +508,7 @@ describe('e2e: chat panel', () => {
         ['Light Modern', 'vscode-light'],
         ['Dark Modern', 'vscode-dark'],
       ] as const) {
-        await runCommandExact(page, 'Preferences: Color Theme');
-        await pickQuickItem(page, theme);
-        await waitUntil(`the panel to follow ${theme}`, async () => ((await panel.locator('body').getAttribute('class')) ?? '').split(/\s+/).includes(kind));
+        await useColorTheme(page, panel, theme, kind);
         // Readable in this theme: body text, the footer, code and table cells stand out from what is behind them.
         const answer = panel.lastAnswer();
         for (const [what, locator, minimum] of [
@@ -509,11 +525,7 @@ describe('e2e: chat panel', () => {
         }
         await screenshot(page, `chat-10-theme-${theme.toLowerCase().replace(/\s+/g, '-')}`);
       }
-    } finally {
-      await dismissQuickInput(page);
-      await runCommandExact(page, 'Preferences: Color Theme');
-      await pickQuickItem(page, original);
-    }
+    });
   });
 
   // Found here once: inline code and variable tokens unreadable in Light High Contrast (colours that are not a pair).
@@ -523,16 +535,11 @@ describe('e2e: chat panel', () => {
   ] as const) {
     it(`stays readable, labelled and visible in ${theme}: text, code, table, question, every button`, async () => {
       const { page, testServer } = env;
-      await runCommandExact(page, 'Preferences: Color Theme');
-      const original = await focusedQuickItemLabel(page);
-      await dismissQuickInput(page);
-      try {
+      await keepingColorTheme(page, async () => {
         testServer.enqueue(answerStream(pieces(codeAnswer.text, 10), { waitMs: 5 }));
         await panel.ask('Write an add function with examples');
         await panel.waitForStatus('done');
-        await runCommandExact(page, 'Preferences: Color Theme');
-        await pickQuickItem(page, theme);
-        await waitUntil(`the panel to follow ${theme}`, async () => ((await panel.locator('body').getAttribute('class')) ?? '').split(/\s+/).includes(kind));
+        await useColorTheme(page, panel, theme, kind);
         const answer = panel.lastAnswer();
         // Text at least 4.5:1 against what is behind it, the parts of controls one must see at least 3:1 (WCAG 1.4.3, 1.4.11).
         const checks: [string, Locator, number][] = [
@@ -597,11 +604,7 @@ describe('e2e: chat panel', () => {
         if (inputBorderRatio < 3) failures.push(`the composer's border is ${inputBorder.color} on ${inputBorder.background}, contrast ${inputBorderRatio.toFixed(2)} < 3`);
         await screenshot(page, shot);
         assert.deepEqual(failures, [], `${theme}:\n  ${failures.join('\n  ')}`);
-      } finally {
-        await dismissQuickInput(page);
-        await runCommandExact(page, 'Preferences: Color Theme');
-        await pickQuickItem(page, original);
-      }
+      });
     });
   }
 

@@ -8,7 +8,7 @@ import type { AskResult } from '../../../src/ask/askCommands';
 import { ASK_ACTION_COMMANDS, ASK_ACTIONS, DEFAULT_PROMPTS } from '../../../src/ask/prompts';
 import type { UserTurnView } from '../../../src/protocol';
 import { chunk, sse, type Scenario, type TestServer } from '../../server';
-import { streamChatApi, withChatOnTestServer } from './helpers';
+import { streamChatApi, withTestEndpoint } from './helpers';
 
 type ChatMessages = { role: string; content: string }[];
 
@@ -70,7 +70,7 @@ async function lastUserTurn(): Promise<UserTurnView> {
 
 describe('ask commands', () => {
   let server: TestServer;
-  withChatOnTestServer((started) => (server = started));
+  withTestEndpoint((started) => (server = started));
 
   afterEach(async () => {
     await setStreamChat('prompts', undefined);

@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { BudgetView, HostToWebview } from '../../../src/protocol';
 import type { TestServer } from '../../server';
-import { streamChatApi, withChatOnTestServer } from './helpers';
+import { streamChatApi, withTestEndpoint } from './helpers';
 
 type ChatMessages = { role: string; content: string }[];
 
@@ -27,7 +27,7 @@ function question(tag: string, tokens: number): string {
 
 describe('attachments and the context budget (chat)', () => {
   let server: TestServer;
-  withChatOnTestServer((started) => (server = started));
+  withTestEndpoint((started) => (server = started));
 
   beforeEach(async () => {
     (await streamChatApi()).testing.attachments.take();

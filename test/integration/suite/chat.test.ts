@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { AssistantTurnView, HostToWebview } from '../../../src/protocol';
 import { chunk, sse, type TestServer } from '../../server';
-import { setUserSetting, streamChatApi, useEndpoint, withChatOnTestServer } from './helpers';
+import { setUserSetting, streamChatApi, useEndpoint, withTestEndpoint } from './helpers';
 
 type ChatMessages = { role: string; content: string }[];
 
@@ -14,7 +14,7 @@ function messagesOf(index: number, server: TestServer): ChatMessages {
 
 describe('chat session (host side of the chat panel)', () => {
   let server: TestServer;
-  withChatOnTestServer((started) => (server = started));
+  withTestEndpoint((started) => (server = started));
 
   afterEach(async () => {
     await setUserSetting('systemPrompt', undefined);

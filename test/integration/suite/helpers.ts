@@ -74,8 +74,8 @@ export function withTestServer(use: (server: TestServer) => void): void {
   sharedWithTestServer(use, resetUserSettings);
 }
 
-/** A chat suite: the test server (handed to `use`), and before each test the endpoint on it, `test-model`, a fresh chat. */
-export function withChatOnTestServer(use: (server: TestServer) => void): void {
+/** A suite on the test server (handed to `use`): before each test the endpoint on it, `test-model`, a fresh chat. */
+export function withTestEndpoint(use: (server: TestServer) => void): void {
   let server: TestServer;
   withTestServer((started) => {
     server = started;

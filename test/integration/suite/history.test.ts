@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import type { ConversationData } from '../../../src/chat/conversation';
 import type { AssistantTurnView, HostToWebview } from '../../../src/protocol';
 import { chunk, sse, type TestServer } from '../../server';
-import { streamChatApi, withChatOnTestServer } from './helpers';
+import { streamChatApi, withTestEndpoint } from './helpers';
 
 function answerScenario(text: string) {
   return { kind: 'stream' as const, steps: [sse.data(chunk({ role: 'assistant', content: text }, { finishReason: 'stop' })), sse.done()] };
@@ -17,7 +17,7 @@ function answerScenario(text: string) {
 
 describe('chat history (saved conversations)', () => {
   let server: TestServer;
-  withChatOnTestServer((started) => (server = started));
+  withTestEndpoint((started) => (server = started));
 
   afterEach(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');

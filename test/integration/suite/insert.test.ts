@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { InsertResult } from '../../../src/commands/insertCommands';
 import { chunk, sse, type Scenario, type StreamStep, type TestServer } from '../../server';
-import { setUserSetting, useEndpoint, withTestServer } from './helpers';
+import { withTestEndpoint } from './helpers';
 
 /** A stream whose content deltas are exactly `deltas`. */
 function contentStream(deltas: string[], extra: Partial<Extract<Scenario, { kind: 'stream' }>> = {}): Scenario {
@@ -43,12 +43,7 @@ function documentChange(document: vscode.TextDocument, predicate: (text: string)
 
 describe('inline streamed insertion', () => {
   let server: TestServer;
-  withTestServer((started) => (server = started));
-
-  beforeEach(async () => {
-    await useEndpoint(server.baseUrl);
-    await setUserSetting('model', 'test-model');
-  });
+  withTestEndpoint((started) => (server = started));
 
   afterEach(async () => {
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');

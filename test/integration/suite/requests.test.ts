@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { ChatRequest } from '../../../src/api';
 import type { TrackedRequest } from '../../../src/requests';
 import { chunk, sse, type TestServer } from '../../server';
-import { setUserSetting, streamChatApi, testConnection, useEndpoint, withTestServer } from './helpers';
+import { setUserSetting, streamChatApi, testConnection, withTestEndpoint } from './helpers';
 
 const request: ChatRequest = { model: 'test-model', messages: [{ role: 'user', content: 'hi' }] };
 const helloThenStall = { kind: 'stream' as const, steps: [sse.data(chunk({ role: 'assistant', content: 'Hello' }))], end: 'stall' as const };
@@ -20,12 +20,7 @@ async function untilFirstContent(tracked: TrackedRequest): Promise<void> {
 
 describe('requests in the extension host', () => {
   let server: TestServer;
-  withTestServer((started) => (server = started));
-
-  beforeEach(async () => {
-    await useEndpoint(server.baseUrl);
-    await setUserSetting('model', 'test-model');
-  });
+  withTestEndpoint((started) => (server = started));
 
   afterEach(async () => {
     const api = await streamChatApi();
