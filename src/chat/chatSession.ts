@@ -140,11 +140,7 @@ export class ChatSession implements vscode.Disposable {
 
   /** Asks again for the last answer (the same conversation up to it). */
   async regenerate(model?: string): Promise<AssistantTurnView | undefined> {
-    if (this.busy) return undefined;
-    const removed = this.conversation.removeLastAnswer();
-    if (removed === undefined) return undefined;
-    this.post({ type: 'turns-removed', fromTurnId: removed });
-    return this.answer([], { model });
+    return this.askAgain({ model });
   }
 
   async continueAnswer(): Promise<AssistantTurnView | undefined> {
@@ -155,11 +151,16 @@ export class ChatSession implements vscode.Disposable {
 
   /** Asks the failed question again, leaving out more earlier turns (after a context-length error). */
   async retryLeavingOut(): Promise<AssistantTurnView | undefined> {
+    return this.askAgain({ leaveOutAtLeast: this.lastLeftOut + 1 });
+  }
+
+  /** The last answer goes and is asked for again (regenerate, retries). */
+  private async askAgain(options: AnswerOptions): Promise<AssistantTurnView | undefined> {
     if (this.busy) return undefined;
     const removed = this.conversation.removeLastAnswer();
     if (removed === undefined) return undefined;
     this.post({ type: 'turns-removed', fromTurnId: removed });
-    return this.answer([], { leaveOutAtLeast: this.lastLeftOut + 1 });
+    return this.answer([], options);
   }
 
   newChat(): void {

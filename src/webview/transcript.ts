@@ -155,7 +155,8 @@ export class Transcript {
     for (const entry of entries) {
       if (!entry.isIntersecting) continue;
       this.nearScreen.unobserve(entry.target);
-      this.answerById((entry.target as HTMLElement).dataset.turnId ?? '')?.materialize(this.isLast((entry.target as HTMLElement).dataset.turnId ?? ''));
+      const turnId = (entry.target as HTMLElement).dataset.turnId ?? '';
+      this.answerById(turnId)?.materialize(this.isLast(turnId));
     }
   }
 

@@ -87,10 +87,6 @@ export class AssistantTurn {
     return this.deferred;
   }
 
-  get isStreaming(): boolean {
-    return this.status === 'streaming';
-  }
-
   /** Renders a deferred answer now (it came near the screen). */
   materialize(isLast: boolean): void {
     if (!this.deferred) return;
