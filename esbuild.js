@@ -86,7 +86,8 @@ function copyCodicons() {
   const from = path.join('node_modules', '@vscode', 'codicons');
   const to = path.join('dist', 'codicons');
   fs.mkdirSync(to, { recursive: true });
-  for (const file of ['codicon.css', 'codicon.ttf']) fs.copyFileSync(path.join(from, 'dist', file), path.join(to, file));
+  for (const file of ['codicon.css', 'codicon.ttf'])
+    fs.copyFileSync(path.join(from, 'dist', file), path.join(to, file));
   fs.copyFileSync(path.join(from, 'src', 'icons', 'comment-discussion-sparkle.svg'), path.join(to, 'stream-chat.svg'));
 }
 

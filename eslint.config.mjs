@@ -6,7 +6,8 @@ import tseslint from 'typescript-eslint';
 
 // vscode exists only inside the extension host. The API client is unit-tested in plain Node and
 // the webview runs in a browser, so neither may depend on it, not even for types.
-const noVscode = 'src/api and src/webview must not depend on vscode (the client runs in plain Node, the webview in a browser)';
+const noVscode =
+  'src/api and src/webview must not depend on vscode (the client runs in plain Node, the webview in a browser)';
 
 export default defineConfig(
   {
@@ -61,7 +62,13 @@ export default defineConfig(
     files: ['esbuild.js'],
     languageOptions: {
       sourceType: 'commonjs',
-      globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly', console: 'readonly' },
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        __dirname: 'readonly',
+        process: 'readonly',
+        console: 'readonly',
+      },
     },
     rules: {
       '@typescript-eslint/no-require-imports': 'off',

@@ -6,19 +6,19 @@ import { PendingAttachments, registerAttachmentCommands } from './chat/attachmen
 import { ChatSession } from './chat/chatSession';
 import { registerRegenerateWith } from './chat/regenerateWith';
 import { CHAT_VIEW_ID, ChatViewProvider } from './chat/chatView';
-import { registerEndpointCommands } from './commands/endpointCommands';
-import { registerInsertCommands } from './commands/insertCommands';
-import { registerStopCommand } from './commands/stop';
-import { registerTestConnectionCommand } from './commands/testConnection';
-import { readEnvironment, StreamChatConfig } from './config';
+import { registerEndpointCommands } from './endpoint/endpointCommands';
+import { registerInsertCommands } from './insert/insertCommands';
+import { registerStopCommand } from './endpoint/stop';
+import { registerTestConnectionCommand } from './endpoint/testConnection';
+import { readEnvironment, StreamChatConfig } from './host/config';
 import { ChatHistory, type ChatHistoryOptions } from './history/chatHistory';
 import { registerHistoryCommands } from './history/historyCommands';
-import { EndpointResolver } from './endpoint';
-import { StreamChatLog } from './log';
-import { RequestRunner } from './requests';
-import { ApiKeyStore, PlainHttpKeyGuard, type PlainHttpAnswer } from './secrets';
-import type { Services, TestHooks } from './services';
-import { ModelStatusItem } from './status';
+import { EndpointResolver } from './host/endpointResolver';
+import { StreamChatLog } from './host/log';
+import { RequestRunner } from './core/requestRunner';
+import { ApiKeyStore, PlainHttpKeyGuard, type PlainHttpAnswer } from './host/secrets';
+import type { Services, TestHooks } from './host/services';
+import { ModelStatusItem } from './host/statusBar';
 
 /** What `activate` returns: for tests and diagnostics only; never holds a secret. */
 export interface StreamChatApi {
@@ -48,7 +48,9 @@ export interface StreamChatTestApi extends Pick<TestHooks, 'onDidFillModelPick'>
   /** The chat's saved conversations. */
   readonly history: ChatHistory;
   /** A second chat session and history over the same storage, as the next window's activation builds them (restored). */
-  readonly recreateChat: (options?: ChatHistoryOptions) => Promise<{ chat: ChatSession; history: ChatHistory; dispose(): Promise<void> }>;
+  readonly recreateChat: (
+    options?: ChatHistoryOptions,
+  ) => Promise<{ chat: ChatSession; history: ChatHistory; dispose(): Promise<void> }>;
   /** What goes with the chat's next question (files, selections). */
   readonly attachments: PendingAttachments;
 }
@@ -68,7 +70,16 @@ export function activate(context: vscode.ExtensionContext): StreamChatApi {
   const resolver = new EndpointResolver(config, keys, plainHttpGuard, log);
   const runner = new RequestRunner(new ChatClient(), log);
   const testHooks = context.extensionMode === vscode.ExtensionMode.Test ? createTestHooks() : undefined;
-  const services: Services = { config, keys, plainHttpGuard, resolver, runner, log, focus: { chatViewFocused: false }, testHooks: testHooks?.hooks };
+  const services: Services = {
+    config,
+    keys,
+    plainHttpGuard,
+    resolver,
+    runner,
+    log,
+    focus: { chatViewFocused: false },
+    testHooks: testHooks?.hooks,
+  };
   const statusItem = new ModelStatusItem(config, runner, keys);
   const chat = new ChatSession(services);
   const attachments = new PendingAttachments();
@@ -94,7 +105,9 @@ export function activate(context: vscode.ExtensionContext): StreamChatApi {
     ...registerAttachmentCommands(attachments, services),
     chatView,
     vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, chatView),
-    vscode.commands.registerCommand('streamChat.openChat', () => vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`)),
+    vscode.commands.registerCommand('streamChat.openChat', () =>
+      vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`),
+    ),
     registerRegenerateWith(services, chat),
     vscode.commands.registerCommand('streamChat.newChat', async () => {
       chat.newChat();
@@ -107,7 +120,9 @@ export function activate(context: vscode.ExtensionContext): StreamChatApi {
   for (const note of config.describeOverrides()) log.warn(note);
   resolver.logHeaderNotes();
   const activationMs = performance.now() - started;
-  log.info(`Activated in ${activationMs.toFixed(1)} ms (Stream Chat ${String((context.extension.packageJSON as { version?: unknown }).version)}, VS Code ${vscode.version})`);
+  log.info(
+    `Activated in ${activationMs.toFixed(1)} ms (Stream Chat ${String((context.extension.packageJSON as { version?: unknown }).version)}, VS Code ${vscode.version})`,
+  );
 
   return {
     activationMs,

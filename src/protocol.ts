@@ -48,7 +48,7 @@ export interface CodeSnippet {
   /** 1-based, inclusive; absent for a whole file. */
   range?: { startLine: number; endLine: number };
   code: string;
-  /** Estimated tokens of the snippet as sent (src/context/snippets.ts). */
+  /** Estimated tokens of the snippet as sent (src/shared/snippets.ts). */
   tokens: number;
   /** What part of the file it is when not simply the selection: `enclosing function greet`, `line 12`, `whole file`. */
   description?: string;

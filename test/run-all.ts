@@ -20,7 +20,11 @@ interface Phase {
 
 const out = __dirname; // out/test
 const phases: Phase[] = [
-  { name: 'unit', script: path.join(out, 'harness', 'run-mocha.js'), args: [path.join(out, 'unit'), '--timeout', '20000'] },
+  {
+    name: 'unit',
+    script: path.join(out, 'harness', 'run-mocha.js'),
+    args: [path.join(out, 'unit'), '--timeout', '20000'],
+  },
   { name: 'integration', script: path.join(out, 'integration', 'launch-code-server.js'), args: [] },
   {
     name: 'e2e',
@@ -80,7 +84,9 @@ async function main(): Promise<void> {
       totals.failed += 1;
       broken = true;
     }
-    lines.push(`${phase.name}: ${result.passed} passed, ${result.failed} failed, ${result.pending} skipped (${seconds} s)${note}`);
+    lines.push(
+      `${phase.name}: ${result.passed} passed, ${result.failed} failed, ${result.pending} skipped (${seconds} s)${note}`,
+    );
   }
   console.log('\n=== summary ===');
   for (const line of lines) console.log(line);

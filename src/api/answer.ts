@@ -48,7 +48,9 @@ export class AnswerCollector {
         break;
       case 'content-was-reasoning':
         // The client guarantees `text` is all content so far; slicing keeps anything odd rather than losing it.
-        answer.content = answer.content.startsWith(event.text) ? answer.content.slice(event.text.length) : answer.content;
+        answer.content = answer.content.startsWith(event.text)
+          ? answer.content.slice(event.text.length)
+          : answer.content;
         answer.reasoning += event.text;
         answer.reasoningSource ??= 'think-tag';
         break;
@@ -117,7 +119,11 @@ export class AnswerCollector {
 /** The client only throws ChatError; anything else (a bug) is still reported in the same shape. */
 export function asChatError(error: unknown): ChatError {
   if (error instanceof ChatError) return error;
-  return new ChatError({ kind: 'network', message: error instanceof Error ? error.message : String(error), cause: error });
+  return new ChatError({
+    kind: 'network',
+    message: error instanceof Error ? error.message : String(error),
+    cause: error,
+  });
 }
 
 /**
@@ -125,7 +131,10 @@ export function asChatError(error: unknown): ChatError {
  * (undefined when it completed); never rejects for a stream failure. If `onEvent` throws, the
  * stream is closed and the exception propagates.
  */
-export async function readEvents(events: AsyncIterator<StreamEvent, void, undefined>, onEvent: (event: StreamEvent) => void): Promise<unknown> {
+export async function readEvents(
+  events: AsyncIterator<StreamEvent, void, undefined>,
+  onEvent: (event: StreamEvent) => void,
+): Promise<unknown> {
   for (;;) {
     let read: IteratorResult<StreamEvent, void>;
     try {
@@ -148,7 +157,10 @@ export async function readEvents(events: AsyncIterator<StreamEvent, void, undefi
  * `answer.error`). `onEvent` sees each event after it was folded in; if it throws, the stream is
  * closed and the exception propagates.
  */
-export async function collectAnswer(events: AsyncIterator<StreamEvent, void, undefined>, onEvent?: (event: StreamEvent, answer: Answer) => void): Promise<Answer> {
+export async function collectAnswer(
+  events: AsyncIterator<StreamEvent, void, undefined>,
+  onEvent?: (event: StreamEvent, answer: Answer) => void,
+): Promise<Answer> {
   const collector = new AnswerCollector();
   const failure = await readEvents(events, (event) => {
     collector.add(event);

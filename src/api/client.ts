@@ -2,7 +2,15 @@
 // response body decoded into typed events.
 import { ChatStreamDecoder, DEFAULT_MAX_EVENT_BYTES } from './decoder';
 import { EventIterator } from './events';
-import { excerptOf, httpError, isTransientNetworkError, looksLikeHtml, mentionsStreamOptions, retryLaterError, withAvailableModels } from './errors';
+import {
+  excerptOf,
+  httpError,
+  isTransientNetworkError,
+  looksLikeHtml,
+  mentionsStreamOptions,
+  retryLaterError,
+  withAvailableModels,
+} from './errors';
 import {
   cancelledError,
   drainThenRelease,
@@ -19,7 +27,14 @@ import {
 import { modelsFromBody } from './models';
 import { cancellableDelay, retryAfterMsOf, retryDelayMs } from './retry';
 import { BASE_URL_HINT, joinBaseUrl, normalizeBaseUrl, redactSecrets } from './text';
-import { ChatError, type ChatRequest, type Endpoint, type ModelInfo, type StreamEvent, type StreamOptions } from './types';
+import {
+  ChatError,
+  type ChatRequest,
+  type Endpoint,
+  type ModelInfo,
+  type StreamEvent,
+  type StreamOptions,
+} from './types';
 
 const DEFAULT_IDLE_TIMEOUT_MS = 120_000;
 const DEFAULT_MAX_RETRIES = 2;
@@ -69,11 +84,18 @@ export function endpointUrl(endpoint: Endpoint, path: string): URL {
     url = new URL(joined);
   } catch {
     const shown = redactSecrets(normalizeBaseUrl(endpoint.baseUrl), [endpoint.apiKey]);
-    throw new ChatError({ kind: 'network', message: `Invalid base URL "${shown}": expected something like https://api.example.com/v1.` });
+    throw new ChatError({
+      kind: 'network',
+      message: `Invalid base URL "${shown}": expected something like https://api.example.com/v1.`,
+    });
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     const shown = redactSecrets(normalizeBaseUrl(endpoint.baseUrl), [endpoint.apiKey]);
-    throw new ChatError({ kind: 'network', origin: url.origin, message: `Invalid base URL "${shown}": only http:// and https:// are supported.` });
+    throw new ChatError({
+      kind: 'network',
+      origin: url.origin,
+      message: `Invalid base URL "${shown}": only http:// and https:// are supported.`,
+    });
   }
   return url;
 }
@@ -81,7 +103,8 @@ export function endpointUrl(endpoint: Endpoint, path: string): URL {
 /** Header names lower-cased so the user's headers and ours never both appear. */
 function privateHeadersOf(endpoint: Endpoint): Record<string, string> {
   const headers: Record<string, string> = {};
-  if (endpoint.headers) for (const [name, value] of Object.entries(endpoint.headers)) headers[name.toLowerCase()] = value;
+  if (endpoint.headers)
+    for (const [name, value] of Object.entries(endpoint.headers)) headers[name.toLowerCase()] = value;
   if (endpoint.apiKey) headers.authorization = `Bearer ${endpoint.apiKey}`;
   return headers;
 }
@@ -161,7 +184,11 @@ export class ChatClient {
    * ChatError (its `afterOutput` says whether text had already been yielded). Retries happen only
    * before any content/reasoning/tool-call was yielded.
    */
-  streamChat(endpoint: Endpoint, request: ChatRequest, options: StreamOptions = {}): AsyncGenerator<StreamEvent, void, undefined> {
+  streamChat(
+    endpoint: Endpoint,
+    request: ChatRequest,
+    options: StreamOptions = {},
+  ): AsyncGenerator<StreamEvent, void, undefined> {
     const running: { lifetime?: RequestLifetime } = {};
     // A consumer that leaves early (break, return(), a throw in its loop body) closes the request at
     // once, even while a read is pending; a stream never started has nothing to close.
@@ -197,7 +224,8 @@ export class ChatClient {
     /** Waits before the next attempt when `error` deserves one; otherwise rethrows it. */
     const retryOrThrow = async (error: ChatError, attempt: number): Promise<void> => {
       if (!isRetryable(error) || retries >= settings.maxRetries) throw error;
-      if (error.retryAfterMs !== undefined && error.retryAfterMs > settings.maxRetryDelayMs) throw retryLaterError(error, error.retryAfterMs);
+      if (error.retryAfterMs !== undefined && error.retryAfterMs > settings.maxRetryDelayMs)
+        throw retryLaterError(error, error.retryAfterMs);
       retries++;
       const delayMs = retryDelayMs(retries, settings.maxRetryDelayMs, error.retryAfterMs);
       try {
@@ -246,10 +274,18 @@ export class ChatClient {
 
         // 2xx: find out what kind of body this is before promising an event stream.
         const body = response.body;
-        const decoder = new ChatStreamDecoder({ splitThinkTags: settings.splitThinkTags, maxEventBytes: settings.maxEventBytes, origin, apiKey: endpoint.apiKey });
+        const decoder = new ChatStreamDecoder({
+          splitThinkTags: settings.splitThinkTags,
+          maxEventBytes: settings.maxEventBytes,
+          origin,
+          apiKey: endpoint.apiKey,
+        });
         const events = decoder.events;
         if (body === null) {
-          await retryOrThrow(new ChatError({ kind: 'interrupted', origin, message: `${origin} answered without a body.` }), attempt);
+          await retryOrThrow(
+            new ChatError({ kind: 'interrupted', origin, message: `${origin} answered without a body.` }),
+            attempt,
+          );
           continue;
         }
         const reader: ReadableStreamDefaultReader<Uint8Array> = body.getReader();
@@ -330,7 +366,10 @@ export class ChatClient {
   }
 
   /** Lists the models the endpoint offers (`GET {baseUrl}/models`). */
-  async listModels(endpoint: Endpoint, options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<ModelInfo[]> {
+  async listModels(
+    endpoint: Endpoint,
+    options: { signal?: AbortSignal; timeoutMs?: number } = {},
+  ): Promise<ModelInfo[]> {
     const url = endpointUrl(endpoint, '/models');
     const timeoutMs = options.timeoutMs ?? DEFAULT_LIST_MODELS_TIMEOUT_MS;
     const lifetime = new RequestLifetime(options.signal);
@@ -372,7 +411,11 @@ export class ChatClient {
     }
   }
 
-  private async read(reader: ReadableStreamDefaultReader<Uint8Array>, watchdog: Watchdog, idleTimeoutMs: number): Promise<ReadResult> {
+  private async read(
+    reader: ReadableStreamDefaultReader<Uint8Array>,
+    watchdog: Watchdog,
+    idleTimeoutMs: number,
+  ): Promise<ReadResult> {
     watchdog.beginWait(idleTimeoutMs, 'idle-timeout');
     try {
       return await reader.read();
@@ -398,7 +441,11 @@ export class ChatClient {
     while (!read.done) {
       total += read.value.byteLength;
       if (total > settings.maxEventBytes) {
-        throw new ChatError({ kind: 'too-large', origin, message: `${origin} sent a reply larger than ${Math.round(settings.maxEventBytes / 1024)} KiB; stopped reading it.` });
+        throw new ChatError({
+          kind: 'too-large',
+          origin,
+          message: `${origin} sent a reply larger than ${Math.round(settings.maxEventBytes / 1024)} KiB; stopped reading it.`,
+        });
       }
       body += text.decode(read.value, { stream: true });
       read = await this.read(reader, watchdog, settings.idleTimeoutMs);
@@ -408,10 +455,19 @@ export class ChatClient {
     try {
       value = JSON.parse(body);
     } catch {
-      throw new ChatError({ kind: 'malformed', origin, excerpt: excerptOf(body, apiKey), message: `${origin} sent a JSON reply that is not valid JSON.` });
+      throw new ChatError({
+        kind: 'malformed',
+        origin,
+        excerpt: excerptOf(body, apiKey),
+        message: `${origin} sent a JSON reply that is not valid JSON.`,
+      });
     }
     const record = value as { choices?: unknown; error?: unknown; object?: unknown } | null;
-    if (record === null || typeof record !== 'object' || (!Array.isArray(record.choices) && record.error === undefined && record.object !== 'error')) {
+    if (
+      record === null ||
+      typeof record !== 'object' ||
+      (!Array.isArray(record.choices) && record.error === undefined && record.object !== 'error')
+    ) {
       throw new ChatError({
         kind: 'not-event-stream',
         origin,
@@ -444,7 +500,12 @@ export class ChatClient {
     } catch {
       // the excerpt is best effort
     }
-    const what = looksLikeHtml(sample) || contentType.includes('html') ? 'an HTML page' : contentType ? `"${contentType.split(';')[0]}"` : 'a body without a content type';
+    const what =
+      looksLikeHtml(sample) || contentType.includes('html')
+        ? 'an HTML page'
+        : contentType
+          ? `"${contentType.split(';')[0]}"`
+          : 'a body without a content type';
     return new ChatError({
       kind: 'not-event-stream',
       origin,
@@ -454,7 +515,13 @@ export class ChatClient {
     });
   }
 
-  private async errorOf(exchange: Exchange, endpoint: Endpoint, model: string, watchdog: Watchdog, settings: ResolvedOptions): Promise<{ error: ChatError; bodyText: string }> {
+  private async errorOf(
+    exchange: Exchange,
+    endpoint: Endpoint,
+    model: string,
+    watchdog: Watchdog,
+    settings: ResolvedOptions,
+  ): Promise<{ error: ChatError; bodyText: string }> {
     const { text } = await readTextBounded(exchange.response, MAX_ERROR_BODY_BYTES, watchdog, settings.idleTimeoutMs);
     return { error: httpErrorOf(exchange, text, endpoint, model), bodyText: text };
   }
@@ -462,7 +529,10 @@ export class ChatClient {
   /** Best effort, short: the model ids an endpoint lists, or undefined when it cannot say. */
   private async availableModels(endpoint: Endpoint, lifetime: RequestLifetime): Promise<string[] | undefined> {
     try {
-      const models = await this.listModels(endpoint, { signal: lifetime.signal, timeoutMs: AVAILABLE_MODELS_TIMEOUT_MS });
+      const models = await this.listModels(endpoint, {
+        signal: lifetime.signal,
+        timeoutMs: AVAILABLE_MODELS_TIMEOUT_MS,
+      });
       return models.map((model) => model.id);
     } catch {
       return undefined;
@@ -473,7 +543,12 @@ export class ChatClient {
     if (error instanceof ChatError) return error;
     return (
       stoppedError(lifetime, url, false, timeoutMs) ??
-      new ChatError({ kind: 'network', origin: url.origin, message: `The connection to ${url.host} failed before the server answered.`, cause: error })
+      new ChatError({
+        kind: 'network',
+        origin: url.origin,
+        message: `The connection to ${url.host} failed before the server answered.`,
+        cause: error,
+      })
     );
   }
 }

@@ -120,16 +120,23 @@ export class ChatStreamDecoder {
     if (this.finished || this.failure) return;
     this.flushThink();
     if (!this.sawEvent && this.firstStrayLine !== undefined) {
-      this.fail('not-event-stream', `${this.origin} answered with something that is not an event stream — ${BASE_URL_HINT}`, {
-        excerpt: excerptOf(this.firstStrayLine, this.apiKey),
-      });
+      this.fail(
+        'not-event-stream',
+        `${this.origin} answered with something that is not an event stream — ${BASE_URL_HINT}`,
+        {
+          excerpt: excerptOf(this.firstStrayLine, this.apiKey),
+        },
+      );
       return;
     }
     if (this.sawFinish) {
       this.finish();
       return;
     }
-    this.fail('incomplete', `The stream from ${this.origin} ended before the answer was complete (no [DONE], no finish_reason).`);
+    this.fail(
+      'incomplete',
+      `The stream from ${this.origin} ended before the answer was complete (no [DONE], no finish_reason).`,
+    );
   }
 
   /** Feeds a whole JSON completion (a server that ignored `stream: true`). */
@@ -150,10 +157,20 @@ export class ChatStreamDecoder {
     this.events.push({ type: 'done' });
   }
 
-  private fail(kind: ChatErrorKind, message: string, extra: { code?: string; serverMessage?: string; excerpt?: string } = {}): void {
+  private fail(
+    kind: ChatErrorKind,
+    message: string,
+    extra: { code?: string; serverMessage?: string; excerpt?: string } = {},
+  ): void {
     if (this.failure) return;
     this.flushThink();
-    this.failure = new ChatError({ kind, message, origin: this.origin === 'the server' ? undefined : this.origin, afterOutput: this.hasOutput, ...extra });
+    this.failure = new ChatError({
+      kind,
+      message,
+      origin: this.origin === 'the server' ? undefined : this.origin,
+      afterOutput: this.hasOutput,
+      ...extra,
+    });
   }
 
   private onMessage(message: EventSourceMessage): void {
@@ -175,11 +192,15 @@ export class ChatStreamDecoder {
       value = JSON.parse(data);
     } catch {
       if (this.endingBody) {
-        this.fail('incomplete', `The stream from ${this.origin} ended in the middle of an event.`, { excerpt: excerptOf(data, this.apiKey) });
+        this.fail('incomplete', `The stream from ${this.origin} ended in the middle of an event.`, {
+          excerpt: excerptOf(data, this.apiKey),
+        });
       } else if (data.trim() === '' || (message.event !== undefined && message.event !== 'message')) {
         return; // an empty data line, or a non-JSON event of a kind this client does not use (e.g. `event: ping`)
       } else {
-        this.fail('malformed', `${this.origin} sent an event that is not valid JSON.`, { excerpt: excerptOf(data, this.apiKey) });
+        this.fail('malformed', `${this.origin} sent an event that is not valid JSON.`, {
+          excerpt: excerptOf(data, this.apiKey),
+        });
       }
       return;
     }
@@ -188,7 +209,9 @@ export class ChatStreamDecoder {
 
   private onJson(value: unknown, raw: string): void {
     if (value === null || typeof value !== 'object') {
-      this.fail('malformed', `${this.origin} sent an event that is not a JSON object.`, { excerpt: excerptOf(raw, this.apiKey) });
+      this.fail('malformed', `${this.origin} sent an event that is not a JSON object.`, {
+        excerpt: excerptOf(raw, this.apiKey),
+      });
       return;
     }
     const chunk = value as { choices?: unknown; usage?: unknown; error?: unknown; object?: unknown; model?: unknown };
@@ -205,7 +228,8 @@ export class ChatStreamDecoder {
     if (Array.isArray(choices)) {
       for (let i = 0; i < choices.length; i++) {
         const choice = choices[i] as ChunkChoice | null;
-        if (choice !== null && typeof choice === 'object' && (choice.index === undefined || choice.index === 0)) this.onChoice(choice);
+        if (choice !== null && typeof choice === 'object' && (choice.index === undefined || choice.index === 0))
+          this.onChoice(choice);
       }
     }
     const usage = chunk.usage;
@@ -254,7 +278,10 @@ export class ChatStreamDecoder {
       const call = toolCalls[i];
       if (call === null || typeof call !== 'object') continue;
       this.hasOutput = true;
-      const event: StreamEvent & { type: 'tool-call' } = { type: 'tool-call', index: typeof call.index === 'number' ? call.index : i };
+      const event: StreamEvent & { type: 'tool-call' } = {
+        type: 'tool-call',
+        index: typeof call.index === 'number' ? call.index : i,
+      };
       if (typeof call.id === 'string') event.id = call.id;
       const fn = call.function;
       if (fn !== null && typeof fn === 'object') {
@@ -278,14 +305,24 @@ export class ChatStreamDecoder {
     const serverMessage = serverMessageOf(info.message, this.apiKey);
     const code = info.code ?? info.type;
     const kind: ChatErrorKind = isContextLengthError(info) ? 'context-length' : 'stream-error';
-    const what = kind === 'context-length' ? 'The conversation is too long for the model' : `${this.origin} reported an error mid-stream`;
-    this.fail(kind, `${what}${serverMessage ? `: ${serverMessage}` : '.'}`, { code, serverMessage, excerpt: excerptOf(raw, this.apiKey) });
+    const what =
+      kind === 'context-length'
+        ? 'The conversation is too long for the model'
+        : `${this.origin} reported an error mid-stream`;
+    this.fail(kind, `${what}${serverMessage ? `: ${serverMessage}` : '.'}`, {
+      code,
+      serverMessage,
+      excerpt: excerptOf(raw, this.apiKey),
+    });
   }
 
   private onParseError(error: ParseError): void {
     if (this.finished || this.failure) return;
     if (error.type === 'max-buffer-size-exceeded') {
-      this.fail('too-large', `${this.origin} sent a single event larger than ${Math.round(this.maxEventBytes / 1024)} KiB; stopped reading it.`);
+      this.fail(
+        'too-large',
+        `${this.origin} sent a single event larger than ${Math.round(this.maxEventBytes / 1024)} KiB; stopped reading it.`,
+      );
       return;
     }
     if (error.type !== 'unknown-field') return; // invalid `retry:` values are ignored, per the SSE standard
@@ -306,6 +343,11 @@ export class ChatStreamDecoder {
     } catch {
       return; // some other unknown field: ignored, per the SSE standard
     }
-    if (value !== null && typeof value === 'object' && ('error' in value || (value as { object?: unknown }).object === 'error')) this.streamError(value, line);
+    if (
+      value !== null &&
+      typeof value === 'object' &&
+      ('error' in value || (value as { object?: unknown }).object === 'error')
+    )
+      this.streamError(value, line);
   }
 }

@@ -48,7 +48,11 @@ export function errorInfoOf(value: unknown): ServerErrorInfo | undefined {
     };
   }
   if (body.object === 'error' || (typeof body.message === 'string' && body.choices === undefined)) {
-    return { message: stringOrUndefined(body.message), code: stringOrUndefined(body.code), type: stringOrUndefined(body.type) };
+    return {
+      message: stringOrUndefined(body.message),
+      code: stringOrUndefined(body.code),
+      type: stringOrUndefined(body.type),
+    };
   }
   if (typeof body.detail === 'string') return { message: body.detail };
   if (Array.isArray(body.detail) && body.detail.length > 0) {
@@ -78,7 +82,13 @@ export function errorInfoFromText(text: string): ServerErrorInfo {
 
 export function looksLikeHtml(text: string): boolean {
   const start = text.slice(0, 200).trimStart().toLowerCase();
-  return start.startsWith('<!doctype') || start.startsWith('<html') || start.startsWith('<head') || start.startsWith('<body') || start.startsWith('<?xml');
+  return (
+    start.startsWith('<!doctype') ||
+    start.startsWith('<html') ||
+    start.startsWith('<head') ||
+    start.startsWith('<body') ||
+    start.startsWith('<?xml')
+  );
 }
 
 const CONTEXT_LENGTH_PATTERN =
@@ -86,7 +96,11 @@ const CONTEXT_LENGTH_PATTERN =
 
 export function isContextLengthError(info: ServerErrorInfo): boolean {
   // llama.cpp server: type `exceed_context_size_error`, "the request exceeds the available context size".
-  return info.code === 'context_length_exceeded' || info.type === 'exceed_context_size_error' || (info.message !== undefined && CONTEXT_LENGTH_PATTERN.test(info.message));
+  return (
+    info.code === 'context_length_exceeded' ||
+    info.type === 'exceed_context_size_error' ||
+    (info.message !== undefined && CONTEXT_LENGTH_PATTERN.test(info.message))
+  );
 }
 
 /** True for a 400 body that complains about `stream_options` (servers that predate it). */
@@ -102,7 +116,13 @@ function isModelNotFound(status: number, info: ServerErrorInfo, model: string | 
     return model !== undefined && model !== '' && message.includes(model);
   }
   // Some gateways answer 400 for an unknown model.
-  return status === 400 && model !== undefined && model !== '' && message.includes(model) && /not (?:found|exist|a valid)|unknown model|invalid model/i.test(message);
+  return (
+    status === 400 &&
+    model !== undefined &&
+    model !== '' &&
+    message.includes(model) &&
+    /not (?:found|exist|a valid)|unknown model|invalid model/i.test(message)
+  );
 }
 
 export interface HttpErrorContext {
@@ -134,13 +154,21 @@ export function httpError(ctx: HttpErrorContext): ChatError {
   const detail = serverMessage ? `: ${serverMessage}` : '';
 
   if (status === 401 || status === 403) {
-    let message = ctx.hadApiKey ? `API key rejected by ${origin} (HTTP ${status}).` : `${origin} requires an API key (HTTP ${status}); none is set for it.`;
-    if (ctx.redirectedFrom) message += ` ${ctx.redirectedFrom} redirected there, and the key is never sent to another origin: set the base URL to ${origin} if you trust it.`;
+    let message = ctx.hadApiKey
+      ? `API key rejected by ${origin} (HTTP ${status}).`
+      : `${origin} requires an API key (HTTP ${status}); none is set for it.`;
+    if (ctx.redirectedFrom)
+      message += ` ${ctx.redirectedFrom} redirected there, and the key is never sent to another origin: set the base URL to ${origin} if you trust it.`;
     return new ChatError({ ...base, kind: 'auth', message });
   }
   if (status === 429) {
     if (info.code === 'insufficient_quota' || info.type === 'insufficient_quota') {
-      return new ChatError({ ...base, code: 'insufficient_quota', kind: 'quota', message: `Quota exhausted at ${origin}${detail}` });
+      return new ChatError({
+        ...base,
+        code: 'insufficient_quota',
+        kind: 'quota',
+        message: `Quota exhausted at ${origin}${detail}`,
+      });
     }
     const wait = ctx.retryAfterMs !== undefined ? ` (the server asks to wait ${formatDuration(ctx.retryAfterMs)})` : '';
     return new ChatError({ ...base, kind: 'rate-limit', message: `Rate limited by ${origin}${wait}${detail}` });
@@ -153,7 +181,11 @@ export function httpError(ctx: HttpErrorContext): ChatError {
     });
   }
   if (isModelNotFound(status, info, ctx.model)) {
-    return new ChatError({ ...base, kind: 'model-not-found', message: `Model "${ctx.model ?? '?'}" was not found at ${origin}${detail}` });
+    return new ChatError({
+      ...base,
+      kind: 'model-not-found',
+      message: `Model "${ctx.model ?? '?'}" was not found at ${origin}${detail}`,
+    });
   }
   if (status === 404) {
     return new ChatError({
@@ -164,10 +196,18 @@ export function httpError(ctx: HttpErrorContext): ChatError {
   }
   if (status >= 500) {
     const reason = serverMessage ?? ctx.statusText;
-    return new ChatError({ ...base, kind: 'server', message: `Server error from ${origin} (HTTP ${status}${reason ? `: ${reason}` : ''})` });
+    return new ChatError({
+      ...base,
+      kind: 'server',
+      message: `Server error from ${origin} (HTTP ${status}${reason ? `: ${reason}` : ''})`,
+    });
   }
   const reason = serverMessage ?? ctx.statusText;
-  return new ChatError({ ...base, kind: 'bad-request', message: `${origin} rejected the request (HTTP ${status}${reason ? `: ${reason}` : ''})` });
+  return new ChatError({
+    ...base,
+    kind: 'bad-request',
+    message: `${origin} rejected the request (HTTP ${status}${reason ? `: ${reason}` : ''})`,
+  });
 }
 
 /** Adds the list of models the endpoint offers to a model-not-found error. */
@@ -175,7 +215,8 @@ export function withAvailableModels(error: ChatError, models: string[]): ChatErr
   const shown = models.slice(0, 8).join(', ') + (models.length > 8 ? `, … (${models.length} in all)` : '');
   return new ChatError({
     kind: error.kind,
-    message: models.length > 0 ? `${error.message}. Available: ${shown}` : `${error.message}. The server lists no models.`,
+    message:
+      models.length > 0 ? `${error.message}. Available: ${shown}` : `${error.message}. The server lists no models.`,
     status: error.status,
     code: error.code,
     serverMessage: error.serverMessage,
@@ -230,7 +271,14 @@ const TLS_CODES = new Set([
 ]);
 
 /** Connection failures that may well succeed a moment later (worth a retry before any output). */
-const TRANSIENT_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ECONNABORTED', 'EAI_AGAIN']);
+const TRANSIENT_CODES = new Set([
+  'ECONNRESET',
+  'EPIPE',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'ECONNABORTED',
+  'EAI_AGAIN',
+]);
 
 /** The innermost error code of a fetch failure (`fetch failed` → cause → errors[0]). */
 export function networkCodeOf(error: unknown): string | undefined {
@@ -263,28 +311,59 @@ export function connectError(error: unknown, url: URL, apiKey?: string): ChatErr
   const inner = redactSecrets(innermostMessage(error), [apiKey]);
   const common = { origin, code, cause: error };
   if (code === 'ECONNREFUSED') {
-    return new ChatError({ ...common, kind: 'network', message: `Could not connect to ${host}: connection refused. Is the server running?` });
+    return new ChatError({
+      ...common,
+      kind: 'network',
+      message: `Could not connect to ${host}: connection refused. Is the server running?`,
+    });
   }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME' || code === 'EAI_FAIL') {
-    return new ChatError({ ...common, kind: 'network', message: `Could not resolve host ${url.hostname} (DNS lookup failed). Check the base URL and your network.` });
+    return new ChatError({
+      ...common,
+      kind: 'network',
+      message: `Could not resolve host ${url.hostname} (DNS lookup failed). Check the base URL and your network.`,
+    });
   }
   if (code !== undefined && (TLS_CODES.has(code) || code.startsWith('ERR_TLS') || code.startsWith('ERR_SSL'))) {
-    const why = code === 'DEPTH_ZERO_SELF_SIGNED_CERT' || code === 'SELF_SIGNED_CERT_IN_CHAIN' ? 'self-signed certificate' : inner || code;
-    return new ChatError({ ...common, kind: 'network', message: `TLS connection to ${host} failed (${why}). The server's certificate is not trusted.` });
+    const why =
+      code === 'DEPTH_ZERO_SELF_SIGNED_CERT' || code === 'SELF_SIGNED_CERT_IN_CHAIN'
+        ? 'self-signed certificate'
+        : inner || code;
+    return new ChatError({
+      ...common,
+      kind: 'network',
+      message: `TLS connection to ${host} failed (${why}). The server's certificate is not trusted.`,
+    });
   }
   if (code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
     return new ChatError({ ...common, kind: 'timeout', message: `Connecting to ${host} timed out.` });
   }
   if (code === 'UND_ERR_HEADERS_TIMEOUT') {
-    return new ChatError({ ...common, kind: 'timeout', message: `${host} sent no response for 5 minutes (the longest a request may wait for its first byte).` });
+    return new ChatError({
+      ...common,
+      kind: 'timeout',
+      message: `${host} sent no response for 5 minutes (the longest a request may wait for its first byte).`,
+    });
   }
   if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') {
-    return new ChatError({ ...common, kind: 'network', message: `${host} is unreachable from this machine (${code}).` });
+    return new ChatError({
+      ...common,
+      kind: 'network',
+      message: `${host} is unreachable from this machine (${code}).`,
+    });
   }
   if (code !== undefined && TRANSIENT_CODES.has(code)) {
-    return new ChatError({ ...common, kind: 'network', message: `The connection to ${host} was closed before the server answered.` });
+    return new ChatError({
+      ...common,
+      kind: 'network',
+      message: `The connection to ${host} was closed before the server answered.`,
+    });
   }
-  return new ChatError({ ...common, kind: 'network', message: `Request to ${host} failed${inner ? `: ${inner}` : ''}` });
+  return new ChatError({
+    ...common,
+    kind: 'network',
+    message: `Request to ${host} failed${inner ? `: ${inner}` : ''}`,
+  });
 }
 
 /** Whether a connect error is worth retrying (resets and the like, not refusals or bad certificates). */

@@ -63,7 +63,8 @@ export class EventIterator implements AsyncGenerator<StreamEvent, void, undefine
 
   private async advance(): Promise<IteratorResult<StreamEvent, void>> {
     for (;;) {
-      if (this.index < this.batch.length && this.signal?.aborted !== true) return { done: false, value: this.batch[this.index++] };
+      if (this.index < this.batch.length && this.signal?.aborted !== true)
+        return { done: false, value: this.batch[this.index++] };
       if (this.ended) return DONE;
       let pulled: IteratorResult<readonly StreamEvent[], void>;
       try {

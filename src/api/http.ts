@@ -155,12 +155,22 @@ export async function send(url: URL, init: SendInit, lifetime: RequestLifetime, 
     }
     discard(response);
     if (hop >= MAX_REDIRECTS) {
-      throw new ChatError({ kind: 'network', origin, status: response.status, message: `Too many redirects from ${origin} (last to ${location}).` });
+      throw new ChatError({
+        kind: 'network',
+        origin,
+        status: response.status,
+        message: `Too many redirects from ${origin} (last to ${location}).`,
+      });
     }
     try {
       current = new URL(location, current);
     } catch {
-      throw new ChatError({ kind: 'network', origin, status: response.status, message: `${current.host} redirected to an invalid location.` });
+      throw new ChatError({
+        kind: 'network',
+        origin,
+        status: response.status,
+        message: `${current.host} redirected to an invalid location.`,
+      });
     }
   }
 }
@@ -179,18 +189,31 @@ export function cancelledError(origin: string, afterOutput: boolean): ChatError 
  * The ChatError for a request the lifetime stopped (caller abort, timeouts), or undefined when it
  * was not stopped (the error is then the network's own).
  */
-export function stoppedError(lifetime: RequestLifetime, url: URL, afterOutput: boolean, timeoutMs: number): ChatError | undefined {
+export function stoppedError(
+  lifetime: RequestLifetime,
+  url: URL,
+  afterOutput: boolean,
+  timeoutMs: number,
+): ChatError | undefined {
   const reason = lifetime.reason;
   if (reason === undefined || reason === 'finished') return undefined;
   const origin = url.origin;
   if (reason === 'caller') return cancelledError(origin, afterOutput);
   const seconds = timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`;
-  const message = reason === 'connect-timeout' ? `No response from ${url.host} within ${seconds}.` : `${url.host} sent nothing for ${seconds}; stopped waiting (idle timeout).`;
+  const message =
+    reason === 'connect-timeout'
+      ? `No response from ${url.host} within ${seconds}.`
+      : `${url.host} sent nothing for ${seconds}; stopped waiting (idle timeout).`;
   return new ChatError({ kind: 'timeout', origin, afterOutput, message });
 }
 
 /** Reads a (non-streamed) body as text, at most `maxBytes` of it, under the idle timeout. */
-export async function readTextBounded(response: Response, maxBytes: number, watchdog: Watchdog, idleTimeoutMs: number): Promise<{ text: string; truncated: boolean }> {
+export async function readTextBounded(
+  response: Response,
+  maxBytes: number,
+  watchdog: Watchdog,
+  idleTimeoutMs: number,
+): Promise<{ text: string; truncated: boolean }> {
   const body = response.body;
   if (body === null) return { text: '', truncated: false };
   const reader = body.getReader();

@@ -5,7 +5,9 @@ function modelOf(entry: unknown): ModelInfo | undefined {
   if (typeof entry === 'string') return entry ? { id: entry } : undefined;
   if (entry === null || typeof entry !== 'object') return undefined;
   const record = entry as { id?: unknown; name?: unknown; model?: unknown; owned_by?: unknown };
-  const id = [record.id, record.name, record.model].find((value): value is string => typeof value === 'string' && value !== '');
+  const id = [record.id, record.name, record.model].find(
+    (value): value is string => typeof value === 'string' && value !== '',
+  );
   if (id === undefined) return undefined;
   const model: ModelInfo = typeof record.owned_by === 'string' ? { id, ownedBy: record.owned_by } : { id };
   const contextWindow = contextWindowOf(entry);

@@ -24,7 +24,12 @@ const BASE_DELAY_MS = 500;
  * otherwise exponential backoff with jitter (half fixed, half random, so clients spread out);
  * never more than `capMs` (a server asking for more is not retried at all: see the client).
  */
-export function retryDelayMs(retry: number, capMs: number, retryAfterMs: number | undefined, random: () => number = Math.random): number {
+export function retryDelayMs(
+  retry: number,
+  capMs: number,
+  retryAfterMs: number | undefined,
+  random: () => number = Math.random,
+): number {
   if (retryAfterMs !== undefined) return Math.min(retryAfterMs, capMs);
   const exponential = Math.min(capMs, BASE_DELAY_MS * 2 ** (retry - 1));
   return Math.round(exponential / 2 + (random() * exponential) / 2);

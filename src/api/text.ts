@@ -28,7 +28,8 @@ const SECRET_PATTERNS: RegExp[] = [
 export function redactSecrets(text: string, knownSecrets: Iterable<string | undefined> = []): string {
   let out = text;
   for (const secret of knownSecrets) {
-    if (secret !== undefined && secret.length >= MIN_SECRET_LENGTH && out.includes(secret)) out = out.split(secret).join(REDACTED);
+    if (secret !== undefined && secret.length >= MIN_SECRET_LENGTH && out.includes(secret))
+      out = out.split(secret).join(REDACTED);
   }
   for (const pattern of SECRET_PATTERNS) {
     out = out.replace(pattern, (match: string, prefix?: unknown) =>

@@ -109,7 +109,8 @@ class MarkdownScanner {
   private endLine(): void {
     this.settleRun();
     if (this.fence !== '') {
-      if (this.fenceLine() && this.marker === this.fence[0] && this.markerLength >= this.fence.length && this.restBlank) this.fence = '';
+      if (this.fenceLine() && this.marker === this.fence[0] && this.markerLength >= this.fence.length && this.restBlank)
+        this.fence = '';
     } else if (this.fenceLine() && !(this.marker === '`' && this.restBacktick)) {
       this.fence = this.marker.repeat(this.markerLength);
       this.span = 0;
@@ -156,14 +157,16 @@ export class ThinkTagSplitter {
           let verdict = Verdict.Text;
           let close = input.indexOf(CLOSE);
           for (; close !== -1; close = input.indexOf(CLOSE, close + CLOSE.length)) {
-            for (; this.scanned < this.shownContent.length; this.scanned++) this.markdown.scan(this.shownContent[this.scanned]);
+            for (; this.scanned < this.shownContent.length; this.scanned++)
+              this.markdown.scan(this.shownContent[this.scanned]);
             this.markdown.scan(input.slice(fed, close));
             fed = close;
             verdict = this.markdown.judge(input, close);
             if (verdict !== Verdict.Text) break;
           }
           if (verdict === Verdict.EndsReasoning) {
-            if (this.shownContent.length !== 0) out.push({ type: 'content-was-reasoning', text: this.shownContent.join('') });
+            if (this.shownContent.length !== 0)
+              out.push({ type: 'content-was-reasoning', text: this.shownContent.join('') });
             if (close > 0) out.push({ type: 'reasoning', text: input.slice(0, close), source: 'think-tag' });
             this.shownContent.length = 0;
             this.enterAfter();

@@ -5,9 +5,16 @@
 import * as vscode from 'vscode';
 import type { ChatSession } from '../chat/chatSession';
 import type { AssistantTurnView, CodeSnippet } from '../protocol';
-import type { Services } from '../services';
+import type { Services } from '../host/services';
 import { pickCode, summaryOf, type AskScope, type PickedCode } from './askContext';
-import { ASK_ACTIONS, ASK_ACTION_COMMANDS, ASK_COMMAND, instructionFor, maxSnippetTokens, type AskAction } from './prompts';
+import {
+  ASK_ACTIONS,
+  ASK_ACTION_COMMANDS,
+  ASK_COMMAND,
+  instructionFor,
+  maxSnippetTokens,
+  type AskAction,
+} from './prompts';
 
 export interface AskResult {
   /** The answer's text (what arrived, when stopped or failed). */
@@ -34,7 +41,11 @@ const OPEN_SETTING = 'Open Setting';
 export function registerAskCommands(services: Services, chat: ChatSession): vscode.Disposable[] {
   const asker = new Asker(services, chat);
   return [
-    ...ASK_ACTIONS.map((action) => vscode.commands.registerCommand(ASK_ACTION_COMMANDS[action].command, (arg?: unknown) => asker.runAction(action, parseArgument(arg)))),
+    ...ASK_ACTIONS.map((action) =>
+      vscode.commands.registerCommand(ASK_ACTION_COMMANDS[action].command, (arg?: unknown) =>
+        asker.runAction(action, parseArgument(arg)),
+      ),
+    ),
     vscode.commands.registerCommand(ASK_COMMAND, (arg?: unknown) => asker.ask(parseArgument(arg))),
   ];
 }
@@ -42,7 +53,8 @@ export function registerAskCommands(services: Services, chat: ChatSession): vsco
 function parseArgument(arg: unknown): AskArgument {
   if (arg === undefined || arg === null || typeof arg !== 'object') return {}; // e.g. a URI from a menu
   const { prompt, scope } = arg as { prompt?: unknown; scope?: unknown };
-  if (prompt !== undefined && typeof prompt !== 'string') throw new Error('Stream Chat ask commands expect { prompt?: string, scope?: "selection" | "file" }');
+  if (prompt !== undefined && typeof prompt !== 'string')
+    throw new Error('Stream Chat ask commands expect { prompt?: string, scope?: "selection" | "file" }');
   if (scope !== undefined && scope !== 'selection' && scope !== 'file')
     throw new Error(`Stream Chat ask commands: scope must be "selection" or "file", not ${JSON.stringify(scope)}`);
   const parsed: AskArgument = {};
@@ -90,12 +102,23 @@ class Asker {
   }
 
   /** Shows the answer streaming in the chat panel and resolves when it ends. */
-  private async deliver(text: string, snippets: CodeSnippet[] | undefined, interactive: boolean): Promise<AskResult | undefined> {
+  private async deliver(
+    text: string,
+    snippets: CodeSnippet[] | undefined,
+    interactive: boolean,
+  ): Promise<AskResult | undefined> {
     if (this.chat.busy) {
       // Asking again is a strong hint the user wants this answer now, but the running one may be
       // what they are reading: ask before stopping it (callers with a prompt get an error instead).
-      if (!interactive) return this.failed('The chat is still answering: stop it first (Stream Chat: Stop Generating). Nothing was sent.', false);
-      const choice = await vscode.window.showWarningMessage('Stream Chat is still answering. Stop that answer and ask this instead?', STOP_AND_ASK);
+      if (!interactive)
+        return this.failed(
+          'The chat is still answering: stop it first (Stream Chat: Stop Generating). Nothing was sent.',
+          false,
+        );
+      const choice = await vscode.window.showWarningMessage(
+        'Stream Chat is still answering. Stop that answer and ask this instead?',
+        STOP_AND_ASK,
+      );
       if (choice !== STOP_AND_ASK) return undefined;
       await this.stopChat();
     }
@@ -105,7 +128,11 @@ class Asker {
       this.services.log.warn(`Could not show the chat panel: ${String(error)}`); // the answer still streams into the conversation
     }
     const turn = await this.chat.send(text, snippets, 'ask');
-    if (turn === undefined) return this.failed('The chat is still answering: stop it first (Stream Chat: Stop Generating). Nothing was sent.', interactive);
+    if (turn === undefined)
+      return this.failed(
+        'The chat is still answering: stop it first (Stream Chat: Stop Generating). Nothing was sent.',
+        interactive,
+      );
     return resultOf(turn);
   }
 
@@ -130,7 +157,8 @@ class Asker {
     if (notify) {
       const buttons = offerLimitSetting ? [OPEN_SETTING] : [];
       void vscode.window.showErrorMessage(`Stream Chat: ${message}`, ...buttons).then((choice) => {
-        if (choice === OPEN_SETTING) void vscode.commands.executeCommand('workbench.action.openSettings', 'streamChat.ask.maxSnippetTokens');
+        if (choice === OPEN_SETTING)
+          void vscode.commands.executeCommand('workbench.action.openSettings', 'streamChat.ask.maxSnippetTokens');
       });
     }
     return { text: '', stopped: false, error: message };
@@ -154,8 +182,14 @@ async function askQuestion(
   limit: number,
 ): Promise<{ question: string; picked: PickedCode | undefined } | undefined> {
   const input = vscode.window.createInputBox();
-  const wholeFile: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('file'), tooltip: 'Ask about the whole file instead' };
-  const selection: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('selection'), tooltip: 'Ask about the selection (or the code at the cursor) instead' };
+  const wholeFile: vscode.QuickInputButton = {
+    iconPath: new vscode.ThemeIcon('file'),
+    tooltip: 'Ask about the whole file instead',
+  };
+  const selection: vscode.QuickInputButton = {
+    iconPath: new vscode.ThemeIcon('selection'),
+    tooltip: 'Ask about the selection (or the code at the cursor) instead',
+  };
   let picked = initial;
   let scope: AskScope = picked?.snippets[0].description === 'whole file' ? 'file' : 'selection';
   const show = () => {

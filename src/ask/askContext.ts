@@ -2,7 +2,7 @@
 // (function, method, class… from the language's document symbols) or else the current line; or, on
 // request, the whole file. Each piece becomes a CodeSnippet with the path the user knows it by.
 import * as vscode from 'vscode';
-import { estimateTokens, snippetLabel } from '../context/snippets';
+import { estimateTokens, snippetLabel } from '../shared/snippets';
 import type { CodeSnippet } from '../protocol';
 import { lineCount, overLimitMessage, sizeLabel } from './prompts';
 
@@ -19,21 +19,28 @@ export interface PickedCode {
 const SYMBOLS_TIMEOUT_MS = 5000;
 
 /** The code `scope` means in `editor`, or why it cannot be sent (over `limit` tokens). */
-export async function pickCode(editor: vscode.TextEditor, scope: AskScope, limit: number): Promise<PickedCode | { error: string }> {
+export async function pickCode(
+  editor: vscode.TextEditor,
+  scope: AskScope,
+  limit: number,
+): Promise<PickedCode | { error: string }> {
   const { document } = editor;
   const path = displayPath(document);
   let snippets: CodeSnippet[];
   if (scope === 'file') {
     snippets = [snippetOf(document, path, undefined, 'whole file')];
   } else {
-    const selected = editor.selections.filter((selection) => !selection.isEmpty).sort((a, b) => a.start.compareTo(b.start));
+    const selected = editor.selections
+      .filter((selection) => !selection.isEmpty)
+      .sort((a, b) => a.start.compareTo(b.start));
     if (selected.length > 0) snippets = selected.map((selection) => snippetOf(document, path, selection));
     else snippets = [await enclosingSnippet(document, path, editor.selection.active)];
   }
   const tokens = snippets.reduce((sum, snippet) => sum + snippet.tokens, 0);
   const characters = snippets.reduce((sum, snippet) => sum + snippet.code.length, 0);
   const first = snippets[0];
-  const where = snippets.length === 1 ? snippetLabel(first.path, first.range) : `${snippets.length} selections in ${path}`;
+  const where =
+    snippets.length === 1 ? snippetLabel(first.path, first.range) : `${snippets.length} selections in ${path}`;
   const what = first.description !== undefined ? `${where} (${first.description})` : `The selection (${where})`;
   const error = overLimitMessage(what, tokens, characters, limit);
   if (error !== undefined) return { error };
@@ -45,17 +52,24 @@ export function summaryOf(snippets: readonly CodeSnippet[]): string {
   const lines = snippets.reduce((sum, snippet) => sum + lineCount(snippet.code), 0);
   const tokens = snippets.reduce((sum, snippet) => sum + snippet.tokens, 0);
   const first = snippets[0];
-  const where = snippets.length === 1 ? snippetLabel(first.path, first.range) : `${snippets.length} selections in ${first.path}`;
+  const where =
+    snippets.length === 1 ? snippetLabel(first.path, first.range) : `${snippets.length} selections in ${first.path}`;
   const about = snippets.length === 1 && first.description !== undefined ? `${first.description}, ` : '';
   return `${where} (${about}${sizeLabel(lines, tokens)})`;
 }
 
-function snippetOf(document: vscode.TextDocument, path: string, range: vscode.Range | undefined, description?: string): CodeSnippet {
+function snippetOf(
+  document: vscode.TextDocument,
+  path: string,
+  range: vscode.Range | undefined,
+  description?: string,
+): CodeSnippet {
   const code = document.getText(range);
   const snippet: CodeSnippet = { path, languageId: document.languageId, code, tokens: estimateTokens(code) };
   if (range !== undefined) {
     // A selection that ends at the start of a line does not include that line.
-    const endLine = range.end.character === 0 && range.end.line > range.start.line ? range.end.line - 1 : range.end.line;
+    const endLine =
+      range.end.character === 0 && range.end.line > range.start.line ? range.end.line - 1 : range.end.line;
     snippet.range = { startLine: range.start.line + 1, endLine: endLine + 1 };
   }
   if (description !== undefined) snippet.description = description;
@@ -63,10 +77,19 @@ function snippetOf(document: vscode.TextDocument, path: string, range: vscode.Ra
 }
 
 /** The innermost block around `position` that spans more than one line, else the line itself. */
-async function enclosingSnippet(document: vscode.TextDocument, path: string, position: vscode.Position): Promise<CodeSnippet> {
+async function enclosingSnippet(
+  document: vscode.TextDocument,
+  path: string,
+  position: vscode.Position,
+): Promise<CodeSnippet> {
   const block = innermostBlock(await documentSymbols(document), position);
   if (block !== undefined) {
-    const lines = new vscode.Range(block.range.start.line, 0, block.range.end.line, document.lineAt(block.range.end.line).range.end.character);
+    const lines = new vscode.Range(
+      block.range.start.line,
+      0,
+      block.range.end.line,
+      document.lineAt(block.range.end.line).range.end.character,
+    );
     return snippetOf(document, path, lines, `enclosing ${kindName(block.kind)} ${block.name}`);
   }
   return snippetOf(document, path, document.lineAt(position.line).range, `line ${position.line + 1}`);
@@ -80,10 +103,15 @@ interface SymbolBlock {
 
 async function documentSymbols(document: vscode.TextDocument): Promise<SymbolBlock[]> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), SYMBOLS_TIMEOUT_MS)));
+  const timeout = new Promise<undefined>(
+    (resolve) => (timer = setTimeout(() => resolve(undefined), SYMBOLS_TIMEOUT_MS)),
+  );
   try {
     const found = await Promise.race([
-      vscode.commands.executeCommand<(vscode.DocumentSymbol | vscode.SymbolInformation)[] | undefined>('vscode.executeDocumentSymbolProvider', document.uri),
+      vscode.commands.executeCommand<(vscode.DocumentSymbol | vscode.SymbolInformation)[] | undefined>(
+        'vscode.executeDocumentSymbolProvider',
+        document.uri,
+      ),
       timeout,
     ]);
     return flatten(found ?? []);
@@ -137,7 +165,9 @@ function kindName(kind: vscode.SymbolKind): string {
  * a notebook cell the notebook's path and the cell's number (`analysis.ipynb#cell2`).
  */
 export function displayPath(document: vscode.TextDocument): string {
-  const notebook = vscode.workspace.notebookDocuments.find((candidate) => candidate.getCells().some((cell) => cell.document === document));
+  const notebook = vscode.workspace.notebookDocuments.find((candidate) =>
+    candidate.getCells().some((cell) => cell.document === document),
+  );
   if (notebook !== undefined) {
     const cell = notebook.getCells().findIndex((candidate) => candidate.document === document);
     return `${notebook.isUntitled ? notebook.uri.path : vscode.workspace.asRelativePath(notebook.uri, false)}#cell${cell + 1}`;

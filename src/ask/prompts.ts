@@ -19,10 +19,14 @@ export const ASK_COMMAND = 'streamChat.ask';
 
 /** Used when `streamChat.prompts` leaves an action out (or empty). Mirrored in package.json. */
 export const DEFAULT_PROMPTS: Readonly<Record<AskAction, string>> = {
-  explain: 'Explain what this code does: its purpose, how it works step by step, its inputs and outputs, and anything surprising.',
-  refactor: 'Refactor this code to make it clearer and simpler without changing its behaviour. Show the complete refactored code in one code block, then list the changes briefly.',
-  findBugs: 'Find bugs in this code. For each one: where it is, what goes wrong and when, and a fix. If you find none, say so; do not invent problems.',
-  writeTests: 'Write unit tests for this code, in the test framework the project most likely uses. Cover the usual cases, edge cases and errors. Show the tests in one code block.',
+  explain:
+    'Explain what this code does: its purpose, how it works step by step, its inputs and outputs, and anything surprising.',
+  refactor:
+    'Refactor this code to make it clearer and simpler without changing its behaviour. Show the complete refactored code in one code block, then list the changes briefly.',
+  findBugs:
+    'Find bugs in this code. For each one: where it is, what goes wrong and when, and a fix. If you find none, say so; do not invent problems.',
+  writeTests:
+    'Write unit tests for this code, in the test framework the project most likely uses. Cover the usual cases, edge cases and errors. Show the tests in one code block.',
   addDocs:
     "Add documentation comments to this code in the language's usual style (JSDoc, docstrings, …). Show the complete code with the comments in one code block, otherwise unchanged.",
 };
@@ -40,7 +44,9 @@ export function instructionFor(action: AskAction, configured: unknown): string {
 export const DEFAULT_MAX_SNIPPET_TOKENS = 4000;
 
 export function maxSnippetTokens(configured: unknown): number {
-  return typeof configured === 'number' && Number.isInteger(configured) && configured >= 1 ? configured : DEFAULT_MAX_SNIPPET_TOKENS;
+  return typeof configured === 'number' && Number.isInteger(configured) && configured >= 1
+    ? configured
+    : DEFAULT_MAX_SNIPPET_TOKENS;
 }
 
 /** `12 lines, ~340 tokens` (a count of 1 reads `1 line`). */

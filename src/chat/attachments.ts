@@ -2,9 +2,9 @@
 // panel only renders it as chips): the commands, the panel's buttons and the explorer add to it,
 // sending takes it. Each attachment is a CodeSnippet, fenced with its path when sent.
 import * as vscode from 'vscode';
-import { estimateTokens, snippetForModel } from '../context/snippets';
+import { estimateTokens, snippetForModel } from '../shared/snippets';
 import type { AttachKind, AttachmentView, CodeSnippet } from '../protocol';
-import type { Services } from '../services';
+import type { Services } from '../host/services';
 
 /** Larger files are refused: a window of 8,192 tokens holds about 32 KB of code. */
 export const MAX_ATTACHMENT_BYTES = 256 * 1024;
@@ -26,7 +26,10 @@ export class PendingAttachments implements vscode.Disposable {
 
   /** Adds a snippet; the same file (and range) attached again replaces the older copy. */
   add(snippet: CodeSnippet): AttachmentView {
-    const same = (other: CodeSnippet) => other.path === snippet.path && other.range?.startLine === snippet.range?.startLine && other.range?.endLine === snippet.range?.endLine;
+    const same = (other: CodeSnippet) =>
+      other.path === snippet.path &&
+      other.range?.startLine === snippet.range?.startLine &&
+      other.range?.endLine === snippet.range?.endLine;
     const attachment: AttachmentView = { ...snippet, id: `a${this.nextId++}` };
     this.list = [...this.list.filter((other) => !same(other)), attachment];
     this.fire();
@@ -64,25 +67,38 @@ export function registerAttachmentCommands(attachments: PendingAttachments, serv
   return [
     // From the explorer: the clicked file, or all selected ones; from the palette: a quick pick.
     vscode.commands.registerCommand('streamChat.attachFile', async (uri?: unknown, uris?: unknown) => {
-      const chosen = Array.isArray(uris) && uris.every((item) => item instanceof vscode.Uri) ? uris : uri instanceof vscode.Uri ? [uri] : undefined;
+      const chosen =
+        Array.isArray(uris) && uris.every((item) => item instanceof vscode.Uri)
+          ? uris
+          : uri instanceof vscode.Uri
+            ? [uri]
+            : undefined;
       if (chosen === undefined) return thenShowChat(await attach('pick', attachments, services));
       let added: AttachmentView | undefined;
       for (const file of chosen) added = (await attachFile(file, attachments, services)) ?? added;
       return thenShowChat(added);
     }),
-    vscode.commands.registerCommand('streamChat.attachSelection', async () => thenShowChat(await attach('selection', attachments, services))),
+    vscode.commands.registerCommand('streamChat.attachSelection', async () =>
+      thenShowChat(await attach('selection', attachments, services)),
+    ),
   ];
 }
 
 /** Adds what the user asked for; undefined (after saying why) when there is nothing to add. */
-export async function attach(what: AttachKind, attachments: PendingAttachments, services: Services): Promise<AttachmentView | undefined> {
+export async function attach(
+  what: AttachKind,
+  attachments: PendingAttachments,
+  services: Services,
+): Promise<AttachmentView | undefined> {
   if (what === 'pick') {
     const uri = await pickWorkspaceFile();
     return uri === undefined ? undefined : attachFile(uri, attachments, services);
   }
   const editor = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0];
   if (editor === undefined) {
-    void vscode.window.showInformationMessage(`Stream Chat: open a file first to attach its ${what === 'file' ? 'contents' : 'selection'}.`);
+    void vscode.window.showInformationMessage(
+      `Stream Chat: open a file first to attach its ${what === 'file' ? 'contents' : 'selection'}.`,
+    );
     return undefined;
   }
   const { document, selection } = editor;
@@ -92,12 +108,19 @@ export async function attach(what: AttachKind, attachments: PendingAttachments, 
   }
   if (what === 'file') return addChecked(snippetOf(document, document.getText()), attachments, services);
   // A selection that ends at the start of a line does not include that line.
-  const endLine = selection.end.character === 0 && selection.end.line > selection.start.line ? selection.end.line - 1 : selection.end.line;
+  const endLine =
+    selection.end.character === 0 && selection.end.line > selection.start.line
+      ? selection.end.line - 1
+      : selection.end.line;
   const range = { startLine: selection.start.line + 1, endLine: endLine + 1 };
   return addChecked(snippetOf(document, document.getText(selection), range), attachments, services);
 }
 
-async function attachFile(uri: vscode.Uri, attachments: PendingAttachments, services: Services): Promise<AttachmentView | undefined> {
+async function attachFile(
+  uri: vscode.Uri,
+  attachments: PendingAttachments,
+  services: Services,
+): Promise<AttachmentView | undefined> {
   const name = vscode.workspace.asRelativePath(uri, false);
   try {
     const open = vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri.toString());
@@ -106,7 +129,11 @@ async function attachFile(uri: vscode.Uri, attachments: PendingAttachments, serv
     if (stat.type & vscode.FileType.Directory) return refuse(services, `${name} is a folder: attach files one by one.`);
     if (stat.size > MAX_ATTACHMENT_BYTES) return refuse(services, tooLarge(name, stat.size));
     const bytes = await vscode.workspace.fs.readFile(uri);
-    if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0)) return refuse(services, `${name} looks like a binary file (${formatBytes(bytes.length)}): only text can be attached.`);
+    if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0))
+      return refuse(
+        services,
+        `${name} looks like a binary file (${formatBytes(bytes.length)}): only text can be attached.`,
+      );
     const document = await vscode.workspace.openTextDocument(uri);
     return addChecked(snippetOf(document, document.getText()), attachments, services);
   } catch (error) {
@@ -122,12 +149,18 @@ function snippetOf(document: vscode.TextDocument, code: string, range?: CodeSnip
   return snippet;
 }
 
-function addChecked(snippet: CodeSnippet, attachments: PendingAttachments, services: Services): AttachmentView | undefined {
+function addChecked(
+  snippet: CodeSnippet,
+  attachments: PendingAttachments,
+  services: Services,
+): AttachmentView | undefined {
   const size = Buffer.byteLength(snippet.code, 'utf8');
   if (size > MAX_ATTACHMENT_BYTES) return refuse(services, tooLarge(snippet.path, size));
   if (snippet.code.trim() === '') return refuse(services, `${snippet.path} is empty: nothing to attach.`);
   const added = attachments.add(snippet);
-  services.log.info(`Attached ${snippet.path}${snippet.range ? `:${snippet.range.startLine}-${snippet.range.endLine}` : ''} (about ${snippet.tokens} tokens)`);
+  services.log.info(
+    `Attached ${snippet.path}${snippet.range ? `:${snippet.range.startLine}-${snippet.range.endLine}` : ''} (about ${snippet.tokens} tokens)`,
+  );
   return added;
 }
 
@@ -163,7 +196,10 @@ async function pickWorkspaceFile(): Promise<vscode.Uri | undefined> {
     .sort((a, b) => a.path.localeCompare(b.path));
   const picked = await vscode.window.showQuickPick(items, {
     title: 'Stream Chat: Attach File to Chat',
-    placeHolder: files.length >= MAX_PICK_FILES ? `Type to find a file (the first ${MAX_PICK_FILES.toLocaleString('en-US')} files are listed)` : 'Type to find a file',
+    placeHolder:
+      files.length >= MAX_PICK_FILES
+        ? `Type to find a file (the first ${MAX_PICK_FILES.toLocaleString('en-US')} files are listed)`
+        : 'Type to find a file',
     matchOnDescription: true,
   });
   return picked?.uri;

@@ -3,8 +3,8 @@
 // gets one snapshot when it is ready again, then deltas (coalesced to one post per frame).
 import * as vscode from 'vscode';
 import type { Answer, StreamEvent } from '../api';
-import { prepareRequest } from '../chatRequest';
-import type { ResolvedEndpoint } from '../endpoint';
+import { prepareRequest } from '../core/requestPreparation';
+import type { ResolvedEndpoint } from '../host/endpointResolver';
 import {
   DELTA_POST_INTERVAL_MS,
   type AnswerFooter,
@@ -15,11 +15,11 @@ import {
   type PanelStatus,
   type TurnView,
 } from '../protocol';
-import { tokensPerSecond, type RequestOwner, type TrackedRequest } from '../requests';
-import type { Services } from '../services';
-import { leftOutNote } from '../context/budget';
-import { ContextBudget, type FittedRequest } from './contextWindow';
-import { Conversation } from './conversation';
+import { tokensPerSecond, type RequestOwner, type TrackedRequest } from '../core/requestRunner';
+import type { Services } from '../host/services';
+import { leftOutNote } from '../core/contextBudget';
+import { ChatContextWindow, type FittedRequest } from './contextWindow';
+import { Conversation } from '../core/conversation';
 import { checkEndpoint, errorView, panelStatus } from './panelStatus';
 
 /** Quiet time after a settings or key change before the panel checks the endpoint again. */
@@ -61,7 +61,7 @@ export class ChatSession implements vscode.Disposable {
   private check: AbortController | undefined;
   private recheckTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly budget: ContextBudget;
+  private readonly budget: ChatContextWindow;
   /** Earlier turns the last request left out (a retry after a context-length error leaves out more). */
   private lastLeftOut = 0;
   private readonly answered = new vscode.EventEmitter<AssistantTurnView>();
@@ -72,7 +72,7 @@ export class ChatSession implements vscode.Disposable {
   readonly onDidChangeConversation = this.changed.event;
 
   constructor(private readonly services: Services) {
-    this.budget = new ContextBudget(services);
+    this.budget = new ChatContextWindow(services);
     // Only a panel on screen needs to know, and settings often change in bursts: one check after them.
     const recheck = () => {
       this.postStatus(); // the model label may have changed
@@ -84,7 +84,12 @@ export class ChatSession implements vscode.Disposable {
         if (this.sink !== undefined) void this.checkEndpoint();
       }, RECHECK_DELAY_MS);
     };
-    this.disposables.push(this.answered, this.changed, services.config.onDidChange(recheck), services.keys.onDidChange(recheck));
+    this.disposables.push(
+      this.answered,
+      this.changed,
+      services.config.onDidChange(recheck),
+      services.keys.onDidChange(recheck),
+    );
   }
 
   get busy(): boolean {
@@ -109,7 +114,11 @@ export class ChatSession implements vscode.Disposable {
    * Sends a question, with code to go with it (an ask command's selection, attachments); ignored
    * while an answer is streaming (the panel offers Stop instead). `owner` names the surface that asked.
    */
-  async send(text: string, snippets?: CodeSnippet[], owner: Extract<RequestOwner, 'chat' | 'ask'> = 'chat'): Promise<AssistantTurnView | undefined> {
+  async send(
+    text: string,
+    snippets?: CodeSnippet[],
+    owner: Extract<RequestOwner, 'chat' | 'ask'> = 'chat',
+  ): Promise<AssistantTurnView | undefined> {
     const question = text.trim();
     if (question === '' || this.busy) return undefined;
     const turn = this.conversation.addQuestion(question, snippets);
@@ -125,7 +134,10 @@ export class ChatSession implements vscode.Disposable {
     const question = text.trim();
     const original = this.conversation.userTurn(turnId);
     if (question === '' || this.busy || original === undefined) return undefined;
-    this.changed.fire({ conversation: this.conversation.copyAs(`${this.conversation.displayTitle()} (earlier version)`), streaming: false });
+    this.changed.fire({
+      conversation: this.conversation.copyAs(`${this.conversation.displayTitle()} (earlier version)`),
+      streaming: false,
+    });
     this.conversation.removeFrom(turnId);
     this.post({ type: 'turns-removed', fromTurnId: turnId });
     const turn = this.conversation.addQuestion(question, original.snippets);
@@ -214,7 +226,10 @@ export class ChatSession implements vscode.Disposable {
   }
 
   /** Asks for the next answer: `model` replaces the configured one for this answer only (Regenerate with…); `leaveOutAtLeast` older turns are left out (after a context-length error). */
-  private async answer(addedTurns: TurnView[], { owner = 'chat', model, leaveOutAtLeast = 0 }: AnswerOptions = {}): Promise<AssistantTurnView> {
+  private async answer(
+    addedTurns: TurnView[],
+    { owner = 'chat', model, leaveOutAtLeast = 0 }: AnswerOptions = {},
+  ): Promise<AssistantTurnView> {
     const conversation = this.conversation;
     let resolved: ResolvedEndpoint | undefined;
     let failure: unknown;
@@ -223,7 +238,8 @@ export class ChatSession implements vscode.Disposable {
     } catch (error) {
       failure = error;
     }
-    const prepared = resolved && prepareRequest(resolved.settings, conversation.messages(), model === undefined ? {} : { model });
+    const prepared =
+      resolved && prepareRequest(resolved.settings, conversation.messages(), model === undefined ? {} : { model });
     const fit = resolved && prepared && (await this.budget.fit(resolved, prepared.request.messages, leaveOutAtLeast));
     if (resolved === undefined || prepared === undefined || fit === undefined || !fit.fitted.fits) {
       // Never sent (invalid endpoint, key withheld over plain http, a question too long for the window): an answer that says why.
@@ -238,7 +254,12 @@ export class ChatSession implements vscode.Disposable {
     }
     prepared.request.messages = fit.fitted.messages;
     this.lastLeftOut = fit.fitted.leftOutTurns;
-    const request = this.services.runner.start({ owner, endpoint: resolved.endpoint, request: prepared.request, options: prepared.options });
+    const request = this.services.runner.start({
+      owner,
+      endpoint: resolved.endpoint,
+      request: prepared.request,
+      options: prepared.options,
+    });
     this.running = request;
     const turn = conversation.addAnswer(request.id);
     if (fit.fitted.leftOutTurns > 0) turn.contextNote = leftOutNote(fit.fitted.leftOutTurns, fit.window.tokens);
@@ -283,11 +304,19 @@ export class ChatSession implements vscode.Disposable {
     if (this.sink === undefined) return;
     const messages = prepareRequest(this.services.config.read(), this.conversation.messages()).request.messages;
     const last = this.conversation.last();
-    const budget = await this.budget.view(messages, last?.role === 'assistant' && last.status !== 'streaming' ? last : undefined);
+    const budget = await this.budget.view(
+      messages,
+      last?.role === 'assistant' && last.status !== 'streaming' ? last : undefined,
+    );
     this.post({ type: 'budget', budget });
   }
 
-  private onEvent(turn: AssistantTurnView, event: StreamEvent, answer: Answer, reasoningTimes: { first?: number; last?: number }): void {
+  private onEvent(
+    turn: AssistantTurnView,
+    event: StreamEvent,
+    answer: Answer,
+    reasoningTimes: { first?: number; last?: number },
+  ): void {
     switch (event.type) {
       case 'content':
         turn.content = answer.content;
@@ -369,7 +398,11 @@ function tooLongView({ fitted, window, reserve }: FittedRequest): ErrorView {
   };
 }
 
-function footerOf(request: TrackedRequest, answer: Answer, reasoningTimes: { first?: number; last?: number }): AnswerFooter {
+function footerOf(
+  request: TrackedRequest,
+  answer: Answer,
+  reasoningTimes: { first?: number; last?: number },
+): AnswerFooter {
   const { stats } = request;
   const footer: AnswerFooter = { model: request.model };
   if (stats.firstTokenAt !== undefined) footer.timeToFirstTokenMs = Math.round(stats.firstTokenAt - stats.startedAt);
@@ -378,7 +411,9 @@ function footerOf(request: TrackedRequest, answer: Answer, reasoningTimes: { fir
   if (answer.usage?.promptTokens !== undefined) footer.promptTokens = answer.usage.promptTokens;
   if (answer.usage?.completionTokens !== undefined) footer.completionTokens = answer.usage.completionTokens;
   if (answer.finishReason !== undefined) footer.finishReason = answer.finishReason;
-  if (answer.respondedModel !== undefined && answer.respondedModel !== request.model) footer.respondedModel = answer.respondedModel;
-  if (reasoningTimes.first !== undefined && reasoningTimes.last !== undefined) footer.reasoningMs = Math.round(reasoningTimes.last - reasoningTimes.first);
+  if (answer.respondedModel !== undefined && answer.respondedModel !== request.model)
+    footer.respondedModel = answer.respondedModel;
+  if (reasoningTimes.first !== undefined && reasoningTimes.last !== undefined)
+    footer.reasoningMs = Math.round(reasoningTimes.last - reasoningTimes.first);
   return footer;
 }

@@ -3,7 +3,7 @@
 // ready webview to it and carries out what the user asks for in the panel.
 import * as vscode from 'vscode';
 import type { AttachKind, FixAction, HostToWebview, WebviewToHost } from '../protocol';
-import type { Services } from '../services';
+import type { Services } from '../host/services';
 import { attach, type PendingAttachments } from './attachments';
 import type { ChatSession } from './chatSession';
 import { FIX_COMMANDS } from './panelStatus';
@@ -25,7 +25,13 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     this.disposeView();
     this.view = view;
     const { webview } = view;
-    webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist'), vscode.Uri.joinPath(this.extensionUri, 'media')] };
+    webview.options = {
+      enableScripts: true,
+      localResourceRoots: [
+        vscode.Uri.joinPath(this.extensionUri, 'dist'),
+        vscode.Uri.joinPath(this.extensionUri, 'media'),
+      ],
+    };
     webview.html = this.html(webview);
     this.viewDisposables.push(
       webview.onDidReceiveMessage((message: unknown) => this.onMessage(message)),
@@ -74,7 +80,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         break;
       case 'send':
         // Attachments go with a question the session takes (not while an answer streams).
-        if (!this.session.busy && message.text.trim() !== '') void this.session.send(message.text, this.attachments.take());
+        if (!this.session.busy && message.text.trim() !== '')
+          void this.session.send(message.text, this.attachments.take());
         break;
       case 'attach':
         void attach(message.what, this.attachments, this.services);
@@ -118,7 +125,9 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         void openLink(message.href, this.services);
         break;
       case 'copy-code':
-        void vscode.env.clipboard.writeText(message.code).then(() => vscode.window.setStatusBarMessage('Stream Chat: code copied', 2000));
+        void vscode.env.clipboard
+          .writeText(message.code)
+          .then(() => vscode.window.setStatusBarMessage('Stream Chat: code copied', 2000));
         break;
       case 'insert-code':
         void insertCode(message.code);
@@ -134,10 +143,15 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
 
   private html(webview: vscode.Webview): string {
     const nonce = makeNonce();
-    const asset = (...path: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, ...path)).toString();
-    const csp = ["default-src 'none'", `img-src ${webview.cspSource} data:`, `style-src ${webview.cspSource}`, `font-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`].join(
-      '; ',
-    );
+    const asset = (...path: string[]) =>
+      webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, ...path)).toString();
+    const csp = [
+      "default-src 'none'",
+      `img-src ${webview.cspSource} data:`,
+      `style-src ${webview.cspSource}`,
+      `font-src ${webview.cspSource}`,
+      `script-src 'nonce-${nonce}'`,
+    ].join('; ');
     return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -181,15 +195,21 @@ function parseMessage(raw: unknown): WebviewToHost | undefined {
     case 'retry-leaving-out':
       return { type: message.type };
     case 'attach':
-      return ATTACH_KINDS.includes(message.what as AttachKind) ? { type: 'attach', what: message.what as AttachKind } : undefined;
+      return ATTACH_KINDS.includes(message.what as AttachKind)
+        ? { type: 'attach', what: message.what as AttachKind }
+        : undefined;
     case 'remove-attachment':
       return typeof message.id === 'string' ? { type: 'remove-attachment', id: message.id } : undefined;
     case 'send':
       return typeof message.text === 'string' ? { type: 'send', text: message.text } : undefined;
     case 'edit-question':
-      return typeof message.turnId === 'string' && typeof message.text === 'string' ? { type: 'edit-question', turnId: message.turnId, text: message.text } : undefined;
+      return typeof message.turnId === 'string' && typeof message.text === 'string'
+        ? { type: 'edit-question', turnId: message.turnId, text: message.text }
+        : undefined;
     case 'fix':
-      return FIX_ACTIONS.includes(message.action as FixAction) ? { type: 'fix', action: message.action as FixAction } : undefined;
+      return FIX_ACTIONS.includes(message.action as FixAction)
+        ? { type: 'fix', action: message.action as FixAction }
+        : undefined;
     case 'open-link':
       return typeof message.href === 'string' ? { type: 'open-link', href: message.href } : undefined;
     case 'copy-code':
@@ -197,7 +217,11 @@ function parseMessage(raw: unknown): WebviewToHost | undefined {
       return typeof message.code === 'string' ? { type: message.type, code: message.code } : undefined;
     case 'open-code':
       return typeof message.code === 'string'
-        ? { type: 'open-code', code: message.code, language: typeof message.language === 'string' ? message.language : undefined }
+        ? {
+            type: 'open-code',
+            code: message.code,
+            language: typeof message.language === 'string' ? message.language : undefined,
+          }
         : undefined;
     case 'focus':
       return typeof message.focused === 'boolean' ? { type: 'focus', focused: message.focused } : undefined;
@@ -255,8 +279,12 @@ const LANGUAGE_ALIASES: Record<string, string> = {
 };
 
 async function openCode(code: string, fenceLanguage: string | undefined): Promise<void> {
-  const wanted = fenceLanguage === undefined ? undefined : (LANGUAGE_ALIASES[fenceLanguage.toLowerCase()] ?? fenceLanguage.toLowerCase());
-  const known = wanted === undefined ? undefined : (await vscode.languages.getLanguages()).includes(wanted) ? wanted : undefined;
+  const wanted =
+    fenceLanguage === undefined
+      ? undefined
+      : (LANGUAGE_ALIASES[fenceLanguage.toLowerCase()] ?? fenceLanguage.toLowerCase());
+  const known =
+    wanted === undefined ? undefined : (await vscode.languages.getLanguages()).includes(wanted) ? wanted : undefined;
   const document = await vscode.workspace.openTextDocument({ content: code, language: known });
   await vscode.window.showTextDocument(document, { preview: false });
 }

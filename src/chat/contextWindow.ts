@@ -2,12 +2,18 @@
 // window learned from a context-length error, or else the `streamChat.contextWindow` setting.
 // Looked up once per endpoint and model, and again after a settings change or a new chat.
 import type { ChatError, ChatMessage, Endpoint } from '../api';
-import { answerReserve, estimateMessages, fitToWindow, windowFromErrorMessage, type FittedMessages } from '../context/budget';
-import { estimateTokens } from '../context/snippets';
-import type { ResolvedEndpoint } from '../endpoint';
-import { keyWouldTravelInClear } from '../endpointPolicy';
+import {
+  answerReserve,
+  estimateMessages,
+  fitToWindow,
+  windowFromErrorMessage,
+  type FittedMessages,
+} from '../core/contextBudget';
+import { estimateTokens } from '../shared/snippets';
+import type { ResolvedEndpoint } from '../host/endpointResolver';
+import { keyWouldTravelInClear } from '../core/endpointPolicy';
 import type { AssistantTurnView, BudgetView } from '../protocol';
-import type { Services } from '../services';
+import type { Services } from '../host/services';
 
 /** A window lookup must not hold up a question for long: the setting applies after this. */
 const LOOKUP_TIMEOUT_MS = 3_000;
@@ -24,14 +30,18 @@ export interface FittedRequest {
   reserve: number;
 }
 
-export class ContextBudget {
+export class ChatContextWindow {
   /** Per `baseUrl model`: the server's (or an error's) window, undefined when it reports none. */
   private readonly known = new Map<string, Promise<ContextWindow | undefined>>();
 
   constructor(private readonly services: Services) {}
 
   /** `messages` (system message first) cut to fit the window of the model `resolved` points at. */
-  async fit(resolved: ResolvedEndpoint, messages: readonly ChatMessage[], leaveOutAtLeast: number): Promise<FittedRequest> {
+  async fit(
+    resolved: ResolvedEndpoint,
+    messages: readonly ChatMessage[],
+    leaveOutAtLeast: number,
+  ): Promise<FittedRequest> {
     const window = await this.lookup(resolved.endpoint, resolved.model);
     const reserve = answerReserve(window.tokens, resolved.settings.maxTokens);
     return { fitted: fitToWindow(messages, window.tokens, reserve, leaveOutAtLeast), window, reserve };
@@ -40,7 +50,8 @@ export class ContextBudget {
   /** A context-length error that names the window teaches it (it wins over what `/models` said). */
   learnFrom(resolved: ResolvedEndpoint, error: ChatError): void {
     const tokens = windowFromErrorMessage(error.serverMessage) ?? windowFromErrorMessage(error.message);
-    if (tokens !== undefined) this.known.set(keyOf(resolved.endpoint.baseUrl, resolved.model), Promise.resolve({ tokens, source: 'error' }));
+    if (tokens !== undefined)
+      this.known.set(keyOf(resolved.endpoint.baseUrl, resolved.model), Promise.resolve({ tokens, source: 'error' }));
   }
 
   forget(): void {
@@ -56,8 +67,16 @@ export class ContextBudget {
     const window = await this.windowForSettings();
     const footer = lastAnswer?.footer;
     const measured = footer?.promptTokens !== undefined;
-    const conversationTokens = measured ? footer.promptTokens! + (footer.completionTokens ?? estimateTokens(lastAnswer!.content)) : estimateMessages(messages);
-    return { window: window.tokens, windowSource: window.source, conversationTokens, measured, reserve: answerReserve(window.tokens, settings.maxTokens) };
+    const conversationTokens = measured
+      ? footer.promptTokens! + (footer.completionTokens ?? estimateTokens(lastAnswer!.content))
+      : estimateMessages(messages);
+    return {
+      window: window.tokens,
+      windowSource: window.source,
+      conversationTokens,
+      measured,
+      reserve: answerReserve(window.tokens, settings.maxTokens),
+    };
   }
 
   /** The window for the current settings without asking the user anything (no plain-http key prompt). */
@@ -66,7 +85,8 @@ export class ContextBudget {
     const { origin, baseUrl, headers } = settings.endpoint;
     if (origin === undefined || baseUrl === undefined) return this.fromSetting();
     const apiKey = await this.services.resolver.keyFor(origin, settings);
-    if (apiKey !== undefined && keyWouldTravelInClear(origin)) return (await this.known.get(keyOf(baseUrl, settings.model))) ?? this.fromSetting();
+    if (apiKey !== undefined && keyWouldTravelInClear(origin))
+      return (await this.known.get(keyOf(baseUrl, settings.model))) ?? this.fromSetting();
     return this.lookup({ baseUrl, apiKey, headers }, settings.model);
   }
 
@@ -86,7 +106,10 @@ export class ContextBudget {
 
   private async ask(endpoint: Endpoint, model: string): Promise<ContextWindow | undefined> {
     try {
-      const models = await this.services.runner.listModels(endpoint, { timeoutMs: LOOKUP_TIMEOUT_MS, label: 'context window' });
+      const models = await this.services.runner.listModels(endpoint, {
+        timeoutMs: LOOKUP_TIMEOUT_MS,
+        label: 'context window',
+      });
       const tokens = models.find((entry) => entry.id === model)?.contextWindow;
       return tokens === undefined ? undefined : { tokens, source: 'server' };
     } catch {

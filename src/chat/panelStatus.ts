@@ -1,16 +1,26 @@
 // What the chat panel says about the endpoint before and after the user types: the model label, a
 // problem found by a quick check (no key for a hosted endpoint, an endpoint that does not answer),
 // and failures as the transcript shows them, each with the fix the notifications offer.
-import { isLocalOrigin, keyWouldTravelInClear } from '../endpointPolicy';
-import { toUserFacingError } from '../errors';
+import { isLocalOrigin, keyWouldTravelInClear } from '../core/endpointPolicy';
+import { toUserFacingError } from '../host/errorFixes';
 import type { ErrorView, FixAction, PanelStatus } from '../protocol';
-import type { Services } from '../services';
+import type { Services } from '../host/services';
 
 /** How long the panel's endpoint check may take before it gives up (it never blocks typing). */
 const CHECK_TIMEOUT_MS = 5_000;
 
 /** Failures a Retry button can help with (the same request may well succeed a moment later). */
-const RETRYABLE = new Set(['network', 'timeout', 'rate-limit', 'server', 'interrupted', 'incomplete', 'stream-error', 'malformed', 'unexpected']);
+const RETRYABLE = new Set([
+  'network',
+  'timeout',
+  'rate-limit',
+  'server',
+  'interrupted',
+  'incomplete',
+  'stream-error',
+  'malformed',
+  'unexpected',
+]);
 
 /** Failures of the endpoint check that mean chatting cannot work as configured. */
 const CHECK_PROBLEMS = new Set(['auth', 'network', 'timeout', 'not-event-stream', 'quota']);
@@ -61,16 +71,29 @@ export async function checkEndpoint(services: Services, signal: AbortSignal): Pr
   const settings = config.read();
   const { origin, baseUrl } = settings.endpoint;
   if (origin === undefined || baseUrl === undefined) {
-    return { kind: 'config', message: settings.endpoint.problem ?? 'No endpoint is configured.', fix: fixFor('config'), retryable: false };
+    return {
+      kind: 'config',
+      message: settings.endpoint.problem ?? 'No endpoint is configured.',
+      fix: fixFor('config'),
+      retryable: false,
+    };
   }
   const apiKey = await resolver.keyFor(origin, settings);
   if (apiKey === undefined && !isLocalOrigin(origin)) {
-    return { kind: 'auth', message: `No API key is set for ${origin}. Set one to start chatting.`, fix: fixFor('auth'), retryable: false };
+    return {
+      kind: 'auth',
+      message: `No API key is set for ${origin}. Set one to start chatting.`,
+      fix: fixFor('auth'),
+      retryable: false,
+    };
   }
   // Over plain http to another machine a key is only sent after the user agrees: not for a check.
   if (apiKey !== undefined && keyWouldTravelInClear(origin)) return undefined;
   try {
-    await runner.listModels({ baseUrl, apiKey, headers: settings.endpoint.headers }, { signal, timeoutMs: CHECK_TIMEOUT_MS, label: 'chat panel check' });
+    await runner.listModels(
+      { baseUrl, apiKey, headers: settings.endpoint.headers },
+      { signal, timeoutMs: CHECK_TIMEOUT_MS, label: 'chat panel check' },
+    );
     return undefined;
   } catch (error) {
     const view = errorView(error, services);

@@ -5,11 +5,17 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ChatSession } from '../chat/chatSession';
-import { Conversation, type ConversationData } from '../chat/conversation';
-import { SECTION } from '../config';
-import type { Services } from '../services';
+import { Conversation, type ConversationData } from '../core/conversation';
+import { SECTION } from '../host/config';
+import type { Services } from '../host/services';
 import { ConversationSaver } from './saver';
-import { ConversationStore, DEFAULT_MAX_CONVERSATION_BYTES, formatBytes, type LoadProblem, type SaveResult } from './store';
+import {
+  ConversationStore,
+  DEFAULT_MAX_CONVERSATION_BYTES,
+  formatBytes,
+  type LoadProblem,
+  type SaveResult,
+} from './store';
 
 /** The history's folder inside the extension's global storage. */
 export const HISTORY_FOLDER = 'conversations';
@@ -46,7 +52,10 @@ export class ChatHistory implements vscode.Disposable {
     private readonly services: Services,
     private readonly options: ChatHistoryOptions = {},
   ) {
-    this.store = new ConversationStore(path.join(storageDirectory, HISTORY_FOLDER), options.maxBytes ?? DEFAULT_MAX_CONVERSATION_BYTES);
+    this.store = new ConversationStore(
+      path.join(storageDirectory, HISTORY_FOLDER),
+      options.maxBytes ?? DEFAULT_MAX_CONVERSATION_BYTES,
+    );
     this.saver = new ConversationSaver(
       this.store,
       {
@@ -98,7 +107,9 @@ export class ChatHistory implements vscode.Disposable {
     this.report(problems);
     const current = this.session.current;
     // The open conversation as it is now, in its place (opening it from the history is no update).
-    const listed = conversations.map((data) => (data.id === current.id ? { ...current.toJSON(), updatedAt: data.updatedAt } : data));
+    const listed = conversations.map((data) =>
+      data.id === current.id ? { ...current.toJSON(), updatedAt: data.updatedAt } : data,
+    );
     if (current.length > 0 && !listed.some((data) => data.id === current.id)) listed.unshift(current.toJSON());
     return listed;
   }
@@ -173,7 +184,9 @@ export class ChatHistory implements vscode.Disposable {
       this.sizeWarned.add(data.id);
       const limit = formatBytes(this.options.maxBytes ?? DEFAULT_MAX_CONVERSATION_BYTES);
       const note = `Stream Chat: this conversation is larger than ${limit}, so its oldest ${result.omittedTurns} turns are left out of the saved history (the panel shows them until you close it). Start a New Chat to keep everything.`;
-      this.services.log.warn(`History: conversation ${data.id} passed the ${limit} limit; ${result.omittedTurns} oldest turns not saved`);
+      this.services.log.warn(
+        `History: conversation ${data.id} passed the ${limit} limit; ${result.omittedTurns} oldest turns not saved`,
+      );
       void vscode.window.showWarningMessage(note);
     }
     this.savedEmitter.fire(data);
@@ -184,16 +197,20 @@ export class ChatHistory implements vscode.Disposable {
     this.services.log.error(`History: could not save conversation ${conversation.id}: ${message}`);
     if (this.saveWarned.has(conversation.id)) return;
     this.saveWarned.add(conversation.id);
-    void vscode.window.showWarningMessage(`Stream Chat could not save this conversation to the history: ${message}`, 'Show Log').then((choice) => {
-      if (choice === 'Show Log') void vscode.commands.executeCommand('streamChat.showLog');
-    });
+    void vscode.window
+      .showWarningMessage(`Stream Chat could not save this conversation to the history: ${message}`, 'Show Log')
+      .then((choice) => {
+        if (choice === 'Show Log') void vscode.commands.executeCommand('streamChat.showLog');
+      });
   }
 
   private async prune(): Promise<void> {
     try {
       const removed = await this.store.prune(this.maxConversations, this.session.current.id);
       if (removed.length === 0) return;
-      this.services.log.info(`History: removed the ${removed.length} oldest conversations (streamChat.history.maxConversations is ${this.maxConversations})`);
+      this.services.log.info(
+        `History: removed the ${removed.length} oldest conversations (streamChat.history.maxConversations is ${this.maxConversations})`,
+      );
       this.prunedEmitter.fire(removed);
     } catch (error) {
       this.services.log.error(`History: could not prune ${this.store.directory}: ${String(error)}`);
@@ -207,11 +224,18 @@ export class ChatHistory implements vscode.Disposable {
         `History: skipped ${problem.file}: ${problem.reason}${problem.movedTo !== undefined ? ` (kept as ${problem.movedTo})` : ' (could not move it aside)'}`,
       );
     const [first] = problems;
-    const what = problems.length === 1 ? `the history file ${first.file}` : `${problems.length} history files (${problems.map((p) => p.file).join(', ')})`;
-    const kept = problems.every((p) => p.movedTo !== undefined) ? ` ${problems.length === 1 ? 'It was' : 'They were'} kept aside as *.corrupt-* in ${this.store.directory}.` : '';
-    void vscode.window.showWarningMessage(`Stream Chat skipped ${what}: could not read it (${first.reason}).${kept}`, 'Show Log').then((choice) => {
-      if (choice === 'Show Log') void vscode.commands.executeCommand('streamChat.showLog');
-    });
+    const what =
+      problems.length === 1
+        ? `the history file ${first.file}`
+        : `${problems.length} history files (${problems.map((p) => p.file).join(', ')})`;
+    const kept = problems.every((p) => p.movedTo !== undefined)
+      ? ` ${problems.length === 1 ? 'It was' : 'They were'} kept aside as *.corrupt-* in ${this.store.directory}.`
+      : '';
+    void vscode.window
+      .showWarningMessage(`Stream Chat skipped ${what}: could not read it (${first.reason}).${kept}`, 'Show Log')
+      .then((choice) => {
+        if (choice === 'Show Log') void vscode.commands.executeCommand('streamChat.showLog');
+      });
     this.problemsEmitter.fire(problems);
   }
 }

@@ -2,7 +2,7 @@
 // text) and Export Chat as Markdown (an untitled Markdown document).
 import * as vscode from 'vscode';
 import type { ChatSession } from '../chat/chatSession';
-import type { ConversationData } from '../chat/conversation';
+import type { ConversationData } from '../core/conversation';
 import type { ChatHistory } from './chatHistory';
 import { conversationMarkdown } from './markdownExport';
 import { conversationModel, conversationTitleOf, findInConversation } from './search';
@@ -30,7 +30,10 @@ async function exportChat(session: ChatSession): Promise<vscode.TextDocument | u
     void vscode.window.showInformationMessage('Stream Chat: the chat is empty; there is nothing to export yet.');
     return undefined;
   }
-  const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: conversationMarkdown(conversation.toJSON()) });
+  const document = await vscode.workspace.openTextDocument({
+    language: 'markdown',
+    content: conversationMarkdown(conversation.toJSON()),
+  });
   await vscode.window.showTextDocument(document, { preview: false });
   return document;
 }
@@ -47,7 +50,9 @@ async function showHistory(history: ChatHistory, session: ChatSession): Promise<
   let conversations: ConversationData[] = [];
   const refresh = () => {
     const query = pick.value;
-    pick.items = conversations.map((data) => itemOf(data, session.current.id === data.id, findInConversation(data, query)));
+    pick.items = conversations.map((data) =>
+      itemOf(data, session.current.id === data.id, findInConversation(data, query)),
+    );
   };
   const disposables: vscode.Disposable[] = [
     // The quick pick matches titles itself; a match inside the text shows its excerpt and stays listed.
@@ -60,7 +65,11 @@ async function showHistory(history: ChatHistory, session: ChatSession): Promise<
     }),
     pick.onDidTriggerItemButton(async ({ button, item }) => {
       if (button === renameButton) {
-        const title = await vscode.window.showInputBox({ title: 'Rename Conversation', value: conversationTitleOf(item.data), prompt: 'Empty = its first question' });
+        const title = await vscode.window.showInputBox({
+          title: 'Rename Conversation',
+          value: conversationTitleOf(item.data),
+          prompt: 'Empty = its first question',
+        });
         if (title !== undefined) await history.rename(item.data.id, title);
         // The input box closed the quick pick: show the list again with the new name.
         void showHistory(history, session);
@@ -86,16 +95,22 @@ async function showHistory(history: ChatHistory, session: ChatSession): Promise<
 }
 
 async function offerUndo(history: ChatHistory, deleted: ConversationData): Promise<void> {
-  const choice = await vscode.window.showInformationMessage(`Stream Chat: deleted “${conversationTitleOf(deleted)}”.`, 'Undo');
+  const choice = await vscode.window.showInformationMessage(
+    `Stream Chat: deleted “${conversationTitleOf(deleted)}”.`,
+    'Undo',
+  );
   if (choice === 'Undo') await history.undoDelete(deleted);
 }
 
 function itemOf(data: ConversationData, open: boolean, match: string | undefined): HistoryItem {
   const model = conversationModel(data);
   const questions = data.turns.filter((turn) => turn.role === 'user').length;
-  const description = [new Date(data.updatedAt).toLocaleString(), model].filter((part) => part !== undefined).join(' · ');
+  const description = [new Date(data.updatedAt).toLocaleString(), model]
+    .filter((part) => part !== undefined)
+    .join(' · ');
   const omitted = (data.omittedTurns ?? 0) > 0 ? ` · oldest ${data.omittedTurns} turns not saved (size limit)` : '';
-  const detail = match ?? `${questions} question${questions === 1 ? '' : 's'}${open ? ' · open in the panel' : ''}${omitted}`;
+  const detail =
+    match ?? `${questions} question${questions === 1 ? '' : 's'}${open ? ' · open in the panel' : ''}${omitted}`;
   return {
     label: `${open ? '$(comment-discussion) ' : ''}${conversationTitleOf(data)}`,
     description,

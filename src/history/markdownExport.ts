@@ -1,8 +1,8 @@
 // A conversation as a Markdown document (Export Chat as Markdown): each turn a headed section,
 // answers as the model wrote them (code fences kept), thinking folded into <details>, code sent
 // with a question fenced with its path. No 'vscode' import (unit-tested in plain Node).
-import { conversationTitle } from '../chat/conversation';
-import { fenced, snippetLabel } from '../context/snippets';
+import { conversationTitle } from '../core/conversation';
+import { fenced, snippetLabel } from '../shared/snippets';
 import type { AssistantTurnView, TurnView, UserTurnView } from '../protocol';
 
 export interface ExportableConversation {
@@ -13,14 +13,20 @@ export interface ExportableConversation {
 
 export function conversationMarkdown(conversation: ExportableConversation): string {
   const sections = [`# ${conversationTitle(conversation.title, conversation.turns)}`];
-  if ((conversation.omittedTurns ?? 0) > 0) sections.push(`> The ${conversation.omittedTurns} oldest turns of this conversation were not kept (history size limit).`);
+  if ((conversation.omittedTurns ?? 0) > 0)
+    sections.push(
+      `> The ${conversation.omittedTurns} oldest turns of this conversation were not kept (history size limit).`,
+    );
   for (const turn of conversation.turns) sections.push(turn.role === 'user' ? userSection(turn) : answerSection(turn));
   return `${sections.join('\n\n')}\n`;
 }
 
 function userSection(turn: UserTurnView): string {
   const parts = ['## You'];
-  for (const snippet of turn.snippets ?? []) parts.push(`${inlineCode(snippetLabel(snippet.path, snippet.range))}\n\n${fenced(snippet.code, snippet.languageId)}`);
+  for (const snippet of turn.snippets ?? [])
+    parts.push(
+      `${inlineCode(snippetLabel(snippet.path, snippet.range))}\n\n${fenced(snippet.code, snippet.languageId)}`,
+    );
   parts.push(turn.text);
   return parts.join('\n\n');
 }
@@ -28,7 +34,8 @@ function userSection(turn: UserTurnView): string {
 function answerSection(turn: AssistantTurnView): string {
   const model = turn.footer?.respondedModel ?? turn.footer?.model;
   const parts = [model !== undefined ? `## Assistant (${model})` : '## Assistant'];
-  if (turn.reasoning.trim() !== '') parts.push(`<details>\n<summary>Thinking</summary>\n\n${turn.reasoning.trim()}\n\n</details>`);
+  if (turn.reasoning.trim() !== '')
+    parts.push(`<details>\n<summary>Thinking</summary>\n\n${turn.reasoning.trim()}\n\n</details>`);
   if (turn.content.trim() !== '') parts.push(closeOpenFence(turn.content.trimEnd()));
   const note = statusNote(turn);
   if (note !== undefined) parts.push(note);
@@ -36,7 +43,8 @@ function answerSection(turn: AssistantTurnView): string {
 }
 
 function statusNote(turn: AssistantTurnView): string | undefined {
-  if (turn.interrupted === true) return '*Interrupted: the window closed while this answer was streaming; the text above is what had arrived.*';
+  if (turn.interrupted === true)
+    return '*Interrupted: the window closed while this answer was streaming; the text above is what had arrived.*';
   if (turn.error !== undefined) return `*Error: ${turn.error.message}*`;
   if (turn.status === 'stopped') return '*Stopped: the text above is what arrived.*';
   if (turn.status === 'streaming') return '*Still streaming when exported.*';

@@ -2,7 +2,7 @@
 // every `intervalMs` while an answer streams (so a crash loses seconds, and a fast stream does not
 // write a file per token). Writes run one at a time, each taking the conversation as it is then.
 // No 'vscode' import: unit-tested in plain Node.
-import type { Conversation, ConversationData } from '../chat/conversation';
+import type { Conversation, ConversationData } from '../core/conversation';
 import type { SaveResult } from './store';
 
 /** Mid-stream saves of one conversation at most this often. */

@@ -1,6 +1,6 @@
 // Checks a saved conversation read from disk before anything uses it: a file may be cut short, hand
 // edited or from a newer version. No 'vscode' import (unit-tested in plain Node).
-import { CONVERSATION_DATA_VERSION, type ConversationData } from '../chat/conversation';
+import { CONVERSATION_DATA_VERSION, type ConversationData } from '../core/conversation';
 import type { AssistantTurnView, CodeSnippet, TurnStatus, TurnView, UserTurnView } from '../protocol';
 
 /** Why a file cannot be used, in words for the message that names it. */
@@ -13,7 +13,8 @@ const STATUSES: readonly TurnStatus[] = ['streaming', 'done', 'stopped', 'error'
 
 export function parseConversationData(raw: unknown): ConversationData {
   const data = record(raw, 'the file');
-  if (data.version !== CONVERSATION_DATA_VERSION) throw new InvalidConversationError(`unknown format version ${JSON.stringify(data.version)}`);
+  if (data.version !== CONVERSATION_DATA_VERSION)
+    throw new InvalidConversationError(`unknown format version ${JSON.stringify(data.version)}`);
   const id = data.id;
   if (typeof id !== 'string' || !CONVERSATION_ID_PATTERN.test(id)) throw new InvalidConversationError('no valid id');
   if (!Array.isArray(data.turns)) throw new InvalidConversationError('no list of turns');
@@ -25,7 +26,8 @@ export function parseConversationData(raw: unknown): ConversationData {
     turns: data.turns.map((turn, index) => parseTurn(turn, index)),
   };
   if (typeof data.title === 'string') parsed.title = data.title;
-  if (typeof data.omittedTurns === 'number' && Number.isInteger(data.omittedTurns) && data.omittedTurns > 0) parsed.omittedTurns = data.omittedTurns;
+  if (typeof data.omittedTurns === 'number' && Number.isInteger(data.omittedTurns) && data.omittedTurns > 0)
+    parsed.omittedTurns = data.omittedTurns;
   return parsed;
 }
 
@@ -42,7 +44,8 @@ function parseTurn(raw: unknown, index: number): TurnView {
     return user;
   }
   if (turn.role === 'assistant') {
-    if (!STATUSES.includes(turn.status as TurnStatus)) throw new InvalidConversationError(`${where} has an unknown status`);
+    if (!STATUSES.includes(turn.status as TurnStatus))
+      throw new InvalidConversationError(`${where} has an unknown status`);
     const answer: AssistantTurnView = {
       role: 'assistant',
       id: turn.id,
@@ -52,7 +55,8 @@ function parseTurn(raw: unknown, index: number): TurnView {
       status: turn.status as TurnStatus,
     };
     // Footer and error are display-only and were written by us: kept when they have the right shape.
-    if (isRecord(turn.footer) && typeof turn.footer.model === 'string') answer.footer = turn.footer as unknown as AssistantTurnView['footer'];
+    if (isRecord(turn.footer) && typeof turn.footer.model === 'string')
+      answer.footer = turn.footer as unknown as AssistantTurnView['footer'];
     if (isRecord(turn.error) && typeof turn.error.message === 'string' && typeof turn.error.kind === 'string')
       answer.error = { kind: turn.error.kind, message: turn.error.message, retryable: turn.error.retryable === true };
     if (turn.interrupted === true) answer.interrupted = true;
@@ -69,7 +73,11 @@ function parseSnippet(raw: unknown, where: string): CodeSnippet {
     code: text(snippet.code, `${where} snippet code`),
     tokens: typeof snippet.tokens === 'number' ? snippet.tokens : 0,
   };
-  if (isRecord(snippet.range) && typeof snippet.range.startLine === 'number' && typeof snippet.range.endLine === 'number')
+  if (
+    isRecord(snippet.range) &&
+    typeof snippet.range.startLine === 'number' &&
+    typeof snippet.range.endLine === 'number'
+  )
     parsed.range = { startLine: snippet.range.startLine, endLine: snippet.range.endLine };
   return parsed;
 }

@@ -1,6 +1,6 @@
 // Searching saved conversations by text (the history list's filter): the title and every turn's
 // words. No 'vscode' import (unit-tested in plain Node).
-import { conversationTitle, type ConversationData } from '../chat/conversation';
+import { conversationTitle, type ConversationData } from '../core/conversation';
 
 const SNIPPET_CONTEXT_CHARS = 40;
 
@@ -26,7 +26,8 @@ export function findInConversation(data: ConversationData, query: string): strin
   if (needle === '') return undefined;
   const texts = [conversationTitleOf(data)];
   for (const turn of data.turns) {
-    if (turn.role === 'user') texts.push(turn.text, ...(turn.snippets ?? []).map((snippet) => `${snippet.path}\n${snippet.code}`));
+    if (turn.role === 'user')
+      texts.push(turn.text, ...(turn.snippets ?? []).map((snippet) => `${snippet.path}\n${snippet.code}`));
     else texts.push(turn.content, turn.reasoning);
   }
   for (const text of texts) {

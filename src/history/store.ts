@@ -5,7 +5,7 @@
 // No 'vscode' import: unit-tested in plain Node with temp folders.
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import type { ConversationData } from '../chat/conversation';
+import type { ConversationData } from '../core/conversation';
 import { CONVERSATION_ID_PATTERN, parseConversationData } from './schema';
 
 /** A saved conversation's JSON may be at most this big; older turns are left out beyond it. */
@@ -133,7 +133,8 @@ export class ConversationStore {
       } while (turns.length > 1 && turns[0].role !== 'user');
       json = JSON.stringify({ ...data, turns, omittedTurns: (data.omittedTurns ?? 0) + dropped });
     }
-    if (Buffer.byteLength(json) > this.maxBytes) throw new Error(`The last turn alone is larger than the ${formatBytes(this.maxBytes)} limit`);
+    if (Buffer.byteLength(json) > this.maxBytes)
+      throw new Error(`The last turn alone is larger than the ${formatBytes(this.maxBytes)} limit`);
     return { json, omittedTurns: (data.omittedTurns ?? 0) + dropped };
   }
 
@@ -144,7 +145,12 @@ export class ConversationStore {
       const id = name.slice(0, -FILE_SUFFIX.length);
       return { data: { ...data, id } }; // the file name is the id that saves and deletes use
     } catch (error) {
-      const reason = error instanceof SyntaxError ? `not valid JSON (${error.message})` : error instanceof Error ? error.message : String(error);
+      const reason =
+        error instanceof SyntaxError
+          ? `not valid JSON (${error.message})`
+          : error instanceof Error
+            ? error.message
+            : String(error);
       const movedTo = `${name}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
       try {
         await fs.rename(file, path.join(this.directory, movedTo));
@@ -164,7 +170,9 @@ export class ConversationStore {
       throw error;
     }
     await this.removeStaleTemps(entries.filter((name) => name.endsWith(TEMP_SUFFIX)));
-    return entries.filter((name) => name.endsWith(FILE_SUFFIX) && CONVERSATION_ID_PATTERN.test(name.slice(0, -FILE_SUFFIX.length)));
+    return entries.filter(
+      (name) => name.endsWith(FILE_SUFFIX) && CONVERSATION_ID_PATTERN.test(name.slice(0, -FILE_SUFFIX.length)),
+    );
   }
 
   /** Newest first, by file time (set to the conversation's update time by `save`). */
@@ -198,7 +206,9 @@ export class ConversationStore {
 }
 
 export function formatBytes(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1).replace(/\.0$/, '')} MB` : `${Math.round(bytes / 1024)} KB`;
+  return bytes >= 1024 * 1024
+    ? `${(bytes / 1024 / 1024).toFixed(1).replace(/\.0$/, '')} MB`
+    : `${Math.round(bytes / 1024)} KB`;
 }
 
 function randomSuffix(): string {

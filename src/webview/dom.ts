@@ -4,7 +4,11 @@
 type Attributes = Record<string, string | boolean | undefined>;
 
 /** `<tag attrs>children</tag>`; string children become text nodes. */
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Attributes = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attributes: Attributes = {},
+  ...children: (Node | string)[]
+): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) {
     if (value === undefined || value === false) continue;
@@ -20,10 +24,18 @@ export function icon(name: string): HTMLElement {
 }
 
 /** A button with a codicon, a visible or hidden label, and a tooltip. */
-export function button(options: { icon?: string; label: string; showLabel?: boolean; className?: string; action?: string; title?: string }): HTMLButtonElement {
+export function button(options: {
+  icon?: string;
+  label: string;
+  showLabel?: boolean;
+  className?: string;
+  action?: string;
+  title?: string;
+}): HTMLButtonElement {
   const content: (Node | string)[] = [];
   if (options.icon !== undefined) content.push(icon(options.icon));
-  if (options.showLabel === true || options.icon === undefined) content.push(el('span', { class: 'label' }, options.label));
+  if (options.showLabel === true || options.icon === undefined)
+    content.push(el('span', { class: 'label' }, options.label));
   return el(
     'button',
     {

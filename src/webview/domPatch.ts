@@ -26,7 +26,12 @@ function patchNode(target: Node, source: Node): void {
  * Makes the children `current` of `parent` look like `next` (nodes not in the document yet); a node
  * of `next` that has no counterpart is moved into `parent`. Returns the nodes now in their place.
  */
-export function patchChildren(parent: Node, current: ChildNode[], next: ChildNode[], before: Node | null = null): ChildNode[] {
+export function patchChildren(
+  parent: Node,
+  current: ChildNode[],
+  next: ChildNode[],
+  before: Node | null = null,
+): ChildNode[] {
   const result: ChildNode[] = [];
   const count = Math.min(current.length, next.length);
   for (let i = 0; i < count; i++) {

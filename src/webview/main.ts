@@ -2,7 +2,7 @@
 // did; the conversation itself lives in the host (src/chat/chatSession.ts).
 import type { AttachKind, FixAction, HostToWebview, PanelStatus, WebviewToHost } from '../protocol';
 import { AttachmentBar } from './attachments';
-import { BudgetMeter } from './budget';
+import { BudgetMeter } from './contextMeter';
 import { button, el } from './dom';
 import { QuestionEditor } from './questionEdit';
 import type { StreamingMarkdownOptions } from './markdown';
@@ -16,7 +16,9 @@ const post = (message: WebviewToHost): void => vscode.postMessage(message);
 
 // The render benchmark's baselines set this before the bundle loads; users never do.
 const baseline = document.body.dataset.renderMode;
-const renderOptions: StreamingMarkdownOptions = { baseline: baseline === 'whole' || baseline === 'plain' ? baseline : undefined };
+const renderOptions: StreamingMarkdownOptions = {
+  baseline: baseline === 'whole' || baseline === 'plain' ? baseline : undefined,
+};
 
 const modelButton = button({
   icon: 'hubot',
@@ -37,12 +39,19 @@ const transcript = new Transcript(scroller, renderOptions);
 scroller.append(transcript.element);
 const input = el('textarea', { class: 'input', rows: '1', placeholder: 'Ask a question…', 'aria-label': 'Message' });
 const sendButton = button({ icon: 'send', label: 'Send', action: 'send', className: 'icon-button send' });
-const stopButton = button({ icon: 'debug-stop', label: 'Stop generating (Esc)', action: 'stop', className: 'icon-button stop' });
+const stopButton = button({
+  icon: 'debug-stop',
+  label: 'Stop generating (Esc)',
+  action: 'stop',
+  className: 'icon-button stop',
+});
 stopButton.hidden = true;
 const composer = el('form', { class: 'composer' }, input, sendButton, stopButton);
 const liveRegion = el('div', { class: 'sr-only', 'aria-live': 'polite', role: 'status' });
 const questionEditor = new QuestionEditor(input);
-document.getElementById('app')?.append(header, notice, scroller, questionEditor.banner, attachmentBar.element, composer, liveRegion);
+document
+  .getElementById('app')
+  ?.append(header, notice, scroller, questionEditor.banner, attachmentBar.element, composer, liveRegion);
 
 let busy = false;
 
@@ -62,8 +71,13 @@ function setStatus(status: PanelStatus): void {
   const panelNotice = errorElement(problem, false, 'recheck');
   // The first-run fixes, in place: whatever the problem suggests, plus choosing an endpoint and testing it.
   const buttons = panelNotice.querySelector('.notice-buttons')!;
-  if (problem.fix?.action !== 'selectEndpoint') buttons.append(button({ label: 'Select Endpoint', showLabel: true, className: 'text-button', action: 'fix:selectEndpoint' }));
-  buttons.append(button({ label: 'Test Connection', showLabel: true, className: 'text-button', action: 'fix:testConnection' }));
+  if (problem.fix?.action !== 'selectEndpoint')
+    buttons.append(
+      button({ label: 'Select Endpoint', showLabel: true, className: 'text-button', action: 'fix:selectEndpoint' }),
+    );
+  buttons.append(
+    button({ label: 'Test Connection', showLabel: true, className: 'text-button', action: 'fix:testConnection' }),
+  );
   notice.replaceChildren(panelNotice);
 }
 
@@ -108,7 +122,13 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
       break;
     case 'answer-ended':
       transcript.ended(message.turn);
-      announce(message.turn.status === 'done' ? 'Answer complete.' : message.turn.status === 'stopped' ? 'Answer stopped.' : `Answer failed: ${message.turn.error?.message ?? ''}`);
+      announce(
+        message.turn.status === 'done'
+          ? 'Answer complete.'
+          : message.turn.status === 'stopped'
+            ? 'Answer stopped.'
+            : `Answer failed: ${message.turn.error?.message ?? ''}`,
+      );
       break;
     case 'turns-removed':
       transcript.removeFrom(message.fromTurnId);
@@ -199,7 +219,8 @@ document.addEventListener('click', (event) => {
     case 'edit-question': {
       const question = target.closest<HTMLElement>('.turn.user');
       const turnId = question?.dataset.turnId;
-      if (turnId !== undefined && !busy) questionEditor.start(turnId, question?.querySelector('.user-text')?.textContent ?? '');
+      if (turnId !== undefined && !busy)
+        questionEditor.start(turnId, question?.querySelector('.user-text')?.textContent ?? '');
       break;
     }
     case 'cancel-edit':

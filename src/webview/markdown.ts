@@ -90,7 +90,10 @@ function markOpenFences(tokens: Token[], from: number, text: string, starts: num
     const token = tokens[i];
     if (token.type !== 'fence' || token.map === null || token.map[1] < lineCount) continue;
     const last = token.map[1] - 1;
-    const closing = last > token.map[0] && last < complete ? CLOSING_FENCE.exec(text.slice(starts[last], starts[last + 1]).trimEnd()) : null;
+    const closing =
+      last > token.map[0] && last < complete
+        ? CLOSING_FENCE.exec(text.slice(starts[last], starts[last + 1]).trimEnd())
+        : null;
     const closed = closing !== null && closing[1][0] === token.markup[0] && closing[1].length >= token.markup.length;
     if (!closed) token.meta = { open: true };
   }
@@ -108,7 +111,15 @@ function settledFrom(block: Token): number {
 const newEnv = (): MarkdownEnv => ({ references: {} });
 
 export class StreamingMarkdown {
-  readonly stats: RenderStats = { renders: 0, parsedChars: 0, lastParsedChars: 0, frozenChars: 0, frozenChunks: 0, rerenderedChunks: 0, rerenderedChars: 0 };
+  readonly stats: RenderStats = {
+    renders: 0,
+    parsedChars: 0,
+    lastParsedChars: 0,
+    frozenChars: 0,
+    frozenChunks: 0,
+    rerenderedChunks: 0,
+    rerenderedChars: 0,
+  };
   private raw = '';
   /** Characters of `raw` rendered into frozen nodes (mirrored in stats.frozenChars). */
   private frozenLength = 0;
@@ -208,10 +219,17 @@ export class StreamingMarkdown {
       this.clearOnRender = false;
     }
     const { baseline } = this.options;
-    const shown = baseline === 'whole' ? this.renderWhole(final) : baseline === 'plain' ? this.renderPlain() : this.renderTail(final);
+    const shown =
+      baseline === 'whole'
+        ? this.renderWhole(final)
+        : baseline === 'plain'
+          ? this.renderPlain()
+          : this.renderTail(final);
     this.stats.renders++;
     this.stats.frozenChars = this.frozenLength;
-    this.root.dispatchEvent(new this.window.CustomEvent('markdown-rendered', { bubbles: true, detail: { length: shown } }));
+    this.root.dispatchEvent(
+      new this.window.CustomEvent('markdown-rendered', { bubbles: true, detail: { length: shown } }),
+    );
   }
 
   private parse(text: string, env: MarkdownEnv): Token[] {
@@ -260,7 +278,8 @@ export class StreamingMarkdown {
 
     // Top-level blocks; the last one whose successor starts on an ended line is the last finished one.
     const blocks: number[] = [];
-    for (let i = 0; i < tokens.length; i++) if (tokens[i].level === 0 && tokens[i].nesting !== -1 && tokens[i].map !== null) blocks.push(i);
+    for (let i = 0; i < tokens.length; i++)
+      if (tokens[i].level === 0 && tokens[i].nesting !== -1 && tokens[i].map !== null) blocks.push(i);
     let finished = blocks.length - 2;
     while (finished >= 0 && settledFrom(tokens[blocks[finished + 1]]) >= completeLines) finished--;
 
@@ -306,7 +325,8 @@ export class StreamingMarkdown {
     const defined = Object.keys(this.refs.references).length;
     const fragment = htmlToFragment(renderTokens(this.parse(source, this.refs), this.refs), this.root.ownerDocument);
     const labels = undefinedLabels(source, this.refs);
-    if (labels.size > 0 && fragment.childNodes.length > 0) this.pending.push({ source, nodes: [...fragment.childNodes], labels });
+    if (labels.size > 0 && fragment.childNodes.length > 0)
+      this.pending.push({ source, nodes: [...fragment.childNodes], labels });
     this.root.insertBefore(fragment, this.live ?? null);
     this.stats.frozenChunks++;
     if (this.pending.length > 0 && Object.keys(this.refs.references).length > defined) this.renderPendingAgain();
@@ -316,7 +336,10 @@ export class StreamingMarkdown {
   private renderPendingAgain(): void {
     for (const chunk of this.pending) {
       if (![...chunk.labels].some((label) => this.refs.references[label] !== undefined)) continue;
-      const fragment = htmlToFragment(renderTokens(this.parse(chunk.source, this.refs), this.refs), this.root.ownerDocument);
+      const fragment = htmlToFragment(
+        renderTokens(this.parse(chunk.source, this.refs), this.refs),
+        this.root.ownerDocument,
+      );
       const nodes = [...fragment.childNodes];
       chunk.nodes[0].before(fragment);
       for (const node of chunk.nodes) node.remove();

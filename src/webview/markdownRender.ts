@@ -57,7 +57,8 @@ md.renderer.rules.image = (tokens, idx, options, env, self) => {
   const alt = self.renderInlineAsText(token.children ?? [], options, env);
   if (SAFE_IMAGE_SRC.test(src)) return `<img src="${escapeHtml(src)}" alt="${escapeHtml(alt)}">`;
   const label = escapeHtml(alt || 'image');
-  if (SAFE_HREF.test(src) && !insideLink(tokens, idx)) return `<a class="md-image-link" href="${escapeHtml(src)}" title="Image: ${escapeHtml(src)}">${label}</a>`;
+  if (SAFE_HREF.test(src) && !insideLink(tokens, idx))
+    return `<a class="md-image-link" href="${escapeHtml(src)}" title="Image: ${escapeHtml(src)}">${label}</a>`;
   return `<span class="md-image-alt">${label}</span>`;
 };
 
@@ -129,7 +130,8 @@ function toolbar(doc: Document, language: string): HTMLElement {
 /** Rendered, sanitized DOM for `html`, owned by `doc`, code blocks with their toolbars. */
 export function htmlToFragment(html: string, doc: Document): DocumentFragment {
   const fragment = doc.adoptNode(sanitizeToFragment(html, doc.defaultView!));
-  for (const block of fragment.querySelectorAll<HTMLElement>('div.code-block')) block.prepend(toolbar(doc, block.dataset.language ?? ''));
+  for (const block of fragment.querySelectorAll<HTMLElement>('div.code-block'))
+    block.prepend(toolbar(doc, block.dataset.language ?? ''));
   return fragment;
 }
 

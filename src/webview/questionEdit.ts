@@ -5,7 +5,15 @@ import { button, el, icon } from './dom';
 
 /** Adds the Edit button to a question's element. */
 export function withEditButton(question: HTMLElement): HTMLElement {
-  question.prepend(button({ icon: 'edit', label: 'Edit and resend', action: 'edit-question', className: 'icon-button edit-question', title: 'Edit this question and ask again' }));
+  question.prepend(
+    button({
+      icon: 'edit',
+      label: 'Edit and resend',
+      action: 'edit-question',
+      className: 'icon-button edit-question',
+      title: 'Edit this question and ask again',
+    }),
+  );
   return question;
 }
 
@@ -18,8 +26,18 @@ export class QuestionEditor {
       'div',
       { class: 'editing-banner', hidden: true },
       icon('edit'),
-      el('span', {}, 'Editing a question: sending replaces it and what follows (the old version stays in Chat History).'),
-      button({ label: 'Cancel', showLabel: true, className: 'text-button', action: 'cancel-edit', title: 'Stop editing (Esc)' }),
+      el(
+        'span',
+        {},
+        'Editing a question: sending replaces it and what follows (the old version stays in Chat History).',
+      ),
+      button({
+        label: 'Cancel',
+        showLabel: true,
+        className: 'text-button',
+        action: 'cancel-edit',
+        title: 'Stop editing (Esc)',
+      }),
     );
   }
 

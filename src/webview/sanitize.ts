@@ -52,7 +52,24 @@ const CONFIG: Config & { RETURN_DOM_FRAGMENT: true } = {
   // Attributes whose values are not URLs (DOMPurify checks every other value against the regexp above).
   ADD_URI_SAFE_ATTR: ['data-language', 'start'],
   // Belt and braces: none of these is in the allowlist either.
-  FORBID_TAGS: ['script', 'style', 'iframe', 'frame', 'object', 'embed', 'form', 'input', 'button', 'textarea', 'select', 'svg', 'math', 'link', 'meta', 'base'],
+  FORBID_TAGS: [
+    'script',
+    'style',
+    'iframe',
+    'frame',
+    'object',
+    'embed',
+    'form',
+    'input',
+    'button',
+    'textarea',
+    'select',
+    'svg',
+    'math',
+    'link',
+    'meta',
+    'base',
+  ],
   FORBID_ATTR: ['style', 'srcset', 'action', 'formaction', 'target'],
   RETURN_DOM_FRAGMENT: true,
 };
@@ -67,7 +84,8 @@ function purifierFor(win: Window & typeof globalThis): DOMPurify {
     // An unsupported environment would hand the input back unsanitized.
     if (!purify.isSupported) throw new Error('DOMPurify is not supported in this window');
     purify.addHook('afterSanitizeAttributes', (element) => {
-      if (element.nodeName === 'A' && !SAFE_HREF.test(element.getAttribute('href') ?? '')) element.removeAttribute('href');
+      if (element.nodeName === 'A' && !SAFE_HREF.test(element.getAttribute('href') ?? ''))
+        element.removeAttribute('href');
       if (element.nodeName === 'IMG' && !SAFE_IMAGE_SRC.test(element.getAttribute('src') ?? '')) element.remove();
     });
     // Parsed once here instead of on every call (sanitize() re-reads a config it is given).

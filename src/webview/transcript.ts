@@ -53,7 +53,10 @@ export class Transcript {
     // may take their real height a frame later (content-visibility): any size change is followed too.
     this.element.addEventListener('markdown-rendered', () => this.follow());
     new ResizeObserver(() => this.follow()).observe(this.element);
-    this.nearScreen = new IntersectionObserver((entries) => this.onNearScreen(entries), { root: scroller, rootMargin: DEFERRED_MARGIN });
+    this.nearScreen = new IntersectionObserver((entries) => this.onNearScreen(entries), {
+      root: scroller,
+      rootMargin: DEFERRED_MARGIN,
+    });
   }
 
   reset(turns: TurnView[]): void {

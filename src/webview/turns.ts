@@ -1,15 +1,25 @@
 // One turn of the transcript as the panel shows it. An answer streams into markdown renderers (the
 // Thinking section and the answer); when it ends it shows its footer, its error with the fix, and
 // the actions that apply (regenerate, continue).
-import { snippetLabel } from '../context/snippets';
+import { snippetLabel } from '../shared/snippets';
 import type { AnswerFooter, AssistantTurnView, CodeSnippet, ErrorView, UserTurnView } from '../protocol';
 import { button, el, icon } from './dom';
 import { StreamingMarkdown, type StreamingMarkdownOptions } from './markdown';
 
 export function userTurnElement(turn: UserTurnView): HTMLElement {
   const snippets = turn.snippets ?? [];
-  const body = snippets.length === 0 ? [turn.text] : [el('div', { class: 'user-snippets' }, ...snippets.map(snippetElement)), el('div', { class: 'user-question' }, turn.text)];
-  return el('article', { class: 'turn user', 'data-turn-id': turn.id, 'aria-label': 'You' }, el('div', { class: 'user-text' }, ...body));
+  const body =
+    snippets.length === 0
+      ? [turn.text]
+      : [
+          el('div', { class: 'user-snippets' }, ...snippets.map(snippetElement)),
+          el('div', { class: 'user-question' }, turn.text),
+        ];
+  return el(
+    'article',
+    { class: 'turn user', 'data-turn-id': turn.id, 'aria-label': 'You' },
+    el('div', { class: 'user-text' }, ...body),
+  );
 }
 
 /** Code sent with a question, compact: `file:lines`, what it is and its size; the code folds out (as text, never HTML). */
@@ -62,12 +72,25 @@ export class AssistantTurn {
     const reasoningRoot = el('div', { class: 'thinking-body markdown' });
     const answerRoot = el('div', { class: 'answer markdown' });
     this.thinkingLabel = el('span', { class: 'thinking-label' }, 'Thinking…');
-    this.thinking = el('details', { class: 'thinking', hidden: true }, el('summary', {}, icon('lightbulb'), this.thinkingLabel), reasoningRoot);
+    this.thinking = el(
+      'details',
+      { class: 'thinking', hidden: true },
+      el('summary', {}, icon('lightbulb'), this.thinkingLabel),
+      reasoningRoot,
+    );
     this.after = el('div', { class: 'turn-after' });
     this.element = el(
       'article',
-      { class: 'turn assistant', 'data-turn-id': view.id, 'data-request-id': String(view.requestId), 'data-status': view.status, 'aria-label': 'Answer' },
-      ...(view.contextNote !== undefined ? [el('div', { class: 'context-note', role: 'note' }, icon('fold-up'), view.contextNote)] : []),
+      {
+        class: 'turn assistant',
+        'data-turn-id': view.id,
+        'data-request-id': String(view.requestId),
+        'data-status': view.status,
+        'aria-label': 'Answer',
+      },
+      ...(view.contextNote !== undefined
+        ? [el('div', { class: 'context-note', role: 'note' }, icon('fold-up'), view.contextNote)]
+        : []),
       this.thinking,
       answerRoot,
       el('div', { class: 'typing', 'aria-hidden': 'true' }, el('span'), el('span'), el('span')),
@@ -173,9 +196,15 @@ export class AssistantTurn {
   }
 
   private updateThinkingLabel(): void {
-    const ms = this.view.footer?.reasoningMs ?? (this.thinkingStartedAt !== undefined ? performance.now() - this.thinkingStartedAt : undefined);
+    const ms =
+      this.view.footer?.reasoningMs ??
+      (this.thinkingStartedAt !== undefined ? performance.now() - this.thinkingStartedAt : undefined);
     const streaming = this.status === 'streaming' && !this.answerStarted;
-    this.thinkingLabel.textContent = streaming ? 'Thinking…' : ms !== undefined && ms >= 100 ? `Thought for ${formatSeconds(ms)}` : 'Thinking';
+    this.thinkingLabel.textContent = streaming
+      ? 'Thinking…'
+      : ms !== undefined && ms >= 100
+        ? `Thought for ${formatSeconds(ms)}`
+        : 'Thinking';
   }
 
   private renderAfter(isLast: boolean): void {
@@ -190,7 +219,10 @@ export class AssistantTurn {
           'Interrupted — the window closed while this answer streamed; the text above is what had arrived.',
         ),
       );
-    else if (view.status === 'stopped') parts.push(el('div', { class: 'notice stopped' }, icon('debug-stop'), 'Stopped — the text above is what arrived.'));
+    else if (view.status === 'stopped')
+      parts.push(
+        el('div', { class: 'notice stopped' }, icon('debug-stop'), 'Stopped — the text above is what arrived.'),
+      );
     if (view.error !== undefined) parts.push(errorElement(view.error, view.content !== '' || view.reasoning !== ''));
     if (view.footer !== undefined) parts.push(footerElement(view.footer, view.status));
     const actions: HTMLElement[] = [];
@@ -208,10 +240,24 @@ export class AssistantTurn {
     // A failed answer's Retry (or Leave out older turns and retry) already asks again.
     if (isLast && view.status !== 'streaming' && view.error?.retryable !== true && view.error?.leaveOutRetry !== true)
       actions.push(
-        button({ icon: 'refresh', label: 'Regenerate', showLabel: true, className: 'text-button', action: 'regenerate', title: 'Ask again for this answer' }),
-        button({ icon: 'hubot', label: 'Regenerate with another model', action: 'regenerate-with', title: 'Ask another model for this answer (this answer only)' }),
+        button({
+          icon: 'refresh',
+          label: 'Regenerate',
+          showLabel: true,
+          className: 'text-button',
+          action: 'regenerate',
+          title: 'Ask again for this answer',
+        }),
+        button({
+          icon: 'hubot',
+          label: 'Regenerate with another model',
+          action: 'regenerate-with',
+          title: 'Ask another model for this answer (this answer only)',
+        }),
       );
-    actions.push(button({ icon: 'copy', label: 'Copy answer', action: 'copy-answer', title: 'Copy the answer as Markdown' }));
+    actions.push(
+      button({ icon: 'copy', label: 'Copy answer', action: 'copy-answer', title: 'Copy the answer as Markdown' }),
+    );
     parts.push(el('div', { class: 'turn-actions' }, ...actions));
     this.after.replaceChildren(...parts);
   }
@@ -220,7 +266,17 @@ export class AssistantTurn {
 /** An error in the transcript: the server's message, the fix, Retry when it may help. */
 export function errorElement(error: ErrorView, partial: boolean, retryAction = 'retry'): HTMLElement {
   // What most likely helps comes first and stands out: Retry for passing faults, else the fix.
-  const retry = error.retryable ? [button({ icon: 'refresh', label: 'Retry', showLabel: true, className: 'text-button primary', action: retryAction })] : [];
+  const retry = error.retryable
+    ? [
+        button({
+          icon: 'refresh',
+          label: 'Retry',
+          showLabel: true,
+          className: 'text-button primary',
+          action: retryAction,
+        }),
+      ]
+    : [];
   const fix =
     error.fix !== undefined
       ? [
@@ -233,13 +289,26 @@ export function errorElement(error: ErrorView, partial: boolean, retryAction = '
         ]
       : [];
   const leaveOut = error.leaveOutRetry
-    ? [button({ icon: 'fold-up', label: 'Leave out older turns and retry', showLabel: true, className: 'text-button primary', action: 'retry-leaving-out' })]
+    ? [
+        button({
+          icon: 'fold-up',
+          label: 'Leave out older turns and retry',
+          showLabel: true,
+          className: 'text-button primary',
+          action: 'retry-leaving-out',
+        }),
+      ]
     : [];
   const buttons = [...leaveOut, ...retry, ...fix];
   return el(
     'div',
     { class: 'notice error', role: 'alert' },
-    el('div', { class: 'notice-text' }, icon('error'), el('span', {}, partial ? `Interrupted: ${error.message}` : error.message)),
+    el(
+      'div',
+      { class: 'notice-text' },
+      icon('error'),
+      el('span', {}, partial ? `Interrupted: ${error.message}` : error.message),
+    ),
     el('div', { class: 'notice-buttons' }, ...buttons),
   );
 }
@@ -248,10 +317,17 @@ function footerElement(footer: AnswerFooter, status: AssistantTurnView['status']
   const parts: string[] = [];
   if (footer.timeToFirstTokenMs !== undefined) parts.push(`first token ${formatMs(footer.timeToFirstTokenMs)}`);
   if (footer.tokensPerSecond !== undefined) parts.push(`${footer.tokensPerSecond} tok/s`);
-  if (footer.promptTokens !== undefined || footer.completionTokens !== undefined) parts.push(`${footer.promptTokens ?? '?'} → ${footer.completionTokens ?? '?'} tokens`);
+  if (footer.promptTokens !== undefined || footer.completionTokens !== undefined)
+    parts.push(`${footer.promptTokens ?? '?'} → ${footer.completionTokens ?? '?'} tokens`);
   if (footer.finishReason !== undefined && status === 'done') parts.push(finishLabel(footer.finishReason));
-  const model = footer.respondedModel !== undefined ? `answered by ${footer.respondedModel} (asked ${footer.model})` : undefined;
-  return el('footer', { class: 'turn-footer' }, parts.join(' · '), ...(model !== undefined ? [el('span', { class: 'responded-model' }, ` · ${model}`)] : []));
+  const model =
+    footer.respondedModel !== undefined ? `answered by ${footer.respondedModel} (asked ${footer.model})` : undefined;
+  return el(
+    'footer',
+    { class: 'turn-footer' },
+    parts.join(' · '),
+    ...(model !== undefined ? [el('span', { class: 'responded-model' }, ` · ${model}`)] : []),
+  );
 }
 
 function finishLabel(reason: string): string {

@@ -36,26 +36,30 @@ const runners: Record<'ours' | 'openai' | 'floor', Runner> = {
   },
   floor(baseUrl) {
     return new Promise((resolve, reject) => {
-      const req = http.request(`${baseUrl}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
-        const decoder = new TextDecoder();
-        let rest = '';
-        let events = 0;
-        const onLine = (line: string) => {
-          if (!line.startsWith('data: ') || line === 'data: [DONE]') return;
-          const parsed = JSON.parse(line.slice(6)) as { choices?: Array<{ delta?: { content?: string } }> };
-          if (parsed.choices?.[0]?.delta?.content) events++;
-        };
-        res.on('data', (bytes: Buffer) => {
-          const lines = (rest + decoder.decode(bytes, { stream: true })).split('\n');
-          rest = lines.pop() ?? '';
-          for (const line of lines) onLine(line);
-        });
-        res.on('end', () => {
-          onLine(rest + decoder.decode());
-          resolve(events);
-        });
-        res.on('error', reject);
-      });
+      const req = http.request(
+        `${baseUrl}/chat/completions`,
+        { method: 'POST', headers: { 'content-type': 'application/json' } },
+        (res) => {
+          const decoder = new TextDecoder();
+          let rest = '';
+          let events = 0;
+          const onLine = (line: string) => {
+            if (!line.startsWith('data: ') || line === 'data: [DONE]') return;
+            const parsed = JSON.parse(line.slice(6)) as { choices?: Array<{ delta?: { content?: string } }> };
+            if (parsed.choices?.[0]?.delta?.content) events++;
+          };
+          res.on('data', (bytes: Buffer) => {
+            const lines = (rest + decoder.decode(bytes, { stream: true })).split('\n');
+            rest = lines.pop() ?? '';
+            for (const line of lines) onLine(line);
+          });
+          res.on('end', () => {
+            onLine(rest + decoder.decode());
+            resolve(events);
+          });
+          res.on('error', reject);
+        },
+      );
       req.on('error', reject);
       req.end(JSON.stringify({ ...request, stream: true }));
     });
@@ -90,8 +94,11 @@ async function main(): Promise<void> {
     await server.close();
   }
   const result = { ours: median(samples.ours), openai: median(samples.openai), floor: median(samples.floor) };
-  const row = (name: string, value: number) => `${name.padEnd(8)} ${Math.round(value).toLocaleString('en-US').padStart(12)} events/s`;
-  console.log(`client throughput: ${EVENTS.toLocaleString('en-US')} events over loopback, median of ${ROUNDS} alternating rounds`);
+  const row = (name: string, value: number) =>
+    `${name.padEnd(8)} ${Math.round(value).toLocaleString('en-US').padStart(12)} events/s`;
+  console.log(
+    `client throughput: ${EVENTS.toLocaleString('en-US')} events over loopback, median of ${ROUNDS} alternating rounds`,
+  );
   console.log(row('ours', result.ours));
   console.log(row('openai', result.openai));
   console.log(row('floor', result.floor));

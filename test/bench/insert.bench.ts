@@ -12,7 +12,16 @@ import { repoRoot } from '../harness/paths';
 import { printSummary, runIntegration } from '../integration/launch-code-server';
 import type { InsertBenchReport, InsertBenchRun } from './insert/host.bench';
 
-const forwarded = ['BENCH_RATES', 'BENCH_DELTAS', 'BENCH_VARIANTS', 'BENCH_LANGUAGE', 'BENCH_PROFILE', 'BENCH_DEADLINE_S', 'BENCH_UNDO_CAP', 'BENCH_UNDO_LIMIT_S'] as const;
+const forwarded = [
+  'BENCH_RATES',
+  'BENCH_DELTAS',
+  'BENCH_VARIANTS',
+  'BENCH_LANGUAGE',
+  'BENCH_PROFILE',
+  'BENCH_DEADLINE_S',
+  'BENCH_UNDO_CAP',
+  'BENCH_UNDO_LIMIT_S',
+] as const;
 
 function fmt(value: number): string {
   return Number.isFinite(value) ? (Math.abs(value) >= 100 ? String(Math.round(value)) : value.toFixed(1)) : '—';
@@ -20,7 +29,8 @@ function fmt(value: number): string {
 
 function table(title: string, header: string[], rows: string[][]): void {
   const widths = header.map((cell, i) => Math.max(cell.length, ...rows.map((row) => row[i].length)));
-  const line = (cells: string[]) => `  ${cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ')}`;
+  const line = (cells: string[]) =>
+    `  ${cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ')}`;
   console.log(`\n  ${title}\n${line(header)}\n${line(widths.map((w) => '-'.repeat(w)))}\n${rows.map(line).join('\n')}`);
 }
 
@@ -46,7 +56,10 @@ async function main(): Promise<void> {
   const runs = report?.runs ?? [];
   if (runs.length === 0) throw new Error('the extension host reported no runs');
   const roundTrip = report?.editRoundTrip;
-  if (roundTrip) console.log(`\n  one awaited editor.edit (idle ${report.language} document, ${roundTrip.count}×): p50 ${fmt(roundTrip.p50Ms)} ms, p95 ${fmt(roundTrip.p95Ms)} ms`);
+  if (roundTrip)
+    console.log(
+      `\n  one awaited editor.edit (idle ${report.language} document, ${roundTrip.count}×): p50 ${fmt(roundTrip.p50Ms)} ms, p95 ${fmt(roundTrip.p95Ms)} ms`,
+    );
 
   table(
     `Insert at Cursor, ${runs[0].deltas} deltas per run (ms; lag = server wrote the delta → the document contains it)`,
@@ -78,7 +91,12 @@ async function main(): Promise<void> {
       `${fmt(run.hostLoopDelayP99Ms)} / ${fmt(run.hostLoopDelayMaxMs)}`,
       fmt(run.streamMs),
       String(run.achievedRate),
-      [run.deadlineHit ? `deadline hit: ${run.deltasSeen}/${run.deltas} seen` : '', run.undoCapped ? 'undo count capped' : ''].filter(Boolean).join('; '),
+      [
+        run.deadlineHit ? `deadline hit: ${run.deltasSeen}/${run.deltas} seen` : '',
+        run.undoCapped ? 'undo count capped' : '',
+      ]
+        .filter(Boolean)
+        .join('; '),
     ]),
   );
 
@@ -91,10 +109,15 @@ async function main(): Promise<void> {
         `p95 lag ≤ 10% of naive's: ${fmt(ours.lagP95Ms)} / ${fmt(naive.lagP95Ms)} ms = ${((ours.lagP95Ms / naive.lagP95Ms) * 100).toFixed(1)}%`,
         ours.lagP95Ms <= 0.1 * naive.lagP95Ms,
       ],
-      [`complete ≤ 150 ms after the last byte: ${fmt(ours.completeAfterLastByteMs)} ms`, ours.completeAfterLastByteMs <= 150],
+      [
+        `complete ≤ 150 ms after the last byte: ${fmt(ours.completeAfterLastByteMs)} ms`,
+        ours.completeAfterLastByteMs <= 150,
+      ],
       [`1 undo step: ${undoText(ours)}`, ours.undoSteps === 1 && !ours.undoCapped],
     ];
-    console.log(`\n  targets at 1,000 events/s:\n${checks.map(([label, ok]) => `    ${ok ? '✓' : '✗'} ${label}`).join('\n')}`);
+    console.log(
+      `\n  targets at 1,000 events/s:\n${checks.map(([label, ok]) => `    ${ok ? '✓' : '✗'} ${label}`).join('\n')}`,
+    );
   }
 
   // A partial run (other rates or length) does not replace the recorded results.
@@ -108,7 +131,9 @@ async function main(): Promise<void> {
     result.failed === 0;
   const file = path.join(repoRoot, 'test', 'bench', 'results', complete ? 'insert.json' : 'insert.json.tmp');
   fs.writeFileSync(file, `${JSON.stringify(runs, null, 2)}\n`);
-  console.log(`\n  written to ${path.relative(repoRoot, file)} (${((Date.now() - started) / 1000).toFixed(0)} s in all)`);
+  console.log(
+    `\n  written to ${path.relative(repoRoot, file)} (${((Date.now() - started) / 1000).toFixed(0)} s in all)`,
+  );
   if (result.failed > 0 || result.errors.length > 0) process.exitCode = 1;
 }
 

@@ -63,7 +63,11 @@ function lags(result: PhaseResult, deltas: string[]): number[] {
   let frame = 0;
   for (let i = 0; i < deltas.length; i++) {
     covered += deltas[i].length;
-    while (render < result.renders.length && (result.renders[render + 1] < covered || result.renders[render] < result.dispatched[i])) render += 2;
+    while (
+      render < result.renders.length &&
+      (result.renders[render + 1] < covered || result.renders[render] < result.dispatched[i])
+    )
+      render += 2;
     if (render >= result.renders.length) break;
     const renderedAt = result.renders[render];
     while (frame < result.frames.length && result.frames[frame] <= renderedAt) frame++;
@@ -73,7 +77,14 @@ function lags(result: PhaseResult, deltas: string[]): number[] {
   return out.sort((a, b) => a - b);
 }
 
-async function measure(browser: Browser, mode: Mode, rate: number, deltas: string[], warmup: string[], pageScript: string): Promise<Run> {
+async function measure(
+  browser: Browser,
+  mode: Mode,
+  rate: number,
+  deltas: string[],
+  warmup: string[],
+  pageScript: string,
+): Promise<Run> {
   const page = await openPage(browser, mode, pageScript);
   try {
     await page.evaluate((w) => window.renderBench.setup(w), warmup);
@@ -87,10 +98,17 @@ async function measure(browser: Browser, mode: Mode, rate: number, deltas: strin
       await page
         .context()
         .browser()!
-        .startTracing(page, { path: path.join(os.tmpdir(), `render-${mode}-${rate}.trace.json`), categories: ['devtools.timeline', 'blink', 'v8'] });
+        .startTracing(page, {
+          path: path.join(os.tmpdir(), `render-${mode}-${rate}.trace.json`),
+          categories: ['devtools.timeline', 'blink', 'v8'],
+        });
     const before = await metrics();
     const started = Date.now();
-    await page.evaluate(([d, r, id]) => window.renderBench.stream(d, r, id), [deltas, rate, mode === 'floor' ? 2 : 1] as const);
+    await page.evaluate(([d, r, id]) => window.renderBench.stream(d, r, id), [
+      deltas,
+      rate,
+      mode === 'floor' ? 2 : 1,
+    ] as const);
     const wallMs = Date.now() - started;
     const after = await metrics();
     const result = (await page.evaluate(() => window.renderBench.result()))!;
@@ -103,7 +121,9 @@ async function measure(browser: Browser, mode: Mode, rate: number, deltas: strin
     const delta = (name: string) => ((after[name] ?? 0) - (before[name] ?? 0)) * 1000;
     const text = deltas.join('');
     if (mode !== 'floor' && result.renders[result.renders.length - 1] !== text.length)
-      throw new Error(`${mode} at ${rate}/s: the final render covers ${result.renders.at(-1)} of ${text.length} characters`);
+      throw new Error(
+        `${mode} at ${rate}/s: the final render covers ${result.renders.at(-1)} of ${text.length} characters`,
+      );
     const gaps = result.frames.slice(1).map((t, i) => t - result.frames[i]);
     const lag = mode === 'floor' ? [] : lags(result, deltas);
     return {
@@ -174,15 +194,19 @@ async function main(): Promise<void> {
         }
       }
     }
-    if (process.env.BENCH_HISTORY !== '0') history = await measureHistory(browser, pageScript, ROUNDS, warmup, (line) => console.log(line));
+    if (process.env.BENCH_HISTORY !== '0')
+      history = await measureHistory(browser, pageScript, ROUNDS, warmup, (line) => console.log(line));
   } finally {
     await browser.close();
   }
 
-  const pick = (mode: Mode, rate: number, key: keyof Run) => median(runs.filter((r) => r.mode === mode && r.rate === rate).map((r) => r[key] as number));
+  const pick = (mode: Mode, rate: number, key: keyof Run) =>
+    median(runs.filter((r) => r.mode === mode && r.rate === rate).map((r) => r[key] as number));
   const ratio = (a: number, b: number) => +(a / b).toFixed(3);
   const rates = RATES.map((rate) => {
-    const [ours, naive, plain, floor] = (['ours', 'naive', 'plain', 'floor'] as const).map((mode) => pick(mode, rate, 'taskMs'));
+    const [ours, naive, plain, floor] = (['ours', 'naive', 'plain', 'floor'] as const).map((mode) =>
+      pick(mode, rate, 'taskMs'),
+    );
     const [oursFrames, naiveFrames] = (['ours', 'naive'] as const).map((mode) => pick(mode, rate, 'frameWorkMs'));
     return {
       rate,
@@ -221,7 +245,9 @@ async function main(): Promise<void> {
   const table = (title: string, header: string[], rows: string[][]) => {
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
     const line = (cells: string[]) => `  ${cells.map((cell, i) => cell.padStart(widths[i])).join(' │ ')}`;
-    console.log(`\n  ${title}\n${line(header)}\n  ${widths.map((w) => '─'.repeat(w)).join('─┼─')}\n${rows.map(line).join('\n')}`);
+    console.log(
+      `\n  ${title}\n${line(header)}\n  ${widths.map((w) => '─'.repeat(w)).join('─┼─')}\n${rows.map(line).join('\n')}`,
+    );
   };
   table(
     'main thread (medians; ms)',
@@ -283,7 +309,9 @@ async function main(): Promise<void> {
       [`longest frame ≤ 50 ms: ${fmt(at1000.longestFrameMs)} ms`, at1000.longestFrameMs <= 50],
       [`p95 lag ≤ 50 ms: ${fmt(at1000.lagP95Ms)} ms`, at1000.lagP95Ms <= 50],
     ] as const;
-    console.log(`\n  targets at 1,000 events/s:\n${checks.map(([label, ok]) => `    ${ok ? '✓' : '✗'} ${label}`).join('\n')}`);
+    console.log(
+      `\n  targets at 1,000 events/s:\n${checks.map(([label, ok]) => `    ${ok ? '✓' : '✗'} ${label}`).join('\n')}`,
+    );
   }
 
   if (history !== undefined) {
@@ -302,7 +330,12 @@ async function main(): Promise<void> {
 
   // A partial run (some modes, rates or another length) does not replace the recorded results.
   const complete =
-    !process.env.BENCH_HISTORY && !process.env.BENCH_MODES && !process.env.BENCH_CHARS && !process.env.BENCH_RATES && !process.env.BENCH_PROFILE && !process.env.BENCH_TRACE;
+    !process.env.BENCH_HISTORY &&
+    !process.env.BENCH_MODES &&
+    !process.env.BENCH_CHARS &&
+    !process.env.BENCH_RATES &&
+    !process.env.BENCH_PROFILE &&
+    !process.env.BENCH_TRACE;
   const file = path.join(repoRoot, 'test', 'bench', 'results', complete ? 'render.json' : 'render.json.tmp');
   const config = {
     answerChars: answer.length,
@@ -313,8 +346,15 @@ async function main(): Promise<void> {
     bundleBytes: fs.statSync(bundle).size,
     chromium: chromiumVersion,
   };
-  const rounded = runs.map((run) => Object.fromEntries(Object.entries(run).map(([key, value]) => [key, typeof value === 'number' ? Math.round(value * 10) / 10 : value])));
-  fs.writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), config, rates, runs: rounded, history }, null, 2)}\n`);
+  const rounded = runs.map((run) =>
+    Object.fromEntries(
+      Object.entries(run).map(([key, value]) => [key, typeof value === 'number' ? Math.round(value * 10) / 10 : value]),
+    ),
+  );
+  fs.writeFileSync(
+    file,
+    `${JSON.stringify({ date: new Date().toISOString(), config, rates, runs: rounded, history }, null, 2)}\n`,
+  );
   console.log(`\n  written to ${path.relative(repoRoot, file)}`);
 }
 

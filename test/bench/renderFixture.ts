@@ -48,19 +48,34 @@ function codeLines(language: string, size: number): string {
   for (let i = 0; lines.join('\n').length < size; i++) {
     switch (language) {
       case 'ts':
-        lines.push(`export function step${i}(input: readonly number[], scale = ${i}): number[] {`, `  return input.map((value) => value * scale + ${i}); // keep ${i}`, '}');
+        lines.push(
+          `export function step${i}(input: readonly number[], scale = ${i}): number[] {`,
+          `  return input.map((value) => value * scale + ${i}); // keep ${i}`,
+          '}',
+        );
         break;
       case 'python':
-        lines.push(`def step_${i}(items, scale=${i}):`, `    """Scale every item by ${i}."""`, `    return [item * scale for item in items if item > ${i}]`, '');
+        lines.push(
+          `def step_${i}(items, scale=${i}):`,
+          `    """Scale every item by ${i}."""`,
+          `    return [item * scale for item in items if item > ${i}]`,
+          '',
+        );
         break;
       case 'markdown':
         lines.push(`Step ${i}: run this`, '```js', `console.log("step ${i}", [${i}, ${i + 1}]);`, '```', '');
         break;
       case 'json':
-        lines.push(`  "step${i}": { "enabled": ${i % 2 === 0}, "weight": ${i}.5, "tags": ["a${i}", "b${i}"], "note": null },`);
+        lines.push(
+          `  "step${i}": { "enabled": ${i % 2 === 0}, "weight": ${i}.5, "tags": ["a${i}", "b${i}"], "note": null },`,
+        );
         break;
       case 'rust':
-        lines.push(`fn step_${i}(values: &[i64]) -> Vec<i64> {`, `    values.iter().map(|v| v * ${i} + 1).collect() // keep ${i}`, '}');
+        lines.push(
+          `fn step_${i}(values: &[i64]) -> Vec<i64> {`,
+          `    values.iter().map(|v| v * ${i} + 1).collect() // keep ${i}`,
+          '}',
+        );
         break;
       default:
         lines.push(
@@ -107,17 +122,29 @@ function section(index: number, fillers: number, random: () => number, codeSize:
       parts.push('```ts\n' + codeLines('ts', codeSize) + '\n```');
       break;
     case 1:
-      parts.push('## Servers', `${paragraph(random)}\n1. start the server\n2. point the base URL at it\n3. pick a model`, TABLE);
+      parts.push(
+        '## Servers',
+        `${paragraph(random)}\n1. start the server\n2. point the base URL at it\n3. pick a model`,
+        TABLE,
+      );
       filler();
       parts.push('***');
       break;
     case 2:
-      parts.push('Python client\n-------------', paragraph(random), '```python\n' + codeLines('python', codeSize) + '\n```');
+      parts.push(
+        'Python client\n-------------',
+        paragraph(random),
+        '```python\n' + codeLines('python', codeSize) + '\n```',
+      );
       filler();
       parts.push('[docs]: https://docs.example.com/guide "The guide"');
       break;
     case 3:
-      parts.push('### Writing it down', `As the [docs] say, and [again][docs]: ${paragraph(random)}`, '````markdown\n' + codeLines('markdown', codeSize) + '\n````');
+      parts.push(
+        '### Writing it down',
+        `As the [docs] say, and [again][docs]: ${paragraph(random)}`,
+        '````markdown\n' + codeLines('markdown', codeSize) + '\n````',
+      );
       filler();
       parts.push(`> ${sentence(random)}\n> ${sentence(random)}\n>\n> - quoted item [spec]`);
       break;

@@ -48,8 +48,13 @@ export async function openPage(browser: Browser, mode: Mode, pageScript: string)
     if (url.pathname === '/') return route.fulfill({ contentType: 'text/html', body: shell(mode) });
     if (url.pathname === '/bench/page.js') return route.fulfill({ contentType: 'text/javascript', body: pageScript });
     const file = path.join(repoRoot, url.pathname);
-    if (!/^\/(dist|media)\//.test(url.pathname) || !fs.existsSync(file)) return route.fulfill({ status: 404, body: '' });
-    const type = file.endsWith('.css') ? 'text/css' : file.endsWith('.js') ? 'text/javascript' : 'application/octet-stream';
+    if (!/^\/(dist|media)\//.test(url.pathname) || !fs.existsSync(file))
+      return route.fulfill({ status: 404, body: '' });
+    const type = file.endsWith('.css')
+      ? 'text/css'
+      : file.endsWith('.js')
+        ? 'text/javascript'
+        : 'application/octet-stream';
     return route.fulfill({ contentType: type, body: fs.readFileSync(file) });
   });
   page.on('pageerror', (error) => console.error(`[page] ${error.message}`));

@@ -17,8 +17,20 @@ export interface HistoryResult {
   heapMb: number;
   turn101VsTurn1: number;
   turn101AllRenderedVsTurn1: number;
-  streamed: { deltas: number; rate: number; turn1TaskMs: number; turn101TaskMs: number; turn101AllRenderedTaskMs: number };
-  runs: { openMs: number[]; heapMb: number[]; turn1TaskMs: number[]; turn101TaskMs: number[]; turn101AllRenderedTaskMs: number[] };
+  streamed: {
+    deltas: number;
+    rate: number;
+    turn1TaskMs: number;
+    turn101TaskMs: number;
+    turn101AllRenderedTaskMs: number;
+  };
+  runs: {
+    openMs: number[];
+    heapMb: number[];
+    turn1TaskMs: number[];
+    turn101TaskMs: number[];
+    turn101AllRenderedTaskMs: number[];
+  };
 }
 
 const TURNS = 100;
@@ -26,10 +38,16 @@ const STREAM_RATE = 1000;
 
 /** 100 answers of about 5 KB each (prose, lists, a table, code; of different lengths). */
 function savedAnswers(): string[] {
-  return Array.from({ length: TURNS }, (_, i) => sampleAnswer(6_000 + ((i * 37) % 400)).slice(0, 4_800 + ((i * 53) % 400)));
+  return Array.from({ length: TURNS }, (_, i) =>
+    sampleAnswer(6_000 + ((i * 37) % 400)).slice(0, 4_800 + ((i * 53) % 400)),
+  );
 }
 
-async function openOnce(browser: Browser, pageScript: string, answers: string[]): Promise<{ openMs: number; heapMb: number }> {
+async function openOnce(
+  browser: Browser,
+  pageScript: string,
+  answers: string[],
+): Promise<{ openMs: number; heapMb: number }> {
   const page = await openPage(browser, 'ours', pageScript);
   try {
     const openMs = await page.evaluate((a) => window.renderBench.openHistory(a), answers);
@@ -45,7 +63,14 @@ async function openOnce(browser: Browser, pageScript: string, answers: string[])
 type Before = 'nothing' | 'opened' | 'read through';
 
 /** Main-thread ms streaming `deltas` into a new answer: into an empty chat, or after opening the saved conversation (and reading it all). */
-async function streamInto(browser: Browser, pageScript: string, warmup: string[], deltas: string[], history: string[], before: Before): Promise<number> {
+async function streamInto(
+  browser: Browser,
+  pageScript: string,
+  warmup: string[],
+  deltas: string[],
+  history: string[],
+  before: Before,
+): Promise<number> {
   const page = await openPage(browser, 'ours', pageScript);
   try {
     await page.evaluate((w) => window.renderBench.setup(w), warmup);
@@ -53,7 +78,10 @@ async function streamInto(browser: Browser, pageScript: string, warmup: string[]
       await page.evaluate((a) => window.renderBench.openHistory(a), history);
       if (before === 'read through') {
         const left = await page.evaluate(() => window.renderBench.scrollThrough());
-        if (left > 0) throw new Error(`${left} answers of the opened conversation were still not rendered after scrolling through it`);
+        if (left > 0)
+          throw new Error(
+            `${left} answers of the opened conversation were still not rendered after scrolling through it`,
+          );
       }
       await page.evaluate(() => window.renderBench.askNext());
     }
@@ -68,11 +96,27 @@ async function streamInto(browser: Browser, pageScript: string, warmup: string[]
   }
 }
 
-export async function measureHistory(browser: Browser, pageScript: string, rounds: number, warmup: string[], log: (line: string) => void): Promise<HistoryResult> {
+export async function measureHistory(
+  browser: Browser,
+  pageScript: string,
+  rounds: number,
+  warmup: string[],
+  log: (line: string) => void,
+): Promise<HistoryResult> {
   const answers = savedAnswers();
   const deltas = randomChunks(sampleAnswer(12_000), () => 0.5, 4, 4);
-  const runs: HistoryResult['runs'] = { openMs: [], heapMb: [], turn1TaskMs: [], turn101TaskMs: [], turn101AllRenderedTaskMs: [] };
-  const series: Record<Before, number[]> = { nothing: runs.turn1TaskMs, opened: runs.turn101TaskMs, 'read through': runs.turn101AllRenderedTaskMs };
+  const runs: HistoryResult['runs'] = {
+    openMs: [],
+    heapMb: [],
+    turn1TaskMs: [],
+    turn101TaskMs: [],
+    turn101AllRenderedTaskMs: [],
+  };
+  const series: Record<Before, number[]> = {
+    nothing: runs.turn1TaskMs,
+    opened: runs.turn101TaskMs,
+    'read through': runs.turn101AllRenderedTaskMs,
+  };
   for (let round = 0; round < rounds; round++) {
     const opened = await openOnce(browser, pageScript, answers);
     runs.openMs.push(opened.openMs);
@@ -104,6 +148,8 @@ export async function measureHistory(browser: Browser, pageScript: string, round
       turn101TaskMs: Math.round(turn101TaskMs),
       turn101AllRenderedTaskMs: Math.round(turn101AllRenderedTaskMs),
     },
-    runs: Object.fromEntries(Object.entries(runs).map(([key, values]) => [key, values.map((v) => Math.round(v * 10) / 10)])) as HistoryResult['runs'],
+    runs: Object.fromEntries(
+      Object.entries(runs).map(([key, values]) => [key, values.map((v) => Math.round(v * 10) / 10)]),
+    ) as HistoryResult['runs'],
   };
 }

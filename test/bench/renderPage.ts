@@ -59,7 +59,10 @@ function dispatch(requestId: number, deltas: string[], rate: number, dispatched?
 /** An empty conversation, then a short answer streamed fast (JIT warm-up), then cleared. */
 async function setup(warmup: string[]): Promise<void> {
   postToPanel({ type: 'snapshot', turns: [], status: { modelLabel: 'bench', busy: false } });
-  postToPanel({ type: 'turns-added', turns: [{ role: 'user', id: 'u0', text: 'warm-up' }, answerTurn(1000, '', 'streaming')] });
+  postToPanel({
+    type: 'turns-added',
+    turns: [{ role: 'user', id: 'u0', text: 'warm-up' }, answerTurn(1000, '', 'streaming')],
+  });
   await dispatch(1000, warmup, 20_000);
   postToPanel({ type: 'answer-ended', requestId: 1000, turn: answerTurn(1000, warmup.join(''), 'done') });
   postToPanel({ type: 'cleared' });
@@ -72,9 +75,17 @@ async function setup(warmup: string[]): Promise<void> {
  * through the message handler: the floor), ends it, and waits until the final render is painted.
  */
 async function stream(deltas: string[], rate: number, requestId = 1): Promise<PhaseResult> {
-  const result: PhaseResult = { dispatched: [], renders: [], frames: [], longTasks: [], frameWorkMs: 0, finalLength: 0 };
+  const result: PhaseResult = {
+    dispatched: [],
+    renders: [],
+    frames: [],
+    longTasks: [],
+    frameWorkMs: 0,
+    finalLength: 0,
+  };
   const frameWorkBefore = window.frameWorkMs;
-  const onRendered = (event: Event) => result.renders.push(performance.now(), (event as CustomEvent<{ length: number }>).detail.length);
+  const onRendered = (event: Event) =>
+    result.renders.push(performance.now(), (event as CustomEvent<{ length: number }>).detail.length);
   document.addEventListener('markdown-rendered', onRendered);
   const observer = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) result.longTasks.push(entry.duration);
@@ -106,7 +117,13 @@ function lastAnswerShown(): boolean {
   const scroller = document.querySelector<HTMLElement>('.scroller');
   const answers = document.querySelectorAll('.turn.assistant');
   const last = answers[answers.length - 1];
-  if (scroller === null || last === undefined || last.classList.contains('deferred') || last.querySelector('.answer')?.childElementCount === 0) return false;
+  if (
+    scroller === null ||
+    last === undefined ||
+    last.classList.contains('deferred') ||
+    last.querySelector('.answer')?.childElementCount === 0
+  )
+    return false;
   return scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - 2;
 }
 
@@ -115,7 +132,10 @@ function lastAnswerShown(): boolean {
  * from posting it to the frame after its last answer is on screen (rendered and painted).
  */
 async function openHistory(answers: string[]): Promise<number> {
-  const turns: TurnView[] = answers.flatMap((content, i) => [{ role: 'user' as const, id: `q${i}`, text: `Question ${i + 1}` }, answerTurn(100 + i, content, 'done')]);
+  const turns: TurnView[] = answers.flatMap((content, i) => [
+    { role: 'user' as const, id: `q${i}`, text: `Question ${i + 1}` },
+    answerTurn(100 + i, content, 'done'),
+  ]);
   const start = performance.now();
   postToPanel({ type: 'snapshot', turns, status: { modelLabel: 'bench', busy: false } });
   for (let frame = 0; frame < 600; frame++) {

@@ -3,7 +3,16 @@
 // line) and the answer streams into it.
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { clearNotifications, dismissQuickInput, openWorkspaceFile, runCommand, screenshot, submitQuickInput, waitForNotification, waitForQuickInput } from '../harness/browser';
+import {
+  clearNotifications,
+  dismissQuickInput,
+  openWorkspaceFile,
+  runCommand,
+  screenshot,
+  submitQuickInput,
+  waitForNotification,
+  waitForQuickInput,
+} from '../harness/browser';
 import { chunk, sse, type StreamStep } from '../server';
 import { ChatPanel, chatRequests, messagesOf, trackOutcome, waitUntil } from './chatPanel';
 import { e2eEnvironment } from './environment';
@@ -14,7 +23,12 @@ function menuItem(page: Page, label: string) {
 }
 
 /** In the open context menu: opens the submenu `submenu`, then runs its entry `label` (pressed again if a click landed while it moved). */
-async function chooseFromSubmenu(page: Page, submenu: string, label: string, beforeChoosing?: () => Promise<void>): Promise<void> {
+async function chooseFromSubmenu(
+  page: Page,
+  submenu: string,
+  label: string,
+  beforeChoosing?: () => Promise<void>,
+): Promise<void> {
   await menuItem(page, submenu).first().click();
   const entry = menuItem(page, label).first();
   await entry.waitFor({ state: 'visible', timeout: 10_000 });
@@ -78,7 +92,9 @@ describe('e2e: ask commands from the editor context menu', () => {
       .filter({ hasText: 'export function greet' })
       .first()
       .click({ button: 'right', position: { x: 40, y: 5 } });
-    await chooseFromSubmenu(page, 'Stream Chat', 'Explain Selection', () => screenshot(page, 'ask-1-context-menu').then(() => undefined));
+    await chooseFromSubmenu(page, 'Stream Chat', 'Explain Selection', () =>
+      screenshot(page, 'ask-1-context-menu').then(() => undefined),
+    );
 
     const request = await waitUntil('the request', async () => chatRequests(testServer)[0]);
     const outcome = trackOutcome(request);
@@ -101,7 +117,10 @@ describe('e2e: ask commands from the editor context menu', () => {
     await panel.waitForStatus('done');
     await panel.expectAnswerText(answer.replace(/\*\*/g, ''));
     await question.locator('.snippet summary').click();
-    assert.match(await question.locator('.snippet-code').innerText(), /^export function greet\(name: string\): string \{\n {2}return `Hello, \$\{name\}!`;\n\}$/);
+    assert.match(
+      await question.locator('.snippet-code').innerText(),
+      /^export function greet\(name: string\): string \{\n {2}return `Hello, \$\{name\}!`;\n\}$/,
+    );
     await screenshot(page, 'ask-3-done-code-open');
   });
 
@@ -109,30 +128,53 @@ describe('e2e: ask commands from the editor context menu', () => {
     const { page, testServer } = await e2eEnvironment();
     testServer.reset();
     testServer.enqueue(
-      { kind: 'stream', steps: [sse.data(chunk({ role: 'assistant', content: 'It exports **greet**.' }, { finishReason: 'stop' })), sse.done()] },
-      { kind: 'stream', steps: [sse.data(chunk({ role: 'assistant', content: 'Nothing else.' }, { finishReason: 'stop' })), sse.done()] },
+      {
+        kind: 'stream',
+        steps: [
+          sse.data(chunk({ role: 'assistant', content: 'It exports **greet**.' }, { finishReason: 'stop' })),
+          sse.done(),
+        ],
+      },
+      {
+        kind: 'stream',
+        steps: [sse.data(chunk({ role: 'assistant', content: 'Nothing else.' }, { finishReason: 'stop' })), sse.done()],
+      },
     );
     const panel = await ChatPanel.newChat(page);
     await openWorkspaceFile(page, 'hello.ts');
     const editor = page.locator('.editor-group-container.active .monaco-editor').first();
     // The breadcrumbs show the function once the TypeScript server knows the file's symbols.
-    await page.locator('.editor-group-container.active .breadcrumbs-control').filter({ hasText: 'greet' }).waitFor({ state: 'visible', timeout: 60_000 });
+    await page
+      .locator('.editor-group-container.active .breadcrumbs-control')
+      .filter({ hasText: 'greet' })
+      .waitFor({ state: 'visible', timeout: 60_000 });
     await editor.locator('.view-line').filter({ hasText: 'return' }).first().click();
 
     await editor.locator('.view-line').filter({ hasText: 'return' }).first().click({ button: 'right' });
     await chooseFromSubmenu(page, 'Stream Chat', 'Ask…', async () => {
       assert.equal(await menuItem(page, 'Explain Selection').count(), 0, 'the actions need a selection in the menu');
     });
-    await waitForQuickInput(page, 'Stream Chat: Ask about hello.ts:1-3 (enclosing function greet, 3 lines, ~19 tokens)');
+    await waitForQuickInput(
+      page,
+      'Stream Chat: Ask about hello.ts:1-3 (enclosing function greet, 3 lines, ~19 tokens)',
+    );
     await screenshot(page, 'ask-4-input-enclosing-function');
-    await page.locator('.quick-input-widget .quick-input-titlebar .action-label[aria-label="Ask about the whole file instead"]').click();
+    await page
+      .locator('.quick-input-widget .quick-input-titlebar .action-label[aria-label="Ask about the whole file instead"]')
+      .click();
     await waitForQuickInput(page, 'Stream Chat: Ask about hello.ts (whole file, 3 lines, ~19 tokens)');
     await submitQuickInput(page, 'What does this file export?');
 
     await panel.waitForAnswerText('It exports greet.');
     const first = messagesOf(chatRequests(testServer)[0]) as { content: string }[];
-    assert.match(first.at(-1)?.content ?? '', /^File: hello\.ts \(typescript, whole file\):\n```typescript\nexport function greet[^]*\n```\n\nWhat does this file export\?$/);
-    assert.equal(await panel.userTurns().last().locator('.snippet-meta').innerText(), 'whole file · 3 lines · ~19 tokens');
+    assert.match(
+      first.at(-1)?.content ?? '',
+      /^File: hello\.ts \(typescript, whole file\):\n```typescript\nexport function greet[^]*\n```\n\nWhat does this file export\?$/,
+    );
+    assert.equal(
+      await panel.userTurns().last().locator('.snippet-meta').innerText(),
+      'whole file · 3 lines · ~19 tokens',
+    );
 
     await panel.ask('Anything else?');
     await panel.waitForAnswerText('Nothing else.');
@@ -150,7 +192,13 @@ describe('e2e: ask commands from the editor context menu', () => {
     testServer.reset();
     testServer.enqueue(
       { kind: 'stream', steps: [sse.data(chunk({ role: 'assistant', content: 'A long story begins' }))], end: 'stall' },
-      { kind: 'stream', steps: [sse.data(chunk({ role: 'assistant', content: 'Second answer.' }, { finishReason: 'stop' })), sse.done()] },
+      {
+        kind: 'stream',
+        steps: [
+          sse.data(chunk({ role: 'assistant', content: 'Second answer.' }, { finishReason: 'stop' })),
+          sse.done(),
+        ],
+      },
     );
     const panel = await ChatPanel.newChat(page);
     await clearNotifications(page);

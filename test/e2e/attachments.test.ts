@@ -28,7 +28,10 @@ describe('e2e: attachments and the context meter', () => {
     assert.ok(withFile >= 20, `the meter counts the attachment: ${withFile}`);
     await panel.input.click();
     await panel.input.fill('What does greet return, and what happens with an empty name? '.repeat(4));
-    await waitUntil('the meter to count the draft', async () => Number(squash(await meter.innerText()).split(' ')[0]) > withFile);
+    await waitUntil(
+      'the meter to count the draft',
+      async () => Number(squash(await meter.innerText()).split(' ')[0]) > withFile,
+    );
     await screenshot(page, 'attachments-1-chip-and-meter');
 
     // The palette's quick pick attaches another copy of a workspace file (replacing the same file), and × removes it.
@@ -39,7 +42,9 @@ describe('e2e: attachments and the context meter', () => {
     await waitUntil(
       'the copy from the quick pick to replace the chip',
       async () =>
-        (await chips.count()) === 1 && (await chips.first().getAttribute('data-attachment-id')) !== firstId && squash(await chips.first().innerText()).startsWith('hello.ts'),
+        (await chips.count()) === 1 &&
+        (await chips.first().getAttribute('data-attachment-id')) !== firstId &&
+        squash(await chips.first().innerText()).startsWith('hello.ts'),
     );
     await chips.first().locator('button.chip-remove').click();
     await waitUntil('the chip to go', async () => (await chips.count()) === 0);
@@ -68,7 +73,9 @@ describe('e2e: the context budget in the transcript', () => {
     testServer.modelFields = { max_model_len: 400 }; // 100 kept for the answer
     const panel = await ChatPanel.newChat(page);
     const meter = panel.locator('.panel-header .budget-meter');
-    await waitUntil('the meter to show the small window', async () => squash(await meter.innerText()).endsWith('/ 400'));
+    await waitUntil('the meter to show the small window', async () =>
+      squash(await meter.innerText()).endsWith('/ 400'),
+    );
 
     const long = (tag: string) => `${tag} ${'word '.repeat(120)}`.trim();
     await panel.ask(long('first'));
@@ -82,18 +89,31 @@ describe('e2e: the context budget in the transcript', () => {
     testServer.enqueue({
       kind: 'respond',
       status: 400,
-      body: { object: 'error', message: "This model's maximum context length is 300 tokens. However, your request has 320 input tokens.", type: 'BadRequestError', code: 400 },
+      body: {
+        object: 'error',
+        message: "This model's maximum context length is 300 tokens. However, your request has 320 input tokens.",
+        type: 'BadRequestError',
+        code: 400,
+      },
     });
     await panel.ask('third');
     await panel.waitForStatus('error');
     const retry = panel.lastAnswer().getByRole('button', { name: 'Leave out older turns and retry' });
     assert.ok(await retry.isVisible(), 'the retry that leaves out older turns is offered');
-    assert.equal(await panel.lastAnswer().getByRole('button', { name: 'Regenerate' }).count(), 0, 'no second way to ask again');
+    assert.equal(
+      await panel.lastAnswer().getByRole('button', { name: 'Regenerate' }).count(),
+      0,
+      'no second way to ask again',
+    );
     await screenshot(page, 'budget-1-context-error');
     const failedId = await panel.lastAnswer().getAttribute('data-turn-id');
     await retry.click();
     // The failed answer goes, and a new one (another turn id) takes its place.
-    await waitUntil('the retried answer', async () => (await panel.answers().count()) === 3 && (await panel.lastAnswer().getAttribute('data-turn-id')) !== failedId);
+    await waitUntil(
+      'the retried answer',
+      async () =>
+        (await panel.answers().count()) === 3 && (await panel.lastAnswer().getAttribute('data-turn-id')) !== failedId,
+    );
     await panel.waitForStatus('done');
     const retried = messagesOf(await nthChatRequest(testServer, 4)) as { content: string }[];
     assert.deepEqual(
@@ -102,12 +122,15 @@ describe('e2e: the context budget in the transcript', () => {
     );
     const expected = "2 earlier turns left out to fit the model's 300-token window";
     let shown = '';
-    await waitUntil(`the retried answer's note: ${expected}`, async () => (shown = squash(await panel.lastAnswer().locator('.context-note').innerText())) === expected).catch(
-      () => {
-        assert.equal(shown, expected);
-      },
+    await waitUntil(
+      `the retried answer's note: ${expected}`,
+      async () => (shown = squash(await panel.lastAnswer().locator('.context-note').innerText())) === expected,
+    ).catch(() => {
+      assert.equal(shown, expected);
+    });
+    await waitUntil('the meter to use the window the error named', async () =>
+      squash(await meter.innerText()).endsWith('/ 300'),
     );
-    await waitUntil('the meter to use the window the error named', async () => squash(await meter.innerText()).endsWith('/ 300'));
     await screenshot(page, 'budget-2-retried');
   });
 });

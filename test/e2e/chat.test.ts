@@ -15,7 +15,16 @@ import {
   screenshot,
 } from '../harness/browser';
 import { freePort } from '../harness/code-server';
-import { answerStream, codeAnswer, hostileAnswerText, hostilePaths, longAnswerText, pieces, reasoningAnswer, segmentedAnswerStream } from '../server/chatFixtures';
+import {
+  answerStream,
+  codeAnswer,
+  hostileAnswerText,
+  hostilePaths,
+  longAnswerText,
+  pieces,
+  reasoningAnswer,
+  segmentedAnswerStream,
+} from '../server/chatFixtures';
 import type { Scenario } from '../server';
 import type { Locator, Page } from 'playwright-core';
 import {
@@ -63,7 +72,9 @@ async function keepingColorTheme(page: Page, body: () => Promise<void>): Promise
 async function useColorTheme(page: Page, panel: ChatPanel, theme: string, kind: string): Promise<void> {
   await runCommandExact(page, 'Preferences: Color Theme');
   await pickQuickItem(page, theme);
-  await waitUntil(`the panel to follow ${theme}`, async () => ((await panel.locator('body').getAttribute('class')) ?? '').split(/\s+/).includes(kind));
+  await waitUntil(`the panel to follow ${theme}`, async () =>
+    ((await panel.locator('body').getAttribute('class')) ?? '').split(/\s+/).includes(kind),
+  );
 }
 
 describe('e2e: chat panel', () => {
@@ -141,7 +152,9 @@ describe('e2e: chat panel', () => {
       await panel.waitForStatus('stopped');
       const shown = await waitUntil('the partial text after the stop', async () => {
         const text = await panel.answerText();
-        return /^Sentence number 1 of the long answer arrives word by word\. Sentence number 2/.test(text) ? text : undefined;
+        return /^Sentence number 1 of the long answer arrives word by word\. Sentence number 2/.test(text)
+          ? text
+          : undefined;
       });
       assert.ok(!shown.includes('Sentence number 40'), shown);
       assert.match(await panel.lastAnswer().locator('.notice.stopped').innerText(), /Stopped/);
@@ -156,7 +169,10 @@ describe('e2e: chat panel', () => {
 
   it('regenerates the last answer: a second request with the same messages replaces it', async () => {
     const { testServer } = env;
-    testServer.enqueue(answerStream(pieces('The first answer, soon replaced.')), answerStream(pieces('The second answer, the one that stays.')));
+    testServer.enqueue(
+      answerStream(pieces('The first answer, soon replaced.')),
+      answerStream(pieces('The second answer, the one that stays.')),
+    );
 
     await panel.ask('Say something');
     const first = await nthChatRequest(testServer, 1);
@@ -165,7 +181,10 @@ describe('e2e: chat panel', () => {
 
     await panel.lastAnswer().locator('.turn-actions button[data-action=regenerate]').click();
     const second = await nthChatRequest(testServer, 2);
-    await waitUntil('the second answer', async () => (await panel.answerText()) === 'The second answer, the one that stays.');
+    await waitUntil(
+      'the second answer',
+      async () => (await panel.answerText()) === 'The second answer, the one that stays.',
+    );
     await panel.waitForStatus('done');
     assert.deepEqual(messagesOf(second), messagesOf(first));
     assert.deepEqual(messagesOf(second), [{ role: 'user', content: 'Say something' }]);
@@ -197,15 +216,25 @@ describe('e2e: chat panel', () => {
     await runCommand(page, 'View: Show Explorer');
     await waitUntil('the chat panel to be hidden', () => panelGone(page), 15_000);
     const hiddenSince = performance.now() - request.receivedAt;
-    assert.ok(hiddenSince < hiddenAtMs - 500, `hiding took too long (${Math.round(hiddenSince)} ms after the request) for this test's timing`);
+    assert.ok(
+      hiddenSince < hiddenAtMs - 500,
+      `hiding took too long (${Math.round(hiddenSince)} ms after the request) for this test's timing`,
+    );
     await screenshot(page, 'chat-4-hidden');
 
     // Wait until the server has sent the middle part, then show the panel again.
-    await waitUntil('the middle part to be sent', async () => performance.now() - request.receivedAt > hiddenAtMs + 800, hiddenAtMs + 5_000);
+    await waitUntil(
+      'the middle part to be sent',
+      async () => performance.now() - request.receivedAt > hiddenAtMs + 800,
+      hiddenAtMs + 5_000,
+    );
     assert.ok(await panelGone(page), 'the panel came back by itself');
     const shown = await ChatPanel.open(page);
     const reopenedAt = performance.now() - request.receivedAt;
-    assert.ok(reopenedAt < afterAtMs - 500, `showing took too long (${Math.round(reopenedAt)} ms after the request) for this test's timing`);
+    assert.ok(
+      reopenedAt < afterAtMs - 500,
+      `showing took too long (${Math.round(reopenedAt)} ms after the request) for this test's timing`,
+    );
     const text = await shown.waitForAnswerText(hidden, shown.lastAnswer(), 10_000);
     assert.equal(outcome.value, undefined, 'the stream had already ended when the panel came back');
     assert.equal(text, squash(`${before} ${hidden}`));
@@ -240,7 +269,12 @@ describe('e2e: chat panel', () => {
       assert.equal((await block.locator('code').textContent())?.trimEnd(), codeAnswer.code);
       assert.ok((await block.locator('code span[class^=hljs-]').count()) > 0, 'the code is highlighted');
       // The narrow side bar cuts the first line: the block scrolls sideways instead of losing it.
-      const overflow = await block.locator('pre').evaluate((pre: { scrollWidth: number; clientWidth: number }) => ({ scroll: pre.scrollWidth, client: pre.clientWidth }));
+      const overflow = await block
+        .locator('pre')
+        .evaluate((pre: { scrollWidth: number; clientWidth: number }) => ({
+          scroll: pre.scrollWidth,
+          client: pre.clientWidth,
+        }));
       if (overflow.scroll > overflow.client) assert.equal(await cssOf(block.locator('pre'), 'overflow-x'), 'auto');
       const table = answer.locator('table');
       assert.equal(await table.count(), 1);
@@ -261,14 +295,22 @@ describe('e2e: chat panel', () => {
       // One undo takes the whole insertion back (the editor has the focus after Insert).
       await page.keyboard.press('Control+z');
       let afterUndo = '';
-      await waitUntil('hello.ts as it was after one undo', async () => (afterUndo = await activeEditorText(page)) === original, 10_000).catch(() => {
+      await waitUntil(
+        'hello.ts as it was after one undo',
+        async () => (afterUndo = await activeEditorText(page)) === original,
+        10_000,
+      ).catch(() => {
         throw new Error(`after one undo hello.ts reads:\n${afterUndo}`);
       });
 
       // Copy: the clipboard has the code.
       await page.evaluate(`navigator.clipboard.writeText('nothing copied yet')`);
       await block.locator('button[data-action=copy]').click();
-      await page.locator('.statusbar-item').filter({ hasText: 'Stream Chat: code copied' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+      await page
+        .locator('.statusbar-item')
+        .filter({ hasText: 'Stream Chat: code copied' })
+        .first()
+        .waitFor({ state: 'visible', timeout: 10_000 });
       const clipboard = await page.evaluate<string>(`navigator.clipboard.readText()`);
       assert.equal(clipboard.trimEnd(), codeAnswer.code);
 
@@ -302,18 +344,30 @@ describe('e2e: chat panel', () => {
     // a block, an inline <code> with a background paints a box behind each line's text.
     const background = await cssOf(code, 'background-color');
     await screenshot(page, 'chat-5-code-block-background');
-    assert.match(background, /^rgba\(0, 0, 0, 0\)$|^transparent$/, `the code inside a code block has its own background ${background}`);
+    assert.match(
+      background,
+      /^rgba\(0, 0, 0, 0\)$|^transparent$/,
+      `the code inside a code block has its own background ${background}`,
+    );
   });
 
   it('shows reasoning in a Thinking section that folds away once the answer starts', async () => {
     const { page, testServer } = env;
-    testServer.enqueue(answerStream(reasoningAnswer.content, { reasoning: reasoningAnswer.reasoning, reasoningWaitMs: 300, waitMs: 300 }));
+    testServer.enqueue(
+      answerStream(reasoningAnswer.content, {
+        reasoning: reasoningAnswer.reasoning,
+        reasoningWaitMs: 300,
+        waitMs: 300,
+      }),
+    );
 
     await panel.ask('What is the capital of France?');
     const thinking = panel.lastAnswer().locator('details.thinking');
     await waitUntil(
       'the Thinking section to show reasoning',
-      async () => (await thinking.isVisible()) && (await thinking.locator('.thinking-body').innerText()).includes('The user asks'),
+      async () =>
+        (await thinking.isVisible()) &&
+        (await thinking.locator('.thinking-body').innerText()).includes('The user asks'),
     );
     assert.notEqual(await thinking.getAttribute('open'), null, 'the Thinking section is open while the model thinks');
     await panel.expectAnswerText('');
@@ -325,7 +379,10 @@ describe('e2e: chat panel', () => {
     await panel.waitForStatus('done');
     await panel.expectAnswerText('The capital of France is Paris.');
     assert.equal(await thinking.getAttribute('open'), null);
-    assert.equal(squash((await thinking.locator('.thinking-body').textContent()) ?? ''), squash(reasoningAnswer.reasoning.join('')));
+    assert.equal(
+      squash((await thinking.locator('.thinking-body').textContent()) ?? ''),
+      squash(reasoningAnswer.reasoning.join('')),
+    );
     assert.match(await thinking.locator('summary').innerText(), /Thought for \d+(\.\d)? s/);
     await screenshot(page, 'chat-6-thinking-folded');
     await thinking.locator('summary').click();
@@ -337,7 +394,10 @@ describe('e2e: chat panel', () => {
   it('shows a connection reset mid-answer inline, keeps the partial text, and Retry asks again', async () => {
     const { page, testServer } = env;
     const partial = 'This text arrived before the connection dropped.';
-    testServer.enqueue(answerStream(pieces(partial), { waitMs: 20, end: 'reset' }), answerStream(pieces('The retried answer arrived in full.')));
+    testServer.enqueue(
+      answerStream(pieces(partial), { waitMs: 20, end: 'reset' }),
+      answerStream(pieces('The retried answer arrived in full.')),
+    );
 
     await panel.ask('Answer despite a flaky network');
     const first = await nthChatRequest(testServer, 1);
@@ -398,9 +458,19 @@ describe('e2e: chat panel', () => {
       await notice.locator('.notice.error').waitFor({ state: 'visible', timeout: 30_000 });
       const text = squash(await notice.innerText());
       assert.match(text, new RegExp(new URL(closedBaseUrl).host.replace(/\./g, '\\.')), text);
-      assert.ok(await notice.locator('button[data-action="fix:selectEndpoint"]').isVisible(), 'Select Endpoint is offered');
-      assert.ok(await notice.locator('button[data-action="fix:testConnection"]').isVisible(), 'Test Connection is offered');
-      assert.equal(await notice.locator('button[data-action="fix:selectEndpoint"]').count(), 1, 'Select Endpoint appears once');
+      assert.ok(
+        await notice.locator('button[data-action="fix:selectEndpoint"]').isVisible(),
+        'Select Endpoint is offered',
+      );
+      assert.ok(
+        await notice.locator('button[data-action="fix:testConnection"]').isVisible(),
+        'Test Connection is offered',
+      );
+      assert.equal(
+        await notice.locator('button[data-action="fix:selectEndpoint"]').count(),
+        1,
+        'Select Endpoint appears once',
+      );
       assert.equal(await panel.input.inputValue(), '');
       assert.equal(await panel.userTurns().count(), 0);
       assert.equal(chatRequests(testServer).length, 0);
@@ -433,7 +503,17 @@ describe('e2e: chat panel', () => {
     await new Promise((resolve) => setTimeout(resolve, 1000)); // anything the page would fetch has had time to
 
     const answer = panel.lastAnswer().locator('.answer');
-    for (const selector of ['script', 'iframe', 'img', 'object', 'embed', '[onerror]', '[onclick]', 'a[href^="javascript:" i]', '[src]']) {
+    for (const selector of [
+      'script',
+      'iframe',
+      'img',
+      'object',
+      'embed',
+      '[onerror]',
+      '[onclick]',
+      'a[href^="javascript:" i]',
+      '[src]',
+    ]) {
       assert.equal(await answer.locator(selector).count(), 0, `the answer contains ${selector}`);
     }
     // The whole panel document: only the panel's own script, no frames, no remote images.
@@ -441,10 +521,16 @@ describe('e2e: chat panel', () => {
     assert.equal(await panel.locator('img[src^="http" i]').count(), 0);
     // Scripts in the whole panel document: VS Code's acquireVsCodeApi shim and the panel's bundle, nothing else.
     const scripts: string[] = [];
-    for (const script of await panel.locator('script').all()) scripts.push((await script.getAttribute('src')) ?? `inline: ${squash((await script.textContent()) ?? '')}`);
-    const foreign = scripts.filter((src) => !/\/dist\/webview\.js$/.test(src) && !/^inline: globalThis\.acquireVsCodeApi = /.test(src));
+    for (const script of await panel.locator('script').all())
+      scripts.push((await script.getAttribute('src')) ?? `inline: ${squash((await script.textContent()) ?? '')}`);
+    const foreign = scripts.filter(
+      (src) => !/\/dist\/webview\.js$/.test(src) && !/^inline: globalThis\.acquireVsCodeApi = /.test(src),
+    );
     assert.deepEqual(foreign, [], `scripts in the panel: ${JSON.stringify(scripts)}`);
-    assert.ok(!scripts.some((src) => src.includes(testServer.origin)), `scripts in the panel: ${JSON.stringify(scripts)}`);
+    assert.ok(
+      !scripts.some((src) => src.includes(testServer.origin)),
+      `scripts in the panel: ${JSON.stringify(scripts)}`,
+    );
     // The remote image is a link to it, not an image.
     const imageLink = answer.locator('a.md-image-link');
     assert.equal(await imageLink.count(), 1);
@@ -455,7 +541,11 @@ describe('e2e: chat panel', () => {
     // and clicking it (on "[click]", not on the URL inside it, which is autolinked) does nothing.
     const jsLink = answer.locator('p').filter({ hasText: '[click](javascript:' });
     assert.equal(await jsLink.count(), 1);
-    for (const href of await answer.locator('a').evaluateAll((links: { getAttribute(name: string): string | null }[]) => links.map((link) => link.getAttribute('href')))) {
+    for (const href of await answer
+      .locator('a')
+      .evaluateAll((links: { getAttribute(name: string): string | null }[]) =>
+        links.map((link) => link.getAttribute('href')),
+      )) {
       assert.match(href ?? '', /^https?:\/\//, `a link to ${href}`);
     }
     const pagesBefore = page.context().pages().length;
@@ -464,7 +554,9 @@ describe('e2e: chat panel', () => {
     assert.equal(await page.locator('.monaco-dialog-box').count(), 0, 'a dialog opened');
     assert.equal(page.context().pages().length, pagesBefore, 'a browser tab opened');
 
-    const reached = testServer.requests.filter((request) => hostilePaths.some((path) => request.path.startsWith(path))).map((request) => request.path);
+    const reached = testServer.requests
+      .filter((request) => hostilePaths.some((path) => request.path.startsWith(path)))
+      .map((request) => request.path);
     assert.deepEqual(reached, [], 'the hostile output reached the network');
     assert.ok([undefined, '0'].includes(await panel.cspViolations()), `CSP violations: ${await panel.cspViolations()}`);
   });
@@ -483,7 +575,11 @@ describe('e2e: chat panel', () => {
       await link.click();
       // A loopback URL is trusted by VS Code's link protection: no confirmation, the browser opens it
       // (code-server forwards it through its /proxy/PORT/ route).
-      await waitUntil('the link to be opened', async () => testServer.requests.some((request) => request.path === '/docs-link'), 15_000);
+      await waitUntil(
+        'the link to be opened',
+        async () => testServer.requests.some((request) => request.path === '/docs-link'),
+        15_000,
+      );
       await new Promise((resolve) => setTimeout(resolve, 2000)); // time for a second opening, if any
       const opened = testServer.requests.filter((request) => request.path === '/docs-link');
       const tabs = page
@@ -521,7 +617,10 @@ describe('e2e: chat panel', () => {
         ] as const) {
           const { color, background } = await colorsOf(locator);
           const ratio = contrastRatio(color, background);
-          assert.ok(ratio >= minimum, `${theme}: ${what} is ${color} on ${background}, contrast ${ratio.toFixed(2)} < ${minimum}`);
+          assert.ok(
+            ratio >= minimum,
+            `${theme}: ${what} is ${color} on ${background}, contrast ${ratio.toFixed(2)} < ${minimum}`,
+          );
         }
         await screenshot(page, `chat-10-theme-${theme.toLowerCase().replace(/\s+/g, '-')}`);
       }
@@ -558,7 +657,12 @@ describe('e2e: chat panel', () => {
           .locator('.code-block code span[class^=hljs-]')
           .evaluateAll((spans: { className: string }[]) => [...new Set(spans.map((span) => span.className))]);
         assert.ok(tokenClasses.length > 0, 'the code is highlighted');
-        for (const tokenClass of tokenClasses) checks.push([`code token .${tokenClass}`, answer.locator(`.code-block code span[class="${tokenClass}"]`), 4.5]);
+        for (const tokenClass of tokenClasses)
+          checks.push([
+            `code token .${tokenClass}`,
+            answer.locator(`.code-block code span[class="${tokenClass}"]`),
+            4.5,
+          ]);
         // Every button of the panel: an accessible name, on screen (only Stop, nothing streams, and the editing banner's Cancel, nothing is edited, are hidden), its label text (4.5) or its icon (3) readable.
         const buttons = await panelButtons(panel);
         assert.deepEqual(
@@ -584,24 +688,32 @@ describe('e2e: chat panel', () => {
           const element = panel.locator('button').nth(index);
           assert.notEqual(button.name, '', `button ${index} (${button.action}) has no accessible name`);
           if (button.hiddenByAttribute) {
-            assert.ok(['stop', 'cancel-edit'].includes(button.action), `button ${button.action} "${button.name}" is hidden`);
+            assert.ok(
+              ['stop', 'cancel-edit'].includes(button.action),
+              `button ${button.action} "${button.name}" is hidden`,
+            );
             continue;
           }
           assert.ok(await element.isVisible(), `button ${button.action} "${button.name}" is not visible`);
           assert.equal(await accessibleName(element), button.name, `the accessible name of ${button.action}`);
-          if (button.visibleLabel !== '') checks.push([`${button.action} button label`, element.locator('.label'), 4.5]);
+          if (button.visibleLabel !== '')
+            checks.push([`${button.action} button label`, element.locator('.label'), 4.5]);
           else checks.push([`${button.action} button icon`, element.locator('.codicon'), 3]);
         }
         const failures: string[] = [];
         for (const [what, locator, minimum] of checks) {
           const { color, background } = await colorsOf(locator);
           const ratio = contrastRatio(color, background);
-          if (ratio < minimum) failures.push(`${what} is ${color} on ${background}, contrast ${ratio.toFixed(2)} < ${minimum}`);
+          if (ratio < minimum)
+            failures.push(`${what} is ${color} on ${background}, contrast ${ratio.toFixed(2)} < ${minimum}`);
         }
         // The composer's box shows where to type: its border must stand out (3:1).
         const inputBorder = await borderColorsOf(panel.input);
         const inputBorderRatio = contrastRatio(inputBorder.color, inputBorder.background);
-        if (inputBorderRatio < 3) failures.push(`the composer's border is ${inputBorder.color} on ${inputBorder.background}, contrast ${inputBorderRatio.toFixed(2)} < 3`);
+        if (inputBorderRatio < 3)
+          failures.push(
+            `the composer's border is ${inputBorder.color} on ${inputBorder.background}, contrast ${inputBorderRatio.toFixed(2)} < 3`,
+          );
         await screenshot(page, shot);
         assert.deepEqual(failures, [], `${theme}:\n  ${failures.join('\n  ')}`);
       });
@@ -617,12 +729,21 @@ describe('e2e: chat panel', () => {
       // Keyboard only: Tab to the composer from where the focus is (Chromium starts from where the
       // panel's focus last was, so the way may lead out through the workbench and back in at the top:
       // the header's model button, the conversation, the attach buttons, then the composer, nothing else in an empty chat).
-      await waitUntil('the panel to have the keyboard focus', async () => (await focusedInPanel(panel)).documentFocused, 15_000);
+      await waitUntil(
+        'the panel to have the keyboard focus',
+        async () => (await focusedInPanel(panel)).documentFocused,
+        15_000,
+      );
       if ((await focusedInPanel(panel)).element !== 'textarea.input') {
         const path = await tabTo(panel, 'textarea.input');
         const fromTop = path.lastIndexOf('button[data-action=select-model]');
         const attach = ['file', 'selection', 'pick'].map((what) => `button[data-action=attach:${what}]`);
-        if (fromTop >= 0) assert.deepEqual(path.slice(fromTop), ['button[data-action=select-model]', 'main.scroller', ...attach, 'textarea.input'], `Tab went ${path.join(' → ')}`);
+        if (fromTop >= 0)
+          assert.deepEqual(
+            path.slice(fromTop),
+            ['button[data-action=select-model]', 'main.scroller', ...attach, 'textarea.input'],
+            `Tab went ${path.join(' → ')}`,
+          );
       }
       testServer.enqueue(answerStream(pieces(codeAnswer.text, 10), { waitMs: 5 }));
       const question = 'Write an add function with examples';
@@ -636,8 +757,14 @@ describe('e2e: chat panel', () => {
       // The polite live region tells a screen reader the answer is complete.
       const live = panel.locator('[aria-live=polite]');
       assert.equal(await live.count(), 1, 'one polite live region');
-      await waitUntil('the live region to announce the answer', async () => squash((await live.textContent()) ?? '') === 'Answer complete.', 5_000).catch(async () => {
-        throw new Error(`the live region says ${JSON.stringify(await live.textContent())} instead of "Answer complete."`);
+      await waitUntil(
+        'the live region to announce the answer',
+        async () => squash((await live.textContent()) ?? '') === 'Answer complete.',
+        5_000,
+      ).catch(async () => {
+        throw new Error(
+          `the live region says ${JSON.stringify(await live.textContent())} instead of "Answer complete."`,
+        );
       });
 
       // Nothing but the code block scrolls or sticks out sideways, and Send is on screen.
@@ -645,7 +772,11 @@ describe('e2e: chat panel', () => {
       assert.equal(devicePixelRatio, 2, 'still at 200% zoom');
       const overflow = await horizontalOverflow(panel);
       await zoomed.screenshot('chat-12-zoom-200');
-      assert.deepEqual(overflow, [], `at 200% zoom (panel ${width}×${height} CSS px) these overflow sideways: ${JSON.stringify(overflow)}`);
+      assert.deepEqual(
+        overflow,
+        [],
+        `at 200% zoom (panel ${width}×${height} CSS px) these overflow sideways: ${JSON.stringify(overflow)}`,
+      );
       assert.ok(await panel.sendButton.isVisible(), 'Send is not shown');
       const send = await boxInPanel(panel.sendButton);
       assert.ok(
@@ -687,10 +818,19 @@ describe('e2e: chat panel', () => {
     await panel.waitForAnswerText('Call it with two numbers.');
     await new Promise((resolve) => setTimeout(resolve, 500)); // the last render and scroll have happened
     const position = await scrollPosition(panel);
-    assert.ok(position.scrollHeight > position.clientHeight + 200, `the answer fits the panel: ${JSON.stringify(position)}`);
-    assert.ok(position.scrollHeight - position.scrollTop - position.clientHeight <= 2, `the panel is not at the end of the answer: ${JSON.stringify(position)}`);
+    assert.ok(
+      position.scrollHeight > position.clientHeight + 200,
+      `the answer fits the panel: ${JSON.stringify(position)}`,
+    );
+    assert.ok(
+      position.scrollHeight - position.scrollTop - position.clientHeight <= 2,
+      `the panel is not at the end of the answer: ${JSON.stringify(position)}`,
+    );
     const regenerate = await boxInPanel(panel.lastAnswer().locator('button[data-action=regenerate]'));
     const scroller = await boxInPanel(panel.locator('main.scroller'));
-    assert.ok(regenerate.bottom <= scroller.bottom + 0.5, `Regenerate (bottom ${regenerate.bottom}) is below the panel's bottom ${scroller.bottom}`);
+    assert.ok(
+      regenerate.bottom <= scroller.bottom + 0.5,
+      `Regenerate (bottom ${regenerate.bottom}) is below the panel's bottom ${scroller.bottom}`,
+    );
   });
 });

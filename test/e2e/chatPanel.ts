@@ -4,7 +4,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
-import { dismissQuickInput, pickQuickItem, runCommand, submitQuickInput, waitForQuickInput, waitForWebviewFrame, webviewFrames } from '../harness/browser';
+import {
+  dismissQuickInput,
+  pickQuickItem,
+  runCommand,
+  submitQuickInput,
+  waitForQuickInput,
+  waitForWebviewFrame,
+  webviewFrames,
+} from '../harness/browser';
 import { screenshotsDir } from '../harness/paths';
 import type { RecordedRequest, TestServer } from '../server';
 
@@ -14,7 +22,12 @@ export const CHAT_PANEL_SELECTOR = 'main.scroller .transcript';
 export type AnswerStatus = 'streaming' | 'done' | 'stopped' | 'error';
 
 /** Polls `check` until it returns a value other than undefined/false, or throws with `what` after `timeoutMs`. */
-export async function waitUntil<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 30_000, intervalMs = 100): Promise<T> {
+export async function waitUntil<T>(
+  what: string,
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 30_000,
+  intervalMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
@@ -51,7 +64,10 @@ export class ChatPanel {
   static async newChat(page: Page): Promise<ChatPanel> {
     await runCommand(page, 'Stream Chat: New Chat');
     const panel = await ChatPanel.find(page);
-    await waitUntil('an empty transcript after New Chat', async () => (await panel.frame.locator('article.turn').count()) === 0);
+    await waitUntil(
+      'an empty transcript after New Chat',
+      async () => (await panel.frame.locator('article.turn').count()) === 0,
+    );
     return panel;
   }
 
@@ -60,7 +76,11 @@ export class ChatPanel {
     const frame = await waitForWebviewFrame(page, CHAT_PANEL_SELECTOR, timeoutMs);
     const panel = new ChatPanel(page, frame);
     // The header says "Model" until the host's snapshot (status) arrives.
-    await waitUntil('the panel to receive its snapshot', async () => (await panel.frame.locator('.panel-header .model-button .label').innerText()).trim() !== 'Model', timeoutMs);
+    await waitUntil(
+      'the panel to receive its snapshot',
+      async () => (await panel.frame.locator('.panel-header .model-button .label').innerText()).trim() !== 'Model',
+      timeoutMs,
+    );
     return panel;
   }
 
@@ -117,7 +137,11 @@ export class ChatPanel {
   }
 
   async waitForStatus(status: AnswerStatus, answer: Locator = this.lastAnswer(), timeoutMs = 60_000): Promise<void> {
-    await waitUntil(`an answer with status ${status}`, async () => (await answer.getAttribute('data-status')) === status, timeoutMs);
+    await waitUntil(
+      `an answer with status ${status}`,
+      async () => (await answer.getAttribute('data-status')) === status,
+      timeoutMs,
+    );
   }
 
   /** Waits until the answer's visible text contains `text`; returns the whole visible text then. */
@@ -141,9 +165,16 @@ export class ChatPanel {
   async expectAnswerText(expected: string, answer: Locator = this.lastAnswer(), timeoutMs = 5_000): Promise<void> {
     let shown = '';
     try {
-      await waitUntil('the answer text', async () => (shown = await this.answerText(answer)) === squash(expected), timeoutMs, 50);
+      await waitUntil(
+        'the answer text',
+        async () => (shown = await this.answerText(answer)) === squash(expected),
+        timeoutMs,
+        50,
+      );
     } catch {
-      throw new Error(`the answer shows\n  ${JSON.stringify(shown)}\ninstead of\n  ${JSON.stringify(squash(expected))}`);
+      throw new Error(
+        `the answer shows\n  ${JSON.stringify(shown)}\ninstead of\n  ${JSON.stringify(squash(expected))}`,
+      );
     }
   }
 
@@ -155,7 +186,9 @@ export class ChatPanel {
 
 /** The chat completion requests the test server received, in order. */
 export function chatRequests(server: TestServer): RecordedRequest[] {
-  return server.requests.filter((request) => request.method === 'POST' && request.path.split('?')[0] === '/v1/chat/completions');
+  return server.requests.filter(
+    (request) => request.method === 'POST' && request.path.split('?')[0] === '/v1/chat/completions',
+  );
 }
 
 /** Waits for the `n`-th (1-based) chat completion request. */
@@ -198,13 +231,27 @@ export async function chooseCustomEndpoint(page: Page, baseUrl: string): Promise
 
 /** One computed style property of an element. */
 export async function cssOf(locator: Locator, property: string): Promise<string> {
-  return locator.first().evaluate((element: StyledElement, name: string) => element.ownerDocument.defaultView?.getComputedStyle(element).getPropertyValue(name) ?? '', property);
+  return locator
+    .first()
+    .evaluate(
+      (element: StyledElement, name: string) =>
+        element.ownerDocument.defaultView?.getComputedStyle(element).getPropertyValue(name) ?? '',
+      property,
+    );
 }
 
 /** What these helpers read of a DOM element (this package compiles without the DOM lib). */
 interface StyledElement {
   parentElement: StyledElement | null;
-  ownerDocument: { defaultView: { getComputedStyle(element: StyledElement): { color: string; backgroundColor: string; getPropertyValue(name: string): string } } | null };
+  ownerDocument: {
+    defaultView: {
+      getComputedStyle(element: StyledElement): {
+        color: string;
+        backgroundColor: string;
+        getPropertyValue(name: string): string;
+      };
+    } | null;
+  };
 }
 
 /**
@@ -276,7 +323,11 @@ export async function panelButtons(panel: ChatPanel): Promise<PanelButton[]> {
         .filter((id) => id !== '')
         .map((id) => squashed(button.ownerDocument.getElementById(id)?.textContent))
         .join(' ');
-      const name = squashed(button.getAttribute('aria-label')) || squashed(labelledBy) || squashed(button.textContent) || squashed(button.getAttribute('title'));
+      const name =
+        squashed(button.getAttribute('aria-label')) ||
+        squashed(labelledBy) ||
+        squashed(button.textContent) ||
+        squashed(button.getAttribute('title'));
       return {
         action: button.getAttribute('data-action') ?? button.getAttribute('class') ?? '',
         name,
@@ -319,7 +370,12 @@ export async function focusedInPanel(panel: ChatPanel): Promise<{ element: strin
  * `target` (as focusedInPanel describes it), at most `maxPresses` times; returns the elements
  * focused on the way, `target` last.
  */
-export async function tabTo(panel: ChatPanel, target: string, maxPresses = 12, key: 'Tab' | 'Shift+Tab' = 'Tab'): Promise<string[]> {
+export async function tabTo(
+  panel: ChatPanel,
+  target: string,
+  maxPresses = 12,
+  key: 'Tab' | 'Shift+Tab' = 'Tab',
+): Promise<string[]> {
   const visited: string[] = [];
   for (let i = 0; i < maxPresses; i++) {
     await panel.page.keyboard.press(key);
@@ -406,7 +462,9 @@ export async function horizontalOverflow(panel: ChatPanel): Promise<Overflow[]> 
 }
 
 /** The window's layout size in CSS pixels and its devicePixelRatio, in the panel's document. */
-export async function panelWindow(panel: ChatPanel): Promise<{ width: number; height: number; devicePixelRatio: number }> {
+export async function panelWindow(
+  panel: ChatPanel,
+): Promise<{ width: number; height: number; devicePixelRatio: number }> {
   return panel.frame.evaluate<{ width: number; height: number; devicePixelRatio: number }>(
     `({ width: document.documentElement.clientWidth, height: document.documentElement.clientHeight, devicePixelRatio: window.devicePixelRatio })`,
   );
@@ -420,18 +478,26 @@ export async function borderColorsOf(locator: Locator): Promise<{ color: string;
 }
 
 /** An element's box in its own document's CSS pixels (getBoundingClientRect). */
-export async function boxInPanel(locator: Locator): Promise<{ left: number; top: number; right: number; bottom: number }> {
-  return locator.first().evaluate((element: { getBoundingClientRect(): { left: number; top: number; right: number; bottom: number } }) => {
-    const { left, top, right, bottom } = element.getBoundingClientRect();
-    return { left, top, right, bottom };
-  });
+export async function boxInPanel(
+  locator: Locator,
+): Promise<{ left: number; top: number; right: number; bottom: number }> {
+  return locator
+    .first()
+    .evaluate((element: { getBoundingClientRect(): { left: number; top: number; right: number; bottom: number } }) => {
+      const { left, top, right, bottom } = element.getBoundingClientRect();
+      return { left, top, right, bottom };
+    });
 }
 
 /** Where the conversation (`.scroller`) is scrolled to, in CSS pixels. */
-export async function scrollPosition(panel: ChatPanel): Promise<{ scrollTop: number; clientHeight: number; scrollHeight: number }> {
-  return panel.locator('main.scroller').evaluate((scroller: { scrollTop: number; clientHeight: number; scrollHeight: number }) => ({
-    scrollTop: scroller.scrollTop,
-    clientHeight: scroller.clientHeight,
-    scrollHeight: scroller.scrollHeight,
-  }));
+export async function scrollPosition(
+  panel: ChatPanel,
+): Promise<{ scrollTop: number; clientHeight: number; scrollHeight: number }> {
+  return panel
+    .locator('main.scroller')
+    .evaluate((scroller: { scrollTop: number; clientHeight: number; scrollHeight: number }) => ({
+      scrollTop: scroller.scrollTop,
+      clientHeight: scroller.clientHeight,
+      scrollHeight: scroller.scrollHeight,
+    }));
 }

@@ -30,7 +30,10 @@ function makeWorkspace(root: string): string {
   const folder = path.join(root, 'e2e-workspace');
   fs.mkdirSync(path.join(folder, '.vscode'), { recursive: true });
   fs.writeFileSync(path.join(folder, '.vscode', 'settings.json'), '{}\n');
-  fs.writeFileSync(path.join(folder, 'hello.ts'), 'export function greet(name: string): string {\n  return `Hello, ${name}!`;\n}\n');
+  fs.writeFileSync(
+    path.join(folder, 'hello.ts'),
+    'export function greet(name: string): string {\n  return `Hello, ${name}!`;\n}\n',
+  );
   return folder;
 }
 

@@ -4,7 +4,15 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { activeEditorText, activeEditorTitle, pickQuickItem, runCommand, screenshot, waitForNotification, waitForQuickInput } from '../harness/browser';
+import {
+  activeEditorText,
+  activeEditorTitle,
+  pickQuickItem,
+  runCommand,
+  screenshot,
+  waitForNotification,
+  waitForQuickInput,
+} from '../harness/browser';
 import { answerStream, longAnswerText, pieces } from '../server/chatFixtures';
 import { ChatPanel, nthChatRequest, squash, waitUntil } from './chatPanel';
 import { e2eEnvironment, testModel, type E2eEnvironment } from './environment';
@@ -20,7 +28,9 @@ function savedMidStream(env: E2eEnvironment, text: string): string | undefined {
   if (!fs.existsSync(dir)) return undefined;
   for (const name of fs.readdirSync(dir).filter((file) => file.endsWith('.json'))) {
     try {
-      const data = JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')) as { turns: { role: string; status?: string; content?: string }[] };
+      const data = JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')) as {
+        turns: { role: string; status?: string; content?: string }[];
+      };
       const last = data.turns.at(-1);
       if (last?.role === 'assistant' && last.status === 'streaming' && last.content?.includes(text)) return name;
     } catch {
@@ -48,12 +58,21 @@ describe('e2e: chat history', () => {
     const request = await nthChatRequest(testServer, 1);
     await panel.waitForAnswerText('Sentence number 3');
     // Saved while streaming (at most every 2 s): the file on disk has the partial answer.
-    const file = await waitUntil('a mid-stream save of the answer', async () => savedMidStream(env, 'Sentence number 3'), 30_000, 200);
+    const file = await waitUntil(
+      'a mid-stream save of the answer',
+      async () => savedMidStream(env, 'Sentence number 3'),
+      30_000,
+      200,
+    );
     assert.equal(await panel.status(), 'streaming');
 
     await page.reload();
     const restored = await ChatPanel.find(page, 120_000);
-    await waitUntil('the restored question', async () => (await restored.userTurns().filter({ hasText: 'A story to survive a reload' }).count()) === 1, 60_000);
+    await waitUntil(
+      'the restored question',
+      async () => (await restored.userTurns().filter({ hasText: 'A story to survive a reload' }).count()) === 1,
+      60_000,
+    );
     await restored.waitForStatus('stopped');
     const notice = squash(await restored.lastAnswer().locator('.notice.interrupted').innerText());
     assert.match(notice, /^Interrupted/);
@@ -80,7 +99,10 @@ describe('e2e: chat history', () => {
     // "zebra" is only in the answer, not in the title: the item stays listed with the excerpt.
     await pickQuickItem(page, 'zebra', 'Tell me about an animal');
     panel = await ChatPanel.find(page);
-    await waitUntil('the reopened conversation', async () => (await panel.userTurns().filter({ hasText: 'Tell me about an animal' }).count()) === 1);
+    await waitUntil(
+      'the reopened conversation',
+      async () => (await panel.userTurns().filter({ hasText: 'Tell me about an animal' }).count()) === 1,
+    );
     await panel.expectAnswerText('The zebra is striped.');
     await screenshot(page, 'history-3-reopened');
   });
@@ -95,7 +117,10 @@ describe('e2e: chat history', () => {
 
     await runCommand(page, 'Stream Chat: Show Chat History');
     await waitForQuickInput(page, 'Chat History');
-    const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: 'A conversation to delete' }).first();
+    const row = page
+      .locator('.quick-input-list .monaco-list-row')
+      .filter({ hasText: 'A conversation to delete' })
+      .first();
     await row.hover();
     await row.locator('.action-label.codicon-trash').click();
     await waitUntil('the row to leave the list', async () => (await row.count()) === 0);
@@ -106,19 +131,32 @@ describe('e2e: chat history', () => {
 
     await waitUntil('the conversation back on disk', async () => {
       const dir = historyDirectory(env);
-      return fs.readdirSync(dir).some((name) => name.endsWith('.json') && fs.readFileSync(path.join(dir, name), 'utf8').includes('A conversation to delete'));
+      return fs
+        .readdirSync(dir)
+        .some(
+          (name) =>
+            name.endsWith('.json') &&
+            fs.readFileSync(path.join(dir, name), 'utf8').includes('A conversation to delete'),
+        );
     });
     await runCommand(page, 'Stream Chat: Show Chat History');
     await waitForQuickInput(page, 'Chat History');
     await pickQuickItem(page, 'A conversation to delete');
     const reopened = await ChatPanel.find(page);
-    await waitUntil('the restored conversation', async () => (await reopened.userTurns().filter({ hasText: 'A conversation to delete' }).count()) === 1);
+    await waitUntil(
+      'the restored conversation',
+      async () => (await reopened.userTurns().filter({ hasText: 'A conversation to delete' }).count()) === 1,
+    );
   });
 
   it('edits an earlier question and resends it: the later turns are replaced, the earlier version is in Chat History', async () => {
     const { page, testServer } = env;
     const panel = await ChatPanel.newChat(page);
-    testServer.enqueue(answerStream(pieces('Answer one.')), answerStream(pieces('Answer two.')), answerStream(pieces('Answer one, edited.')));
+    testServer.enqueue(
+      answerStream(pieces('Answer one.')),
+      answerStream(pieces('Answer two.')),
+      answerStream(pieces('Answer one, edited.')),
+    );
     await panel.ask('Question one');
     await panel.waitForStatus('done');
     await panel.ask('Question two');
@@ -134,7 +172,10 @@ describe('e2e: chat history', () => {
     await panel.input.fill('Question one, edited');
     await panel.input.press('Enter');
 
-    await waitUntil('the edited question alone', async () => squash((await panel.userTurns().allInnerTexts()).join('|')) === 'Question one, edited');
+    await waitUntil(
+      'the edited question alone',
+      async () => squash((await panel.userTurns().allInnerTexts()).join('|')) === 'Question one, edited',
+    );
     await panel.waitForStatus('done');
     await panel.expectAnswerText('Answer one, edited.');
     assert.equal(await panel.answers().count(), 1);
@@ -145,7 +186,10 @@ describe('e2e: chat history', () => {
     await waitForQuickInput(page, 'Chat History');
     await pickQuickItem(page, 'earlier version', 'Question one (earlier version)');
     const earlier = await ChatPanel.find(page);
-    await waitUntil('the earlier version reopened', async () => squash((await earlier.userTurns().allInnerTexts()).join('|')) === 'Question one|Question two');
+    await waitUntil(
+      'the earlier version reopened',
+      async () => squash((await earlier.userTurns().allInnerTexts()).join('|')) === 'Question one|Question two',
+    );
   });
 
   it('Copy answer copies its Markdown; Export Chat as Markdown opens the conversation in an untitled Markdown editor', async () => {
@@ -169,7 +213,10 @@ describe('e2e: chat history', () => {
     await waitUntil('the exported document', async () => (await activeEditorText(page)).includes('console.log(1);'));
     assert.match((await activeEditorTitle(page)) ?? '', /^Untitled/);
     const text = await activeEditorText(page);
-    assert.ok(text.startsWith('# Show me a log line\n\n## You\n\nShow me a log line\n\n## Assistant (test-model)'), text);
+    assert.ok(
+      text.startsWith('# Show me a log line\n\n## You\n\nShow me a log line\n\n## Assistant (test-model)'),
+      text,
+    );
     await screenshot(page, 'history-5-exported');
     await runCommand(page, 'View: Revert and Close Editor');
   });

@@ -1,7 +1,15 @@
 // A person runs "Stream Chat: Insert at Cursor…" in hello.ts: types the instruction, watches the code
 // appear (highlighted) while the server is still streaming, presses Esc, then Ctrl+Z once.
 import * as assert from 'node:assert/strict';
-import { activeEditorText, openWorkspaceFile, runCommand, runCommandExact, screenshot, submitQuickInput, waitForQuickInput } from '../harness/browser';
+import {
+  activeEditorText,
+  openWorkspaceFile,
+  runCommand,
+  runCommandExact,
+  screenshot,
+  submitQuickInput,
+  waitForQuickInput,
+} from '../harness/browser';
 import { chunk, sse, type StreamStep } from '../server';
 import { chatRequests, trackOutcome, waitUntil } from './chatPanel';
 import { e2eEnvironment } from './environment';
@@ -41,10 +49,14 @@ describe('e2e: Stream Chat: Insert at Cursor', () => {
 
     // One Ctrl+Z takes all of it back, even if auto save (code-server's default) saved mid-stream.
     await page.keyboard.press('Control+Z');
-    await waitUntil('one undo to restore the file', async () => (await activeEditorText(page)) === original).catch(async (error: unknown) => {
-      await screenshot(page, 'insert-3-undo-failed');
-      throw new Error(`${String(error)}; the editor shows:\n${await activeEditorText(page)}\n--- instead of:\n${original}`);
-    });
+    await waitUntil('one undo to restore the file', async () => (await activeEditorText(page)) === original).catch(
+      async (error: unknown) => {
+        await screenshot(page, 'insert-3-undo-failed');
+        throw new Error(
+          `${String(error)}; the editor shows:\n${await activeEditorText(page)}\n--- instead of:\n${original}`,
+        );
+      },
+    );
     await runCommandExact(page, 'File: Save');
     await runCommand(page, 'View: Close All Editors');
   });

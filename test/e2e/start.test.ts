@@ -3,7 +3,14 @@
 import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
-import { closeWorkbench, notificationText, openWorkbench, runCommand, screenshot, waitForNotification } from '../harness/browser';
+import {
+  closeWorkbench,
+  notificationText,
+  openWorkbench,
+  runCommand,
+  screenshot,
+  waitForNotification,
+} from '../harness/browser';
 import { repoRoot } from '../harness/paths';
 import { e2eEnvironment } from './environment';
 
@@ -29,7 +36,10 @@ describe('e2e: npm start', () => {
     delete env.STREAM_CHAT_BASE_URL;
     delete env.STREAM_CHAT_API_KEY;
     delete env.STREAM_CHAT_MODEL;
-    const child = spawn(process.execPath, [path.join(repoRoot, 'out', 'test', 'harness', 'start.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(repoRoot, 'out', 'test', 'harness', 'start.js')], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     try {
       const url = await startedUrl(child);
@@ -47,7 +57,10 @@ describe('e2e: npm start', () => {
       child.kill('SIGINT');
       assert.equal(await exited, 0);
       const origin = new URL(url).origin;
-      await assert.rejects(fetch(origin, { signal: AbortSignal.timeout(5000) }), `${origin} still answers after Ctrl+C`);
+      await assert.rejects(
+        fetch(origin, { signal: AbortSignal.timeout(5000) }),
+        `${origin} still answers after Ctrl+C`,
+      );
     } finally {
       // SIGTERM, not SIGKILL: start must get to stop its code-server process group.
       if (child.exitCode === null) child.kill('SIGTERM');

@@ -2,7 +2,14 @@
 // it shows: against the local OpenAI-compatible test server, then against a port nobody listens on
 // (chosen the way a person does, through "Stream Chat: Select Endpoint…" → Custom URL).
 import * as assert from 'node:assert/strict';
-import { clearNotifications, dismissQuickInput, notificationText, runCommand, screenshot, waitForNotification } from '../harness/browser';
+import {
+  clearNotifications,
+  dismissQuickInput,
+  notificationText,
+  runCommand,
+  screenshot,
+  waitForNotification,
+} from '../harness/browser';
 import { freePort } from '../harness/code-server';
 import { chooseCustomEndpoint } from './chatPanel';
 import { e2eEnvironment, testModel } from './environment';

@@ -4,7 +4,14 @@ import * as path from 'node:path';
 import { chromium, type Browser, type Frame, type Locator, type Page } from 'playwright-core';
 import { chromiumPath, screenshotsDir } from './paths';
 
-export const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+export const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
@@ -26,9 +33,12 @@ export async function openWorkbench(browser: Browser, url: string, options: Open
   // The web workbench calls these when it runs extension tests (vscode's own browser test runner does the same).
   await page.exposeFunction('codeAutomationExit', (code: number) => options.onAutomationExit?.(code));
   await page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) =>
-    options.onConsole?.(`[${type}] ${args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' ')}`),
+    options.onConsole?.(
+      `[${type}] ${args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' ')}`,
+    ),
   );
-  if (options.onConsole) page.on('console', (message) => options.onConsole?.(`[browser ${message.type()}] ${message.text()}`));
+  if (options.onConsole)
+    page.on('console', (message) => options.onConsole?.(`[browser ${message.type()}] ${message.text()}`));
   const timeout = options.timeoutMs ?? 120_000;
   await page.goto(url, { waitUntil: 'domcontentloaded', timeout });
   await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout });
@@ -67,7 +77,9 @@ export async function runCommand(page: Page, title: string, timeoutMs = 60_000):
     if (found) break;
     if (Date.now() > deadline) {
       const rows = await page.locator('.quick-input-list .monaco-list-row').allInnerTexts();
-      throw new Error(`"${title}" is not in the command palette after ${timeoutMs / 1000} s; it lists: ${rows.join(' | ')}`);
+      throw new Error(
+        `"${title}" is not in the command palette after ${timeoutMs / 1000} s; it lists: ${rows.join(' | ')}`,
+      );
     }
     await page.keyboard.press('Escape');
     await input.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
@@ -87,13 +99,25 @@ const quickInput = (page: Page) => page.locator('.quick-input-widget');
 
 /** Waits for an open quick pick / input box whose title contains `title`. */
 export async function waitForQuickInput(page: Page, title: string | RegExp, timeoutMs = 30_000): Promise<void> {
-  await quickInput(page).locator('.quick-input-title').filter({ hasText: title }).waitFor({ state: 'visible', timeout: timeoutMs });
+  await quickInput(page)
+    .locator('.quick-input-title')
+    .filter({ hasText: title })
+    .waitFor({ state: 'visible', timeout: timeoutMs });
 }
 
 /** In the open quick pick: types `filter` and accepts the highlighted entry once it contains `label` (default `filter`). */
-export async function pickQuickItem(page: Page, filter: string, label: string | RegExp = filter, timeoutMs = 30_000): Promise<void> {
+export async function pickQuickItem(
+  page: Page,
+  filter: string,
+  label: string | RegExp = filter,
+  timeoutMs = 30_000,
+): Promise<void> {
   await quickInput(page).locator('input').fill(filter);
-  await quickInput(page).locator('.quick-input-list .monaco-list-row.focused').filter({ hasText: label }).first().waitFor({ state: 'visible', timeout: timeoutMs });
+  await quickInput(page)
+    .locator('.quick-input-list .monaco-list-row.focused')
+    .filter({ hasText: label })
+    .first()
+    .waitFor({ state: 'visible', timeout: timeoutMs });
   await page.keyboard.press('Enter');
 }
 
@@ -119,7 +143,8 @@ export async function waitForNotification(page: Page, text: string | RegExp, tim
   const toast = page.locator('.notification-toast').filter({ hasText: text }).first();
   const listed = page.locator('.notifications-center .notification-list-item').filter({ hasText: text }).first();
   if (!(await toastsShown(page))) {
-    if (!(await page.locator('.notifications-center').isVisible())) await runCommand(page, 'Notifications: Show Notifications');
+    if (!(await page.locator('.notifications-center').isVisible()))
+      await runCommand(page, 'Notifications: Show Notifications');
     await listed.waitFor({ state: 'visible', timeout: timeoutMs });
     return listed;
   }
@@ -197,7 +222,11 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 export async function openWorkspaceFile(page: Page, name: string, timeoutMs = 30_000): Promise<void> {
   await runCommand(page, 'Go to File');
   await pickQuickItem(page, name, name, timeoutMs);
-  await page.locator('.editor-group-container.active .tab.active').filter({ hasText: name }).first().waitFor({ state: 'visible', timeout: timeoutMs });
+  await page
+    .locator('.editor-group-container.active .tab.active')
+    .filter({ hasText: name })
+    .first()
+    .waitFor({ state: 'visible', timeout: timeoutMs });
 }
 
 /**
@@ -242,7 +271,9 @@ export async function runCommandExact(page: Page, title: string, timeoutMs = 30_
   await input.fill(`>${title}`);
   const row = page
     .locator('.quick-input-list .monaco-list-row')
-    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) })
+    .filter({
+      has: page.locator('.label-name', { hasText: new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }),
+    })
     .first();
   await row.click({ timeout: timeoutMs });
 }

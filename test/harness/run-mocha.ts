@@ -31,7 +31,9 @@ async function main(): Promise<void> {
     ui: 'bdd',
     reporter: 'spec',
     timeout: Number(argValue('--timeout') ?? 10_000),
-    rootHooks: hooks ? ((await import(path.resolve(hooks))) as { mochaHooks: Mocha.RootHookObject }).mochaHooks : undefined,
+    rootHooks: hooks
+      ? ((await import(path.resolve(hooks))) as { mochaHooks: Mocha.RootHookObject }).mochaHooks
+      : undefined,
   });
   const grep = argValue('--grep') ?? process.env.STREAM_CHAT_TEST_GREP;
   if (grep) mocha.grep(grep);

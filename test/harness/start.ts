@@ -91,7 +91,8 @@ async function chooseEndpoint(): Promise<Endpoint> {
       env.STREAM_CHAT_MODEL ? `model ${env.STREAM_CHAT_MODEL}` : 'model from settings',
       env.STREAM_CHAT_API_KEY ? 'API key from STREAM_CHAT_API_KEY' : 'no API key in the environment',
     ];
-    if (env.STREAM_CHAT_API_KEY && !env.STREAM_CHAT_BASE_URL) parts.push('(the key is only used with STREAM_CHAT_BASE_URL)');
+    if (env.STREAM_CHAT_API_KEY && !env.STREAM_CHAT_BASE_URL)
+      parts.push('(the key is only used with STREAM_CHAT_BASE_URL)');
     return { env, description: parts.join(', ') };
   }
   const demoServer = await startTestServer({ demo: { tokensPerSecond: DEMO_TOKENS_PER_SECOND } });
@@ -106,7 +107,8 @@ async function chooseEndpoint(): Promise<Endpoint> {
 async function main(): Promise<void> {
   const check = process.argv.includes('--check');
   const portArg = argValue('--port') ?? process.env.STREAM_CHAT_PORT;
-  if (!fs.existsSync(path.join(repoRoot, 'dist', 'extension.js'))) throw new Error('dist/extension.js is missing: run npm run build first');
+  if (!fs.existsSync(path.join(repoRoot, 'dist', 'extension.js')))
+    throw new Error('dist/extension.js is missing: run npm run build first');
   await ensureCodeServer((line) => console.log(line));
 
   let codeServer: CodeServer | undefined;

@@ -84,7 +84,10 @@ function makeWorkspace(root: string, name: string): string {
   fs.mkdirSync(path.join(folder, '.vscode'), { recursive: true });
   fs.writeFileSync(path.join(folder, '.vscode', 'settings.json'), '{}\n');
   fs.writeFileSync(path.join(folder, 'README.md'), `# ${name}\n\nA folder the integration tests open.\n`);
-  fs.writeFileSync(path.join(folder, 'sample.ts'), 'export function add(a: number, b: number): number {\n  return a + b;\n}\n');
+  fs.writeFileSync(
+    path.join(folder, 'sample.ts'),
+    'export function add(a: number, b: number): number {\n  return a + b;\n}\n',
+  );
   return folder;
 }
 
@@ -108,7 +111,9 @@ async function runPass(pass: TrustMode, ctx: PassContext): Promise<IntegrationRe
   ctx.server.writeUserSettings({ 'security.workspace.trust.enabled': pass === 'restricted' });
   let page: Page | undefined;
   let settle!: (outcome: { end?: Extract<ReportEvent, { type: 'end' }>; error?: string }) => void;
-  const settled = new Promise<{ end?: Extract<ReportEvent, { type: 'end' }>; error?: string }>((resolve) => (settle = resolve));
+  const settled = new Promise<{ end?: Extract<ReportEvent, { type: 'end' }>; error?: string }>(
+    (resolve) => (settle = resolve),
+  );
   let startEvent: Extract<ReportEvent, { type: 'start' }> | undefined;
   ctx.receiver.on(pass, (event) => {
     switch (event.type) {
@@ -131,7 +136,10 @@ async function runPass(pass: TrustMode, ctx: PassContext): Promise<IntegrationRe
     }
   });
   const remaining = ctx.deadline - Date.now();
-  const timer = setTimeout(() => settle({ error: `no final report before the run's time limit (${Math.round(ctx.timeoutMs / 1000)} s)` }), remaining);
+  const timer = setTimeout(
+    () => settle({ error: `no final report before the run's time limit (${Math.round(ctx.timeoutMs / 1000)} s)` }),
+    remaining,
+  );
   // Without a start event the extension host never ran the suite; do not wait the whole limit for it.
   const startTimer = setTimeout(
     () => {
@@ -154,7 +162,8 @@ async function runPass(pass: TrustMode, ctx: PassContext): Promise<IntegrationRe
     log(`[${pass}] opening ${url.slice(0, 120)}…`);
     page = await openWorkbench(ctx.browser, url, {
       // The report arrives before the host exits (run() awaits it), so an exit first means no report.
-      onAutomationExit: (code) => setImmediate(() => settle({ error: `the extension host exited (code ${code}) without a final report` })),
+      onAutomationExit: (code) =>
+        setImmediate(() => settle({ error: `the extension host exited (code ${code}) without a final report` })),
       onConsole: process.env.STREAM_CHAT_TEST_VERBOSE ? log : undefined,
       timeoutMs: Math.max(1000, ctx.deadline - Date.now()),
     }).catch((error: unknown) => {
@@ -172,7 +181,8 @@ async function runPass(pass: TrustMode, ctx: PassContext): Promise<IntegrationRe
       if (end.error) result.errors.push(`[${pass}] the runner failed: ${end.error}`);
       if (end.total === 0) result.errors.push(`[${pass}] zero tests ran`);
       const ran = end.counts.passed + end.counts.pending + end.failures.filter((f) => !/" hook/.test(f.title)).length;
-      if (ran < end.total && end.counts.failed === 0) result.errors.push(`[${pass}] only ${ran} of ${end.total} tests reported`);
+      if (ran < end.total && end.counts.failed === 0)
+        result.errors.push(`[${pass}] only ${ran} of ${end.total} tests reported`);
     }
   } finally {
     clearTimeout(timer);
@@ -207,7 +217,17 @@ export async function runIntegration(options: IntegrationOptions = {}): Promise<
     log(`[integration] code-server ${server.origin} ready in ${Date.now() - started} ms`);
     for (const pass of passes) {
       const workspace = makeWorkspace(tempRoot, `workspace-${pass}`);
-      const result = await runPass(pass, { server, browser, receiver, workspace, deadline, timeoutMs, grep: options.grep, env, log });
+      const result = await runPass(pass, {
+        server,
+        browser,
+        receiver,
+        workspace,
+        deadline,
+        timeoutMs,
+        grep: options.grep,
+        env,
+        log,
+      });
       total.passed += result.passed;
       total.failed += result.failed;
       total.pending += result.pending;
@@ -225,10 +245,16 @@ export async function runIntegration(options: IntegrationOptions = {}): Promise<
   return total;
 }
 
-export function printSummary(phase: string, result: IntegrationResult, log: (line: string) => void = console.log): void {
+export function printSummary(
+  phase: string,
+  result: IntegrationResult,
+  log: (line: string) => void = console.log,
+): void {
   for (const failure of result.failures) log(`FAILED ${failure.title}\n  ${failure.message}`);
   for (const error of result.errors) log(`ERROR ${error}`);
-  log(`[${phase}] ${result.passed} passed, ${result.failed} failed, ${result.pending} skipped${result.errors.length ? `, ${result.errors.length} run error(s)` : ''}`);
+  log(
+    `[${phase}] ${result.passed} passed, ${result.failed} failed, ${result.pending} skipped${result.errors.length ? `, ${result.errors.length} run error(s)` : ''}`,
+  );
 }
 
 function argValue(name: string): string | undefined {

@@ -33,7 +33,15 @@ export function answerSteps(pieces: string[], options: AnswerStreamOptions = {})
   steps.push(sse.data(chunk({}, { model, finishReason: 'stop' })));
   if (options.usage ?? true) {
     const completion = pieces.length + (options.reasoning?.length ?? 0);
-    steps.push(sse.data(chunk(null, { model, choices: [], usage: { prompt_tokens: 12, completion_tokens: completion, total_tokens: 12 + completion } })));
+    steps.push(
+      sse.data(
+        chunk(null, {
+          model,
+          choices: [],
+          usage: { prompt_tokens: 12, completion_tokens: completion, total_tokens: 12 + completion },
+        }),
+      ),
+    );
   }
   steps.push(sse.done());
   return steps;
@@ -61,7 +69,15 @@ export function segmentedAnswerStream(segments: AnswerSegment[], model = 'test-m
     });
   }
   steps.push(sse.data(chunk({}, { model, finishReason: 'stop' })));
-  steps.push(sse.data(chunk(null, { model, choices: [], usage: { prompt_tokens: 12, completion_tokens: count, total_tokens: 12 + count } })));
+  steps.push(
+    sse.data(
+      chunk(null, {
+        model,
+        choices: [],
+        usage: { prompt_tokens: 12, completion_tokens: count, total_tokens: 12 + count },
+      }),
+    ),
+  );
   steps.push(sse.done());
   return { kind: 'stream', steps };
 }

@@ -65,7 +65,12 @@ export interface Fixture {
 const usage = { prompt_tokens: 12, completion_tokens: 7, total_tokens: 19 };
 
 function stream(deltas: object[], finishReason = 'stop', tail = sse.done()): string {
-  return [sse.data(chunk({ role: 'assistant', content: '' })), ...deltas.map((d) => sse.data(chunk(d))), sse.data(chunk({}, { finishReason })), tail].join('');
+  return [
+    sse.data(chunk({ role: 'assistant', content: '' })),
+    ...deltas.map((d) => sse.data(chunk(d))),
+    sse.data(chunk({}, { finishReason })),
+    tail,
+  ].join('');
 }
 
 const basic = stream([{ content: 'Hello' }, { content: ', ' }, { content: 'world!' }]);
@@ -108,7 +113,12 @@ export const fixtures: Fixture[] = [
   },
   {
     name: 'think tags in content, split across chunks',
-    body: stream([{ content: '<thi' }, { content: 'nk>Plan the ' }, { content: 'answer.</th' }, { content: 'ink>\n\nThe answer is 42.' }]),
+    body: stream([
+      { content: '<thi' },
+      { content: 'nk>Plan the ' },
+      { content: 'answer.</th' },
+      { content: 'ink>\n\nThe answer is 42.' },
+    ]),
     expected: {
       content: '<think>Plan the answer.</think>\n\nThe answer is 42.',
       reasoning: '',
@@ -119,23 +129,37 @@ export const fixtures: Fixture[] = [
   {
     name: 'only a closing think tag (the template opened it in the prompt)',
     body: stream([{ content: 'hidden plan\n' }, { content: '</thi' }, { content: 'nk>\n\nVisible.' }]),
-    expected: { content: 'hidden plan\n</think>\n\nVisible.', reasoning: '', finishReason: 'stop', split: { content: 'Visible.', reasoning: 'hidden plan\n' } },
+    expected: {
+      content: 'hidden plan\n</think>\n\nVisible.',
+      reasoning: '',
+      finishReason: 'stop',
+      split: { content: 'Visible.', reasoning: 'hidden plan\n' },
+    },
   },
   {
     name: 'a closing think tag inside a code block is text',
-    body: stream([{ content: 'Strip it:\n```py\ns = s.replace("' }, { content: '</think>' }, { content: '", "")\n```\nA mid-line </think> stays.' }]),
+    body: stream([
+      { content: 'Strip it:\n```py\ns = s.replace("' },
+      { content: '</think>' },
+      { content: '", "")\n```\nA mid-line </think> stays.' },
+    ]),
     expected: {
       content: 'Strip it:\n```py\ns = s.replace("</think>", "")\n```\nA mid-line </think> stays.',
       reasoning: '',
       finishReason: 'stop',
-      split: { content: 'Strip it:\n```py\ns = s.replace("</think>", "")\n```\nA mid-line </think> stays.', reasoning: '' },
+      split: {
+        content: 'Strip it:\n```py\ns = s.replace("</think>", "")\n```\nA mid-line </think> stays.',
+        reasoning: '',
+      },
     },
   },
   {
     name: 'tool call fragments',
     body: stream(
       [
-        { tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '' } }] },
+        {
+          tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '' } }],
+        },
         { tool_calls: [{ index: 0, function: { arguments: '{"city":' } }] },
         { tool_calls: [{ index: 0, function: { arguments: '"Oslo"}' } }] },
       ],
@@ -143,8 +167,16 @@ export const fixtures: Fixture[] = [
     ),
     expected: { content: '', reasoning: '', finishReason: 'tool_calls', toolCallFragments: 3 },
   },
-  { name: 'CRLF line endings', body: basic.replace(/\n/g, '\r\n'), expected: { content: 'Hello, world!', reasoning: '', finishReason: 'stop' } },
-  { name: 'lone CR line endings', body: basic.replace(/\n/g, '\r'), expected: { content: 'Hello, world!', reasoning: '', finishReason: 'stop' } },
+  {
+    name: 'CRLF line endings',
+    body: basic.replace(/\n/g, '\r\n'),
+    expected: { content: 'Hello, world!', reasoning: '', finishReason: 'stop' },
+  },
+  {
+    name: 'lone CR line endings',
+    body: basic.replace(/\n/g, '\r'),
+    expected: { content: 'Hello, world!', reasoning: '', finishReason: 'stop' },
+  },
   {
     // The first event carries content: a decoder that kept the BOM would read its field as "\uFEFFdata" and lose it.
     name: 'byte order mark',
@@ -213,16 +245,40 @@ export const fixtures: Fixture[] = [
   },
   {
     name: 'code block markdown with escapes',
-    body: stream([{ content: '```ts\nconst s = "a\\tb";\n' }, { content: 'console.log(`${s}`);\n```\n' }, { content: 'Done \\ "quoted" </script>' }]),
-    expected: { content: '```ts\nconst s = "a\\tb";\nconsole.log(`${s}`);\n```\nDone \\ "quoted" </script>', reasoning: '', finishReason: 'stop' },
+    body: stream([
+      { content: '```ts\nconst s = "a\\tb";\n' },
+      { content: 'console.log(`${s}`);\n```\n' },
+      { content: 'Done \\ "quoted" </script>' },
+    ]),
+    expected: {
+      content: '```ts\nconst s = "a\\tb";\nconsole.log(`${s}`);\n```\nDone \\ "quoted" </script>',
+      reasoning: '',
+      finishReason: 'stop',
+    },
   },
 ];
 
 /** A stream of `count` content events with realistic token sizes, for benchmarks. */
 export function longStream(count: number, model = 'bench-model'): string {
-  const words = ['The', ' quick', ' brown', ' fox', ' jumps', ' over', ' the', ' lazy', ' dog', '.', '\n', ' `code`', ' über', ' 🚀'];
+  const words = [
+    'The',
+    ' quick',
+    ' brown',
+    ' fox',
+    ' jumps',
+    ' over',
+    ' the',
+    ' lazy',
+    ' dog',
+    '.',
+    '\n',
+    ' `code`',
+    ' über',
+    ' 🚀',
+  ];
   const parts: string[] = [sse.data(chunk({ role: 'assistant', content: '' }, { model }))];
-  for (let i = 0; i < count; i++) parts.push(sse.data(chunk({ content: words[i % words.length] }, { model, id: 'chatcmpl-bench' })));
+  for (let i = 0; i < count; i++)
+    parts.push(sse.data(chunk({ content: words[i % words.length] }, { model, id: 'chatcmpl-bench' })));
   parts.push(sse.data(chunk({}, { model, finishReason: 'stop' })), sse.done());
   return parts.join('');
 }

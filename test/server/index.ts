@@ -65,18 +65,39 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
 
   function defaultScenario(routeKey: string, record: RecordedRequest): Scenario {
     if (routeKey === 'GET /v1/models') {
-      return { kind: 'respond', status: 200, body: { object: 'list', data: models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'test-server', ...modelFields })) } };
+      return {
+        kind: 'respond',
+        status: 200,
+        body: {
+          object: 'list',
+          data: models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'test-server', ...modelFields })),
+        },
+      };
     }
     if (routeKey === CHAT_ROUTE) {
-      const request = (record.json ?? {}) as { model?: string; messages?: Array<{ content?: unknown }>; stream?: boolean; stream_options?: unknown };
+      const request = (record.json ?? {}) as {
+        model?: string;
+        messages?: Array<{ content?: unknown }>;
+        stream?: boolean;
+        stream_options?: unknown;
+      };
       const model = request.model ?? demoModel;
       if (options.demo) {
         const last = request.messages?.[request.messages.length - 1]?.content;
-        return demoScenario(typeof last === 'string' ? last : '', model, options.demo.tokensPerSecond ?? 40, request.stream_options !== undefined);
+        return demoScenario(
+          typeof last === 'string' ? last : '',
+          model,
+          options.demo.tokensPerSecond ?? 40,
+          request.stream_options !== undefined,
+        );
       }
       return helloScenario(model, request.stream_options !== undefined);
     }
-    return { kind: 'respond', status: 404, body: { error: { message: `No route for ${routeKey}`, type: 'invalid_request_error', code: 'not_found' } } };
+    return {
+      kind: 'respond',
+      status: 404,
+      body: { error: { message: `No route for ${routeKey}`, type: 'invalid_request_error', code: 'not_found' } },
+    };
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -140,7 +161,12 @@ function helloScenario(model: string, includeUsage: boolean): Scenario {
     sse.data(chunk({ content: ' from the test server.' }, { model })),
     sse.data(chunk({}, { model, finishReason: 'stop' })),
   ];
-  if (includeUsage) steps.push(sse.data(chunk(null, { model, choices: [], usage: { prompt_tokens: 5, completion_tokens: 6, total_tokens: 11 } })));
+  if (includeUsage)
+    steps.push(
+      sse.data(
+        chunk(null, { model, choices: [], usage: { prompt_tokens: 5, completion_tokens: 6, total_tokens: 11 } }),
+      ),
+    );
   steps.push(sse.done());
   return { kind: 'stream', steps };
 }
@@ -156,7 +182,19 @@ function demoScenario(question: string, model: string, tokensPerSecond: number, 
   steps.push(sse.data(chunk({}, { model, finishReason: 'stop' })));
   if (includeUsage) {
     const promptTokens = Math.max(1, Math.round(question.length / 4));
-    steps.push(sse.data(chunk(null, { model, choices: [], usage: { prompt_tokens: promptTokens, completion_tokens: tokens.length, total_tokens: promptTokens + tokens.length } })));
+    steps.push(
+      sse.data(
+        chunk(null, {
+          model,
+          choices: [],
+          usage: {
+            prompt_tokens: promptTokens,
+            completion_tokens: tokens.length,
+            total_tokens: promptTokens + tokens.length,
+          },
+        }),
+      ),
+    );
   }
   steps.push(sse.done());
   return { kind: 'stream', steps };

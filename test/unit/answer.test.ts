@@ -90,7 +90,9 @@ describe('answer collector', () => {
     assert.equal(failed.error, lost);
     assert.equal(failed.stopped, false);
 
-    const stopped = await collectAnswer(from([{ type: 'content', text: 'Par' }], new ChatError({ kind: 'aborted', message: 'Request cancelled.' })));
+    const stopped = await collectAnswer(
+      from([{ type: 'content', text: 'Par' }], new ChatError({ kind: 'aborted', message: 'Request cancelled.' })),
+    );
     assert.equal(stopped.content, 'Par');
     assert.equal(stopped.error, undefined);
     assert.equal(stopped.stopped, true);

@@ -14,17 +14,24 @@ import {
   overLimitMessage,
   sizeLabel,
 } from '../../src/ask/prompts';
-import { userMessageContent } from '../../src/context/snippets';
+import { userMessageContent } from '../../src/shared/snippets';
 import { repoRoot } from '../harness/paths';
 
 interface Contributes {
   commands: { command: string; category?: string }[];
   keybindings: { command: string; key: string; when?: string }[];
   menus: Record<string, { command?: string; submenu?: string; when?: string }[]>;
-  configuration: { properties: Record<string, { default?: unknown; properties?: Record<string, { default?: unknown; markdownDescription?: string }> }> };
+  configuration: {
+    properties: Record<
+      string,
+      { default?: unknown; properties?: Record<string, { default?: unknown; markdownDescription?: string }> }
+    >;
+  };
 }
 
-const contributes = (JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { contributes: Contributes }).contributes;
+const contributes = (
+  JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { contributes: Contributes }
+).contributes;
 
 describe('ask prompts', () => {
   it('a configured instruction overrides the default; missing, blank or wrong types fall back', () => {
@@ -44,7 +51,10 @@ describe('ask prompts', () => {
       assert.equal(prompts.properties?.[action].default, DEFAULT_PROMPTS[action]);
       assert.ok(prompts.properties?.[action].markdownDescription, `${action} has a description`);
     }
-    assert.equal(contributes.configuration.properties['streamChat.ask.maxSnippetTokens'].default, DEFAULT_MAX_SNIPPET_TOKENS);
+    assert.equal(
+      contributes.configuration.properties['streamChat.ask.maxSnippetTokens'].default,
+      DEFAULT_MAX_SNIPPET_TOKENS,
+    );
   });
 
   it('every ask command is in the palette (category Stream Chat) and the editor submenu; explain and ask have keys', () => {
@@ -88,8 +98,18 @@ describe('ask prompts', () => {
 
   it('the model is told what part of the file a snippet is', () => {
     const content = userMessageContent('Explain.', [
-      { path: 'a.ts', languageId: 'typescript', range: { startLine: 1, endLine: 3 }, code: 'function f() {\n  return 1;\n}', tokens: 8, description: 'enclosing function f' },
+      {
+        path: 'a.ts',
+        languageId: 'typescript',
+        range: { startLine: 1, endLine: 3 },
+        code: 'function f() {\n  return 1;\n}',
+        tokens: 8,
+        description: 'enclosing function f',
+      },
     ]);
-    assert.equal(content, 'Code from a.ts:1-3 (typescript, enclosing function f):\n```typescript\nfunction f() {\n  return 1;\n}\n```\n\nExplain.');
+    assert.equal(
+      content,
+      'Code from a.ts:1-3 (typescript, enclosing function f):\n```typescript\nfunction f() {\n  return 1;\n}\n```\n\nExplain.',
+    );
   });
 });

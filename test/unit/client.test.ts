@@ -20,7 +20,9 @@ const okStream = { kind: 'stream' as const, steps: [role, hello, world, stop, ss
 const fast: StreamOptions = { maxRetryDelayMs: 5, idleTimeoutMs: 2000 };
 
 function assertNoKey(value: unknown): void {
-  const text = JSON.stringify(value, (_key, v: unknown) => (v instanceof Error ? { ...v, message: v.message, cause: v.cause } : v));
+  const text = JSON.stringify(value, (_key, v: unknown) =>
+    v instanceof Error ? { ...v, message: v.message, cause: v.cause } : v,
+  );
   assert.ok(!text.includes(KEY), `the API key leaked: ${text}`);
 }
 
@@ -44,7 +46,11 @@ describe('ChatClient against the test server', function () {
   }
 
   it('sends the request as documented: POST, bearer key, JSON body with stream and stream_options; decodes the default stream', async () => {
-    const { events, error } = await stream({}, { ...request, temperature: 0.2, maxTokens: 100 }, { ...endpoint, headers: { 'HTTP-Referer': 'https://example.test' } });
+    const { events, error } = await stream(
+      {},
+      { ...request, temperature: 0.2, maxTokens: 100 },
+      { ...endpoint, headers: { 'HTTP-Referer': 'https://example.test' } },
+    );
     assert.equal(error, undefined);
     const summary = summarize(events);
     assert.equal(summary.content, 'Hello from the test server.');
@@ -56,7 +62,13 @@ describe('ChatClient against the test server', function () {
     assert.equal(sent.path, '/v1/chat/completions');
     assert.equal(sent.headers.authorization, `Bearer ${KEY}`);
     assert.equal(sent.headers['http-referer'], 'https://example.test');
-    assert.deepEqual(sent.json, { ...request, stream: true, stream_options: { include_usage: true }, temperature: 0.2, max_tokens: 100 });
+    assert.deepEqual(sent.json, {
+      ...request,
+      stream: true,
+      stream_options: { include_usage: true },
+      temperature: 0.2,
+      max_tokens: 100,
+    });
   });
 
   it('sends no max_tokens or temperature unless asked, and no Authorization without a key', async () => {
@@ -78,7 +90,17 @@ describe('ChatClient against the test server', function () {
   describe('HTTP-level errors before any token', () => {
     for (const status of [401, 403]) {
       it(`case 1: ${status} → auth error naming the origin, no retry, key never in the error`, async () => {
-        server.enqueue({ kind: 'respond', status, body: { error: { message: `Incorrect API key provided: ${KEY}`, type: 'invalid_request_error', code: 'invalid_api_key' } } });
+        server.enqueue({
+          kind: 'respond',
+          status,
+          body: {
+            error: {
+              message: `Incorrect API key provided: ${KEY}`,
+              type: 'invalid_request_error',
+              code: 'invalid_api_key',
+            },
+          },
+        });
         const { error } = await stream();
         assert.equal(error?.kind, 'auth');
         assert.equal(error?.status, status);
@@ -99,9 +121,25 @@ describe('ChatClient against the test server', function () {
     const notFoundShapes: Array<[string, object]> = [
       [
         'OpenAI shape',
-        { error: { message: 'The model `gpt-9` does not exist or you do not have access to it.', type: 'invalid_request_error', param: null, code: 'model_not_found' } },
+        {
+          error: {
+            message: 'The model `gpt-9` does not exist or you do not have access to it.',
+            type: 'invalid_request_error',
+            param: null,
+            code: 'model_not_found',
+          },
+        },
       ],
-      ['vLLM shape', { object: 'error', message: 'The model `gpt-9` does not exist.', type: 'NotFoundError', param: null, code: 404 }],
+      [
+        'vLLM shape',
+        {
+          object: 'error',
+          message: 'The model `gpt-9` does not exist.',
+          type: 'NotFoundError',
+          param: null,
+          code: 404,
+        },
+      ],
       ['Ollama shape', { error: 'model "gpt-9" not found, try pulling it first' }],
     ];
     for (const [shape, body] of notFoundShapes) {
@@ -148,13 +186,21 @@ describe('ChatClient against the test server', function () {
     const contextShapes: Array<[string, object]> = [
       [
         'code context_length_exceeded',
-        { error: { message: 'This request exceeds the limit.', type: 'invalid_request_error', param: 'messages', code: 'context_length_exceeded' } },
+        {
+          error: {
+            message: 'This request exceeds the limit.',
+            type: 'invalid_request_error',
+            param: 'messages',
+            code: 'context_length_exceeded',
+          },
+        },
       ],
       [
         "vLLM's message-only form",
         {
           object: 'error',
-          message: "This model's maximum context length is 4096 tokens. However, you requested 5000 tokens in the messages.",
+          message:
+            "This model's maximum context length is 4096 tokens. However, you requested 5000 tokens in the messages.",
           type: 'BadRequestError',
           param: null,
           code: 400,
@@ -163,7 +209,13 @@ describe('ChatClient against the test server', function () {
       [
         'llama.cpp server',
         {
-          error: { code: 400, message: 'the request exceeds the available context size, try increasing it', type: 'exceed_context_size_error', n_prompt_tokens: 5000, n_ctx: 4096 },
+          error: {
+            code: 400,
+            message: 'the request exceeds the available context size, try increasing it',
+            type: 'exceed_context_size_error',
+            n_prompt_tokens: 5000,
+            n_ctx: 4096,
+          },
         },
       ],
     ];
@@ -178,10 +230,22 @@ describe('ChatClient against the test server', function () {
     }
 
     it('case 4: 429 with Retry-After (seconds, then retry-after-ms) within the cap: waits what it asks, measured at the server, then succeeds', async () => {
-      const limited = { kind: 'respond' as const, status: 429, body: { error: { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' } } };
-      server.enqueue({ ...limited, headers: { 'retry-after': '1' } }, { ...limited, headers: { 'retry-after-ms': '150', 'retry-after': '60' } }, okStream);
+      const limited = {
+        kind: 'respond' as const,
+        status: 429,
+        body: { error: { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' } },
+      };
+      server.enqueue(
+        { ...limited, headers: { 'retry-after': '1' } },
+        { ...limited, headers: { 'retry-after-ms': '150', 'retry-after': '60' } },
+        okStream,
+      );
       const retries: RetryInfo[] = [];
-      const { events, error } = await stream({ maxRetries: 3, maxRetryDelayMs: 5000, onRetry: (info) => retries.push(info) });
+      const { events, error } = await stream({
+        maxRetries: 3,
+        maxRetryDelayMs: 5000,
+        onRetry: (info) => retries.push(info),
+      });
       assert.equal(error, undefined);
       assert.equal(summarize(events).content, 'Hello world');
       assert.deepEqual(
@@ -194,27 +258,52 @@ describe('ChatClient against the test server', function () {
       );
       const [first, second, third] = chatRequests();
       // Timers never fire early; a few ms of slack covers clock granularity only.
-      assert.ok(second.receivedAt - first.receivedAt >= 995, `retried after ${Math.round(second.receivedAt - first.receivedAt)} ms, asked 1000`);
-      assert.ok(third.receivedAt - second.receivedAt >= 145, `retried after ${Math.round(third.receivedAt - second.receivedAt)} ms, asked 150`);
+      assert.ok(
+        second.receivedAt - first.receivedAt >= 995,
+        `retried after ${Math.round(second.receivedAt - first.receivedAt)} ms, asked 1000`,
+      );
+      assert.ok(
+        third.receivedAt - second.receivedAt >= 145,
+        `retried after ${Math.round(third.receivedAt - second.receivedAt)} ms, asked 150`,
+      );
       assert.deepEqual(events[0], { type: 'open', status: 200, attempt: 3 });
     });
 
     it('case 4: a Retry-After longer than the retry cap fails at once with a rate-limit error saying when to retry (429, HTTP date)', async () => {
       const inFiveSeconds = new Date(Date.now() + 5000).toUTCString();
-      server.enqueue({ kind: 'respond', status: 429, body: { error: { message: 'slow down' } }, headers: { 'retry-after': inFiveSeconds } }, okStream);
+      server.enqueue(
+        {
+          kind: 'respond',
+          status: 429,
+          body: { error: { message: 'slow down' } },
+          headers: { 'retry-after': inFiveSeconds },
+        },
+        okStream,
+      );
       const retries: RetryInfo[] = [];
       const { error } = await stream({ maxRetryDelayMs: 40, onRetry: (info) => retries.push(info) });
       assert.equal(error?.kind, 'rate-limit');
       const asked = error?.retryAfterMs ?? 0;
       assert.ok(asked > 2000 && asked <= 5000, `HTTP date read as ${asked} ms`);
-      assert.match(error?.message ?? '', new RegExp(`^${server.origin} asks to wait \\d s before the next request — try again after \\d`));
+      assert.match(
+        error?.message ?? '',
+        new RegExp(`^${server.origin} asks to wait \\d s before the next request — try again after \\d`),
+      );
       assert.match(error?.message ?? '', /slow down/);
       assert.equal(retries.length, 0, 'no retry spent against a server that said no');
       assert.equal(chatRequests().length, 1);
     });
 
     it('case 5: a 503 whose Retry-After exceeds the cap is a rate-limit error too, not a silent 30 s wait', async () => {
-      server.enqueue({ kind: 'respond', status: 503, body: { error: { message: 'maintenance' } }, headers: { 'retry-after': '120' } }, okStream);
+      server.enqueue(
+        {
+          kind: 'respond',
+          status: 503,
+          body: { error: { message: 'maintenance' } },
+          headers: { 'retry-after': '120' },
+        },
+        okStream,
+      );
       const { error } = await stream({ maxRetryDelayMs: 30_000 });
       assert.equal(error?.kind, 'rate-limit');
       assert.equal(error?.status, 503);
@@ -225,10 +314,16 @@ describe('ChatClient against the test server', function () {
 
     for (const when of ['as it begins', 'while it runs'] as const) {
       it(`case 4: the wait is cancellable by the signal (abort ${when})`, async () => {
-        server.enqueue({ kind: 'respond', status: 429, body: { error: { message: 'slow down' } }, headers: { 'retry-after': '60' } });
+        server.enqueue({
+          kind: 'respond',
+          status: 429,
+          body: { error: { message: 'slow down' } },
+          headers: { 'retry-after': '60' },
+        });
         const controller = new AbortController();
         // onRetry runs just before the wait starts; a microtask later the wait is running (a 60 s wait would time the test out).
-        const onRetry = when === 'as it begins' ? () => controller.abort() : () => queueMicrotask(() => controller.abort());
+        const onRetry =
+          when === 'as it begins' ? () => controller.abort() : () => queueMicrotask(() => controller.abort());
         const { error } = await stream({ signal: controller.signal, maxRetryDelayMs: 60_000, onRetry });
         assert.equal(error?.kind, 'aborted');
         assert.equal(chatRequests().length, 1);
@@ -246,7 +341,17 @@ describe('ChatClient against the test server', function () {
 
     it('case 4: 429 insufficient_quota is never retried', async () => {
       server.enqueue(
-        { kind: 'respond', status: 429, body: { error: { message: 'You exceeded your current quota', type: 'insufficient_quota', code: 'insufficient_quota' } } },
+        {
+          kind: 'respond',
+          status: 429,
+          body: {
+            error: {
+              message: 'You exceeded your current quota',
+              type: 'insufficient_quota',
+              code: 'insufficient_quota',
+            },
+          },
+        },
         okStream,
       );
       const retries: RetryInfo[] = [];
@@ -259,8 +364,18 @@ describe('ChatClient against the test server', function () {
     it('case 5: 500/502/503 before the first token are retried with backoff, then the stream succeeds', async () => {
       server.enqueue(
         { kind: 'respond', status: 500, body: { error: { message: 'internal' } } },
-        { kind: 'respond', status: 502, body: '<html><head><title>502 Bad Gateway</title></head></html>', headers: { 'content-type': 'text/html' } },
-        { kind: 'respond', status: 503, body: { error: { message: 'overloaded' } }, headers: { 'retry-after-ms': '4' } },
+        {
+          kind: 'respond',
+          status: 502,
+          body: '<html><head><title>502 Bad Gateway</title></head></html>',
+          headers: { 'content-type': 'text/html' },
+        },
+        {
+          kind: 'respond',
+          status: 503,
+          body: { error: { message: 'overloaded' } },
+          headers: { 'retry-after-ms': '4' },
+        },
         okStream,
       );
       const retries: RetryInfo[] = [];
@@ -292,7 +407,11 @@ describe('ChatClient against the test server', function () {
     });
 
     it('case 5: when retries run out the server error is reported with its status', async () => {
-      const unavailable = { kind: 'respond' as const, status: 503, body: { error: { message: 'Service Unavailable' } } };
+      const unavailable = {
+        kind: 'respond' as const,
+        status: 503,
+        body: { error: { message: 'Service Unavailable' } },
+      };
       server.enqueue(unavailable, unavailable);
       const { error } = await stream({ maxRetries: 1 });
       assert.equal(error?.kind, 'server');
@@ -325,14 +444,23 @@ describe('ChatClient against the test server', function () {
         });
       });
       const retries: RetryInfo[] = [];
-      const { error } = await stream({ onRetry: (info) => retries.push(info) }, request, { baseUrl: `http://127.0.0.1:${port}/v1`, apiKey: KEY });
+      const { error } = await stream({ onRetry: (info) => retries.push(info) }, request, {
+        baseUrl: `http://127.0.0.1:${port}/v1`,
+        apiKey: KEY,
+      });
       assert.equal(error?.kind, 'network');
-      assert.equal(error?.message, `Could not connect to 127.0.0.1:${port}: connection refused. Is the server running?`);
+      assert.equal(
+        error?.message,
+        `Could not connect to 127.0.0.1:${port}: connection refused. Is the server running?`,
+      );
       assert.equal(retries.length, 0);
     });
 
     it('case 6: DNS failure → names the host', async () => {
-      const { error } = await stream({ connectTimeoutMs: 5000 }, request, { baseUrl: 'http://no-such-host.invalid/v1', apiKey: KEY });
+      const { error } = await stream({ connectTimeoutMs: 5000 }, request, {
+        baseUrl: 'http://no-such-host.invalid/v1',
+        apiKey: KEY,
+      });
       assert.ok(error?.kind === 'network' || error?.kind === 'timeout', `kind ${error?.kind}`);
       assert.match(error?.message ?? '', /no-such-host\.invalid/);
       assertNoKey(error);
@@ -345,7 +473,10 @@ describe('ChatClient against the test server', function () {
         const { port } = tls.address() as AddressInfo;
         const { error } = await stream({}, request, { baseUrl: `https://127.0.0.1:${port}/v1`, apiKey: KEY });
         assert.equal(error?.kind, 'network');
-        assert.equal(error?.message, `TLS connection to 127.0.0.1:${port} failed (self-signed certificate). The server's certificate is not trusted.`);
+        assert.equal(
+          error?.message,
+          `TLS connection to 127.0.0.1:${port} failed (self-signed certificate). The server's certificate is not trusted.`,
+        );
       } finally {
         tls.closeAllConnections();
         await new Promise((resolve) => tls.close(resolve));
@@ -362,11 +493,19 @@ describe('ChatClient against the test server', function () {
 
     it('case 7: HTML with status 200 → not-event-stream, check the base URL, escaped-on-display truncated excerpt', async () => {
       const page = `<!DOCTYPE html><html><head><title>My App</title></head><body>${'<p>filler</p>'.repeat(2000)}</body></html>`;
-      server.enqueue({ kind: 'respond', status: 200, body: page, headers: { 'content-type': 'text/html; charset=utf-8' } });
+      server.enqueue({
+        kind: 'respond',
+        status: 200,
+        body: page,
+        headers: { 'content-type': 'text/html; charset=utf-8' },
+      });
       const { events, error } = await stream();
       assert.equal(events.length, 0);
       assert.equal(error?.kind, 'not-event-stream');
-      assert.equal(error?.message, `${server.origin} answered with an HTML page, not an event stream — check the base URL (does it end in /v1?)`);
+      assert.equal(
+        error?.message,
+        `${server.origin} answered with an HTML page, not an event stream — check the base URL (does it end in /v1?)`,
+      );
       assert.ok(error?.excerpt?.startsWith('<!DOCTYPE html><html><head><title>My App</title>'));
       assert.ok((error?.excerpt?.length ?? Infinity) < 400);
       assert.equal(chatRequests().length, 1);
@@ -395,7 +534,13 @@ describe('ChatClient against the test server', function () {
           object: 'chat.completion',
           created: 1,
           model: 'test-model',
-          choices: [{ index: 0, message: { role: 'assistant', content: 'The whole answer.', reasoning_content: 'Short.' }, finish_reason: 'stop' }],
+          choices: [
+            {
+              index: 0,
+              message: { role: 'assistant', content: 'The whole answer.', reasoning_content: 'Short.' },
+              finish_reason: 'stop',
+            },
+          ],
           usage: { prompt_tokens: 1, completion_tokens: 3, total_tokens: 4 },
         },
       });
@@ -417,7 +562,10 @@ describe('ChatClient against the test server', function () {
       server.enqueue({
         kind: 'respond',
         status: 200,
-        body: { object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: 'The whole answer.' }, finish_reason: 'stop' }] },
+        body: {
+          object: 'chat.completion',
+          choices: [{ index: 0, message: { role: 'assistant', content: 'The whole answer.' }, finish_reason: 'stop' }],
+        },
       });
       const controller = new AbortController();
       const types: string[] = [];
@@ -438,7 +586,12 @@ describe('ChatClient against the test server', function () {
       const rejection = {
         kind: 'respond' as const,
         status: 400,
-        body: { object: 'error', message: "[{'type': 'extra_forbidden', 'loc': ('body', 'stream_options'), 'msg': 'Extra inputs are not permitted'}]", code: 400 },
+        body: {
+          object: 'error',
+          message:
+            "[{'type': 'extra_forbidden', 'loc': ('body', 'stream_options'), 'msg': 'Extra inputs are not permitted'}]",
+          code: 400,
+        },
       };
       server.enqueue(rejection);
       const first = await stream();
@@ -450,14 +603,23 @@ describe('ChatClient against the test server', function () {
 
       await stream({}, request, { ...endpoint, baseUrl: `${server.baseUrl}/` });
       assert.equal(chatRequests().length, 3);
-      assert.ok(!('stream_options' in (chatRequests()[2].json as object)), 'remembered (trailing slash is the same endpoint)');
+      assert.ok(
+        !('stream_options' in (chatRequests()[2].json as object)),
+        'remembered (trailing slash is the same endpoint)',
+      );
 
       await drain(new ChatClient().streamChat(endpoint, request, fast));
       assert.ok('stream_options' in (chatRequests()[3].json as object), 'memory is per ChatClient instance');
     });
 
     it('case 9: a FastAPI-style 422 naming stream_options is handled the same way', async () => {
-      server.enqueue({ kind: 'respond', status: 422, body: { detail: [{ loc: ['body', 'stream_options'], msg: 'extra fields not permitted', type: 'value_error.extra' }] } });
+      server.enqueue({
+        kind: 'respond',
+        status: 422,
+        body: {
+          detail: [{ loc: ['body', 'stream_options'], msg: 'extra fields not permitted', type: 'value_error.extra' }],
+        },
+      });
       const { events, error } = await stream();
       assert.equal(error, undefined);
       assert.equal(summarize(events).content, 'Hello from the test server.');
@@ -465,7 +627,11 @@ describe('ChatClient against the test server', function () {
     });
 
     it('case 9: an unrelated 400 is not retried', async () => {
-      server.enqueue({ kind: 'respond', status: 400, body: { error: { message: 'temperature must be <= 2', type: 'invalid_request_error' } } });
+      server.enqueue({
+        kind: 'respond',
+        status: 400,
+        body: { error: { message: 'temperature must be <= 2', type: 'invalid_request_error' } },
+      });
       const { error } = await stream();
       assert.equal(error?.kind, 'bad-request');
       assert.match(error?.message ?? '', /temperature must be <= 2/);
@@ -546,7 +712,12 @@ describe('ChatClient against the test server', function () {
       assert.equal(summarize(events).content, 'Hello');
     });
 
-    for (const name of ['multi-byte UTF-8 (emoji, CJK, accents)', 'lone CR line endings', 'CRLF line endings', 'think tags in content, split across chunks']) {
+    for (const name of [
+      'multi-byte UTF-8 (emoji, CJK, accents)',
+      'lone CR line endings',
+      'CRLF line endings',
+      'think tags in content, split across chunks',
+    ]) {
       it(`cases 13, 17-20: "${name}" dripped 1 byte per write over HTTP decodes like the fixture`, async () => {
         const fixture = fixtures.find((f) => f.name === name);
         assert.ok(fixture);
@@ -559,7 +730,10 @@ describe('ChatClient against the test server', function () {
     }
 
     it('cases 18-20: a BOM, a 4-byte character and a CR LF pair each split across separate reads', async () => {
-      const body = Buffer.from(`\uFEFF${role}${sse.data(chunk({ content: '🚀 ok' }))}${stop}${sse.done()}`.replace(/\n/g, '\r\n'), 'utf8');
+      const body = Buffer.from(
+        `\uFEFF${role}${sse.data(chunk({ content: '🚀 ok' }))}${stop}${sse.done()}`.replace(/\n/g, '\r\n'),
+        'utf8',
+      );
       const rocket = body.indexOf(Buffer.from('🚀'));
       const crlf = body.indexOf('\r\n');
       const cuts = [1, 2, crlf + 1, rocket + 1, rocket + 3].sort((x, y) => x - y);
@@ -647,7 +821,14 @@ describe('ChatClient against the test server', function () {
     it('case 22: a vLLM error payload followed by [DONE] over HTTP surfaces as stream-error', async () => {
       server.enqueue({
         kind: 'stream',
-        steps: [role, hello, sse.data({ error: { object: 'error', message: 'CUDA out of memory', type: 'InternalServerError', code: 500 } }), sse.done()],
+        steps: [
+          role,
+          hello,
+          sse.data({
+            error: { object: 'error', message: 'CUDA out of memory', type: 'InternalServerError', code: 500 },
+          }),
+          sse.done(),
+        ],
       });
       const { events, error } = await stream();
       assert.equal(summarize(events).content, 'Hello');
@@ -672,7 +853,11 @@ describe('ChatClient against the test server', function () {
     });
 
     it('case 24: after [DONE] the client is done even if the server keeps the connection open', async () => {
-      server.enqueue({ kind: 'stream', steps: [role, hello, stop, sse.done(), sse.data(chunk({ content: ' GHOST' }))], end: 'stall' });
+      server.enqueue({
+        kind: 'stream',
+        steps: [role, hello, stop, sse.done(), sse.data(chunk({ content: ' GHOST' }))],
+        end: 'stall',
+      });
       const { events, error } = await stream({ idleTimeoutMs: 10_000 });
       assert.equal(error, undefined);
       assert.equal(summarize(events).content, 'Hello');
@@ -680,7 +865,11 @@ describe('ChatClient against the test server', function () {
     });
 
     it('case 30: a single 10 MB line without newline → too-large, bounded buffer, the client stops reading', async () => {
-      server.enqueue({ kind: 'stream', steps: [role, hello, 'data: {"choices":"', Buffer.alloc(10 * 1024 * 1024, 0x61)], end: 'stall' });
+      server.enqueue({
+        kind: 'stream',
+        steps: [role, hello, 'data: {"choices":"', Buffer.alloc(10 * 1024 * 1024, 0x61)],
+        end: 'stall',
+      });
       const { events, error } = await stream();
       assert.equal(summarize(events).content, 'Hello');
       assert.equal(error?.kind, 'too-large');
@@ -766,7 +955,11 @@ describe('ChatClient against the test server', function () {
     });
 
     it('tolerates the Ollama-ish {models:[{name}]} shape', async () => {
-      server.enqueueFor('GET', '/v1/models', { kind: 'respond', status: 200, body: { models: [{ name: 'llama3:8b' }, { name: 'qwen3' }] } });
+      server.enqueueFor('GET', '/v1/models', {
+        kind: 'respond',
+        status: 200,
+        body: { models: [{ name: 'llama3:8b' }, { name: 'qwen3' }] },
+      });
       assert.deepEqual(await client.listModels(endpoint), [{ id: 'llama3:8b' }, { id: 'qwen3' }]);
     });
 
@@ -774,11 +967,22 @@ describe('ChatClient against the test server', function () {
       server.enqueueFor('GET', '/v1/models', { kind: 'respond', status: 401, body: { error: { message: 'bad key' } } });
       await assert.rejects(client.listModels(endpoint), (e: unknown) => (e as { kind?: string }).kind === 'auth');
 
-      server.enqueueFor('GET', '/v1/models', { kind: 'respond', status: 200, body: '<html>login</html>', headers: { 'content-type': 'text/html' } });
-      await assert.rejects(client.listModels(endpoint), (e: unknown) => (e as { kind?: string }).kind === 'not-event-stream');
+      server.enqueueFor('GET', '/v1/models', {
+        kind: 'respond',
+        status: 200,
+        body: '<html>login</html>',
+        headers: { 'content-type': 'text/html' },
+      });
+      await assert.rejects(
+        client.listModels(endpoint),
+        (e: unknown) => (e as { kind?: string }).kind === 'not-event-stream',
+      );
 
       server.enqueueFor('GET', '/v1/models', { kind: 'stall' });
-      await assert.rejects(client.listModels(endpoint, { timeoutMs: 100 }), (e: unknown) => (e as { kind?: string }).kind === 'timeout');
+      await assert.rejects(
+        client.listModels(endpoint, { timeoutMs: 100 }),
+        (e: unknown) => (e as { kind?: string }).kind === 'timeout',
+      );
 
       server.enqueueFor('GET', '/v1/models', { kind: 'stall' });
       const controller = new AbortController();

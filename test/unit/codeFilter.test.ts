@@ -1,6 +1,6 @@
 // Insert at Cursor: only the code of a streamed answer reaches the document, wherever the deltas cut the fences.
 import * as assert from 'node:assert/strict';
-import { CodeOnlyFilter, type CodeFilterOutput } from '../../src/api/codeFilter';
+import { CodeOnlyFilter, type CodeFilterOutput } from '../../src/insert/codeFilter';
 import { seededRandom } from '../harness/random';
 
 interface Expected {
@@ -82,7 +82,8 @@ function assertManyCuts(answer: string, expected: Expected): void {
   for (let seed = 1; seed <= 8; seed++) {
     const random = seededRandom(seed);
     const deltas: string[] = [];
-    for (let start = 0; start < answer.length;) deltas.push(answer.slice(start, (start += 1 + Math.floor(random() * 40))));
+    for (let start = 0; start < answer.length;)
+      deltas.push(answer.slice(start, (start += 1 + Math.floor(random() * 40))));
     check(deltas, expected, `seed ${seed}`);
   }
 }
@@ -135,7 +136,8 @@ describe('code filter (Insert at Cursor)', () => {
   });
 
   it('code filter: an empty code block, or a fence line alone, inserts nothing', () => {
-    for (const answer of ['```\n```\n', '```ts\n```', '~~~\n', '```ts', '``', '  \n\n']) assertAllCuts(answer, { code: '' });
+    for (const answer of ['```\n```\n', '```ts\n```', '~~~\n', '```ts', '``', '  \n\n'])
+      assertAllCuts(answer, { code: '' });
   });
 
   it('code filter: prose, a fenced block and prose: the prose shown first is retracted', () => {
@@ -164,7 +166,12 @@ describe('code filter (Insert at Cursor)', () => {
     assertAllCuts('```ts\nconst s = "😀 漢字";\n// 🎉\n```', { code: 'const s = "😀 漢字";\n// 🎉' });
     assertAllCuts('日本語 😀\n```\n🎉\n```', { code: '🎉', prose: '日本語 😀\n' });
     const pair = '😀';
-    assert.deepEqual(outputsPerDelta(['```\n', pair[0], `${pair[1]}\n`, '```']), [[], [code(pair[0])], [code(pair[1])], []]);
+    assert.deepEqual(outputsPerDelta(['```\n', pair[0], `${pair[1]}\n`, '```']), [
+      [],
+      [code(pair[0])],
+      [code(pair[1])],
+      [],
+    ]);
   });
 
   it('code filter: long answers at many cut points', () => {
@@ -186,7 +193,15 @@ describe('code filter (Insert at Cursor)', () => {
   });
 
   it('code filter: only what may still be a fence line is held back', () => {
-    assert.deepEqual(outputsPerDelta(['\n', '`', '`', '`ty', 'pe', 'script\n', 'x']), [[], [], [], [], [], [], [code('x')]]);
+    assert.deepEqual(outputsPerDelta(['\n', '`', '`', '`ty', 'pe', 'script\n', 'x']), [
+      [],
+      [],
+      [],
+      [],
+      [],
+      [],
+      [code('x')],
+    ]);
     assert.deepEqual(outputsPerDelta(['``', 'x']), [[], [code('``x')]]);
     assert.deepEqual(outputsPerDelta(['```a`', 'b']), [[code('```a`')], [code('b')]]);
     assert.deepEqual(outputsPerDelta(['a\n`', '${b}`']), [[code('a\n')], [code('`${b}`')]]);

@@ -23,10 +23,19 @@ interface ReasoningDelta {
 
 async function decodeWithSdk(baseURL: string): Promise<Decoded> {
   const sdk = new OpenAI({ baseURL, apiKey: 'x', maxRetries: 0 });
-  const stream = await sdk.chat.completions.create({ model: 'test-model', messages: [{ role: 'user', content: 'hi' }], stream: true });
+  const stream = await sdk.chat.completions.create({
+    model: 'test-model',
+    messages: [{ role: 'user', content: 'hi' }],
+    stream: true,
+  });
   const decoded: Decoded = { content: '', reasoning: '', finishReason: null, toolCallFragments: 0 };
   for await (const chunk of stream) {
-    if (chunk.usage) decoded.usage = { prompt_tokens: chunk.usage.prompt_tokens, completion_tokens: chunk.usage.completion_tokens, total_tokens: chunk.usage.total_tokens };
+    if (chunk.usage)
+      decoded.usage = {
+        prompt_tokens: chunk.usage.prompt_tokens,
+        completion_tokens: chunk.usage.completion_tokens,
+        total_tokens: chunk.usage.total_tokens,
+      };
     const choice = chunk.choices?.[0];
     if (!choice) continue;
     const delta = choice.delta as typeof choice.delta & ReasoningDelta;
@@ -40,7 +49,11 @@ async function decodeWithSdk(baseURL: string): Promise<Decoded> {
 
 async function decodeWithOurs(baseUrl: string): Promise<Decoded> {
   const { events, error } = await drain(
-    new ChatClient().streamChat({ baseUrl, apiKey: 'x' }, { model: 'test-model', messages: [{ role: 'user', content: 'hi' }] }, { splitThinkTags: false }),
+    new ChatClient().streamChat(
+      { baseUrl, apiKey: 'x' },
+      { model: 'test-model', messages: [{ role: 'user', content: 'hi' }] },
+      { splitThinkTags: false },
+    ),
   );
   if (error) throw error;
   const summary = summarize(events);
@@ -50,7 +63,13 @@ async function decodeWithOurs(baseUrl: string): Promise<Decoded> {
     content: summary.content,
     reasoning: summary.reasoning,
     finishReason: summary.finishReasons.at(-1) ?? null,
-    usage: usage ? { prompt_tokens: usage.promptTokens ?? NaN, completion_tokens: usage.completionTokens ?? NaN, total_tokens: usage.totalTokens ?? NaN } : undefined,
+    usage: usage
+      ? {
+          prompt_tokens: usage.promptTokens ?? NaN,
+          completion_tokens: usage.completionTokens ?? NaN,
+          total_tokens: usage.totalTokens ?? NaN,
+        }
+      : undefined,
     toolCallFragments: summary.toolCalls.length,
   });
 }

@@ -1,6 +1,6 @@
 // The chat's conversation model: the turns the panel shows and the messages they become.
 import * as assert from 'node:assert/strict';
-import { Conversation } from '../../src/chat/conversation';
+import { Conversation } from '../../src/core/conversation';
 
 describe('conversation (host side of the chat panel)', () => {
   it('becomes user and assistant messages in order; an answer without text is left out, a partial one counts', () => {
@@ -49,7 +49,9 @@ describe('conversation (host side of the chat panel)', () => {
 describe('conversation: edit and resend', () => {
   it('removes from a question on, and a copy keeps every turn under a new id and title', () => {
     const conversation = new Conversation();
-    const first = conversation.addQuestion('First?', [{ path: 'a.ts', languageId: 'typescript', code: 'x', tokens: 1 }]);
+    const first = conversation.addQuestion('First?', [
+      { path: 'a.ts', languageId: 'typescript', code: 'x', tokens: 1 },
+    ]);
     Object.assign(conversation.addAnswer(1), { content: 'One', status: 'done' });
     const second = conversation.addQuestion('Second?');
     Object.assign(conversation.addAnswer(2), { content: 'Two', status: 'done' });

@@ -2,7 +2,15 @@
 import * as assert from 'node:assert/strict';
 import type { StreamEvent } from '../../src/api';
 import { chunk, sse } from '../server/fixtures';
-import { bytesOf, decodeThroughClient, drain, source, summarize, type InMemoryOptions, type StreamResult } from './helpers';
+import {
+  bytesOf,
+  decodeThroughClient,
+  drain,
+  source,
+  summarize,
+  type InMemoryOptions,
+  type StreamResult,
+} from './helpers';
 
 function decode(body: string | Uint8Array[], options: InMemoryOptions = {}): Promise<StreamResult> {
   const pieces = typeof body === 'string' ? [bytesOf(body)] : body;
@@ -16,7 +24,9 @@ const stop = sse.data(chunk({}, { finishReason: 'stop' }));
 describe('decoder (in-memory): stream-level faults', () => {
   it('case 16: a malformed data line ends the stream with `malformed`, text before it kept, line truncated in the excerpt', async () => {
     const bad = `{"choices":[{"delta":{"content":"oops"${'x'.repeat(5000)}`;
-    const { events, error } = await decode(role + hello + `data: ${bad}\n\n` + sse.data(chunk({ content: ' never' })) + stop + sse.done());
+    const { events, error } = await decode(
+      role + hello + `data: ${bad}\n\n` + sse.data(chunk({ content: ' never' })) + stop + sse.done(),
+    );
     assert.equal(summarize(events).content, 'Hello');
     assert.equal(error?.kind, 'malformed');
     assert.equal(error?.afterOutput, true);
@@ -33,16 +43,33 @@ describe('decoder (in-memory): stream-level faults', () => {
 
   describe('case 22: error payloads mid-stream', () => {
     const shapes: Array<[string, string, string]> = [
-      ['OpenAI `data: {"error":{...}}`', sse.data({ error: { message: 'The server had an error', type: 'server_error', code: null } }), 'The server had an error'],
+      [
+        'OpenAI `data: {"error":{...}}`',
+        sse.data({ error: { message: 'The server had an error', type: 'server_error', code: null } }),
+        'The server had an error',
+      ],
       [
         'vLLM error object followed by [DONE]',
-        sse.data({ error: { object: 'error', message: 'Out of KV cache', type: 'InternalServerError', code: 500 } }) + sse.done(),
+        sse.data({ error: { object: 'error', message: 'Out of KV cache', type: 'InternalServerError', code: 500 } }) +
+          sse.done(),
         'Out of KV cache',
       ],
-      ['`event: error`', sse.event('error', { error: { message: 'overloaded', type: 'overloaded_error' } }), 'overloaded'],
+      [
+        '`event: error`',
+        sse.event('error', { error: { message: 'overloaded', type: 'overloaded_error' } }),
+        'overloaded',
+      ],
       ['`event: error` with plain text data', 'event: error\ndata: upstream went away\n\n', 'upstream went away'],
-      ['Ollama raw JSON line without `data:`', '{"error":"model runner has unexpectedly stopped"}\n', 'model runner has unexpectedly stopped'],
-      ['llama.cpp `error:` field (then its [DONE])', 'error: {"code":500,"message":"failed to decode the batch","type":"server_error"}\n\n', 'failed to decode the batch'],
+      [
+        'Ollama raw JSON line without `data:`',
+        '{"error":"model runner has unexpectedly stopped"}\n',
+        'model runner has unexpectedly stopped',
+      ],
+      [
+        'llama.cpp `error:` field (then its [DONE])',
+        'error: {"code":500,"message":"failed to decode the batch","type":"server_error"}\n\n',
+        'failed to decode the batch',
+      ],
     ];
     for (const [name, payload, message] of shapes) {
       it(`case 22: ${name} → stream-error after the text so far`, async () => {
@@ -65,11 +92,15 @@ describe('decoder (in-memory): stream-level faults', () => {
     });
 
     it("case 22: llama.cpp's `error:` field keeps its code, and its context-size wording is a context-length error", async () => {
-      const a = await decode(role + hello + 'error: {"code":503,"message":"Loading model","type":"unavailable_error"}\n\n' + sse.done());
+      const a = await decode(
+        role + hello + 'error: {"code":503,"message":"Loading model","type":"unavailable_error"}\n\n' + sse.done(),
+      );
       assert.equal(a.error?.kind, 'stream-error');
       assert.equal(a.error?.code, '503');
       const b = await decode(
-        role + 'error: {"code":400,"message":"the request exceeds the available context size, try increasing it","type":"exceed_context_size_error"}\n\n' + sse.done(),
+        role +
+          'error: {"code":400,"message":"the request exceeds the available context size, try increasing it","type":"exceed_context_size_error"}\n\n' +
+          sse.done(),
       );
       assert.equal(b.error?.kind, 'context-length');
       const c = await decode(role + hello + 'error: plain words\n\n' + sse.done());
@@ -86,14 +117,23 @@ describe('decoder (in-memory): stream-level faults', () => {
       ]) {
         const { error } = await decode(role + hello + payload + sse.done(), { apiKey });
         assert.equal(error?.kind, 'stream-error', payload);
-        const seen = JSON.stringify({ message: error?.message, serverMessage: error?.serverMessage, excerpt: error?.excerpt, code: error?.code });
+        const seen = JSON.stringify({
+          message: error?.message,
+          serverMessage: error?.serverMessage,
+          excerpt: error?.excerpt,
+          code: error?.code,
+        });
         assert.ok(!seen.includes(apiKey), `key leaked: ${seen}`);
         assert.match(error?.serverMessage ?? '', /•••/);
       }
     });
 
     it('case 22: a context-length error mid-stream is reported as such', async () => {
-      const { error } = await decode(role + sse.data({ object: 'error', message: "This model's maximum context length is 4096 tokens.", code: 400 }) + sse.done());
+      const { error } = await decode(
+        role +
+          sse.data({ object: 'error', message: "This model's maximum context length is 4096 tokens.", code: 400 }) +
+          sse.done(),
+      );
       assert.equal(error?.kind, 'context-length');
       assert.equal(error?.afterOutput, false);
     });
@@ -107,12 +147,26 @@ describe('decoder (in-memory): stream-level faults', () => {
 
   describe("real servers' shapes", () => {
     it('n > 1: only choice 0 counts (content, role, finish), whatever order the choices come in', async () => {
-      const choice = (index: number, delta: object, finish: string | null = null) => ({ index, delta, finish_reason: finish });
+      const choice = (index: number, delta: object, finish: string | null = null) => ({
+        index,
+        delta,
+        finish_reason: finish,
+      });
       const body =
-        sse.data(chunk(null, { choices: [choice(0, { role: 'assistant', content: '' }), choice(1, { role: 'assistant', content: '' })] })) +
+        sse.data(
+          chunk(null, {
+            choices: [choice(0, { role: 'assistant', content: '' }), choice(1, { role: 'assistant', content: '' })],
+          }),
+        ) +
         sse.data(chunk(null, { choices: [choice(1, { content: 'other' })] })) +
         sse.data(chunk(null, { choices: [choice(1, { content: ' answer' }), choice(0, { content: 'Hello' })] })) +
-        sse.data(chunk(null, { choices: [choice(1, { reasoning: 'x', tool_calls: [{ index: 0, function: { arguments: '{}' } }] }, 'length')] })) +
+        sse.data(
+          chunk(null, {
+            choices: [
+              choice(1, { reasoning: 'x', tool_calls: [{ index: 0, function: { arguments: '{}' } }] }, 'length'),
+            ],
+          }),
+        ) +
         sse.data(chunk(null, { choices: [choice(0, {}, 'stop'), choice(1, {}, 'stop')] })) +
         sse.done();
       const { events, error } = await decode(body);
@@ -125,10 +179,15 @@ describe('decoder (in-memory): stream-level faults', () => {
 
     it('Ollama / llama.cpp: content, finish_reason and usage in one last chunk; role repeated on every chunk; timings ignored', async () => {
       const last = {
-        ...chunk({ role: 'assistant', content: ' end.' }, { finishReason: 'stop', usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 } }),
+        ...chunk(
+          { role: 'assistant', content: ' end.' },
+          { finishReason: 'stop', usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 } },
+        ),
         timings: { prompt_n: 1, predicted_ms: 9.5 },
       };
-      const { events, error } = await decode(sse.data(chunk({ role: 'assistant', content: 'The' })) + sse.data(last) + sse.done());
+      const { events, error } = await decode(
+        sse.data(chunk({ role: 'assistant', content: 'The' })) + sse.data(last) + sse.done(),
+      );
       assert.equal(error, undefined);
       assert.deepEqual(events, [
         { type: 'model', model: 'test-model' },
@@ -164,7 +223,9 @@ describe('decoder (in-memory): stream-level faults', () => {
   });
 
   it('case 7: an HTML page served as text/event-stream → not-event-stream with the first line as excerpt', async () => {
-    const { events, error } = await decode('<!DOCTYPE html>\n<html><body>Login required: please sign in</body></html>\n');
+    const { events, error } = await decode(
+      '<!DOCTYPE html>\n<html><body>Login required: please sign in</body></html>\n',
+    );
     assert.equal(events.length, 0);
     assert.equal(error?.kind, 'not-event-stream');
     assert.match(error?.message ?? '', /does it end in \/v1\?/);
@@ -214,7 +275,9 @@ describe('decoder (in-memory): stream-level faults', () => {
   it('case 25: choices [] / null / missing with usage → usage recorded, no crash', async () => {
     const usage = { prompt_tokens: 3, completion_tokens: 4, total_tokens: 7 };
     for (const choices of [[], null, undefined]) {
-      const { events, error } = await decode(role + hello + stop + sse.data(chunk(null, { choices, usage })) + sse.done());
+      const { events, error } = await decode(
+        role + hello + stop + sse.data(chunk(null, { choices, usage })) + sse.done(),
+      );
       assert.equal(error, undefined, `choices ${JSON.stringify(choices)}`);
       assert.deepEqual(summarize(events).usage, { promptTokens: 3, completionTokens: 4, totalTokens: 7 });
       assert.equal(summarize(events).content, 'Hello');
@@ -222,7 +285,14 @@ describe('decoder (in-memory): stream-level faults', () => {
   });
 
   it('case 26: content null / "" / missing and a role-only first chunk yield no content events', async () => {
-    const body = [sse.data(chunk({ role: 'assistant' })), sse.data(chunk({ content: null })), sse.data(chunk({ content: '' })), sse.data(chunk({})), stop, sse.done()].join('');
+    const body = [
+      sse.data(chunk({ role: 'assistant' })),
+      sse.data(chunk({ content: null })),
+      sse.data(chunk({ content: '' })),
+      sse.data(chunk({})),
+      stop,
+      sse.done(),
+    ].join('');
     const { events, error } = await decode(body);
     assert.equal(error, undefined);
     assert.deepEqual(
@@ -258,7 +328,11 @@ describe('decoder (in-memory): stream-level faults', () => {
   it('case 28: tool_calls fragments are tool-call events, never text', async () => {
     const body =
       role +
-      sse.data(chunk({ tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '' } }] })) +
+      sse.data(
+        chunk({
+          tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '' } }],
+        }),
+      ) +
       sse.data(chunk({ tool_calls: [{ index: 0, function: { arguments: '{"city":"Oslo"}' } }] })) +
       sse.data(chunk({}, { finishReason: 'tool_calls' })) +
       sse.done();

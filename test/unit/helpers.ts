@@ -37,7 +37,15 @@ export interface Summary {
 }
 
 export function summarize(events: StreamEvent[]): Summary {
-  const summary: Summary = { content: '', reasoning: '', finishReasons: [], toolCalls: [], movedToReasoning: [], done: false, opens: 0 };
+  const summary: Summary = {
+    content: '',
+    reasoning: '',
+    finishReasons: [],
+    toolCalls: [],
+    movedToReasoning: [],
+    done: false,
+    opens: 0,
+  };
   for (const event of events) {
     switch (event.type) {
       case 'content':
@@ -107,12 +115,19 @@ export type InMemoryOptions = Pick<StreamOptions, 'splitThinkTags' | 'maxEventBy
  * network replaced by `fetchReturning`. Requests go to `http://model.test/v1`. The leading `open`
  * event is left out: it is the transport's, asserted by the socket tests.
  */
-export async function* decodeThroughClient(source: AsyncIterable<Uint8Array>, options: InMemoryOptions = {}): AsyncGenerator<StreamEvent, void, undefined> {
+export async function* decodeThroughClient(
+  source: AsyncIterable<Uint8Array>,
+  options: InMemoryOptions = {},
+): AsyncGenerator<StreamEvent, void, undefined> {
   const { apiKey, ...streamOptions } = options;
   const client = new ChatClient({ fetch: fetchReturning(source) });
   const request = { model: 'test-model', messages: [{ role: 'user' as const, content: 'hi' }] };
   const endpoint = { baseUrl: 'http://model.test/v1', apiKey };
-  for await (const event of client.streamChat(endpoint, request, { ...streamOptions, maxRetries: 0, idleTimeoutMs: 0 })) {
+  for await (const event of client.streamChat(endpoint, request, {
+    ...streamOptions,
+    maxRetries: 0,
+    idleTimeoutMs: 0,
+  })) {
     if (event.type !== 'open') yield event;
   }
 }

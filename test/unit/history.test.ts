@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Conversation, type ConversationData } from '../../src/chat/conversation';
+import { Conversation, type ConversationData } from '../../src/core/conversation';
 import { ConversationSaver } from '../../src/history/saver';
 import { parseConversationData } from '../../src/history/schema';
 import { findInConversation } from '../../src/history/search';
@@ -12,9 +12,22 @@ import { ConversationStore } from '../../src/history/store';
 
 function sample(): Conversation {
   const conversation = new Conversation();
-  conversation.addQuestion('What is a monad?', [{ path: 'src/a.ts', languageId: 'typescript', range: { startLine: 1, endLine: 2 }, code: 'const x = 1;\n', tokens: 4 }]);
+  conversation.addQuestion('What is a monad?', [
+    {
+      path: 'src/a.ts',
+      languageId: 'typescript',
+      range: { startLine: 1, endLine: 2 },
+      code: 'const x = 1;\n',
+      tokens: 4,
+    },
+  ]);
   const done = conversation.addAnswer(3);
-  Object.assign(done, { content: 'A monoid in **endofunctors**.', reasoning: 'Think.', status: 'done', footer: { model: 'm1', finishReason: 'stop' } });
+  Object.assign(done, {
+    content: 'A monoid in **endofunctors**.',
+    reasoning: 'Think.',
+    status: 'done',
+    footer: { model: 'm1', finishReason: 'stop' },
+  });
   conversation.addQuestion('More?');
   const partial = conversation.addAnswer(4);
   partial.content = 'It is like';
@@ -69,7 +82,10 @@ describe('chat history', () => {
 
     it('refuses what is not a conversation, saying why', () => {
       assert.throws(() => parseConversationData({ ...data('a', 1), version: 2 }), /unknown format version 2/);
-      assert.throws(() => parseConversationData({ ...data('a', 1), turns: [{ role: 'assistant', id: 't1', content: 1 }] }), /turn 1/);
+      assert.throws(
+        () => parseConversationData({ ...data('a', 1), turns: [{ role: 'assistant', id: 't1', content: 1 }] }),
+        /turn 1/,
+      );
       assert.throws(() => parseConversationData({ ...data('../x', 1) }), /no valid id/);
       assert.throws(() => parseConversationData([]), /not an object/);
     });
@@ -127,7 +143,11 @@ describe('chat history', () => {
       assert.match(names[0], /^broken\.json\.corrupt-\d{4}-\d\d-\d\dT[\d-]+Z$/);
       assert.equal(problems[0].movedTo, names[0]);
       assert.match(names[1], /^future\.json\.corrupt-/);
-      assert.equal(await fs.readFile(path.join(dir, names[0]), 'utf8'), '{"version":1,"id":"broken","tur', 'kept as it was');
+      assert.equal(
+        await fs.readFile(path.join(dir, names[0]), 'utf8'),
+        '{"version":1,"id":"broken","tur',
+        'kept as it was',
+      );
       assert.deepEqual((await store.list()).problems, [], 'reported once: moved aside, it is not read again');
     });
 
@@ -217,7 +237,11 @@ describe('chat history', () => {
 
     it('an empty conversation is not written; after dispose nothing more is', async () => {
       const writes: ConversationData[] = [];
-      const saver = new ConversationSaver({ save: async (d) => (writes.push(d), { bytes: 0, omittedTurns: 0 }) }, {}, 10_000);
+      const saver = new ConversationSaver(
+        { save: async (d) => (writes.push(d), { bytes: 0, omittedTurns: 0 }) },
+        {},
+        10_000,
+      );
       const conversation = new Conversation();
       saver.changed(conversation, false);
       conversation.addQuestion('Q');

@@ -1,7 +1,7 @@
 // What Insert at Cursor / Rewrite Selection send: the code around the cursor, the selection, the
 // file's language and path, the instruction; fences that the code itself cannot close.
 import * as assert from 'node:assert/strict';
-import { insertMessages } from '../../src/commands/insertPrompt';
+import { insertMessages } from '../../src/insert/insertPrompt';
 
 describe('insert prompt', () => {
   it('insert: path, language, code before and after the cursor, the instruction', () => {
@@ -22,7 +22,15 @@ describe('insert prompt', () => {
   });
 
   it('rewrite: the selection is marked as what the reply replaces', () => {
-    const [message] = insertMessages({ mode: 'rewrite', instruction: 'rename x', languageId: 'typescript', path: 'a.ts', before: '', selection: 'let x = 1;', after: '' });
+    const [message] = insertMessages({
+      mode: 'rewrite',
+      instruction: 'rename x',
+      languageId: 'typescript',
+      path: 'a.ts',
+      before: '',
+      selection: 'let x = 1;',
+      after: '',
+    });
     assert.equal(
       message.content,
       'File: a.ts (typescript)\n\nSelected code, to be replaced by your reply:\n```typescript\nlet x = 1;\n```\n\nRewrite the selected code. Instruction: rename x',
@@ -30,7 +38,15 @@ describe('insert prompt', () => {
   });
 
   it('code containing backtick fences gets a longer fence, so it cannot close the block', () => {
-    const [message] = insertMessages({ mode: 'insert', instruction: 'go', languageId: 'markdown', path: 'README.md', before: 'Text\n```js\nx\n```\n', selection: '', after: '' });
+    const [message] = insertMessages({
+      mode: 'insert',
+      instruction: 'go',
+      languageId: 'markdown',
+      path: 'README.md',
+      before: 'Text\n```js\nx\n```\n',
+      selection: '',
+      after: '',
+    });
     assert.match(message.content, /````markdown\nText\n```js\nx\n```\n````/);
   });
 });

@@ -62,7 +62,11 @@ function render(text: string, stream: boolean): HTMLElement {
 
 /** What must never be in the DOM, whichever layer removed it. */
 function assertInert(root: Element): void {
-  assert.equal(root.querySelectorAll('script, iframe, frame, object, embed, style, link, meta, form, input, textarea, svg, math').length, 0);
+  assert.equal(
+    root.querySelectorAll('script, iframe, frame, object, embed, style, link, meta, form, input, textarea, svg, math')
+      .length,
+    0,
+  );
   for (const element of root.querySelectorAll('*')) {
     for (const { name, value } of element.attributes) {
       assert.ok(!name.startsWith('on'), `${element.tagName} has ${name}`);
@@ -81,7 +85,8 @@ describe('StreamingMarkdown with hostile output', () => {
       const text = root.textContent ?? '';
       const links = [...root.querySelectorAll('a')].map((a) => [a.textContent, a.getAttribute('href')]);
 
-      it('nothing runs or loads: no script, iframe, form, style, event handler, remote image, non-http(s) href', () => assertInert(root));
+      it('nothing runs or loads: no script, iframe, form, style, event handler, remote image, non-http(s) href', () =>
+        assertInert(root));
 
       it('raw HTML is shown as text', () => {
         for (const raw of [
@@ -106,7 +111,11 @@ describe('StreamingMarkdown with hostile output', () => {
             ['image', 'http://evil.example/empty.gif'],
           ],
         );
-        assert.equal(root.querySelector('.md-image-alt')?.textContent, 'badge', 'inside a link: text, not a second link');
+        assert.equal(
+          root.querySelector('.md-image-alt')?.textContent,
+          'badge',
+          'inside a link: text, not a second link',
+        );
         assert.equal(root.querySelectorAll('img').length, 1, 'only the inline PNG');
         assert.ok(text.includes('svg'), 'an SVG data image is its alt text');
       });
@@ -131,7 +140,13 @@ describe('StreamingMarkdown with hostile output', () => {
           );
         }
         // markdown-it refuses these schemes outright: the source stays as text.
-        for (const source of ['[click](javascript:alert(1))', '[vb](vbscript:msgbox(1))', '[file](file:///etc/passwd)', '<javascript:alert(1)>', '[ref link][bad]']) {
+        for (const source of [
+          '[click](javascript:alert(1))',
+          '[vb](vbscript:msgbox(1))',
+          '[file](file:///etc/passwd)',
+          '<javascript:alert(1)>',
+          '[ref link][bad]',
+        ]) {
           assert.ok(text.includes(source), source);
         }
       });
@@ -164,11 +179,17 @@ describe('StreamingMarkdown with hostile output', () => {
         [null, null, 'https://ok.example/'],
       );
       assert.equal(box.querySelector('div.code-block')?.getAttribute('data-language'), 'ts', 'our attributes are kept');
-      assert.equal(box.querySelector('div.code-block')?.hasAttribute('data-action'), false, 'other data attributes are not');
+      assert.equal(
+        box.querySelector('div.code-block')?.hasAttribute('data-action'),
+        false,
+        'other data attributes are not',
+      );
     });
 
     it('keeps an inline raster image', () => {
-      const box = clean('<img src="data:image/png;base64,iVBORw0KGgo=" alt="a"><img src="data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=">');
+      const box = clean(
+        '<img src="data:image/png;base64,iVBORw0KGgo=" alt="a"><img src="data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=">',
+      );
       assert.deepEqual(
         [...box.querySelectorAll('img')].map((img) => img.getAttribute('alt')),
         ['a'],

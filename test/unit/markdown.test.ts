@@ -49,7 +49,13 @@ function oneShot(page: Page, text: string): string {
 }
 
 /** Streams `chunks`, running a frame after a chunk with probability `frameChance`, then finishes. */
-function streamed(page: Page, chunks: string[], random: () => number, frameChance: number, options?: StreamingMarkdownOptions): HTMLElement {
+function streamed(
+  page: Page,
+  chunks: string[],
+  random: () => number,
+  frameChance: number,
+  options?: StreamingMarkdownOptions,
+): HTMLElement {
   const { root, markdown } = page.renderer(options);
   for (const chunk of chunks) {
     markdown.append(chunk);
@@ -126,7 +132,10 @@ describe('StreamingMarkdown', () => {
       assert.equal(doc.querySelectorAll('code.hljs span[class^="hljs-"]').length > 100, true);
       assert.equal(doc.querySelectorAll('table tbody tr').length, 5);
       assert.equal(doc.querySelectorAll('ul ul li').length, 2);
-      assert.ok(doc.querySelector('a[href="https://docs.example.com/guide"][title="The guide"]'), 'a reference used before its definition resolves');
+      assert.ok(
+        doc.querySelector('a[href="https://docs.example.com/guide"][title="The guide"]'),
+        'a reference used before its definition resolves',
+      );
       assert.ok(doc.querySelector('a[href="https://spec.example.org/sse"]'));
       assert.ok(doc.querySelector('hr') && doc.querySelector('h1') && doc.querySelector('h2'));
     });
@@ -147,7 +156,9 @@ describe('StreamingMarkdown', () => {
 
     it('the whole-message baseline ends the same', () => {
       const random = seededRandom(6);
-      const root = streamed(page, randomChunks(answer.slice(0, 5_000), random, 20, 400), random, 1, { baseline: 'whole' });
+      const root = streamed(page, randomChunks(answer.slice(0, 5_000), random, 20, 400), random, 1, {
+        baseline: 'whole',
+      });
       assert.equal(root.innerHTML, oneShot(page, answer.slice(0, 5_000)));
     });
 
@@ -175,8 +186,14 @@ describe('StreamingMarkdown', () => {
       page.frame();
       const { stats } = markdown;
       // This frame parsed the tail (and the blocks it froze, once): never the frozen text again.
-      assert.ok(stats.lastParsedChars - (stats.rerenderedChars - reRenderedCharsBefore) <= 2 * (tailBefore + chunk.length), `frame parsed ${stats.lastParsedChars} characters`);
-      assert.ok(markdown.text.length - stats.frozenChars <= tailBound, `tail of ${markdown.text.length - stats.frozenChars} characters (bound ${tailBound})`);
+      assert.ok(
+        stats.lastParsedChars - (stats.rerenderedChars - reRenderedCharsBefore) <= 2 * (tailBefore + chunk.length),
+        `frame parsed ${stats.lastParsedChars} characters`,
+      );
+      assert.ok(
+        markdown.text.length - stats.frozenChars <= tailBound,
+        `tail of ${markdown.text.length - stats.frozenChars} characters (bound ${tailBound})`,
+      );
       const now = frozenNodes(root);
       if (stats.rerenderedChunks === rerendered) {
         assert.ok(
@@ -191,7 +208,10 @@ describe('StreamingMarkdown', () => {
     // Only the chunks that used [docs] or [spec] before its definition: intro (twice), table, quote.
     assert.ok(rerendered >= 3 && rerendered <= 5, `${rerendered} chunks rendered again`);
     // Re-parsing the whole message every frame would parse wholeMessageCost characters (quadratic).
-    assert.ok(markdown.stats.parsedChars < 0.1 * wholeMessageCost, `parsed ${markdown.stats.parsedChars} characters in all, whole-message ${wholeMessageCost}`);
+    assert.ok(
+      markdown.stats.parsedChars < 0.1 * wholeMessageCost,
+      `parsed ${markdown.stats.parsedChars} characters in all, whole-message ${wholeMessageCost}`,
+    );
   });
 
   it('between frames the DOM is what a fresh render of the same text shows (live blocks patched in place)', () => {
@@ -215,7 +235,9 @@ describe('StreamingMarkdown', () => {
     const page = new Page();
     const { root, markdown } = page.renderer();
     const events: number[] = [];
-    page.window.document.body.addEventListener('markdown-rendered', (event) => events.push((event as CustomEvent<{ length: number }>).detail.length));
+    page.window.document.body.addEventListener('markdown-rendered', (event) =>
+      events.push((event as CustomEvent<{ length: number }>).detail.length),
+    );
     for (let i = 0; i < 50; i++) markdown.append(`word${i} `);
     assert.equal(page.framesRequested, 1);
     assert.equal(root.innerHTML, '', 'nothing before the frame');
@@ -271,7 +293,22 @@ describe('StreamingMarkdown', () => {
   it('highlights registered languages and aliases; unknown or absent ones stay plain (no guessing)', () => {
     const page = new Page();
     const { root, markdown } = page.renderer();
-    markdown.reset(['```py', 'def f(): pass', '```', '```', 'def f(): pass', '```', '```brainfuck', '+[-]', '```', '```text', 'def f(): pass', '```'].join('\n'));
+    markdown.reset(
+      [
+        '```py',
+        'def f(): pass',
+        '```',
+        '```',
+        'def f(): pass',
+        '```',
+        '```brainfuck',
+        '+[-]',
+        '```',
+        '```text',
+        'def f(): pass',
+        '```',
+      ].join('\n'),
+    );
     markdown.finish();
     const blocks = [...root.querySelectorAll<HTMLElement>('div.code-block')];
     assert.deepEqual(

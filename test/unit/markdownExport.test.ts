@@ -10,7 +10,15 @@ describe('export chat as markdown', () => {
           role: 'user',
           id: 't1',
           text: 'Why does this fail?\nIt throws.',
-          snippets: [{ path: 'src/a.ts', languageId: 'typescript', range: { startLine: 3, endLine: 4 }, code: 'const a = `x`;\nthrow a;', tokens: 8 }],
+          snippets: [
+            {
+              path: 'src/a.ts',
+              languageId: 'typescript',
+              range: { startLine: 3, endLine: 4 },
+              code: 'const a = `x`;\nthrow a;',
+              tokens: 8,
+            },
+          ],
         },
         {
           role: 'assistant',
@@ -22,9 +30,25 @@ describe('export chat as markdown', () => {
           footer: { model: 'm1', respondedModel: 'm2' },
         },
         { role: 'user', id: 't3', text: 'And then?' },
-        { role: 'assistant', id: 't4', requestId: 2, content: 'Then:\n\n```py\nprint(1)', reasoning: '', status: 'stopped', interrupted: true },
+        {
+          role: 'assistant',
+          id: 't4',
+          requestId: 2,
+          content: 'Then:\n\n```py\nprint(1)',
+          reasoning: '',
+          status: 'stopped',
+          interrupted: true,
+        },
         { role: 'user', id: 't5', text: 'Hm' },
-        { role: 'assistant', id: 't6', requestId: 3, content: '', reasoning: '', status: 'error', error: { kind: 'auth', message: 'Invalid key', retryable: false } },
+        {
+          role: 'assistant',
+          id: 't6',
+          requestId: 3,
+          content: '',
+          reasoning: '',
+          status: 'error',
+          error: { kind: 'auth', message: 'Invalid key', retryable: false },
+        },
       ],
     });
     assert.equal(
@@ -86,7 +110,14 @@ describe('export chat as markdown', () => {
   });
 
   it('a renamed conversation keeps its name; omitted turns are noted', () => {
-    const markdown = conversationMarkdown({ title: 'My chat', omittedTurns: 4, turns: [{ role: 'user', id: 't9', text: 'Q' }] });
-    assert.equal(markdown, '# My chat\n\n> The 4 oldest turns of this conversation were not kept (history size limit).\n\n## You\n\nQ\n');
+    const markdown = conversationMarkdown({
+      title: 'My chat',
+      omittedTurns: 4,
+      turns: [{ role: 'user', id: 't9', text: 'Q' }],
+    });
+    assert.equal(
+      markdown,
+      '# My chat\n\n> The 4 oldest turns of this conversation were not kept (history size limit).\n\n## You\n\nQ\n',
+    );
   });
 });

@@ -13,7 +13,11 @@ describe('retry policy', () => {
     assert.equal(retryAfterMsOf(new Headers({ 'retry-after': '3' }), now), 3000);
     assert.equal(retryAfterMsOf(new Headers({ 'retry-after': '1.5' }), now), 1500);
     assert.equal(retryAfterMsOf(new Headers({ 'retry-after': 'Wed, 01 Jan 2025 00:00:10 GMT' }), now), 10_000);
-    assert.equal(retryAfterMsOf(new Headers({ 'retry-after': 'Tue, 31 Dec 2024 23:59:00 GMT' }), now), 0, 'a past date means now');
+    assert.equal(
+      retryAfterMsOf(new Headers({ 'retry-after': 'Tue, 31 Dec 2024 23:59:00 GMT' }), now),
+      0,
+      'a past date means now',
+    );
     assert.equal(retryAfterMsOf(new Headers({ 'retry-after': 'soon' }), now), undefined);
     assert.equal(retryAfterMsOf(new Headers(), now), undefined);
   });
@@ -53,8 +57,16 @@ describe('retry policy', () => {
 
 describe('error mapping', () => {
   it('case 2: reads every error body shape', () => {
-    assert.deepEqual(errorInfoFromText('{"error":{"message":"m","type":"t","code":"c"}}'), { message: 'm', code: 'c', type: 't' });
-    assert.deepEqual(errorInfoFromText('{"object":"error","message":"m","type":"NotFoundError","code":404}'), { message: 'm', code: '404', type: 'NotFoundError' });
+    assert.deepEqual(errorInfoFromText('{"error":{"message":"m","type":"t","code":"c"}}'), {
+      message: 'm',
+      code: 'c',
+      type: 't',
+    });
+    assert.deepEqual(errorInfoFromText('{"object":"error","message":"m","type":"NotFoundError","code":404}'), {
+      message: 'm',
+      code: '404',
+      type: 'NotFoundError',
+    });
     assert.deepEqual(errorInfoFromText('{"error":"model \\"x\\" not found"}'), { message: 'model "x" not found' });
     assert.deepEqual(errorInfoFromText('{"detail":"Not Found"}'), { message: 'Not Found' });
     assert.deepEqual(errorInfoFromText('<html><title>502 Bad Gateway</title></html>'), { message: '502 Bad Gateway' });
@@ -84,21 +96,43 @@ describe('error mapping', () => {
   it('case 6: names the host for DNS, TLS and refused failures, including nested and aggregate causes', () => {
     const url = new URL('https://api.example.com:8443/v1/chat/completions');
     const fetchFailed = (cause: unknown) => Object.assign(new TypeError('fetch failed'), { cause });
-    const dns = connectError(fetchFailed(Object.assign(new Error('getaddrinfo ENOTFOUND api.example.com'), { code: 'ENOTFOUND' })), url);
-    assert.equal(dns.message, 'Could not resolve host api.example.com (DNS lookup failed). Check the base URL and your network.');
-    const tls = connectError(fetchFailed(Object.assign(new Error('certificate has expired'), { code: 'CERT_HAS_EXPIRED' })), url);
-    assert.equal(tls.message, "TLS connection to api.example.com:8443 failed (certificate has expired). The server's certificate is not trusted.");
-    const refused = connectError(fetchFailed(new AggregateError([Object.assign(new Error('connect ECONNREFUSED ::1:8443'), { code: 'ECONNREFUSED' })])), url);
+    const dns = connectError(
+      fetchFailed(Object.assign(new Error('getaddrinfo ENOTFOUND api.example.com'), { code: 'ENOTFOUND' })),
+      url,
+    );
+    assert.equal(
+      dns.message,
+      'Could not resolve host api.example.com (DNS lookup failed). Check the base URL and your network.',
+    );
+    const tls = connectError(
+      fetchFailed(Object.assign(new Error('certificate has expired'), { code: 'CERT_HAS_EXPIRED' })),
+      url,
+    );
+    assert.equal(
+      tls.message,
+      "TLS connection to api.example.com:8443 failed (certificate has expired). The server's certificate is not trusted.",
+    );
+    const refused = connectError(
+      fetchFailed(
+        new AggregateError([Object.assign(new Error('connect ECONNREFUSED ::1:8443'), { code: 'ECONNREFUSED' })]),
+      ),
+      url,
+    );
     assert.match(refused.message, /api\.example\.com:8443: connection refused/);
     assert.equal(isTransientNetworkError(refused), false);
-    const reset = connectError(fetchFailed(Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' })), url);
+    const reset = connectError(
+      fetchFailed(Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' })),
+      url,
+    );
     assert.equal(isTransientNetworkError(reset), true);
   });
 
   it("case 11: Node fetch's own 300 s wait for headers is a timeout naming the host, not a generic failure", () => {
     const url = new URL('http://127.0.0.1:11434/v1/chat/completions');
     const error = connectError(
-      Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('Headers Timeout Error'), { code: 'UND_ERR_HEADERS_TIMEOUT' }) }),
+      Object.assign(new TypeError('fetch failed'), {
+        cause: Object.assign(new Error('Headers Timeout Error'), { code: 'UND_ERR_HEADERS_TIMEOUT' }),
+      }),
       url,
     );
     assert.equal(error.kind, 'timeout');
@@ -108,7 +142,10 @@ describe('error mapping', () => {
 
 describe('model lists', () => {
   it('reads OpenAI, Ollama-ish and bare-array shapes; rejects non-lists', () => {
-    assert.deepEqual(modelsFromBody('{"object":"list","data":[{"id":"a","owned_by":"me"},{"id":"b"}]}'), [{ id: 'a', ownedBy: 'me' }, { id: 'b' }]);
+    assert.deepEqual(modelsFromBody('{"object":"list","data":[{"id":"a","owned_by":"me"},{"id":"b"}]}'), [
+      { id: 'a', ownedBy: 'me' },
+      { id: 'b' },
+    ]);
     assert.deepEqual(modelsFromBody('{"models":[{"name":"llama3:8b","model":"llama3:8b"}]}'), [{ id: 'llama3:8b' }]);
     assert.deepEqual(modelsFromBody('["x","y"]'), [{ id: 'x' }, { id: 'y' }]);
     assert.equal(modelsFromBody('<html></html>'), undefined);

@@ -1,7 +1,7 @@
 // Code that travels with a question: how it is fenced and labelled for the model, and its estimated size.
 import * as assert from 'node:assert/strict';
-import { estimateTokens, fenced, snippetLabel, userMessageContent } from '../../src/context/snippets';
-import { Conversation } from '../../src/chat/conversation';
+import { estimateTokens, fenced, snippetLabel, userMessageContent } from '../../src/shared/snippets';
+import { Conversation } from '../../src/core/conversation';
 
 describe('code snippets', () => {
   it('a fence the code cannot close', () => {
@@ -24,7 +24,13 @@ describe('code snippets', () => {
 
   it('the question goes after its snippets, each with path, lines and language', () => {
     const content = userMessageContent('Explain this.', [
-      { path: 'src/a.ts', languageId: 'typescript', range: { startLine: 3, endLine: 4 }, code: 'let a = 1;\nlet b = 2;', tokens: 6 },
+      {
+        path: 'src/a.ts',
+        languageId: 'typescript',
+        range: { startLine: 3, endLine: 4 },
+        code: 'let a = 1;\nlet b = 2;',
+        tokens: 6,
+      },
       { path: 'README.md', languageId: 'markdown', code: '# Hi\n', tokens: 2 },
     ]);
     assert.equal(
@@ -36,7 +42,11 @@ describe('code snippets', () => {
 
   it('a conversation sends a question with its snippets', () => {
     const conversation = new Conversation();
-    conversation.addQuestion('Why?', [{ path: 'x.py', languageId: 'python', range: { startLine: 1, endLine: 1 }, code: 'pass', tokens: 1 }]);
-    assert.deepEqual(conversation.messages(), [{ role: 'user', content: 'Code from x.py:1 (python):\n```python\npass\n```\n\nWhy?' }]);
+    conversation.addQuestion('Why?', [
+      { path: 'x.py', languageId: 'python', range: { startLine: 1, endLine: 1 }, code: 'pass', tokens: 1 },
+    ]);
+    assert.deepEqual(conversation.messages(), [
+      { role: 'user', content: 'Code from x.py:1 (python):\n```python\npass\n```\n\nWhy?' },
+    ]);
   });
 });

@@ -3,7 +3,16 @@
 import * as assert from 'node:assert/strict';
 import { AnswerCollector, type StreamEvent } from '../../src/api';
 import { fixtures, type Fixture } from '../server/fixtures';
-import { bytesOf, cutAt, decodeThroughClient, drain, randomChunking, source, summarize, type InMemoryOptions } from './helpers';
+import {
+  bytesOf,
+  cutAt,
+  decodeThroughClient,
+  drain,
+  randomChunking,
+  source,
+  summarize,
+  type InMemoryOptions,
+} from './helpers';
 
 async function decode(pieces: Uint8Array[], options: InMemoryOptions): Promise<StreamEvent[]> {
   const { events, error } = await drain(decodeThroughClient(source(pieces), options));
@@ -19,7 +28,10 @@ function checkAgainstFixture(events: StreamEvent[], fixture: Fixture): void {
   const summary = summarize(events);
   assert.equal(summary.content, fixture.expected.content);
   assert.equal(summary.reasoning, fixture.expected.reasoning);
-  assert.deepEqual(summary.finishReasons, fixture.expected.finishReason === null ? [] : [fixture.expected.finishReason]);
+  assert.deepEqual(
+    summary.finishReasons,
+    fixture.expected.finishReason === null ? [] : [fixture.expected.finishReason],
+  );
   if (fixture.expected.usage) {
     assert.deepEqual(summary.usage, {
       promptTokens: fixture.expected.usage.prompt_tokens,
@@ -38,7 +50,10 @@ function checkSplitAnswer(events: StreamEvent[], fixture: Fixture): void {
   const collector = new AnswerCollector();
   for (const event of events) collector.add(event);
   const { content, reasoning } = collector.answer;
-  const expected = fixture.expected.split ?? { content: fixture.expected.content, reasoning: fixture.expected.reasoning };
+  const expected = fixture.expected.split ?? {
+    content: fixture.expected.content,
+    reasoning: fixture.expected.reasoning,
+  };
   assert.deepEqual({ content, reasoning }, expected);
 }
 
@@ -66,7 +81,11 @@ describe('split-point sweep (the client read loop over in-memory reads)', () => 
         assert.deepEqual(await decode(drip, { splitThinkTags: true }), reference, '1-byte drip');
         for (let seed = 1; seed <= 8; seed++) {
           const pieces = randomChunking(bytes, seed, seed % 2 ? 7 : 97);
-          assert.deepEqual(await decode(pieces, { splitThinkTags: true }), reference, `seed ${seed}: ${describeCut(pieces)}`);
+          assert.deepEqual(
+            await decode(pieces, { splitThinkTags: true }),
+            reference,
+            `seed ${seed}: ${describeCut(pieces)}`,
+          );
         }
         // Empty reads in between change nothing either.
         const withEmpties = cutAt(bytes, 3, 3, bytes.length >> 1, bytes.length >> 1);

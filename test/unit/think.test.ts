@@ -32,7 +32,9 @@ function split(deltas: string[]): Split {
 
 /** Every way to cut `text` into three deltas (two cut points). */
 function* threeWayCuts(text: string): Generator<string[]> {
-  for (let a = 0; a <= text.length; a++) for (let b = a; b <= text.length; b++) yield [text.slice(0, a), text.slice(a, b), text.slice(b)].filter((d) => d !== '');
+  for (let a = 0; a <= text.length; a++)
+    for (let b = a; b <= text.length; b++)
+      yield [text.slice(0, a), text.slice(a, b), text.slice(b)].filter((d) => d !== '');
 }
 
 function assertAllCuts(text: string, expected: Split): void {
@@ -63,7 +65,10 @@ const asContent = (text: string): Split => ({ reasoning: '', content: text });
 
 describe('case 27: think-tag splitter', () => {
   it('case 27: a leading <think> block is reasoning at every pair of cut points; blank lines after it are dropped', () => {
-    assertAllCuts('<think>Plan a < b.</think>\n\nAnswer <b>bold</b>', { reasoning: 'Plan a < b.', content: 'Answer <b>bold</b>' });
+    assertAllCuts('<think>Plan a < b.</think>\n\nAnswer <b>bold</b>', {
+      reasoning: 'Plan a < b.',
+      content: 'Answer <b>bold</b>',
+    });
   });
 
   it('case 27: whitespace before the opening tag is allowed', () => {
@@ -87,7 +92,10 @@ describe('case 27: think-tag splitter', () => {
   it('case 27: a lone </think> mid-line is content, and a later one on its own line still ends reasoning', () => {
     assertAllCuts('a </think> b', asContent('a </think> b'));
     assertAllCuts('x</think>y</think>z', asContent('x</think>y</think>z'));
-    assertAllCuts('Tags: </think>, </think>.\n</think>\nAnswer', { reasoning: 'Tags: </think>, </think>.\n', content: 'Answer' });
+    assertAllCuts('Tags: </think>, </think>.\n</think>\nAnswer', {
+      reasoning: 'Tags: </think>, </think>.\n',
+      content: 'Answer',
+    });
   });
 
   it('case 27: a lone </think> at the very end, not at a line start, is content (flush)', () => {
@@ -132,7 +140,10 @@ describe('case 27: think-tag splitter', () => {
     assertAllCuts('~~~\n</think>\n~~~~ \n</think>\nA', { reasoning: '~~~\n</think>\n~~~~ \n', content: 'A' });
     // A ``` with a backtick later on its line is two inline spans, not a fence.
     assertAllCuts('```x``` \n</think>\nA', { reasoning: '```x``` \n', content: 'A' });
-    assertAllCuts('a\r\n```\r\n</think>\r\n```\r\n</think>\r\nA', { reasoning: 'a\r\n```\r\n</think>\r\n```\r\n', content: 'A' });
+    assertAllCuts('a\r\n```\r\n</think>\r\n```\r\n</think>\r\nA', {
+      reasoning: 'a\r\n```\r\n</think>\r\n```\r\n',
+      content: 'A',
+    });
     const long = `${filler}\`\`\`\n</think>\n\`\`\`\n${filler}`;
     assertManyCuts(`${long}</think>\nAnswer`, { reasoning: long, content: 'Answer' });
   });

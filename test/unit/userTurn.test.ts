@@ -16,7 +16,16 @@ describe('chat panel: user turn with code', () => {
       role: 'user',
       id: 't1',
       text: 'Explain this.',
-      snippets: [{ path: 'src/a.ts', languageId: 'typescript', range: { startLine: 3, endLine: 4 }, code, tokens: 12, description: 'enclosing function f' }],
+      snippets: [
+        {
+          path: 'src/a.ts',
+          languageId: 'typescript',
+          range: { startLine: 3, endLine: 4 },
+          code,
+          tokens: 12,
+          description: 'enclosing function f',
+        },
+      ],
     };
     const element = userTurnElement(turn);
     const details = element.querySelectorAll('details.snippet');

@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { ChatClient } from '../../../src/api';
-import type { InsertResult } from '../../../src/commands/insertCommands';
+import type { InsertResult } from '../../../src/insert/insertCommands';
 import { startPacedServer, type PacedServer, type PacedStream } from './pacedServer';
 
 export type Variant = 'ours' | 'naive';
@@ -71,7 +71,9 @@ const RATES = (process.env.BENCH_RATES ?? '200,1000,3000')
 const DEADLINE_MS = Number(process.env.BENCH_DEADLINE_S ?? 300) * 1000;
 const UNDO_CAP = Number(process.env.BENCH_UNDO_CAP ?? 5000);
 const UNDO_LIMIT_MS = Number(process.env.BENCH_UNDO_LIMIT_S ?? 120) * 1000;
-const VARIANTS = (process.env.BENCH_VARIANTS ?? 'ours,naive').split(',').filter((variant): variant is Variant => variant === 'ours' || variant === 'naive');
+const VARIANTS = (process.env.BENCH_VARIANTS ?? 'ours,naive')
+  .split(',')
+  .filter((variant): variant is Variant => variant === 'ours' || variant === 'naive');
 const OUT = process.env.STREAM_CHAT_BENCH_INSERT_OUT;
 const LANGUAGE = process.env.BENCH_LANGUAGE ?? 'typescript';
 /** A folder: each measured run's extension host CPU profile is written there (`<variant>-<rate>.cpuprofile`). */
@@ -83,7 +85,9 @@ async function profiled<T>(name: string, body: () => Promise<T>): Promise<T> {
   const session = new inspector.Session();
   session.connect();
   const post = (method: string, params?: object) =>
-    new Promise<unknown>((resolve, reject) => session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))));
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))),
+    );
   await post('Profiler.enable');
   await post('Profiler.setSamplingInterval', { interval: 200 });
   await post('Profiler.start');
@@ -137,7 +141,9 @@ class MarkerWatch implements vscode.Disposable {
 
   private scan(now: number): void {
     const { document } = this;
-    const text = document.getText(new vscode.Range(document.positionAt(this.offset), document.lineAt(document.lineCount - 1).range.end));
+    const text = document.getText(
+      new vscode.Range(document.positionAt(this.offset), document.lineAt(document.lineCount - 1).range.end),
+    );
     let from = 0;
     while (this.next < this.markers.length) {
       const marker = this.markers[this.next];
@@ -220,7 +226,8 @@ async function runOurs(server: PacedServer, rate: number, deltas: readonly strin
     const result = await command;
     assert.equal(result.error, undefined, `the insertion failed: ${result.error}`);
     if (!deadlineHit) deadlineHit = !(await settlesBy(watch.complete, deadline));
-    if (!deadlineHit) assert.equal(editor.document.getText(), deltas.join(''), 'the document holds exactly the streamed text');
+    if (!deadlineHit)
+      assert.equal(editor.document.getText(), deltas.join(''), 'the document holds exactly the streamed text');
     return await finishRun('ours', rate, stream, watch, editor, started, deadlineHit);
   } finally {
     watch.dispose();
@@ -237,7 +244,11 @@ async function runNaive(server: PacedServer, rate: number, deltas: readonly stri
   let deadlineHit = false;
   try {
     const client = new ChatClient();
-    const request = { model: 'bench-model', messages: [{ role: 'user' as const, content: 'bench' }], includeUsage: false };
+    const request = {
+      model: 'bench-model',
+      messages: [{ role: 'user' as const, content: 'bench' }],
+      includeUsage: false,
+    };
     for await (const event of client.streamChat({ baseUrl: server.baseUrl }, request, { idleTimeoutMs: 300_000 })) {
       if (event.type !== 'content') continue;
       const end = document.lineAt(document.lineCount - 1).range.end;
@@ -267,7 +278,10 @@ async function finishRun(
   const cutoff = performance.now();
   const seen = watch.next;
   // A delta not in the document by the deadline counts with the lag it had then (a lower bound).
-  const lags = Float64Array.from(stream.writtenAt, (writtenAt, i) => (i < seen ? watch.seenAt[i] : cutoff) - writtenAt).filter((lag) => !Number.isNaN(lag));
+  const lags = Float64Array.from(
+    stream.writtenAt,
+    (writtenAt, i) => (i < seen ? watch.seenAt[i] : cutoff) - writtenAt,
+  ).filter((lag) => !Number.isNaN(lag));
   lags.sort();
   const completeAt = seen === stream.deltas.length ? watch.seenAt[seen - 1] : NaN;
   const changes = watch.changeTimes.length;
@@ -296,7 +310,9 @@ async function finishRun(
     hostLoopDelayP99Ms: round(watch.loopDelay.percentile(99) / 1e6),
     hostLoopDelayMaxMs: round(watch.loopDelay.max / 1e6),
     streamMs: round(streamMs),
-    achievedRate: Math.round(((stream.deltas.length - 1) / (stream.writtenAt[stream.deltas.length - 1] - firstWrite)) * 1000),
+    achievedRate: Math.round(
+      ((stream.deltas.length - 1) / (stream.writtenAt[stream.deltas.length - 1] - firstWrite)) * 1000,
+    ),
     serverWrites: stream.writes,
     totalMs: round((Number.isNaN(completeAt) ? performance.now() : completeAt) - started),
     deadlineHit,
@@ -311,7 +327,9 @@ function delay(ms: number): Promise<void> {
 /** Whether `promise` settles before `deadline` (a performance.now() time). */
 async function settlesBy(promise: Thenable<unknown>, deadline: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), Math.max(0, deadline - performance.now()))));
+  const late = new Promise<false>(
+    (resolve) => (timer = setTimeout(() => resolve(false), Math.max(0, deadline - performance.now()))),
+  );
   try {
     return await Promise.race([Promise.resolve(promise).then(() => true as const), late]);
   } finally {
@@ -393,7 +411,11 @@ describe('bench:insert — streaming into the editor in the extension host', fun
       times[i] = performance.now() - started;
     }
     times.sort();
-    report.editRoundTrip = { count: times.length, p50Ms: round(percentile(times, 50)), p95Ms: round(percentile(times, 95)) };
+    report.editRoundTrip = {
+      count: times.length,
+      p50Ms: round(percentile(times, 50)),
+      p95Ms: round(percentile(times, 95)),
+    };
     save();
     await settle();
   });
@@ -403,7 +425,9 @@ describe('bench:insert — streaming into the editor in the extension host', fun
       it(`${variant} at ${rate} events/s, ${DELTAS} deltas`, async function () {
         this.timeout((DELTAS / rate) * 1000 + DEADLINE_MS + UNDO_LIMIT_MS + 60_000);
         const deltas = benchDeltas(DELTAS);
-        const run = await profiled(`${variant}-${rate}`, () => (variant === 'ours' ? runOurs(server, rate, deltas) : runNaive(server, rate, deltas)));
+        const run = await profiled(`${variant}-${rate}`, () =>
+          variant === 'ours' ? runOurs(server, rate, deltas) : runNaive(server, rate, deltas),
+        );
         report.runs.push(run);
         save();
         console.log(`[bench:insert] ${JSON.stringify(run)}`);

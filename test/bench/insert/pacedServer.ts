@@ -44,12 +44,18 @@ export async function startPacedServer(): Promise<PacedServer> {
     req.on('end', () => {
       const route = `${req.method ?? 'GET'} ${(req.url ?? '/').split('?')[0]}`;
       if (route === 'GET /v1/models') {
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data: [{ id: MODEL, object: 'model', created: 0, owned_by: 'bench' }] }));
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(
+            JSON.stringify({ object: 'list', data: [{ id: MODEL, object: 'model', created: 0, owned_by: 'bench' }] }),
+          );
         return;
       }
       const next = route === 'POST /v1/chat/completions' ? queue.shift() : undefined;
       if (next === undefined) {
-        res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `bench server: nothing expected for ${route}` } }));
+        res
+          .writeHead(404, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ error: { message: `bench server: nothing expected for ${route}` } }));
         return;
       }
       play(next.stream, res, next.settle);
@@ -70,7 +76,15 @@ export async function startPacedServer(): Promise<PacedServer> {
     expect(deltas, rate) {
       let settle!: (outcome: 'finished' | 'aborted') => void;
       const done = new Promise<'finished' | 'aborted'>((resolve) => (settle = resolve));
-      const stream: PacedStream = { deltas, rate, requestAt: NaN, writtenAt: new Float64Array(deltas.length).fill(NaN), lastByteAt: NaN, writes: 0, done };
+      const stream: PacedStream = {
+        deltas,
+        rate,
+        requestAt: NaN,
+        writtenAt: new Float64Array(deltas.length).fill(NaN),
+        lastByteAt: NaN,
+        writes: 0,
+        done,
+      };
       queue.push({ stream, settle });
       return stream;
     },

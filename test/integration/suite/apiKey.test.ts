@@ -6,7 +6,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { startTestServer, type TestServer } from '../../server';
-import { authorizationOf, resetUserSettings, setUserSetting, streamChatApi, testConnection, useEndpoint, whenSettings } from './helpers';
+import {
+  authorizationOf,
+  resetUserSettings,
+  setUserSetting,
+  streamChatApi,
+  testConnection,
+  useEndpoint,
+  whenSettings,
+} from './helpers';
 
 const KEY_A = 'sk-test-A-4f1c9b2e7d0a66b1';
 const KEY_B = 'sk-test-B-93e0d1aa5c7f2b48';
@@ -40,7 +48,8 @@ describe('API key (per origin, SecretStorage)', () => {
     assert.equal(report.ok, true, JSON.stringify(report.error));
     assert.equal(report.authSent, true);
     assert.ok(serverA.requests.length >= 2, 'expected GET /models and POST /chat/completions');
-    for (const request of serverA.requests) assert.equal(authorizationOf(request), `Bearer ${KEY_A}`, `${request.method} ${request.path}`);
+    for (const request of serverA.requests)
+      assert.equal(authorizationOf(request), `Bearer ${KEY_A}`, `${request.method} ${request.path}`);
   });
 
   it('does not send the key after baseUrl moves to another origin', async () => {
@@ -51,7 +60,8 @@ describe('API key (per origin, SecretStorage)', () => {
     assert.equal(report.authSent, false);
     assert.equal(serverA.requests.length, 0);
     assert.ok(serverB.requests.length >= 2);
-    for (const request of serverB.requests) assert.equal(authorizationOf(request), undefined, `${request.method} ${request.path} carried a key`);
+    for (const request of serverB.requests)
+      assert.equal(authorizationOf(request), undefined, `${request.method} ${request.path} carried a key`);
   });
 
   it('keeps one key per origin', async () => {
@@ -76,7 +86,10 @@ describe('API key (per origin, SecretStorage)', () => {
 
   it('rejects an empty key given as an argument and returns nothing secret', async () => {
     await useEndpoint(serverA.baseUrl);
-    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('streamChat.setApiKey', { key: '  ' })), /non-empty key/);
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('streamChat.setApiKey', { key: '  ' })),
+      /non-empty key/,
+    );
     const result = await vscode.commands.executeCommand('streamChat.setApiKey', { key: KEY_A });
     assert.equal(result, undefined);
   });
@@ -90,7 +103,11 @@ describe('API key (per origin, SecretStorage)', () => {
     assert.ok(serverA.requests.length >= 2, 'server A was not asked');
     for (const request of serverA.requests) assert.equal(request.headers['x-endpoint-only'], 'for-a-only');
     for (const request of serverB.requests) {
-      assert.equal(authorizationOf(request), undefined, `the key followed the redirect to ${request.method} ${request.path}`);
+      assert.equal(
+        authorizationOf(request),
+        undefined,
+        `the key followed the redirect to ${request.method} ${request.path}`,
+      );
       assert.equal(request.headers['x-endpoint-only'], undefined, 'the configured header followed the redirect');
     }
     const log = (await streamChatApi()).logLines().join('\n');
@@ -100,7 +117,13 @@ describe('API key (per origin, SecretStorage)', () => {
   it('never writes the key to the log, even when the server echoes it back', async () => {
     const api = await streamChatApi();
     await useEndpoint(serverA.baseUrl, KEY_A);
-    const echo = { error: { message: `Incorrect API key provided: ${KEY_A}.`, type: 'invalid_request_error', code: 'invalid_api_key' } };
+    const echo = {
+      error: {
+        message: `Incorrect API key provided: ${KEY_A}.`,
+        type: 'invalid_request_error',
+        code: 'invalid_api_key',
+      },
+    };
     serverA.enqueueFor('GET', '/v1/models', { kind: 'respond', status: 401, body: echo });
     const report = await testConnection();
     assert.equal(report.ok, false);
@@ -123,7 +146,11 @@ describe('API key (per origin, SecretStorage)', () => {
     files.forEach((file, i) => assert.ok(!contents[i].includes(KEY_A), `the key reached ${file}`));
 
     // A 400's message is shown and logged (a 401's is not): the echoed key must still not be.
-    serverA.enqueueFor('GET', '/v1/models', { kind: 'respond', status: 400, body: { error: { message: `Unknown key ${KEY_A} for this route` } } });
+    serverA.enqueueFor('GET', '/v1/models', {
+      kind: 'respond',
+      status: 400,
+      body: { error: { message: `Unknown key ${KEY_A} for this route` } },
+    });
     const second = await testConnection();
     assert.match(second.modelsError?.message ?? '', /for this route/);
     assert.ok(!JSON.stringify(second).includes(KEY_A), 'the report shows the echoed key');
@@ -134,11 +161,14 @@ describe('API key (per origin, SecretStorage)', () => {
     await useEndpoint(serverA.baseUrl);
     await vscode.commands.executeCommand('streamChat.clearApiKey');
     for (const bad of [`${KEY_A}\nX-Injected: 1`, `Bearer ${KEY_A}`]) {
-      await assert.rejects(Promise.resolve(vscode.commands.executeCommand('streamChat.setApiKey', { key: bad })), (error: Error) => {
-        assert.match(error.message, /line breaks|without "Bearer "/);
-        assert.ok(!error.message.includes(KEY_A), error.message);
-        return true;
-      });
+      await assert.rejects(
+        Promise.resolve(vscode.commands.executeCommand('streamChat.setApiKey', { key: bad })),
+        (error: Error) => {
+          assert.match(error.message, /line breaks|without "Bearer "/);
+          assert.ok(!error.message.includes(KEY_A), error.message);
+          return true;
+        },
+      );
     }
     const report = await testConnection();
     assert.equal(report.authSent, false, 'a rejected key was stored');
@@ -151,12 +181,21 @@ describe('API key (per origin, SecretStorage)', () => {
     assert.equal(report.ok, true, JSON.stringify(report.error));
     assert.ok(serverA.requests.length >= 2);
     for (const request of serverA.requests) assert.equal(authorizationOf(request), `Bearer ${KEY_A}`);
-    assert.ok((await streamChatApi()).logLines().some((line) => line.includes('"Authorization" (a key stored for the origin replaces it)')));
+    assert.ok(
+      (await streamChatApi())
+        .logLines()
+        .some((line) => line.includes('"Authorization" (a key stored for the origin replaces it)')),
+    );
   });
 
   it('leaves out headers that would break every request or inject lines, says so, and sends the rest', async () => {
     await useEndpoint(serverA.baseUrl);
-    await setUserSetting('headers', { 'X-Title': 'Stream Chat', 'X-Evil': 'a\r\nX-Injected: 1', Host: 'elsewhere.example', 'Content-Length': '3' });
+    await setUserSetting('headers', {
+      'X-Title': 'Stream Chat',
+      'X-Evil': 'a\r\nX-Injected: 1',
+      Host: 'elsewhere.example',
+      'Content-Length': '3',
+    });
     const report = await testConnection();
     assert.equal(report.ok, true, JSON.stringify(report.error));
     assert.deepEqual(report.ignoredHeaders?.map((header) => header.name).sort(), ['Content-Length', 'Host', 'X-Evil']);
@@ -166,7 +205,11 @@ describe('API key (per origin, SecretStorage)', () => {
       assert.equal(request.headers['x-injected'], undefined);
       assert.equal(request.headers.host, new URL(serverA.baseUrl).host);
     }
-    assert.ok((await streamChatApi()).logLines().some((line) => line.includes('"X-Evil" is not sent: the value contains a line break')));
+    assert.ok(
+      (await streamChatApi())
+        .logLines()
+        .some((line) => line.includes('"X-Evil" is not sent: the value contains a line break')),
+    );
   });
 
   it('never writes a secret header value to the log, even when the server echoes it', async () => {
@@ -174,7 +217,11 @@ describe('API key (per origin, SecretStorage)', () => {
     await useEndpoint(serverA.baseUrl);
     await setUserSetting('headers', { 'api-key': secret });
     // A 400 message is shown to the user (a 401's is not), so an echo would reach the report and the log.
-    serverA.enqueueFor('GET', '/v1/models', { kind: 'respond', status: 400, body: { error: { message: `Header api-key ${secret} is not allowed here` } } });
+    serverA.enqueueFor('GET', '/v1/models', {
+      kind: 'respond',
+      status: 400,
+      body: { error: { message: `Header api-key ${secret} is not allowed here` } },
+    });
     const report = await testConnection();
     assert.match(report.modelsError?.message ?? '', /is not allowed here/);
     assert.equal(serverA.requests[0].headers['api-key'], secret, 'the header was not even sent');
@@ -215,7 +262,15 @@ describe('API key (per origin, SecretStorage)', () => {
       fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
       fs.writeFileSync(
         settingsFile,
-        JSON.stringify({ 'streamChat.baseUrl': serverB.baseUrl, 'streamChat.headers': { 'X-From-Workspace': 'yes' }, 'streamChat.systemPrompt': 'marker' }, null, 2),
+        JSON.stringify(
+          {
+            'streamChat.baseUrl': serverB.baseUrl,
+            'streamChat.headers': { 'X-From-Workspace': 'yes' },
+            'streamChat.systemPrompt': 'marker',
+          },
+          null,
+          2,
+        ),
       );
       // The non-application setting in the same file shows when the file has been read.
       await whenSettings((config) => config.get('systemPrompt') === 'marker');

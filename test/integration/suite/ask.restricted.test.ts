@@ -32,7 +32,14 @@ describe('ask commands in Restricted Mode', () => {
     await useEndpoint(server.baseUrl);
     await setUserSetting('model', 'test-model');
     fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
-    fs.writeFileSync(settingsFile, JSON.stringify({ 'streamChat.prompts': { explain: 'from an untrusted repo' }, 'streamChat.ask.maxSnippetTokens': 1, 'editor.tabSize': 5 }));
+    fs.writeFileSync(
+      settingsFile,
+      JSON.stringify({
+        'streamChat.prompts': { explain: 'from an untrusted repo' },
+        'streamChat.ask.maxSnippetTokens': 1,
+        'editor.tabSize': 5,
+      }),
+    );
     // editor.tabSize is not restricted: once it shows, the file has been read.
     const tabSize = () => vscode.workspace.getConfiguration('editor').inspect<number>('tabSize')?.workspaceValue;
     await new Promise<void>((resolve) => {
@@ -45,12 +52,24 @@ describe('ask commands in Restricted Mode', () => {
       });
     });
 
-    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: 'let answer = 42;\n', language: 'javascript' }));
+    const editor = await vscode.window.showTextDocument(
+      await vscode.workspace.openTextDocument({ content: 'let answer = 42;\n', language: 'javascript' }),
+    );
     editor.selection = new vscode.Selection(0, 0, 0, 16);
-    server.enqueue({ kind: 'stream', steps: [sse.data(chunk({ role: 'assistant', content: 'ok' }, { finishReason: 'stop' })), sse.done()] });
+    server.enqueue({
+      kind: 'stream',
+      steps: [sse.data(chunk({ role: 'assistant', content: 'ok' }, { finishReason: 'stop' })), sse.done()],
+    });
     const result = await vscode.commands.executeCommand<AskResult>('streamChat.explainSelection');
     assert.equal(result.error, undefined, 'the workspace limit of 1 token is ignored');
-    const messages = (server.requests.find((request) => request.path === '/v1/chat/completions')?.json as { messages: { content: string }[] }).messages;
-    assert.ok(messages.at(-1)?.content.endsWith(`\n\n${DEFAULT_PROMPTS.explain}`), 'the default instruction, not the workspace’s');
+    const messages = (
+      server.requests.find((request) => request.path === '/v1/chat/completions')?.json as {
+        messages: { content: string }[];
+      }
+    ).messages;
+    assert.ok(
+      messages.at(-1)?.content.endsWith(`\n\n${DEFAULT_PROMPTS.explain}`),
+      'the default instruction, not the workspace’s',
+    );
   });
 });

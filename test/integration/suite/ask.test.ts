@@ -12,10 +12,25 @@ import { streamChatApi, withTestEndpoint } from './helpers';
 
 type ChatMessages = { role: string; content: string }[];
 
-const SAMPLE = ['import { x } from "./x";', '', 'export function greet(name: string): string {', '  const greeting = `Hello, ${name}!`;', '  return greeting;', '}', ''].join('\n');
+const SAMPLE = [
+  'import { x } from "./x";',
+  '',
+  'export function greet(name: string): string {',
+  '  const greeting = `Hello, ${name}!`;',
+  '  return greeting;',
+  '}',
+  '',
+].join('\n');
 
 function answer(text: string): Scenario {
-  return { kind: 'stream', steps: [sse.data(chunk({ role: 'assistant', content: text })), sse.data(chunk({}, { finishReason: 'stop' })), sse.done()] };
+  return {
+    kind: 'stream',
+    steps: [
+      sse.data(chunk({ role: 'assistant', content: text })),
+      sse.data(chunk({}, { finishReason: 'stop' })),
+      sse.done(),
+    ],
+  };
 }
 
 function chatRequests(server: TestServer) {
@@ -41,7 +56,8 @@ async function workspaceEditor(relative: string, content: string): Promise<vscod
   const file = vscode.Uri.joinPath(folder, relative);
   const existing = await Promise.resolve(vscode.workspace.fs.readFile(file)).catch(() => undefined);
   // Rewriting a file whose document is still loaded races with the document's reload.
-  if (existing === undefined || new TextDecoder().decode(existing) !== content) await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(content));
+  if (existing === undefined || new TextDecoder().decode(existing) !== content)
+    await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(content));
   const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file));
   assert.equal(editor.document.getText(), content);
   return editor;
@@ -50,7 +66,10 @@ async function workspaceEditor(relative: string, content: string): Promise<vscod
 /** The TypeScript server answers document symbols once it has loaded: ask until it does. */
 async function whenSymbolsReady(document: vscode.TextDocument): Promise<void> {
   for (let attempt = 0; attempt < 120; attempt++) {
-    const symbols = await vscode.commands.executeCommand<unknown[] | undefined>('vscode.executeDocumentSymbolProvider', document.uri);
+    const symbols = await vscode.commands.executeCommand<unknown[] | undefined>(
+      'vscode.executeDocumentSymbolProvider',
+      document.uri,
+    );
     if (symbols !== undefined && symbols.length > 0) return;
     await new Promise((resolve) => setTimeout(resolve, 250)); // no event says the language server is ready
   }
@@ -87,7 +106,8 @@ describe('ask commands', () => {
       assert.deepEqual(result, { text: `Answer ${index}`, finishReason: 'stop', stopped: false }, action);
       assert.equal(
         lastUserContent(server, index),
-        'Code from src/sample.ts:4-5 (typescript):\n```typescript\n  const greeting = `Hello, ${name}!`;\n  return greeting;\n```\n\n' + DEFAULT_PROMPTS[action],
+        'Code from src/sample.ts:4-5 (typescript):\n```typescript\n  const greeting = `Hello, ${name}!`;\n  return greeting;\n```\n\n' +
+          DEFAULT_PROMPTS[action],
         action,
       );
       const turn = await lastUserTurn();
@@ -108,7 +128,10 @@ describe('ask commands', () => {
       messages.map((message) => message.role),
       ['user', 'assistant', 'user'],
     );
-    assert.match(messages[0].content, /^Code from src\/sample\.ts:3-6 \(typescript\):\n```typescript\nexport function greet/);
+    assert.match(
+      messages[0].content,
+      /^Code from src\/sample\.ts:3-6 \(typescript\):\n```typescript\nexport function greet/,
+    );
     assert.equal(messages[1].content, 'It greets.');
     assert.equal(messages[2].content, 'Why a template string?');
   });
@@ -122,7 +145,10 @@ describe('ask commands', () => {
     await run('streamChat.findBugs');
     await run('streamChat.addDocs');
     assert.match(lastUserContent(server, 0), /\n```\n\nExplain it like I am five\.$/);
-    assert.ok(lastUserContent(server, 1).endsWith(`\n\n${DEFAULT_PROMPTS.findBugs}`), 'a blank instruction falls back to the default');
+    assert.ok(
+      lastUserContent(server, 1).endsWith(`\n\n${DEFAULT_PROMPTS.findBugs}`),
+      'a blank instruction falls back to the default',
+    );
     assert.ok(lastUserContent(server, 2).endsWith(`\n\n${DEFAULT_PROMPTS.addDocs}`));
   });
 
@@ -132,7 +158,10 @@ describe('ask commands', () => {
     editor.selection = new vscode.Selection(4, 4, 4, 4); // on `return greeting;`, inside a local const's function
     server.enqueue(answer('ok'));
     await run('streamChat.explainSelection');
-    const expected = 'Code from src/sample.ts:3-6 (typescript, enclosing function greet):\n```typescript\n' + SAMPLE.split('\n').slice(2, 6).join('\n') + '\n```\n\n';
+    const expected =
+      'Code from src/sample.ts:3-6 (typescript, enclosing function greet):\n```typescript\n' +
+      SAMPLE.split('\n').slice(2, 6).join('\n') +
+      '\n```\n\n';
     assert.equal(lastUserContent(server), expected + DEFAULT_PROMPTS.explain);
     const turn = await lastUserTurn();
     assert.equal(turn.snippets?.[0].description, 'enclosing function greet');
@@ -143,7 +172,10 @@ describe('ask commands', () => {
     editor.selection = new vscode.Selection(1, 3, 1, 3);
     server.enqueue(answer('ok'));
     await run('streamChat.explainSelection');
-    assert.equal(lastUserContent(server), 'Code from notes.txt:2 (plaintext, line 2):\n```plaintext\nsecond line\n```\n\n' + DEFAULT_PROMPTS.explain);
+    assert.equal(
+      lastUserContent(server),
+      'Code from notes.txt:2 (plaintext, line 2):\n```plaintext\nsecond line\n```\n\n' + DEFAULT_PROMPTS.explain,
+    );
   });
 
   it('the whole file on request ({ scope: "file" }), for an action and for Ask…', async () => {
@@ -151,7 +183,10 @@ describe('ask commands', () => {
     editor.selection = new vscode.Selection(4, 0, 4, 5);
     server.enqueue(answer('ok'), answer('ok'));
     await run('streamChat.findBugs', { scope: 'file' });
-    assert.equal(lastUserContent(server, 0), 'File: src/sample.ts (typescript, whole file):\n```typescript\n' + SAMPLE + '```\n\n' + DEFAULT_PROMPTS.findBugs);
+    assert.equal(
+      lastUserContent(server, 0),
+      'File: src/sample.ts (typescript, whole file):\n```typescript\n' + SAMPLE + '```\n\n' + DEFAULT_PROMPTS.findBugs,
+    );
     const result = await run('streamChat.ask', { prompt: 'What does this module export?', scope: 'file' });
     assert.deepEqual(result, { text: 'ok', finishReason: 'stop', stopped: false });
     assert.ok(lastUserContent(server, 1).startsWith('File: src/sample.ts (typescript, whole file):\n```typescript\n'));
@@ -180,13 +215,19 @@ describe('ask commands', () => {
   });
 
   it('an untitled document works: its name is the path', async () => {
-    const document = await vscode.workspace.openTextDocument({ content: 'def add(a, b):\n    return a + b\n', language: 'python' });
+    const document = await vscode.workspace.openTextDocument({
+      content: 'def add(a, b):\n    return a + b\n',
+      language: 'python',
+    });
     const editor = await vscode.window.showTextDocument(document);
     editor.selection = new vscode.Selection(0, 0, 1, 16);
     server.enqueue(answer('Adds.'));
     const result = await run('streamChat.ask', { prompt: 'What is this?' });
     assert.equal(result?.text, 'Adds.');
-    assert.equal(lastUserContent(server), `Code from ${document.uri.path}:1-2 (python):\n\`\`\`python\ndef add(a, b):\n    return a + b\n\`\`\`\n\nWhat is this?`);
+    assert.equal(
+      lastUserContent(server),
+      `Code from ${document.uri.path}:1-2 (python):\n\`\`\`python\ndef add(a, b):\n    return a + b\n\`\`\`\n\nWhat is this?`,
+    );
     assert.match(document.uri.path, /^Untitled-\d+$/);
   });
 
@@ -202,7 +243,10 @@ describe('ask commands', () => {
     editor.selection = new vscode.Selection(1, 0, 1, 12);
     server.enqueue(answer('Prints 3.'));
     await run('streamChat.explainSelection');
-    assert.equal(lastUserContent(server), `Code from ${notebook.uri.path}#cell2:2 (python):\n\`\`\`python\nprint(total)\n\`\`\`\n\n${DEFAULT_PROMPTS.explain}`);
+    assert.equal(
+      lastUserContent(server),
+      `Code from ${notebook.uri.path}#cell2:2 (python):\n\`\`\`python\nprint(total)\n\`\`\`\n\n${DEFAULT_PROMPTS.explain}`,
+    );
   });
 
   it('Ask… without an editor sends the question alone', async () => {
@@ -216,7 +260,11 @@ describe('ask commands', () => {
   it('stopped mid-answer: resolves stopped with what arrived; the request is the ask owner’s', async () => {
     const editor = await workspaceEditor('src/sample.ts', SAMPLE);
     editor.selection = new vscode.Selection(2, 0, 6, 0);
-    server.enqueue({ kind: 'stream', steps: [sse.data(chunk({ role: 'assistant', content: 'Partial' }))], end: 'stall' });
+    server.enqueue({
+      kind: 'stream',
+      steps: [sse.data(chunk({ role: 'assistant', content: 'Partial' }))],
+      end: 'stall',
+    });
     const { chat } = (await streamChatApi()).testing;
     const running = run('streamChat.ask', { prompt: 'Explain slowly' });
     await server.waitForRequests(1);
@@ -250,16 +298,26 @@ describe('ask commands', () => {
 
   it('a malformed argument is refused with what the command expects, before anything is sent', async () => {
     await workspaceEditor('src/sample.ts', SAMPLE);
-    await assert.rejects(Promise.resolve(run('streamChat.explainSelection', { scope: 'everything' })), /scope must be "selection" or "file", not "everything"/);
-    await assert.rejects(Promise.resolve(run('streamChat.ask', { prompt: 42 })), /expect \{ prompt\?: string, scope\?: "selection" \| "file" \}/);
+    await assert.rejects(
+      Promise.resolve(run('streamChat.explainSelection', { scope: 'everything' })),
+      /scope must be "selection" or "file", not "everything"/,
+    );
+    await assert.rejects(
+      Promise.resolve(run('streamChat.ask', { prompt: 42 })),
+      /expect \{ prompt\?: string, scope\?: "selection" \| "file" \}/,
+    );
     assert.equal(chatRequests(server).length, 0);
   });
 
   it('the keys of Explain (Ctrl+K X) and Ask (Ctrl+K A) are bound to nothing else in VS Code', async () => {
-    const defaults = await vscode.workspace.openTextDocument(vscode.Uri.parse('vscode://defaultsettings/keybindings.json'));
+    const defaults = await vscode.workspace.openTextDocument(
+      vscode.Uri.parse('vscode://defaultsettings/keybindings.json'),
+    );
     const text = defaults.getText();
     for (const key of ['ctrl+k x', 'ctrl+k a']) {
-      const bound = [...text.matchAll(new RegExp(`"key":\\s*"${key}",\\s*"command":\\s*"([^"]+)"`, 'g'))].map((match) => match[1]);
+      const bound = [...text.matchAll(new RegExp(`"key":\\s*"${key}",\\s*"command":\\s*"([^"]+)"`, 'g'))].map(
+        (match) => match[1],
+      );
       assert.ok(
         bound.every((command) => command.startsWith('streamChat.')),
         `${key} is also bound to ${bound.join(', ')}`,

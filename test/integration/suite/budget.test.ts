@@ -11,7 +11,9 @@ import { streamChatApi, withTestEndpoint } from './helpers';
 type ChatMessages = { role: string; content: string }[];
 
 function chatRequests(server: TestServer): ChatMessages[] {
-  return server.requests.filter((r) => r.path === '/v1/chat/completions').map((r) => (r.json as { messages: ChatMessages }).messages);
+  return server.requests
+    .filter((r) => r.path === '/v1/chat/completions')
+    .map((r) => (r.json as { messages: ChatMessages }).messages);
 }
 
 function workspaceFile(name: string): vscode.Uri {
@@ -42,7 +44,9 @@ describe('attachments and the context budget (chat)', () => {
     const { chat, attachments } = (await streamChatApi()).testing;
     const editor = await vscode.window.showTextDocument(workspaceFile('sample.ts'));
     editor.selection = new vscode.Selection(1, 0, 2, 1);
-    const selection = await vscode.commands.executeCommand<{ path: string; tokens: number } | undefined>('streamChat.attachSelection');
+    const selection = await vscode.commands.executeCommand<{ path: string; tokens: number } | undefined>(
+      'streamChat.attachSelection',
+    );
     assert.equal(selection?.path, 'sample.ts');
     await vscode.commands.executeCommand('streamChat.attachFile', workspaceFile('README.md'));
     const pending = attachments.all();
@@ -67,7 +71,10 @@ describe('attachments and the context budget (chat)', () => {
     );
     assert.deepEqual(attachments.all(), []);
     const [asked] = chat.turns();
-    assert.deepEqual(asked.role === 'user' && asked.snippets?.map((snippet) => snippet.path), ['sample.ts', 'README.md']);
+    assert.deepEqual(asked.role === 'user' && asked.snippets?.map((snippet) => snippet.path), [
+      'sample.ts',
+      'README.md',
+    ]);
   });
 
   it('binary and over-limit files are refused; attaching the same file again replaces it', async () => {
@@ -103,7 +110,8 @@ describe('attachments and the context budget (chat)', () => {
       if (message.type !== 'budget') return;
       if (waiter?.predicate(message.budget)) waiter.resolve(message.budget);
     });
-    const budgetWhere = (predicate: (budget: BudgetView) => boolean) => new Promise<BudgetView>((resolve) => (waiter = { predicate, resolve }));
+    const budgetWhere = (predicate: (budget: BudgetView) => boolean) =>
+      new Promise<BudgetView>((resolve) => (waiter = { predicate, resolve }));
 
     const first = await chat.send(question('first', 150));
     assert.equal(first?.contextNote, undefined);
@@ -121,7 +129,13 @@ describe('attachments and the context budget (chat)', () => {
     const estimated = budgetWhere((budget) => budget.conversationTokens === 0);
     chat.newChat();
     const afterNewChat = await estimated;
-    assert.deepEqual(afterNewChat, { window: 400, windowSource: 'server', conversationTokens: 0, measured: false, reserve: 100 });
+    assert.deepEqual(afterNewChat, {
+      window: 400,
+      windowSource: 'server',
+      conversationTokens: 0,
+      measured: false,
+      reserve: 100,
+    });
 
     const measured = budgetWhere((budget) => budget.measured);
     await chat.send('Hi');

@@ -9,7 +9,8 @@ import { setUserSetting, streamChatApi, useEndpoint, withTestEndpoint } from './
 type ChatMessages = { role: string; content: string }[];
 
 function messagesOf(index: number, server: TestServer): ChatMessages {
-  return (server.requests.filter((r) => r.path === '/v1/chat/completions')[index]?.json as { messages: ChatMessages }).messages;
+  return (server.requests.filter((r) => r.path === '/v1/chat/completions')[index]?.json as { messages: ChatMessages })
+    .messages;
 }
 
 describe('chat session (host side of the chat panel)', () => {
@@ -23,7 +24,14 @@ describe('chat session (host side of the chat panel)', () => {
   it('answers a question and keeps the context for the follow-up; the system prompt leads', async () => {
     await setUserSetting('systemPrompt', 'Be brief.');
     const { chat } = (await streamChatApi()).testing;
-    server.enqueue({ kind: 'stream', steps: [sse.data(chunk({ role: 'assistant', content: 'Paris' })), sse.data(chunk({ content: '.' }, { finishReason: 'stop' })), sse.done()] });
+    server.enqueue({
+      kind: 'stream',
+      steps: [
+        sse.data(chunk({ role: 'assistant', content: 'Paris' })),
+        sse.data(chunk({ content: '.' }, { finishReason: 'stop' })),
+        sse.done(),
+      ],
+    });
     const first = await chat.send('Capital of France?');
     assert.equal(first?.status, 'done');
     assert.equal(first?.content, 'Paris.');
@@ -45,7 +53,11 @@ describe('chat session (host side of the chat panel)', () => {
 
   it('stop mid-stream aborts the request at the server and keeps the partial answer, marked stopped', async () => {
     const { chat } = (await streamChatApi()).testing;
-    server.enqueue({ kind: 'stream', steps: [sse.data(chunk({ role: 'assistant', content: 'Partial answer' }))], end: 'stall' });
+    server.enqueue({
+      kind: 'stream',
+      steps: [sse.data(chunk({ role: 'assistant', content: 'Partial answer' }))],
+      end: 'stall',
+    });
     const ended = new Promise<AssistantTurnView>((resolve) => chat.onDidEndAnswer(resolve));
     // Stands in for the panel: the first delta posted means the partial answer is in.
     const posted: HostToWebview[] = [];
@@ -77,28 +89,53 @@ describe('chat session (host side of the chat panel)', () => {
   it('Regenerate with Another Model asks that model for the last answer only; the setting stays', async () => {
     const { chat } = (await streamChatApi()).testing;
     server.enqueue(
-      { kind: 'stream', steps: [sse.data(chunk({ role: 'assistant', content: 'From the usual model' }, { finishReason: 'stop' })), sse.done()] },
-      { kind: 'stream', steps: [sse.data(chunk({ role: 'assistant', content: 'From the other model' }, { finishReason: 'stop' })), sse.done()] },
+      {
+        kind: 'stream',
+        steps: [
+          sse.data(chunk({ role: 'assistant', content: 'From the usual model' }, { finishReason: 'stop' })),
+          sse.done(),
+        ],
+      },
+      {
+        kind: 'stream',
+        steps: [
+          sse.data(chunk({ role: 'assistant', content: 'From the other model' }, { finishReason: 'stop' })),
+          sse.done(),
+        ],
+      },
     );
     await chat.send('Hi');
-    const again = await vscode.commands.executeCommand<AssistantTurnView | undefined>('streamChat.regenerateWith', { model: 'other-model' });
+    const again = await vscode.commands.executeCommand<AssistantTurnView | undefined>('streamChat.regenerateWith', {
+      model: 'other-model',
+    });
     assert.equal(again?.content, 'From the other model');
     assert.equal(again?.footer?.model, 'other-model');
-    const bodies = server.requests.filter((r) => r.path === '/v1/chat/completions').map((r) => r.json as { model: string });
+    const bodies = server.requests
+      .filter((r) => r.path === '/v1/chat/completions')
+      .map((r) => r.json as { model: string });
     assert.deepEqual(
       bodies.map((body) => body.model),
       ['test-model', 'other-model'],
     );
     assert.deepEqual(messagesOf(1, server), messagesOf(0, server));
     assert.equal(vscode.workspace.getConfiguration('streamChat').get('model'), 'test-model');
-    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('streamChat.regenerateWith', { model: ' ' })), /expects \{ model: string \}/);
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('streamChat.regenerateWith', { model: ' ' })),
+      /expects \{ model: string \}/,
+    );
   });
 
   it('regenerate replaces the last answer and asks with the same conversation', async () => {
     const { chat } = (await streamChatApi()).testing;
     server.enqueue(
-      { kind: 'stream', steps: [sse.data(chunk({ role: 'assistant', content: 'First try' }, { finishReason: 'stop' })), sse.done()] },
-      { kind: 'stream', steps: [sse.data(chunk({ role: 'assistant', content: 'Second try' }, { finishReason: 'stop' })), sse.done()] },
+      {
+        kind: 'stream',
+        steps: [sse.data(chunk({ role: 'assistant', content: 'First try' }, { finishReason: 'stop' })), sse.done()],
+      },
+      {
+        kind: 'stream',
+        steps: [sse.data(chunk({ role: 'assistant', content: 'Second try' }, { finishReason: 'stop' })), sse.done()],
+      },
     );
     await chat.send('Hi');
     const again = await chat.regenerate();
@@ -118,7 +155,11 @@ describe('chat session (host side of the chat panel)', () => {
     assert.equal(rejected?.error?.kind, 'auth');
     assert.deepEqual(rejected?.error?.fix, { action: 'setApiKey', title: 'Set API Key' });
 
-    server.enqueue({ kind: 'stream', steps: [sse.data(chunk({ role: 'assistant', content: 'Half an ans' }))], end: 'reset' });
+    server.enqueue({
+      kind: 'stream',
+      steps: [sse.data(chunk({ role: 'assistant', content: 'Half an ans' }))],
+      end: 'reset',
+    });
     const cut = await chat.send('Again');
     assert.equal(cut?.status, 'error');
     assert.equal(cut?.content, 'Half an ans');

@@ -6,7 +6,15 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { startTestServer, type TestServer } from '../../server';
-import { authorizationOf, resetUserSettings, setUserSetting, streamChatApi, testConnection, useEndpoint, withTestServer } from './helpers';
+import {
+  authorizationOf,
+  resetUserSettings,
+  setUserSetting,
+  streamChatApi,
+  testConnection,
+  useEndpoint,
+  withTestServer,
+} from './helpers';
 
 function userValue<T>(key: string): T | undefined {
   return vscode.workspace.getConfiguration('streamChat').inspect<T>(key)?.globalValue;
@@ -20,7 +28,9 @@ describe('endpoint and model commands', () => {
     afterEach(() => resetUserSettings());
 
     it('writes { baseUrl } to the user setting, normalised', async () => {
-      const result = await vscode.commands.executeCommand('streamChat.selectEndpoint', { baseUrl: ' http://localhost:11434/v1/ ' });
+      const result = await vscode.commands.executeCommand('streamChat.selectEndpoint', {
+        baseUrl: ' http://localhost:11434/v1/ ',
+      });
       assert.deepEqual(result, { baseUrl: 'http://localhost:11434/v1' });
       assert.equal(userValue('baseUrl'), 'http://localhost:11434/v1');
     });
@@ -34,8 +44,18 @@ describe('endpoint and model commands', () => {
 
     it('rejects a URL that is not http(s) and leaves the setting alone', async () => {
       await setUserSetting('baseUrl', server.baseUrl);
-      await assert.rejects(Promise.resolve(vscode.commands.executeCommand('streamChat.selectEndpoint', { baseUrl: 'ftp://example.com/v1' })), /http:\/\/ or https:\/\//);
-      await assert.rejects(Promise.resolve(vscode.commands.executeCommand('streamChat.selectEndpoint', { baseUrl: 'https://user:pw@example.com/v1' })), /credentials/);
+      await assert.rejects(
+        Promise.resolve(
+          vscode.commands.executeCommand('streamChat.selectEndpoint', { baseUrl: 'ftp://example.com/v1' }),
+        ),
+        /http:\/\/ or https:\/\//,
+      );
+      await assert.rejects(
+        Promise.resolve(
+          vscode.commands.executeCommand('streamChat.selectEndpoint', { baseUrl: 'https://user:pw@example.com/v1' }),
+        ),
+        /credentials/,
+      );
       assert.equal(userValue('baseUrl'), server.baseUrl);
     });
 
@@ -62,7 +82,10 @@ describe('endpoint and model commands', () => {
     });
 
     it('rejects an empty model id', async () => {
-      await assert.rejects(Promise.resolve(vscode.commands.executeCommand('streamChat.selectModel', { model: '' })), /non-empty model id/);
+      await assert.rejects(
+        Promise.resolve(vscode.commands.executeCommand('streamChat.selectModel', { model: '' })),
+        /non-empty model id/,
+      );
     });
 
     /** Resolves with the ids once the model quick pick has been filled. */
@@ -126,11 +149,15 @@ describe('plain http to another machine', () => {
       recorded.push(request.headers);
       request.resume();
       if (request.url === '/v1/models') {
-        response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data: [{ id: 'test-model', object: 'model' }] }));
+        response
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ object: 'list', data: [{ id: 'test-model', object: 'model' }] }));
         return;
       }
       response.writeHead(200, { 'content-type': 'text/event-stream' });
-      response.end(`data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: 'Hi' }, finish_reason: 'stop' }] })}\n\ndata: [DONE]\n\n`);
+      response.end(
+        `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: 'Hi' }, finish_reason: 'stop' }] })}\n\ndata: [DONE]\n\n`,
+      );
     });
     await new Promise<void>((resolve) => remote.listen(0, address, resolve));
     remoteBaseUrl = `http://${address}:${(remote.address() as AddressInfo).port}/v1`;

@@ -1,13 +1,34 @@
 // The pure endpoint rules: which URLs are accepted, which hosts count as this machine, when a key
 // would travel in clear, and what redaction removes.
 import * as assert from 'node:assert/strict';
-import { apiKeyProblem, apiKeySecretName, checkBaseUrl, displayUrl, headerProblem, isLoopbackHost, keyWouldTravelInClear, redactSecrets } from '../../../src/endpointPolicy';
+import {
+  apiKeyProblem,
+  apiKeySecretName,
+  checkBaseUrl,
+  displayUrl,
+  headerProblem,
+  isLoopbackHost,
+  keyWouldTravelInClear,
+  redactSecrets,
+} from '../../../src/core/endpointPolicy';
 
 describe('endpoint policy', () => {
   it('normalises base URLs and derives the origin the key is stored under', () => {
-    assert.deepEqual(checkBaseUrl(' https://api.solidrust.ai/v1/ '), { ok: true, baseUrl: 'https://api.solidrust.ai/v1', origin: 'https://api.solidrust.ai' });
-    assert.deepEqual(checkBaseUrl('https://API.solidrust.ai:443/v1'), { ok: true, baseUrl: 'https://api.solidrust.ai/v1', origin: 'https://api.solidrust.ai' });
-    assert.deepEqual(checkBaseUrl('http://localhost:11434/v1'), { ok: true, baseUrl: 'http://localhost:11434/v1', origin: 'http://localhost:11434' });
+    assert.deepEqual(checkBaseUrl(' https://api.solidrust.ai/v1/ '), {
+      ok: true,
+      baseUrl: 'https://api.solidrust.ai/v1',
+      origin: 'https://api.solidrust.ai',
+    });
+    assert.deepEqual(checkBaseUrl('https://API.solidrust.ai:443/v1'), {
+      ok: true,
+      baseUrl: 'https://api.solidrust.ai/v1',
+      origin: 'https://api.solidrust.ai',
+    });
+    assert.deepEqual(checkBaseUrl('http://localhost:11434/v1'), {
+      ok: true,
+      baseUrl: 'http://localhost:11434/v1',
+      origin: 'http://localhost:11434',
+    });
     assert.equal(apiKeySecretName('https://api.solidrust.ai'), 'streamChat.apiKey:https://api.solidrust.ai');
     // One origin per server however it is spelled: default ports, case, IPv6 forms.
     for (const [raw, origin] of [
@@ -21,7 +42,10 @@ describe('endpoint policy', () => {
       assert.equal(checked.ok ? checked.origin : checked.problem, origin, raw);
     }
     // A trailing dot is a different origin: the key stored without it is not sent there (fails closed).
-    assert.notEqual((checkBaseUrl('https://api.solidrust.ai./v1') as { origin: string }).origin, 'https://api.solidrust.ai');
+    assert.notEqual(
+      (checkBaseUrl('https://api.solidrust.ai./v1') as { origin: string }).origin,
+      'https://api.solidrust.ai',
+    );
   });
 
   it('never shows credentials or a query of a configured URL', () => {
@@ -41,7 +65,8 @@ describe('endpoint policy', () => {
     assert.match(headerProblem('X-Evil', 'a\r\nX-Injected: 1') ?? '', /line break/);
     assert.match(headerProblem('X-Evil', 'a\nb') ?? '', /line break/);
     assert.match(headerProblem('X-Euro', '€5') ?? '', /cannot be sent/);
-    for (const name of ['Host', 'content-length', 'Transfer-Encoding', 'Connection', 'Content-Type']) assert.match(headerProblem(name, 'x') ?? '', /sets this header itself/, name);
+    for (const name of ['Host', 'content-length', 'Transfer-Encoding', 'Connection', 'Content-Type'])
+      assert.match(headerProblem(name, 'x') ?? '', /sets this header itself/, name);
     assert.match(headerProblem('Bad Name', 'x') ?? '', /not a valid header name/);
     assert.match(headerProblem('X-Number', 5) ?? '', /not a string/);
   });
@@ -53,13 +78,23 @@ describe('endpoint policy', () => {
   });
 
   it('rejects what cannot be a base URL', () => {
-    for (const bad of ['', 'localhost:8000/v1', 'ftp://host/v1', 'file:///etc/passwd', 'https://u:p@host/v1', 'https://host/v1?key=x', 'https://host/v1#x', 'not a url']) {
+    for (const bad of [
+      '',
+      'localhost:8000/v1',
+      'ftp://host/v1',
+      'file:///etc/passwd',
+      'https://u:p@host/v1',
+      'https://host/v1?key=x',
+      'https://host/v1#x',
+      'not a url',
+    ]) {
       assert.equal(checkBaseUrl(bad).ok, false, bad);
     }
   });
 
   it('treats only this machine as loopback', () => {
-    for (const host of ['localhost', 'LOCALHOST', 'api.localhost', '127.0.0.1', '127.1.2.3', '[::1]', '::1']) assert.equal(isLoopbackHost(host), true, host);
+    for (const host of ['localhost', 'LOCALHOST', 'api.localhost', '127.0.0.1', '127.1.2.3', '[::1]', '::1'])
+      assert.equal(isLoopbackHost(host), true, host);
     for (const host of ['localhost.', 'LocalHost.', '[::ffff:7f00:1]']) assert.equal(isLoopbackHost(host), true, host);
     for (const host of [
       '192.168.1.10',
@@ -97,6 +132,9 @@ describe('endpoint policy', () => {
     assert.equal(redactSecrets('Authorization: Bearer abc.def.ghi'), 'Authorization: Bearer •••');
     assert.ok(!redactSecrets('Incorrect API key provided: sk-proj-abcdefghijklmnop').includes('abcdefghijklmnop'));
     assert.ok(!redactSecrets('{"api_key": "zzzzzzzzzzzz"}').includes('zzzzzzzzzzzz'));
-    assert.equal(redactSecrets('GET http://127.0.0.1:8000/v1/models → 200'), 'GET http://127.0.0.1:8000/v1/models → 200');
+    assert.equal(
+      redactSecrets('GET http://127.0.0.1:8000/v1/models → 200'),
+      'GET http://127.0.0.1:8000/v1/models → 200',
+    );
   });
 });

@@ -2,9 +2,9 @@
 // label in the connection summary, and the recorded activation time.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { summarise, type ConnectionReport } from '../../../src/commands/testConnection';
-import { fixFor } from '../../../src/errors';
-import { readEnvironment, StreamChatConfig } from '../../../src/config';
+import { summarise, type ConnectionReport } from '../../../src/endpoint/testConnection';
+import { fixFor } from '../../../src/host/errorFixes';
+import { readEnvironment, StreamChatConfig } from '../../../src/host/config';
 import { resetUserSettings, setUserSetting, streamChatApi } from './helpers';
 
 describe('environment overrides and reporting', () => {
@@ -24,7 +24,11 @@ describe('environment overrides and reporting', () => {
   it('STREAM_CHAT_BASE_URL and STREAM_CHAT_MODEL win over the settings, and say so', async () => {
     await setUserSetting('baseUrl', 'https://api.example.com/v1');
     await setUserSetting('model', 'user-model');
-    const config = configWith({ STREAM_CHAT_BASE_URL: 'http://127.0.0.1:9999/v1/', STREAM_CHAT_MODEL: 'env-model', STREAM_CHAT_API_KEY: 'env-key-123' });
+    const config = configWith({
+      STREAM_CHAT_BASE_URL: 'http://127.0.0.1:9999/v1/',
+      STREAM_CHAT_MODEL: 'env-model',
+      STREAM_CHAT_API_KEY: 'env-key-123',
+    });
     const settings = config.read();
     assert.equal(settings.endpoint.baseUrl, 'http://127.0.0.1:9999/v1');
     assert.equal(settings.endpoint.baseUrlSource, 'environment');
@@ -58,8 +62,15 @@ describe('environment overrides and reporting', () => {
   });
 
   it('STREAM_CHAT_DEMO=1 marks the environment endpoint as the demo server', () => {
-    assert.equal(configWith({ STREAM_CHAT_BASE_URL: 'http://127.0.0.1:9999/v1', STREAM_CHAT_DEMO: '1' }).read().endpoint.demo, true);
-    assert.equal(configWith({ STREAM_CHAT_DEMO: '1' }).read().endpoint.demo, false, 'the demo flag must not relabel a real endpoint');
+    assert.equal(
+      configWith({ STREAM_CHAT_BASE_URL: 'http://127.0.0.1:9999/v1', STREAM_CHAT_DEMO: '1' }).read().endpoint.demo,
+      true,
+    );
+    assert.equal(
+      configWith({ STREAM_CHAT_DEMO: '1' }).read().endpoint.demo,
+      false,
+      'the demo flag must not relabel a real endpoint',
+    );
   });
 
   it('reads unset temperature and max tokens as not sent, and the idle timeout in ms', async () => {
@@ -89,7 +100,15 @@ describe('environment overrides and reporting', () => {
   });
 
   it('labels the demo model in the connection summary', () => {
-    const base: ConnectionReport = { ok: true, baseUrl: 'http://127.0.0.1:1/v1', origin: 'http://127.0.0.1:1', model: 'demo-model', demo: true, authSent: false, usageChunk: true };
+    const base: ConnectionReport = {
+      ok: true,
+      baseUrl: 'http://127.0.0.1:1/v1',
+      origin: 'http://127.0.0.1:1',
+      model: 'demo-model',
+      demo: true,
+      authSent: false,
+      usageChunk: true,
+    };
     assert.match(summarise(base), /^Stream Chat: Connected to http:\/\/127\.0\.0\.1:1 — Demo model/);
     assert.match(
       summarise({ ...base, ok: false, error: { kind: 'network', message: 'Could not connect to 127.0.0.1:1' } }),
@@ -123,7 +142,10 @@ describe('environment overrides and reporting', () => {
       ignoredHeaders: [{ name: 'Host', problem: 'x' }],
     };
     assert.match(summarise(report), /headers not sent: "Host"/);
-    assert.match(summarise({ ...report, ok: false, error: { kind: 'network', message: 'Could not connect' } }), /Could not connect \(headers not sent: "Host"/);
+    assert.match(
+      summarise({ ...report, ok: false, error: { kind: 'network', message: 'Could not connect' } }),
+      /Could not connect \(headers not sent: "Host"/,
+    );
   });
 
   it('records the activation time measured in the extension host', async () => {

@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
-import type { ConnectionReport } from '../../../src/commands/testConnection';
+import type { ConnectionReport } from '../../../src/endpoint/testConnection';
 import type { StreamChatApi, StreamChatTestApi } from '../../../src/extension';
 import type { TestServer } from '../../server';
 import { withTestServer as sharedWithTestServer } from '../../server/mochaHooks';
@@ -19,7 +19,15 @@ export async function streamChatApi(): Promise<StreamChatApi & { testing: Stream
   return api as StreamChatApi & { testing: StreamChatTestApi };
 }
 
-type SettingKey = 'baseUrl' | 'model' | 'headers' | 'systemPrompt' | 'temperature' | 'maxTokens' | 'idleTimeoutSeconds' | 'contextWindow';
+type SettingKey =
+  | 'baseUrl'
+  | 'model'
+  | 'headers'
+  | 'systemPrompt'
+  | 'temperature'
+  | 'maxTokens'
+  | 'idleTimeoutSeconds'
+  | 'contextWindow';
 
 /** Writes a user (global) setting; `undefined` removes it. */
 export async function setUserSetting(key: SettingKey, value: unknown): Promise<void> {
@@ -27,7 +35,16 @@ export async function setUserSetting(key: SettingKey, value: unknown): Promise<v
 }
 
 export async function resetUserSettings(): Promise<void> {
-  for (const key of ['baseUrl', 'model', 'headers', 'systemPrompt', 'temperature', 'maxTokens', 'idleTimeoutSeconds', 'contextWindow'] as const) {
+  for (const key of [
+    'baseUrl',
+    'model',
+    'headers',
+    'systemPrompt',
+    'temperature',
+    'maxTokens',
+    'idleTimeoutSeconds',
+    'contextWindow',
+  ] as const) {
     await setUserSetting(key, undefined);
   }
 }

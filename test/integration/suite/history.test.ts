@@ -6,13 +6,16 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ConversationData } from '../../../src/chat/conversation';
+import type { ConversationData } from '../../../src/core/conversation';
 import type { AssistantTurnView, HostToWebview } from '../../../src/protocol';
 import { chunk, sse, type TestServer } from '../../server';
 import { streamChatApi, withTestEndpoint } from './helpers';
 
 function answerScenario(text: string) {
-  return { kind: 'stream' as const, steps: [sse.data(chunk({ role: 'assistant', content: text }, { finishReason: 'stop' })), sse.done()] };
+  return {
+    kind: 'stream' as const,
+    steps: [sse.data(chunk({ role: 'assistant', content: text }, { finishReason: 'stop' })), sse.done()],
+  };
 }
 
 describe('chat history (saved conversations)', () => {
@@ -46,7 +49,11 @@ describe('chat history (saved conversations)', () => {
       // And the conversation goes on: the restored turns are sent as context.
       server.enqueue(answerScenario('Still here.'));
       await next.chat.send('Still there?');
-      const sent = (server.requests.filter((r) => r.path === '/v1/chat/completions').at(-1)?.json as { messages: { content: string }[] }).messages;
+      const sent = (
+        server.requests.filter((r) => r.path === '/v1/chat/completions').at(-1)?.json as {
+          messages: { content: string }[];
+        }
+      ).messages;
       assert.deepEqual(
         sent.map((message) => message.content),
         ['Remember this', 'Saved answer.', 'Still there?'],
@@ -61,23 +68,36 @@ describe('chat history (saved conversations)', () => {
     // A window of its own (its session and history over the same storage), closed mid-answer as a reload does.
     const closing = await recreateChat();
     closing.chat.newChat();
-    server.enqueue({ kind: 'stream', steps: [sse.data(chunk({ role: 'assistant', content: 'Partial answer' }))], end: 'stall' });
+    server.enqueue({
+      kind: 'stream',
+      steps: [sse.data(chunk({ role: 'assistant', content: 'Partial answer' }))],
+      end: 'stall',
+    });
     const savedMidStream = new Promise<ConversationData>((resolve) =>
       closing.history.onDidSave((data) => {
         const last = data.turns.at(-1);
-        if (last?.role === 'assistant' && last.status === 'streaming' && last.content === 'Partial answer') resolve(data);
+        if (last?.role === 'assistant' && last.status === 'streaming' && last.content === 'Partial answer')
+          resolve(data);
       }),
     );
     const answering = closing.chat.send('Tell me a long story');
     const midStream = await savedMidStream;
     const request = server.requests.find(
-      (r) => r.path === '/v1/chat/completions' && (r.json as { messages: { content: string }[] }).messages.at(-1)?.content === 'Tell me a long story',
+      (r) =>
+        r.path === '/v1/chat/completions' &&
+        (r.json as { messages: { content: string }[] }).messages.at(-1)?.content === 'Tell me a long story',
     );
     await closing.dispose(); // what deactivation does: the history first, then the chat (which stops the request)
     await answering;
     assert.equal(await request?.outcome, 'aborted');
-    const onDisk = JSON.parse(await fs.readFile(path.join(closing.history.store.directory, `${midStream.id}.json`), 'utf8')) as ConversationData;
-    assert.equal((onDisk.turns.at(-1) as AssistantTurnView).status, 'streaming', 'the stop by the closing window is not written over it');
+    const onDisk = JSON.parse(
+      await fs.readFile(path.join(closing.history.store.directory, `${midStream.id}.json`), 'utf8'),
+    ) as ConversationData;
+    assert.equal(
+      (onDisk.turns.at(-1) as AssistantTurnView).status,
+      'streaming',
+      'the stop by the closing window is not written over it',
+    );
 
     const reopened = await recreateChat();
     try {
@@ -103,7 +123,9 @@ describe('chat history (saved conversations)', () => {
     await history.flush();
     const corrupt = path.join(history.store.directory, 'corrupt-test.json');
     await fs.writeFile(corrupt, '{"version":1,"id":"corrupt-test","turns":[{"role":');
-    const reported = new Promise<readonly { file: string; movedTo?: string }[]>((resolve) => history.onDidReportProblems(resolve));
+    const reported = new Promise<readonly { file: string; movedTo?: string }[]>((resolve) =>
+      history.onDidReportProblems(resolve),
+    );
     const listed = await history.list();
     const problems = await reported;
     assert.deepEqual(
@@ -164,13 +186,17 @@ describe('chat history (saved conversations)', () => {
     assert.equal(await history.open(a), true);
     const pruned = new Promise<readonly string[]>((resolve) => history.onDidPrune(resolve));
     try {
-      await vscode.workspace.getConfiguration('streamChat').update('history.maxConversations', 2, vscode.ConfigurationTarget.Global);
+      await vscode.workspace
+        .getConfiguration('streamChat')
+        .update('history.maxConversations', 2, vscode.ConfigurationTarget.Global);
       const removed = await pruned;
       assert.ok(removed.includes(b), 'B is the oldest one not open');
       const left = (await fs.readdir(history.store.directory)).filter((name) => name.endsWith('.json')).sort();
       assert.deepEqual(left, [`${a}.json`, `${c}.json`].sort());
     } finally {
-      await vscode.workspace.getConfiguration('streamChat').update('history.maxConversations', undefined, vscode.ConfigurationTarget.Global);
+      await vscode.workspace
+        .getConfiguration('streamChat')
+        .update('history.maxConversations', undefined, vscode.ConfigurationTarget.Global);
     }
   });
 
@@ -184,13 +210,18 @@ describe('chat history (saved conversations)', () => {
         await small.chat.send(`Question ${i}`);
       }
       await small.history.flush();
-      const saved = JSON.parse(await fs.readFile(path.join(small.history.store.directory, `${small.chat.current.id}.json`), 'utf8')) as ConversationData;
+      const saved = JSON.parse(
+        await fs.readFile(path.join(small.history.store.directory, `${small.chat.current.id}.json`), 'utf8'),
+      ) as ConversationData;
       assert.ok((saved.omittedTurns ?? 0) >= 2, `omitted ${saved.omittedTurns}`);
       assert.equal(saved.turns.length + (saved.omittedTurns ?? 0), 6);
       assert.equal(saved.turns.at(-1)?.role, 'assistant');
       assert.equal(small.chat.turns().length, 6, 'the panel keeps every turn');
       const log = (await streamChatApi()).logLines().join('\n');
-      assert.match(log, new RegExp(`History: conversation ${small.chat.current.id} passed the 3 KB limit; \\d+ oldest turns not saved`));
+      assert.match(
+        log,
+        new RegExp(`History: conversation ${small.chat.current.id} passed the 3 KB limit; \\d+ oldest turns not saved`),
+      );
     } finally {
       await small.dispose();
     }
@@ -208,7 +239,11 @@ describe('chat history (saved conversations)', () => {
       chat.turns().map((turn) => (turn.role === 'user' ? turn.text : turn.content)),
       ['First question, edited', 'One, edited.'],
     );
-    const sent = (server.requests.filter((r) => r.path === '/v1/chat/completions').at(-1)?.json as { messages: { content: string }[] }).messages;
+    const sent = (
+      server.requests.filter((r) => r.path === '/v1/chat/completions').at(-1)?.json as {
+        messages: { content: string }[];
+      }
+    ).messages;
     assert.deepEqual(
       sent.map((message) => message.content),
       ['First question, edited'],

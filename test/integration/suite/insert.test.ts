@@ -2,7 +2,7 @@
 // when it lands, one undo, the user's edits during streaming, stop, and the faults of cases 33–39.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { InsertResult } from '../../../src/commands/insertCommands';
+import type { InsertResult } from '../../../src/insert/insertCommands';
 import { chunk, sse, type Scenario, type StreamStep, type TestServer } from '../../server';
 import { withTestEndpoint } from './helpers';
 
@@ -69,7 +69,11 @@ describe('inline streamed insertion', () => {
     server.enqueue(contentStream(['const greeting = "héllo wörld 🚀 日本語";'], { chunkSize: 1 }));
     const result = await insertAtCursor();
     assert.equal(editor.document.getText(), 'const greeting = "héllo wörld 🚀 日本語";');
-    assert.deepEqual(result, { text: 'const greeting = "héllo wörld 🚀 日本語";', finishReason: 'stop', stopped: false });
+    assert.deepEqual(result, {
+      text: 'const greeting = "héllo wörld 🚀 日本語";',
+      finishReason: 'stop',
+      stopped: false,
+    });
   });
 
   it('partial code is in the document before the server finishes; one undo restores the original', async () => {
@@ -77,7 +81,12 @@ describe('inline streamed insertion', () => {
     editor.selection = new vscode.Selection(1, 0, 1, 0);
     server.enqueue({
       kind: 'stream',
-      steps: [sse.data(chunk({ role: 'assistant', content: 'line one\n' })), { wait: 400 }, sse.data(chunk({ content: 'line two' }, { finishReason: 'stop' })), sse.done()],
+      steps: [
+        sse.data(chunk({ role: 'assistant', content: 'line one\n' })),
+        { wait: 400 },
+        sse.data(chunk({ content: 'line two' }, { finishReason: 'stop' })),
+        sse.done(),
+      ],
     });
     const firstLine = documentChange(editor.document, (text) => text.includes('line one'));
     const running = insertAtCursor();
@@ -92,7 +101,11 @@ describe('inline streamed insertion', () => {
 
   /** Streams 15 lines, 120 ms apart, into `fileName` (a file on disk in the workspace), then undoes once. */
   /** A file on disk, with the cursor on its second line, written by `pauses + 1` paced deltas. */
-  async function pacedInsertion(fileName: string, pauses: number, pauseMs: number): Promise<{ editor: vscode.TextEditor; saves: number }> {
+  async function pacedInsertion(
+    fileName: string,
+    pauses: number,
+    pauseMs: number,
+  ): Promise<{ editor: vscode.TextEditor; saves: number }> {
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     assert.ok(folder);
     const file = vscode.Uri.joinPath(folder, fileName);
@@ -100,7 +113,8 @@ describe('inline streamed insertion', () => {
     const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file));
     editor.selection = new vscode.Selection(1, 0, 1, 0);
     const steps: StreamStep[] = [sse.data(chunk({ role: 'assistant', content: '' }))];
-    for (let i = 0; i <= pauses; i++) steps.push(sse.data(chunk({ content: `line ${i}\n` })), ...(i < pauses ? [{ wait: pauseMs }] : []));
+    for (let i = 0; i <= pauses; i++)
+      steps.push(sse.data(chunk({ content: `line ${i}\n` })), ...(i < pauses ? [{ wait: pauseMs }] : []));
     steps.push(sse.data(chunk({}, { finishReason: 'stop' })), sse.done());
     server.enqueue({ kind: 'stream', steps });
     let saves = 0;
@@ -150,10 +164,14 @@ describe('inline streamed insertion', () => {
   describe('with auto save after a short delay (each save splits the undo step)', () => {
     before(async () => {
       await vscode.workspace.getConfiguration('files').update('autoSaveDelay', 50, vscode.ConfigurationTarget.Global);
-      await vscode.workspace.getConfiguration('files').update('autoSave', 'afterDelay', vscode.ConfigurationTarget.Global);
+      await vscode.workspace
+        .getConfiguration('files')
+        .update('autoSave', 'afterDelay', vscode.ConfigurationTarget.Global);
     });
     after(async () => {
-      await vscode.workspace.getConfiguration('files').update('autoSaveDelay', undefined, vscode.ConfigurationTarget.Global);
+      await vscode.workspace
+        .getConfiguration('files')
+        .update('autoSaveDelay', undefined, vscode.ConfigurationTarget.Global);
       await vscode.workspace.getConfiguration('files').update('autoSave', undefined, vscode.ConfigurationTarget.Global);
     });
 
@@ -206,7 +224,12 @@ describe('inline streamed insertion', () => {
     editor.selection = new vscode.Selection(2, 0, 2, 0);
     server.enqueue({
       kind: 'stream',
-      steps: [sse.data(chunk({ role: 'assistant', content: 'X' })), { wait: 300 }, sse.data(chunk({ content: 'Y\n' }, { finishReason: 'stop' })), sse.done()],
+      steps: [
+        sse.data(chunk({ role: 'assistant', content: 'X' })),
+        { wait: 300 },
+        sse.data(chunk({ content: 'Y\n' }, { finishReason: 'stop' })),
+        sse.done(),
+      ],
     });
     const started = documentChange(editor.document, (text) => text.includes('X'));
     const running = insertAtCursor();
@@ -214,7 +237,8 @@ describe('inline streamed insertion', () => {
     // An edit from the API is refused when the document changed under it (the insertion's own edit
     // landed first); a person's keystroke is not, so try again as a keystroke would land.
     let applied = false;
-    for (let attempt = 0; attempt < 20 && !applied; attempt++) applied = await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), 'NEW FIRST LINE\n'));
+    for (let attempt = 0; attempt < 20 && !applied; attempt++)
+      applied = await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), 'NEW FIRST LINE\n'));
     assert.equal(applied, true);
     const result = await running;
     assert.equal(editor.document.getText(), 'NEW FIRST LINE\na\nb\nXY\nc\n');
@@ -223,7 +247,11 @@ describe('inline streamed insertion', () => {
 
   it('stop mid-stream aborts the request at the server, keeps what arrived, and no edit lands after it', async () => {
     const editor = await editorWith('');
-    server.enqueue({ kind: 'stream', steps: [sse.data(chunk({ role: 'assistant', content: 'partial' }))], end: 'stall' });
+    server.enqueue({
+      kind: 'stream',
+      steps: [sse.data(chunk({ role: 'assistant', content: 'partial' }))],
+      end: 'stall',
+    });
     const started = documentChange(editor.document, (text) => text === 'partial');
     const running = insertAtCursor();
     await started;
@@ -250,7 +278,11 @@ describe('inline streamed insertion', () => {
 
   it('a document closed mid-stream stops cleanly and offers the code that arrived', async () => {
     const editor = await editorWith('');
-    server.enqueue({ kind: 'stream', steps: [sse.data(chunk({ role: 'assistant', content: 'kept code' }))], end: 'stall' });
+    server.enqueue({
+      kind: 'stream',
+      steps: [sse.data(chunk({ role: 'assistant', content: 'kept code' }))],
+      end: 'stall',
+    });
     const started = documentChange(editor.document, (text) => text === 'kept code');
     const running = insertAtCursor();
     await started;
@@ -265,7 +297,9 @@ describe('inline streamed insertion', () => {
     const editor = await editorWith('keep\nold code\nkeep\n');
     editor.selection = new vscode.Selection(1, 0, 1, 8);
     server.enqueue(contentStream(['```\nnew ', 'code\n```']));
-    const result = await vscode.commands.executeCommand<InsertResult>('streamChat.rewriteSelection', { prompt: 'modernise' });
+    const result = await vscode.commands.executeCommand<InsertResult>('streamChat.rewriteSelection', {
+      prompt: 'modernise',
+    });
     assert.equal(result.text, 'new code');
     assert.equal(editor.document.getText(), 'keep\nnew code\nkeep\n');
     const sent = (server.requests[0].json as { messages: { content: string }[] }).messages.at(-1)?.content ?? '';
@@ -309,7 +343,9 @@ describe('inline streamed insertion', () => {
   });
 
   it('a read-only document is refused before any request', async () => {
-    const registration = vscode.workspace.registerFileSystemProvider('streamchat-readonly', new ReadOnlyFiles(), { isReadonly: true });
+    const registration = vscode.workspace.registerFileSystemProvider('streamchat-readonly', new ReadOnlyFiles(), {
+      isReadonly: true,
+    });
     try {
       const document = await vscode.workspace.openTextDocument(vscode.Uri.parse('streamchat-readonly:/fixed.ts'));
       await vscode.window.showTextDocument(document);

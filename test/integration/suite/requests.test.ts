@@ -3,12 +3,16 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ChatRequest } from '../../../src/api';
-import type { TrackedRequest } from '../../../src/requests';
+import type { TrackedRequest } from '../../../src/core/requestRunner';
 import { chunk, sse, type TestServer } from '../../server';
 import { setUserSetting, streamChatApi, testConnection, withTestEndpoint } from './helpers';
 
 const request: ChatRequest = { model: 'test-model', messages: [{ role: 'user', content: 'hi' }] };
-const helloThenStall = { kind: 'stream' as const, steps: [sse.data(chunk({ role: 'assistant', content: 'Hello' }))], end: 'stall' as const };
+const helloThenStall = {
+  kind: 'stream' as const,
+  steps: [sse.data(chunk({ role: 'assistant', content: 'Hello' }))],
+  end: 'stall' as const,
+};
 
 /** Reads until the first content arrives; the request keeps streaming (stalled) afterwards. */
 async function untilFirstContent(tracked: TrackedRequest): Promise<void> {
@@ -37,7 +41,11 @@ describe('requests in the extension host', () => {
     const report = await testConnection();
     assert.equal(report.ok, true, JSON.stringify(report.error));
     const completion = server.requests.find((r) => r.path === '/v1/chat/completions');
-    const body = completion?.json as { messages: { role: string; content: string }[]; temperature?: number; max_tokens?: number };
+    const body = completion?.json as {
+      messages: { role: string; content: string }[];
+      temperature?: number;
+      max_tokens?: number;
+    };
     assert.deepEqual(body.messages[0], { role: 'system', content: 'Answer in French.' });
     assert.equal(body.messages[1].role, 'user');
     assert.equal(body.temperature, 0.3);
@@ -47,7 +55,11 @@ describe('requests in the extension host', () => {
   it('Test Connection names the model that answered when the endpoint fails over', async () => {
     server.enqueue({
       kind: 'stream',
-      steps: [sse.data(chunk({ role: 'assistant', content: 'Hi' }, { model: 'backup-model' })), sse.data(chunk({}, { finishReason: 'stop', model: 'backup-model' })), sse.done()],
+      steps: [
+        sse.data(chunk({ role: 'assistant', content: 'Hi' }, { model: 'backup-model' })),
+        sse.data(chunk({}, { finishReason: 'stop', model: 'backup-model' })),
+        sse.done(),
+      ],
     });
     const report = await testConnection();
     assert.equal(report.ok, true, JSON.stringify(report.error));

@@ -44,11 +44,18 @@ describe('settings in Restricted Mode', () => {
 
   it('ignores the untrusted workspace model, system prompt and endpoint', async () => {
     await useEndpoint(server.baseUrl);
-    await vscode.workspace.getConfiguration('streamChat').update('model', 'user-model', vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('streamChat')
+      .update('model', 'user-model', vscode.ConfigurationTarget.Global);
     fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
     fs.writeFileSync(
       settingsFile,
-      JSON.stringify({ 'streamChat.model': 'workspace-model', 'streamChat.systemPrompt': 'from an untrusted repo', 'streamChat.baseUrl': other.baseUrl, 'editor.tabSize': 7 }),
+      JSON.stringify({
+        'streamChat.model': 'workspace-model',
+        'streamChat.systemPrompt': 'from an untrusted repo',
+        'streamChat.baseUrl': other.baseUrl,
+        'editor.tabSize': 7,
+      }),
     );
     // editor.tabSize is not restricted: once it shows, the file has been read.
     await new Promise<void>((resolve) => {

@@ -33,7 +33,12 @@ describe('streamChat.testConnection', () => {
     const [list, completion] = server.requests;
     assert.equal(`${list.method} ${list.path}`, 'GET /v1/models');
     assert.equal(`${completion.method} ${completion.path}`, 'POST /v1/chat/completions');
-    const body = completion.json as { model: string; stream: boolean; stream_options?: { include_usage?: boolean }; temperature?: number };
+    const body = completion.json as {
+      model: string;
+      stream: boolean;
+      stream_options?: { include_usage?: boolean };
+      temperature?: number;
+    };
     assert.equal(body.model, 'test-model');
     assert.equal(body.stream, true);
     assert.equal(body.stream_options?.include_usage, true);
@@ -69,7 +74,12 @@ describe('streamChat.testConnection', () => {
   it('detects <think> tags in content', async () => {
     server.enqueue({
       kind: 'stream',
-      steps: [sse.data(chunk({ content: '<think>Hmm.' })), sse.data(chunk({ content: '</think>Here.' })), sse.data(chunk({}, { finishReason: 'stop' })), sse.done()],
+      steps: [
+        sse.data(chunk({ content: '<think>Hmm.' })),
+        sse.data(chunk({ content: '</think>Here.' })),
+        sse.data(chunk({}, { finishReason: 'stop' })),
+        sse.done(),
+      ],
     });
     const report = await testConnection();
     assert.equal(report.ok, true, JSON.stringify(report.error));
@@ -85,11 +95,18 @@ describe('streamChat.testConnection', () => {
   });
 
   it('names the rejected key', async () => {
-    server.enqueueFor('GET', '/v1/models', { kind: 'respond', status: 401, body: { error: { message: 'Invalid API key', code: 'invalid_api_key' } } });
+    server.enqueueFor('GET', '/v1/models', {
+      kind: 'respond',
+      status: 401,
+      body: { error: { message: 'Invalid API key', code: 'invalid_api_key' } },
+    });
     const report = await testConnection();
     assert.equal(report.ok, false);
     assert.equal(report.error?.kind, 'auth');
-    assert.ok(report.error?.message.includes(server.origin) || report.error?.message.includes('127.0.0.1'), report.error?.message);
+    assert.ok(
+      report.error?.message.includes(server.origin) || report.error?.message.includes('127.0.0.1'),
+      report.error?.message,
+    );
   });
 
   it('fails clearly, naming the host, against a closed port', async function () {

@@ -1,11 +1,18 @@
 // The one place where settings become a request: every surface (chat, ask, insert, Test Connection)
 // builds its ChatRequest and StreamOptions here, so a setting means the same thing everywhere.
 // No 'vscode' import (settings arrive already read), so it is unit-tested in plain Node.
-import type { ChatMessage, ChatRequest, StreamOptions } from './api';
-import type { Settings } from './config';
+import type { ChatMessage, ChatRequest, StreamOptions } from '../api';
 
-/** The settings a request is built from (a subset of `Settings`, so tests need not fake the rest). */
-export type RequestSettings = Pick<Settings, 'model' | 'systemPrompt' | 'temperature' | 'maxTokens' | 'idleTimeoutMs'>;
+/** The settings a request is built from (the host's `Settings` has these and more). */
+export interface RequestSettings {
+  model: string;
+  systemPrompt: string;
+  /** Not sent when undefined. */
+  temperature?: number;
+  /** Not sent when undefined. */
+  maxTokens?: number;
+  idleTimeoutMs: number;
+}
 
 export interface RequestPurpose {
   /** The surface's own standing instructions (e.g. "answer with code only"), sent after the user's system prompt. */
@@ -29,8 +36,14 @@ export interface PreparedRequest {
  * set, temperature and max tokens only when set (no default cap that would cut answers short), and
  * the idle timeout.
  */
-export function prepareRequest(settings: RequestSettings, messages: readonly ChatMessage[], purpose: RequestPurpose = {}): PreparedRequest {
-  const system = [settings.systemPrompt.trim(), purpose.instructions?.trim() ?? ''].filter((part) => part !== '').join('\n\n');
+export function prepareRequest(
+  settings: RequestSettings,
+  messages: readonly ChatMessage[],
+  purpose: RequestPurpose = {},
+): PreparedRequest {
+  const system = [settings.systemPrompt.trim(), purpose.instructions?.trim() ?? '']
+    .filter((part) => part !== '')
+    .join('\n\n');
   const request: ChatRequest = {
     model: purpose.model ?? settings.model,
     messages: system === '' ? [...messages] : [{ role: 'system', content: system }, ...messages],

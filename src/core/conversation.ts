@@ -1,7 +1,7 @@
 // The chat's conversation as the host owns it: the turns, and the messages they become on the wire.
 // No 'vscode' import: the webview only ever sees views of it (see protocol.ts).
 import type { ChatMessage } from '../api';
-import { userMessageContent } from '../context/snippets';
+import { userMessageContent } from '../shared/snippets';
 import type { AssistantTurnView, CodeSnippet, TurnView, UserTurnView } from '../protocol';
 
 /** The version of the stored form below; a reader refuses versions it does not know. */
@@ -39,7 +39,13 @@ export class Conversation {
 
   /** Its stored form; `updatedAt` is now (it is saved when it changed). */
   toJSON(): ConversationData {
-    const data: ConversationData = { version: CONVERSATION_DATA_VERSION, id: this.id, createdAt: this.createdAt, updatedAt: Date.now(), turns: this.all() };
+    const data: ConversationData = {
+      version: CONVERSATION_DATA_VERSION,
+      id: this.id,
+      createdAt: this.createdAt,
+      updatedAt: Date.now(),
+      turns: this.all(),
+    };
     if (this.title !== undefined) data.title = this.title;
     if (this.omittedTurns > 0) data.omittedTurns = this.omittedTurns;
     return data;
@@ -94,7 +100,14 @@ export class Conversation {
   }
 
   addAnswer(requestId: number): AssistantTurnView {
-    const turn: AssistantTurnView = { role: 'assistant', id: `t${this.nextTurn++}`, requestId, content: '', reasoning: '', status: 'streaming' };
+    const turn: AssistantTurnView = {
+      role: 'assistant',
+      id: `t${this.nextTurn++}`,
+      requestId,
+      content: '',
+      reasoning: '',
+      status: 'streaming',
+    };
     this.turns.push(turn);
     return turn;
   }
@@ -160,7 +173,9 @@ export class Conversation {
 
 /** Unique enough across windows and file-name safe: time first, so names sort by creation. */
 export function newConversationId(): string {
-  const random = Array.from(crypto.getRandomValues(new Uint8Array(4)), (byte) => byte.toString(16).padStart(2, '0')).join('');
+  const random = Array.from(crypto.getRandomValues(new Uint8Array(4)), (byte) =>
+    byte.toString(16).padStart(2, '0'),
+  ).join('');
   return `c${Date.now().toString(36)}-${random}`;
 }
 

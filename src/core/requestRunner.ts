@@ -17,12 +17,28 @@ import {
   type StreamEvent,
   type StreamOptions,
   type Usage,
-} from './api';
-import type { RequestLogEntry } from './log';
+} from '../api';
 
 /** The surfaces that start requests; `streamChat.stop` picks requests by them. */
 export const REQUEST_OWNERS = ['chat', 'ask', 'insert', 'test connection'] as const;
 export type RequestOwner = (typeof REQUEST_OWNERS)[number];
+
+/** One finished HTTP exchange, logged as one line. */
+export interface RequestLogEntry {
+  method: 'GET' | 'POST';
+  url: string;
+  /** HTTP status, when a response arrived. */
+  status?: number;
+  /** Short outcome when there was no status (e.g. `network`, `aborted`) or after a mid-stream fault. */
+  outcome?: string;
+  timeToFirstTokenMs?: number;
+  durationMs: number;
+  /** Completion tokens (usage) or, without usage, the number of text deltas. */
+  tokens?: number;
+  tokensPerSecond?: number;
+  /** Free text appended at the end (e.g. `3 models`, an error message). */
+  detail?: string;
+}
 
 /** What the runner writes to the log. */
 export interface RequestLog {
@@ -217,7 +233,9 @@ export class RequestRunner {
           ...streamOptions,
           signal,
           onRetry: (info) => {
-            this.log.warn(`${owner}: retry ${info.attempt} in ${Math.round(info.delayMs)} ms after ${info.error.kind}: ${info.error.message}`);
+            this.log.warn(
+              `${owner}: retry ${info.attempt} in ${Math.round(info.delayMs)} ms after ${info.error.kind}: ${info.error.message}`,
+            );
             onRetry?.(info);
           },
         }),
@@ -230,12 +248,21 @@ export class RequestRunner {
   }
 
   /** `GET /models`, logged under `label` (the command that asked). */
-  async listModels(endpoint: Endpoint, options: { signal?: AbortSignal; timeoutMs?: number; label: string }): Promise<ModelInfo[]> {
+  async listModels(
+    endpoint: Endpoint,
+    options: { signal?: AbortSignal; timeoutMs?: number; label: string },
+  ): Promise<ModelInfo[]> {
     const started = performance.now();
     const url = joinBaseUrl(endpoint.baseUrl, '/models');
     try {
       const models = await this.client.listModels(endpoint, { signal: options.signal, timeoutMs: options.timeoutMs });
-      this.log.request({ method: 'GET', url, status: 200, durationMs: performance.now() - started, detail: `${options.label} · ${models.length} models` });
+      this.log.request({
+        method: 'GET',
+        url,
+        status: 200,
+        durationMs: performance.now() - started,
+        detail: `${options.label} · ${models.length} models`,
+      });
       return models;
     } catch (error) {
       const chatError = asChatError(error);
@@ -279,7 +306,8 @@ export class RequestRunner {
    */
   requestToStop(where: StopContext): TrackedRequest | undefined {
     const inChat = where.chatFocused ? this.latest({ owners: ['chat', 'ask'] }) : undefined;
-    const inEditor = where.activeDocument !== undefined ? this.latest({ owners: ['insert'], scope: where.activeDocument }) : undefined;
+    const inEditor =
+      where.activeDocument !== undefined ? this.latest({ owners: ['insert'], scope: where.activeDocument }) : undefined;
     return inChat ?? inEditor ?? this.latest();
   }
 
@@ -318,8 +346,17 @@ export class RequestRunner {
     const { stats, answer } = request;
     const error = stats.error;
     const tokens = stats.usage?.completionTokens ?? (stats.deltas > 0 ? stats.deltas : undefined);
-    const outcome = error ? error.kind : answer.stopped ? 'stopped' : stats.finishReason ? `finish ${stats.finishReason}` : 'ok';
-    const responded = answer.respondedModel !== undefined && answer.respondedModel !== request.model ? ` (answered by ${answer.respondedModel})` : '';
+    const outcome = error
+      ? error.kind
+      : answer.stopped
+        ? 'stopped'
+        : stats.finishReason
+          ? `finish ${stats.finishReason}`
+          : 'ok';
+    const responded =
+      answer.respondedModel !== undefined && answer.respondedModel !== request.model
+        ? ` (answered by ${answer.respondedModel})`
+        : '';
     this.log.request({
       method: 'POST',
       url,

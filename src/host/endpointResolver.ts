@@ -1,8 +1,8 @@
 // Turns the current settings and stored key into the `Endpoint` the client sends to. Every surface
 // that starts a request asks here first, so the origin/key rules live in one place.
-import type { Endpoint } from './api';
+import type { Endpoint } from '../api';
 import type { Settings, StreamChatConfig } from './config';
-import { isSecretHeaderName, keyWouldTravelInClear } from './endpointPolicy';
+import { isSecretHeaderName, keyWouldTravelInClear } from '../core/endpointPolicy';
 import type { StreamChatLog } from './log';
 import type { ApiKeyStore, PlainHttpKeyGuard } from './secrets';
 
@@ -70,7 +70,10 @@ export class EndpointResolver {
     this.logHeaderNotes(settings);
     const carriesSecret = apiKey !== undefined || secretHeaders.length > 0;
     if (carriesSecret && keyWouldTravelInClear(origin) && !(await this.plainHttpGuard.mayCarryKey(origin))) {
-      const what = apiKey !== undefined ? 'Your API key was not sent' : `The credentials in streamChat.headers (${secretHeaders.map(([name]) => name).join(', ')}) were not sent`;
+      const what =
+        apiKey !== undefined
+          ? 'Your API key was not sent'
+          : `The credentials in streamChat.headers (${secretHeaders.map(([name]) => name).join(', ')}) were not sent`;
       throw new EndpointError(
         'key-not-sent',
         `${what} to ${origin}: plain http:// would expose ${apiKey !== undefined ? 'it' : 'them'} on the network. Switch to https://, or run the request again and choose "Send Anyway".`,

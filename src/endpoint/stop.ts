@@ -1,8 +1,8 @@
 // "Stream Chat: Stop Generating": stops the one request the user means, never everything at once —
 // the chat panel's when it has focus, the insertion in the active editor, else the most recent.
 import * as vscode from 'vscode';
-import { REQUEST_OWNERS, type RequestOwner, type TrackedRequest } from '../requests';
-import type { Services } from '../services';
+import { REQUEST_OWNERS, type RequestOwner, type TrackedRequest } from '../core/requestRunner';
+import type { Services } from '../host/services';
 
 /** What `streamChat.stop` accepts: a request id, or an owner (its most recent request); nothing = where the user is. */
 export type StopArgument = { requestId: number } | { owner: RequestOwner };
@@ -28,8 +28,14 @@ function targetOf(services: Services, arg: unknown): TrackedRequest | undefined 
   if (typeof arg === 'object' && arg !== null) {
     const { requestId, owner } = arg as { requestId?: unknown; owner?: unknown };
     if (typeof requestId === 'number') return runner.activeRequests().find((request) => request.id === requestId);
-    if (typeof owner === 'string' && (REQUEST_OWNERS as readonly string[]).includes(owner)) return runner.latest({ owners: [owner as RequestOwner] });
-    throw new Error(`streamChat.stop expects { requestId: number } or { owner: ${REQUEST_OWNERS.map((o) => `'${o}'`).join(' | ')} }`);
+    if (typeof owner === 'string' && (REQUEST_OWNERS as readonly string[]).includes(owner))
+      return runner.latest({ owners: [owner as RequestOwner] });
+    throw new Error(
+      `streamChat.stop expects { requestId: number } or { owner: ${REQUEST_OWNERS.map((o) => `'${o}'`).join(' | ')} }`,
+    );
   }
-  return runner.requestToStop({ chatFocused: services.focus.chatViewFocused, activeDocument: vscode.window.activeTextEditor?.document.uri.toString() });
+  return runner.requestToStop({
+    chatFocused: services.focus.chatViewFocused,
+    activeDocument: vscode.window.activeTextEditor?.document.uri.toString(),
+  });
 }

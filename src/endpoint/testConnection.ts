@@ -2,11 +2,11 @@
 // report object (for automation and tests) and shows a one-line summary.
 import * as vscode from 'vscode';
 import { ChatError, type ReasoningSource } from '../api';
-import { prepareRequest } from '../chatRequest';
-import { type ResolvedEndpoint } from '../endpoint';
-import { fixFor, showErrorWithFix, toUserFacingError, type UserFacingError } from '../errors';
-import { tokensPerSecond } from '../requests';
-import type { Services } from '../services';
+import { prepareRequest } from '../core/requestPreparation';
+import { type ResolvedEndpoint } from '../host/endpointResolver';
+import { fixFor, showErrorWithFix, toUserFacingError, type UserFacingError } from '../host/errorFixes';
+import { tokensPerSecond } from '../core/requestRunner';
+import type { Services } from '../host/services';
 
 export interface ConnectionReport {
   ok: boolean;
@@ -66,24 +66,45 @@ async function testConnection(services: Services): Promise<ConnectionReport> {
   }
 
   const report = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Stream Chat: testing ${resolved.origin}`, cancellable: true },
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: `Stream Chat: testing ${resolved.origin}`,
+      cancellable: true,
+    },
     (progress, token) => probe(services, resolved, progress, token),
   );
   return finish(services, report);
 }
 
-async function probe(services: Services, resolved: ResolvedEndpoint, progress: vscode.Progress<{ message?: string }>, token: vscode.CancellationToken): Promise<ConnectionReport> {
+async function probe(
+  services: Services,
+  resolved: ResolvedEndpoint,
+  progress: vscode.Progress<{ message?: string }>,
+  token: vscode.CancellationToken,
+): Promise<ConnectionReport> {
   const { runner, log } = services;
   const redact = log.redact.bind(log);
   const { endpoint, origin, model, demo, settings } = resolved;
   const cancel = new AbortController();
   const onCancel = token.onCancellationRequested(() => cancel.abort());
-  const report: ConnectionReport = { ok: false, baseUrl: endpoint.baseUrl, origin, model, demo, authSent: endpoint.apiKey !== undefined, usageChunk: false };
+  const report: ConnectionReport = {
+    ok: false,
+    baseUrl: endpoint.baseUrl,
+    origin,
+    model,
+    demo,
+    authSent: endpoint.apiKey !== undefined,
+    usageChunk: false,
+  };
 
   try {
     progress.report({ message: 'listing models…' });
     try {
-      const models = await runner.listModels(endpoint, { signal: cancel.signal, timeoutMs: settings.idleTimeoutMs, label: 'test connection' });
+      const models = await runner.listModels(endpoint, {
+        signal: cancel.signal,
+        timeoutMs: settings.idleTimeoutMs,
+        label: 'test connection',
+      });
       report.modelsListed = models.length;
       report.modelListed = models.some((entry) => entry.id === model);
     } catch (error) {
@@ -98,12 +119,22 @@ async function probe(services: Services, resolved: ResolvedEndpoint, progress: v
     progress.report({ message: `streaming a short reply from ${model}…` });
     // The request the user's settings produce (system prompt, temperature…), kept short; a probe
     // reports what happens, so no retries to hide it.
-    const prepared = prepareRequest(settings, [{ role: 'user', content: PROBE_PROMPT }], { maxTokens: PROBE_MAX_TOKENS, maxRetries: 0 });
-    const stream = runner.start({ owner: 'test connection', endpoint, request: prepared.request, options: { ...prepared.options, signal: cancel.signal } });
+    const prepared = prepareRequest(settings, [{ role: 'user', content: PROBE_PROMPT }], {
+      maxTokens: PROBE_MAX_TOKENS,
+      maxRetries: 0,
+    });
+    const stream = runner.start({
+      owner: 'test connection',
+      endpoint,
+      request: prepared.request,
+      options: { ...prepared.options, signal: cancel.signal },
+    });
     const answer = await stream.collect();
     if (answer.error) report.error = toUserFacingError(answer.error, redact);
-    else if (answer.stopped) report.error = toUserFacingError(new ChatError({ kind: 'aborted', message: 'Request cancelled.' }), redact);
-    if (answer.respondedModel !== undefined && answer.respondedModel !== model) report.respondedModel = answer.respondedModel;
+    else if (answer.stopped)
+      report.error = toUserFacingError(new ChatError({ kind: 'aborted', message: 'Request cancelled.' }), redact);
+    if (answer.respondedModel !== undefined && answer.respondedModel !== model)
+      report.respondedModel = answer.respondedModel;
     const { stats } = stream;
     if (stats.firstTokenAt !== undefined) report.timeToFirstTokenMs = Math.round(stats.firstTokenAt - stats.startedAt);
     const rate = tokensPerSecond(stats);
@@ -151,7 +182,8 @@ export function summarise(report: ConnectionReport): string {
   if (report.tokensPerSecond !== undefined) parts.push(`${report.tokensPerSecond} tok/s`);
   parts.push(report.usageChunk ? 'usage reported' : 'no usage chunk');
   if (report.reasoningField) parts.push(`reasoning via ${report.reasoningField}`);
-  if (report.finishReason && report.finishReason !== 'stop' && report.finishReason !== 'length') parts.push(`finish: ${report.finishReason}`);
+  if (report.finishReason && report.finishReason !== 'stop' && report.finishReason !== 'length')
+    parts.push(`finish: ${report.finishReason}`);
   parts.push(report.authSent ? 'API key sent' : 'no API key');
   if (report.ignoredHeaders?.length) parts.push(headersNotSent(report.ignoredHeaders));
   return `Stream Chat: Connected to ${report.origin} — ${parts.join(' · ')}`;

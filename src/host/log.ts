@@ -1,26 +1,10 @@
 // The "Stream Chat" log output channel. Every line passes through redaction first, so neither the
 // key nor anything that looks like one can reach the channel (or the recent-lines buffer tests read).
 import * as vscode from 'vscode';
-import { redactSecrets } from './api';
+import { redactSecrets } from '../api';
+import type { RequestLogEntry } from '../core/requestRunner';
 
 const RECENT_LINES = 500;
-
-/** One finished HTTP exchange, logged as one line. */
-export interface RequestLogEntry {
-  method: 'GET' | 'POST';
-  url: string;
-  /** HTTP status, when a response arrived. */
-  status?: number;
-  /** Short outcome when there was no status (e.g. `network`, `aborted`) or after a mid-stream fault. */
-  outcome?: string;
-  timeToFirstTokenMs?: number;
-  durationMs: number;
-  /** Completion tokens (usage) or, without usage, the number of text deltas. */
-  tokens?: number;
-  tokensPerSecond?: number;
-  /** Free text appended at the end (e.g. `3 models`, an error message). */
-  detail?: string;
-}
 
 export class StreamChatLog implements vscode.Disposable {
   private readonly channel: vscode.LogOutputChannel;
@@ -65,7 +49,8 @@ export class StreamChatLog implements vscode.Disposable {
     }
     if (entry.detail) parts.push(entry.detail);
     const line = parts.join(' · ');
-    const failed = entry.status === undefined ? entry.outcome !== undefined && entry.outcome !== 'ok' : entry.status >= 400;
+    const failed =
+      entry.status === undefined ? entry.outcome !== undefined && entry.outcome !== 'ok' : entry.status >= 400;
     if (failed) this.warn(line);
     else this.info(line);
   }

@@ -1,9 +1,9 @@
 // Pure rules about endpoints and keys: URL validation, where a key may go, what needs a warning.
 // No 'vscode' import, so the rules can be tested anywhere.
-import { truncate } from './api';
+import { truncate } from '../api';
 
 /** Secret scrubbing lives with the client (one implementation for errors, log and reports). */
-export { redactSecrets } from './api';
+export { redactSecrets } from '../api';
 
 export type BaseUrlCheck = { ok: true; baseUrl: string; origin: string } | { ok: false; problem: string };
 
@@ -18,7 +18,10 @@ export function checkBaseUrl(raw: string): BaseUrlCheck {
   try {
     url = new URL(text);
   } catch {
-    return { ok: false, problem: `"${truncate(displayUrl(text), 80)}" is not a URL (expected e.g. https://api.solidrust.ai/v1)` };
+    return {
+      ok: false,
+      problem: `"${truncate(displayUrl(text), 80)}" is not a URL (expected e.g. https://api.solidrust.ai/v1)`,
+    };
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     return { ok: false, problem: `the base URL must start with http:// or https:// (got ${url.protocol})` };

@@ -1,6 +1,6 @@
 // Settings become a request in one place: what each setting puts on the wire.
 import * as assert from 'node:assert/strict';
-import { prepareRequest, type RequestSettings } from '../../src/chatRequest';
+import { prepareRequest, type RequestSettings } from '../../src/core/requestPreparation';
 
 const defaults: RequestSettings = { model: 'vllm-primary', systemPrompt: '', idleTimeoutMs: 120_000 };
 const question = [{ role: 'user' as const, content: 'Why?' }];
@@ -14,17 +14,33 @@ describe('settings → request (prepareRequest)', () => {
   });
 
   it('system prompt, temperature and max tokens are sent when set (temperature 0 included)', () => {
-    const { request, options } = prepareRequest({ ...defaults, systemPrompt: '  Be terse.  ', temperature: 0, maxTokens: 512, idleTimeoutMs: 30_000 }, question);
-    assert.deepEqual(request, { model: 'vllm-primary', messages: [{ role: 'system', content: 'Be terse.' }, ...question], temperature: 0, maxTokens: 512 });
+    const { request, options } = prepareRequest(
+      { ...defaults, systemPrompt: '  Be terse.  ', temperature: 0, maxTokens: 512, idleTimeoutMs: 30_000 },
+      question,
+    );
+    assert.deepEqual(request, {
+      model: 'vllm-primary',
+      messages: [{ role: 'system', content: 'Be terse.' }, ...question],
+      temperature: 0,
+      maxTokens: 512,
+    });
     assert.deepEqual(options, { idleTimeoutMs: 30_000 });
   });
 
   it("a surface's instructions follow the user's system prompt in one system message; its cap never raises the user's", () => {
-    const both = prepareRequest({ ...defaults, systemPrompt: 'Be terse.', maxTokens: 20 }, question, { instructions: 'Answer with code only.', maxTokens: 48, maxRetries: 0 });
+    const both = prepareRequest({ ...defaults, systemPrompt: 'Be terse.', maxTokens: 20 }, question, {
+      instructions: 'Answer with code only.',
+      maxTokens: 48,
+      maxRetries: 0,
+    });
     assert.deepEqual(both.request.messages[0], { role: 'system', content: 'Be terse.\n\nAnswer with code only.' });
     assert.equal(both.request.maxTokens, 20);
     assert.equal(both.options.maxRetries, 0);
-    const onlyInstructions = prepareRequest(defaults, question, { instructions: 'Code only.', maxTokens: 48, model: 'other' });
+    const onlyInstructions = prepareRequest(defaults, question, {
+      instructions: 'Code only.',
+      maxTokens: 48,
+      model: 'other',
+    });
     assert.deepEqual(onlyInstructions.request.messages[0], { role: 'system', content: 'Code only.' });
     assert.equal(onlyInstructions.request.maxTokens, 48);
     assert.equal(onlyInstructions.request.model, 'other');

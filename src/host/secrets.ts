@@ -1,7 +1,7 @@
 // API keys: kept only in VS Code's SecretStorage, one per origin, and the user's consent before a
 // key travels over plain http:// to another machine.
 import * as vscode from 'vscode';
-import { apiKeySecretName } from './endpointPolicy';
+import { apiKeySecretName } from '../core/endpointPolicy';
 import type { StreamChatLog } from './log';
 
 export class ApiKeyStore implements vscode.Disposable {
@@ -92,7 +92,9 @@ export class PlainHttpKeyGuard {
             )) === send
           ? 'send'
           : 'decline';
-    this.log.warn(`Plain-http key warning for ${origin}: user chose ${answer === 'send' ? 'send anyway' : 'not to send the key'}`);
+    this.log.warn(
+      `Plain-http key warning for ${origin}: user chose ${answer === 'send' ? 'send anyway' : 'not to send the key'}`,
+    );
     if (answer === 'send') this.allowed.add(origin);
     return answer === 'send';
   }

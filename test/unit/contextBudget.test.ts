@@ -4,8 +4,15 @@ import * as assert from 'node:assert/strict';
 import type { ChatMessage } from '../../src/api';
 import { httpError } from '../../src/api/errors';
 import { contextWindowOf, modelsFromBody } from '../../src/api/models';
-import { answerReserve, estimateMessages, fitToWindow, leftOutNote, MESSAGE_OVERHEAD_TOKENS, windowFromErrorMessage } from '../../src/context/budget';
-import { formatTokenCount, formatWindow } from '../../src/webview/budget';
+import {
+  answerReserve,
+  estimateMessages,
+  fitToWindow,
+  leftOutNote,
+  MESSAGE_OVERHEAD_TOKENS,
+  windowFromErrorMessage,
+} from '../../src/core/contextBudget';
+import { formatTokenCount, formatWindow } from '../../src/webview/contextMeter';
 
 /** A message of exactly `tokens` estimated tokens (with its overhead). */
 function message(role: ChatMessage['role'], tokens: number, tag = ''): ChatMessage {
@@ -67,7 +74,11 @@ describe('context budget: leaving out older turns', () => {
   });
 
   it('answers before the first question travel with it; the reserve is max tokens or a share of the window', () => {
-    const fitted = fitToWindow([message('assistant', 50, 'a0'), message('user', 50, 'q1'), message('user', 50, 'q2')], 120, 0);
+    const fitted = fitToWindow(
+      [message('assistant', 50, 'a0'), message('user', 50, 'q1'), message('user', 50, 'q2')],
+      120,
+      0,
+    );
     assert.deepEqual(
       fitted.messages.map((m) => m.content.slice(0, 2)),
       ['q1', 'q2'],
@@ -95,9 +106,11 @@ describe('context budget: leaving out older turns', () => {
 });
 
 describe('context window from /models', () => {
-  const window = (entry: object) => modelsFromBody(JSON.stringify({ object: 'list', data: [{ id: 'm', ...entry }] }))?.[0]?.contextWindow;
+  const window = (entry: object) =>
+    modelsFromBody(JSON.stringify({ object: 'list', data: [{ id: 'm', ...entry }] }))?.[0]?.contextWindow;
 
-  it('vLLM max_model_len', () => assert.equal(window({ object: 'model', owned_by: 'vllm', max_model_len: 8192 }), 8192));
+  it('vLLM max_model_len', () =>
+    assert.equal(window({ object: 'model', owned_by: 'vllm', max_model_len: 8192 }), 8192));
   it('OpenRouter context_length, or top_provider.context_length', () => {
     assert.equal(window({ context_length: 131072, top_provider: { context_length: 65536 } }), 131072);
     assert.equal(window({ top_provider: { context_length: 65536, max_completion_tokens: null } }), 65536);
@@ -118,7 +131,8 @@ describe('context window from /models', () => {
   it('Ollama and plain OpenAI lists report none; nonsense is ignored', () => {
     assert.equal(modelsFromBody(JSON.stringify({ models: [{ name: 'llama3' }] }))?.[0]?.contextWindow, undefined);
     assert.equal(window({ owned_by: 'openai' }), undefined);
-    for (const bad of [0, -5, 1.5, 'lots', null, true, {}, 1e300]) assert.equal(contextWindowOf({ id: 'm', max_model_len: bad }), undefined, JSON.stringify(bad));
+    for (const bad of [0, -5, 1.5, 'lots', null, true, {}, 1e300])
+      assert.equal(contextWindowOf({ id: 'm', max_model_len: bad }), undefined, JSON.stringify(bad));
     assert.equal(contextWindowOf('m'), undefined);
   });
   it('each model its own', () => {
@@ -139,7 +153,14 @@ describe('context window from /models', () => {
 
 describe('context-length errors', () => {
   const classify = (status: number, body: object) =>
-    httpError({ status, statusText: 'Bad Request', bodyText: JSON.stringify(body), origin: 'http://h', model: 'm', hadApiKey: false });
+    httpError({
+      status,
+      statusText: 'Bad Request',
+      bodyText: JSON.stringify(body),
+      origin: 'http://h',
+      model: 'm',
+      hadApiKey: false,
+    });
 
   it('vLLM 400 "maximum context length": kind context-length, the window read from the message', () => {
     const error = classify(400, {
@@ -156,7 +177,8 @@ describe('context-length errors', () => {
   it('OpenAI context_length_exceeded, llama.cpp exceed_context_size_error', () => {
     const openai = classify(400, {
       error: {
-        message: "This model's maximum context length is 128,000 tokens. However, your messages resulted in 130,000 tokens.",
+        message:
+          "This model's maximum context length is 128,000 tokens. However, your messages resulted in 130,000 tokens.",
         type: 'invalid_request_error',
         code: 'context_length_exceeded',
       },

@@ -3,8 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
 import { ChatClient, type ChatRequest, type Endpoint, type StreamEvent } from '../../src/api';
-import type { RequestLogEntry } from '../../src/log';
-import { RequestRunner, type TrackedRequest } from '../../src/requests';
+import { RequestRunner, type RequestLogEntry, type TrackedRequest } from '../../src/core/requestRunner';
 import { chunk, sse, type TestServer } from '../server';
 import { withTestServer } from './helpers';
 
@@ -108,10 +107,18 @@ describe('request ownership (RequestRunner against the test server)', () => {
     const insertA = runner.start({ owner: 'insert', scope: 'file:///a.ts', endpoint, request });
     const insertB = runner.start({ owner: 'insert', scope: 'file:///b.ts', endpoint, request });
     const probe = runner.start({ owner: 'test connection', endpoint, request });
-    assert.equal(runner.requestToStop({ chatFocused: true, activeDocument: 'file:///a.ts' }), ask, 'chat focus wins (ask answers stream in the chat)');
+    assert.equal(
+      runner.requestToStop({ chatFocused: true, activeDocument: 'file:///a.ts' }),
+      ask,
+      'chat focus wins (ask answers stream in the chat)',
+    );
     assert.equal(runner.requestToStop({ activeDocument: 'file:///a.ts' }), insertA);
     assert.equal(runner.requestToStop({ activeDocument: 'file:///b.ts' }), insertB);
-    assert.equal(runner.requestToStop({ activeDocument: 'file:///c.ts' }), probe, 'nothing in this editor: the most recent');
+    assert.equal(
+      runner.requestToStop({ activeDocument: 'file:///c.ts' }),
+      probe,
+      'nothing in this editor: the most recent',
+    );
     assert.equal(runner.requestToStop({}), probe);
     probe.stop();
     assert.equal(runner.requestToStop({}), insertB);
@@ -180,7 +187,11 @@ describe('request ownership (RequestRunner against the test server)', () => {
   it("a caller's signal stops the request, and its listener is removed in every path", async () => {
     const listeners = (signal: AbortSignal) => getEventListeners(signal, 'abort').length;
     const paths: Array<[string, (signal: AbortSignal, controller: AbortController) => Promise<void>]> = [
-      ['completed', async (signal) => void (await runner.start({ owner: 'chat', endpoint, request, options: { signal } }).collect())],
+      [
+        'completed',
+        async (signal) =>
+          void (await runner.start({ owner: 'chat', endpoint, request, options: { signal } }).collect()),
+      ],
       [
         'failed',
         async (signal) => {
@@ -193,17 +204,24 @@ describe('request ownership (RequestRunner against the test server)', () => {
         'aborted by the caller mid-stream',
         async (signal, controller) => {
           server.enqueue(helloThenStall);
-          const answer = await runner.start({ owner: 'chat', endpoint, request, options: { signal, ...PATIENT } }).collect(() => controller.abort());
+          const answer = await runner
+            .start({ owner: 'chat', endpoint, request, options: { signal, ...PATIENT } })
+            .collect(() => controller.abort());
           assert.equal(answer.stopped, true);
           assert.equal(await server.requests.at(-1)?.outcome, 'aborted');
         },
       ],
-      ['stopped before reading', async (signal) => runner.start({ owner: 'chat', endpoint, request, options: { signal } }).stop()],
+      [
+        'stopped before reading',
+        async (signal) => runner.start({ owner: 'chat', endpoint, request, options: { signal } }).stop(),
+      ],
       [
         'left early',
         async (signal) => {
           server.enqueue(helloThenStall);
-          for await (const event of runner.start({ owner: 'chat', endpoint, request, options: { signal, ...PATIENT } }).events) if (event.type === 'content') break;
+          for await (const event of runner.start({ owner: 'chat', endpoint, request, options: { signal, ...PATIENT } })
+            .events)
+            if (event.type === 'content') break;
         },
       ],
       [
@@ -235,9 +253,15 @@ describe('request ownership (RequestRunner against the test server)', () => {
   it('the answer names the model that answered when the server fails over; the log says so', async () => {
     server.enqueue({
       kind: 'stream',
-      steps: [sse.data(chunk({ role: 'assistant', content: 'Hi' }, { model: 'backup-model' })), sse.data(chunk({}, { finishReason: 'stop', model: 'backup-model' })), sse.done()],
+      steps: [
+        sse.data(chunk({ role: 'assistant', content: 'Hi' }, { model: 'backup-model' })),
+        sse.data(chunk({}, { finishReason: 'stop', model: 'backup-model' })),
+        sse.done(),
+      ],
     });
-    const answer = await runner.start({ owner: 'ask', endpoint, request: { ...request, model: 'vllm-primary' } }).collect();
+    const answer = await runner
+      .start({ owner: 'ask', endpoint, request: { ...request, model: 'vllm-primary' } })
+      .collect();
     assert.equal(answer.respondedModel, 'backup-model');
     assert.match(log.requests[0].detail ?? '', /model vllm-primary \(answered by backup-model\)/);
   });

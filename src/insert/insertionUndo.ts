@@ -67,7 +67,8 @@ export class InsertionUndo implements vscode.Disposable {
     }
     this.present = step;
     const more = undo ? step > 0 : step < this.inserted.length;
-    if (more && vscode.window.activeTextEditor?.document === this.document) void vscode.commands.executeCommand(undo ? 'undo' : 'redo');
+    if (more && vscode.window.activeTextEditor?.document === this.document)
+      void vscode.commands.executeCommand(undo ? 'undo' : 'redo');
   }
 
   /** What is left of the insertion after this undo, or undefined when the undo was not of (the end of) it. */
@@ -82,7 +83,8 @@ export class InsertionUndo implements vscode.Disposable {
   /** How much of the insertion is back after this redo, or undefined when the redo was not of (the next part of) it. */
   private redone(change: vscode.TextDocumentContentChangeEvent): number | undefined {
     if (change.text === '' || !this.inserted.startsWith(change.text, this.present)) return undefined;
-    const first = this.present === 0 && change.rangeOffset === this.start && change.rangeLength === this.replaced.length;
+    const first =
+      this.present === 0 && change.rangeOffset === this.start && change.rangeLength === this.replaced.length;
     const next = this.present > 0 && change.rangeOffset === this.start + this.present && change.rangeLength === 0;
     return first || next ? this.present + change.text.length : undefined;
   }

@@ -1,7 +1,7 @@
 // The context budget: which messages of a conversation go out so that the prompt and room for the
 // answer fit the model's window. No 'vscode' import, so the trimming is unit-tested in plain Node.
 import type { ChatMessage } from '../api';
-import { estimateTokens } from './snippets';
+import { estimateTokens } from '../shared/snippets';
 
 /** What each message costs besides its text (role and separators in the chat template), estimated. */
 export const MESSAGE_OVERHEAD_TOKENS = 4;
@@ -35,7 +35,12 @@ export interface FittedMessages {
  * (the question being asked). `leaveOutAtLeast` leaves out that many turns even when the estimate
  * fits (the server said it did not), as far as there are earlier turns.
  */
-export function fitToWindow(messages: readonly ChatMessage[], window: number, reserve: number, leaveOutAtLeast = 0): FittedMessages {
+export function fitToWindow(
+  messages: readonly ChatMessage[],
+  window: number,
+  reserve: number,
+  leaveOutAtLeast = 0,
+): FittedMessages {
   const system = messages.filter((message) => message.role === 'system');
   const turns: ChatMessage[][] = [];
   for (const message of messages) {
@@ -51,7 +56,12 @@ export function fitToWindow(messages: readonly ChatMessage[], window: number, re
     total -= costs[leftOut];
     leftOut++;
   }
-  return { messages: [...system, ...turns.slice(leftOut).flat()], leftOutTurns: leftOut, promptTokens: total, fits: total <= budget };
+  return {
+    messages: [...system, ...turns.slice(leftOut).flat()],
+    leftOutTurns: leftOut,
+    promptTokens: total,
+    fits: total <= budget,
+  };
 }
 
 /**
@@ -60,7 +70,11 @@ export function fitToWindow(messages: readonly ChatMessage[], window: number, re
  */
 export function windowFromErrorMessage(message: string | undefined): number | undefined {
   if (message === undefined) return undefined;
-  const patterns = [/maximum context length (?:is|of) ([\d,]+)/i, /context (?:size|window|length) (?:of |is )?\(?([\d,]+) tokens/i, /n_ctx\D{1,4}([\d,]+)/i];
+  const patterns = [
+    /maximum context length (?:is|of) ([\d,]+)/i,
+    /context (?:size|window|length) (?:of |is )?\(?([\d,]+) tokens/i,
+    /n_ctx\D{1,4}([\d,]+)/i,
+  ];
   for (const pattern of patterns) {
     const match = pattern.exec(message);
     const value = match === null ? NaN : Number(match[1].replace(/,/g, ''));

@@ -98,7 +98,9 @@ export class CodeOnlyFilter {
   /** The code emitted so far, in pieces (no rope per delta). */
   private readonly pieces: string[] = [];
 
-  constructor(options?: { /** The document is markdown: a fence is only stripped when the answer starts with one. */ markdownDocument?: boolean }) {
+  constructor(options?: {
+    /** The document is markdown: a fence is only stripped when the answer starts with one. */ markdownDocument?: boolean;
+  }) {
     this.markdownDocument = options?.markdownDocument ?? false;
   }
 
@@ -179,7 +181,11 @@ export class CodeOnlyFilter {
   /** Raw code: emitted as it comes, until a line opens a fence. Returns the input after that fence line, if one did. */
   private raw(input: string, out: CodeFilterOutput[]): string | undefined {
     let spaces = Math.max(this.indent, 0);
-    for (let start = this.indent >= 0 ? 0 : nextLine(input, 0); start !== -1; start = nextLine(input, start), spaces = 0) {
+    for (
+      let start = this.indent >= 0 ? 0 : nextLine(input, 0);
+      start !== -1;
+      start = nextLine(input, start), spaces = 0
+    ) {
       const run = readFenceRun(input, start, spaces);
       const open = run === undefined ? -1 : openingFence(input, run);
       if (run === undefined || open === -1) continue;

@@ -2,7 +2,7 @@
 // cursor (and the selection), the file's language and path, and code only. No 'vscode' import: the
 // command hands in plain text, so the prompt is unit-tested in plain Node.
 import type { ChatMessage } from '../api';
-import { fenced } from '../context/snippets';
+import { fenced } from '../shared/snippets';
 
 export type InsertMode = 'insert' | 'rewrite';
 
@@ -27,10 +27,16 @@ export const CODE_ONLY_INSTRUCTIONS =
 export function insertMessages(context: InsertContext): ChatMessage[] {
   const { mode, languageId, path } = context;
   const parts = [`File: ${path} (${languageId})`];
-  if (context.before !== '') parts.push(`Code before the ${mode === 'rewrite' ? 'selection' : 'cursor'}:\n${fenced(context.before, languageId)}`);
-  if (mode === 'rewrite') parts.push(`Selected code, to be replaced by your reply:\n${fenced(context.selection, languageId)}`);
-  else if (context.selection !== '') parts.push(`Selected code (the cursor is at its end):\n${fenced(context.selection, languageId)}`);
-  if (context.after !== '') parts.push(`Code after the ${mode === 'rewrite' ? 'selection' : 'cursor'}:\n${fenced(context.after, languageId)}`);
+  if (context.before !== '')
+    parts.push(
+      `Code before the ${mode === 'rewrite' ? 'selection' : 'cursor'}:\n${fenced(context.before, languageId)}`,
+    );
+  if (mode === 'rewrite')
+    parts.push(`Selected code, to be replaced by your reply:\n${fenced(context.selection, languageId)}`);
+  else if (context.selection !== '')
+    parts.push(`Selected code (the cursor is at its end):\n${fenced(context.selection, languageId)}`);
+  if (context.after !== '')
+    parts.push(`Code after the ${mode === 'rewrite' ? 'selection' : 'cursor'}:\n${fenced(context.after, languageId)}`);
   const task = mode === 'rewrite' ? 'Rewrite the selected code' : 'Write the code to insert at the cursor';
   parts.push(`${task}. Instruction: ${context.instruction.trim()}`);
   return [{ role: 'user', content: parts.join('\n\n') }];

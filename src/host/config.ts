@@ -2,7 +2,8 @@
 // `npm start` and demos. The endpoint (baseUrl, headers) is only ever taken from the user's global
 // settings: a cloned repository's .vscode/settings.json must not be able to redirect the key.
 import * as vscode from 'vscode';
-import { checkBaseUrl, displayUrl, headerProblem, isSecretHeaderName } from './endpointPolicy';
+import { checkBaseUrl, displayUrl, headerProblem, isSecretHeaderName } from '../core/endpointPolicy';
+import type { RequestSettings } from '../core/requestPreparation';
 
 export const SECTION = 'streamChat';
 export const DEFAULT_BASE_URL = 'https://api.solidrust.ai/v1';
@@ -24,7 +25,8 @@ export interface EnvironmentOverrides {
 }
 
 export function readEnvironment(env: NodeJS.ProcessEnv = process.env): EnvironmentOverrides {
-  const nonEmpty = (value: string | undefined) => (value !== undefined && value.trim() !== '' ? value.trim() : undefined);
+  const nonEmpty = (value: string | undefined) =>
+    value !== undefined && value.trim() !== '' ? value.trim() : undefined;
   return {
     baseUrl: nonEmpty(env.STREAM_CHAT_BASE_URL),
     model: nonEmpty(env.STREAM_CHAT_MODEL),
@@ -53,16 +55,9 @@ export interface EndpointSettings {
   demo: boolean;
 }
 
-export interface Settings {
+export interface Settings extends RequestSettings {
   endpoint: EndpointSettings;
-  model: string;
   modelSource: SettingSource;
-  systemPrompt: string;
-  /** Not sent when undefined. */
-  temperature?: number;
-  /** Not sent when undefined. */
-  maxTokens?: number;
-  idleTimeoutMs: number;
   /** The window assumed when the server's `/models` does not report one. */
   contextWindow: number;
 }
@@ -87,7 +82,11 @@ export class StreamChatConfig implements vscode.Disposable {
       systemPrompt: stringOr(config.get<unknown>('systemPrompt'), ''),
       temperature: numberInRange(config.get<unknown>('temperature'), 0, 2),
       maxTokens: positiveInteger(config.get<unknown>('maxTokens')),
-      idleTimeoutMs: Math.min(numberInRange(config.get<unknown>('idleTimeoutSeconds'), 1, 24 * 3600) ?? DEFAULT_IDLE_TIMEOUT_SECONDS, MAX_IDLE_TIMEOUT_SECONDS) * 1000,
+      idleTimeoutMs:
+        Math.min(
+          numberInRange(config.get<unknown>('idleTimeoutSeconds'), 1, 24 * 3600) ?? DEFAULT_IDLE_TIMEOUT_SECONDS,
+          MAX_IDLE_TIMEOUT_SECONDS,
+        ) * 1000,
       contextWindow: positiveInteger(config.get<unknown>('contextWindow')) ?? DEFAULT_CONTEXT_WINDOW,
     };
   }
@@ -101,20 +100,27 @@ export class StreamChatConfig implements vscode.Disposable {
   describeOverrides(): string[] {
     const notes: string[] = [];
     const env = this.environment;
-    if (env.baseUrl) notes.push(`STREAM_CHAT_BASE_URL is set: it overrides streamChat.baseUrl (${displayUrl(env.baseUrl)})${env.demo ? ' — local demo server' : ''}`);
+    if (env.baseUrl)
+      notes.push(
+        `STREAM_CHAT_BASE_URL is set: it overrides streamChat.baseUrl (${displayUrl(env.baseUrl)})${env.demo ? ' — local demo server' : ''}`,
+      );
     if (env.model) notes.push(`STREAM_CHAT_MODEL is set: it overrides streamChat.model (${env.model})`);
-    if (env.apiKey && !env.baseUrl) notes.push('STREAM_CHAT_API_KEY is ignored: it is only used together with STREAM_CHAT_BASE_URL');
+    if (env.apiKey && !env.baseUrl)
+      notes.push('STREAM_CHAT_API_KEY is ignored: it is only used together with STREAM_CHAT_BASE_URL');
     return notes;
   }
 
   /** Notes for the log about `streamChat.headers`: headers not sent, and secrets kept in plain text. */
   describeHeaders(endpoint: EndpointSettings = this.read().endpoint): string[] {
     const notes: string[] = [];
-    for (const { name, problem } of endpoint.ignoredHeaders) notes.push(`streamChat.headers ${JSON.stringify(name)} is not sent: ${problem}`);
+    for (const { name, problem } of endpoint.ignoredHeaders)
+      notes.push(`streamChat.headers ${JSON.stringify(name)} is not sent: ${problem}`);
     for (const name of Object.keys(endpoint.headers)) {
       if (!isSecretHeaderName(name)) continue;
       const replaced = name.toLowerCase() === 'authorization' ? ' (a key stored for the origin replaces it)' : '';
-      notes.push(`streamChat.headers sets ${JSON.stringify(name)}${replaced}: secrets in settings are stored in plain text — prefer "Stream Chat: Set API Key"`);
+      notes.push(
+        `streamChat.headers sets ${JSON.stringify(name)}${replaced}: secrets in settings are stored in plain text — prefer "Stream Chat: Set API Key"`,
+      );
     }
     return notes;
   }
@@ -127,7 +133,9 @@ export class StreamChatConfig implements vscode.Disposable {
   private readEndpoint(config: vscode.WorkspaceConfiguration): EndpointSettings {
     const env = this.environment;
     const fromEnvironment = env.baseUrl !== undefined;
-    const configuredBaseUrl = fromEnvironment ? env.baseUrl! : stringOr(globalOnly<string>(config, 'baseUrl'), DEFAULT_BASE_URL);
+    const configuredBaseUrl = fromEnvironment
+      ? env.baseUrl!
+      : stringOr(globalOnly<string>(config, 'baseUrl'), DEFAULT_BASE_URL);
     const checked = checkBaseUrl(configuredBaseUrl);
     const endpoint: EndpointSettings = {
       configuredBaseUrl: displayUrl(configuredBaseUrl),
@@ -135,7 +143,11 @@ export class StreamChatConfig implements vscode.Disposable {
       ...sendableHeaders(globalOnly<Record<string, unknown>>(config, 'headers')),
       demo: fromEnvironment && env.demo,
     };
-    if (!checked.ok) return { ...endpoint, problem: `${fromEnvironment ? 'STREAM_CHAT_BASE_URL' : 'streamChat.baseUrl'}: ${checked.problem}` };
+    if (!checked.ok)
+      return {
+        ...endpoint,
+        problem: `${fromEnvironment ? 'STREAM_CHAT_BASE_URL' : 'streamChat.baseUrl'}: ${checked.problem}`,
+      };
     endpoint.baseUrl = checked.baseUrl;
     endpoint.origin = checked.origin;
     if (fromEnvironment && env.apiKey) endpoint.environmentApiKey = env.apiKey;

@@ -96,7 +96,9 @@ export class StreamingInsertion implements vscode.Disposable {
   async finish(): Promise<void> {
     while (this.pumping !== undefined) await this.pumping;
     if (this.firstEdit || this.stopReason === 'closed' || this.stopReason === 'hidden') return;
-    await Promise.resolve(this.editor.edit(() => undefined, { undoStopBefore: false, undoStopAfter: true })).catch(() => undefined);
+    await Promise.resolve(this.editor.edit(() => undefined, { undoStopBefore: false, undoStopAfter: true })).catch(
+      () => undefined,
+    );
   }
 
   stop(reason: InsertionStop): void {
@@ -134,7 +136,10 @@ export class StreamingInsertion implements vscode.Disposable {
       this.expected = { offset, removed, text };
       let applied = false;
       try {
-        applied = await this.editor.edit((edit) => edit.replace(range, text), { undoStopBefore: this.firstEdit, undoStopAfter: false });
+        applied = await this.editor.edit((edit) => edit.replace(range, text), {
+          undoStopBefore: this.firstEdit,
+          undoStopAfter: false,
+        });
       } catch {
         applied = false; // the editor was closed meanwhile; the listeners say why
       }
@@ -154,7 +159,12 @@ export class StreamingInsertion implements vscode.Disposable {
   private onChange(event: vscode.TextDocumentChangeEvent): void {
     for (const change of event.contentChanges) {
       const expected = this.expected;
-      if (expected !== undefined && change.rangeOffset === expected.offset && change.rangeLength === expected.removed && change.text === expected.text) {
+      if (
+        expected !== undefined &&
+        change.rangeOffset === expected.offset &&
+        change.rangeLength === expected.removed &&
+        change.text === expected.text
+      ) {
         this.expected = undefined;
         this.applied(expected);
         continue;
@@ -176,10 +186,15 @@ export class StreamingInsertion implements vscode.Disposable {
     }
     this.undo.update(this.start, this.inserted);
     const { document } = this.editor;
-    this.editor.setDecorations(this.decoration, [new vscode.Range(document.positionAt(this.start), document.positionAt(this.start + this.inserted.length))]);
+    this.editor.setDecorations(this.decoration, [
+      new vscode.Range(document.positionAt(this.start), document.positionAt(this.start + this.inserted.length)),
+    ]);
   }
 
-  private onUserChange(change: vscode.TextDocumentContentChangeEvent, reason: vscode.TextDocumentChangeReason | undefined): void {
+  private onUserChange(
+    change: vscode.TextDocumentContentChangeEvent,
+    reason: vscode.TextDocumentChangeReason | undefined,
+  ): void {
     if (this.stopReason !== undefined) return;
     if (reason === vscode.TextDocumentChangeReason.Undo || reason === vscode.TextDocumentChangeReason.Redo) {
       // Undo takes back the whole insertion so far (one undo step, or joined into one by InsertionUndo).
@@ -189,7 +204,11 @@ export class StreamingInsertion implements vscode.Disposable {
     }
     const regionEnd = this.start + (this.firstEdit ? this.replaceLength : this.inserted.length);
     const changeEnd = change.rangeOffset + change.rangeLength;
-    if (changeEnd < this.start || (changeEnd === this.start && change.rangeLength > 0) || (changeEnd === this.start && regionEnd > this.start)) {
+    if (
+      changeEnd < this.start ||
+      (changeEnd === this.start && change.rangeLength > 0) ||
+      (changeEnd === this.start && regionEnd > this.start)
+    ) {
       // Above the insertion: it moves along.
       this.start += change.text.length - change.rangeLength;
       this.undo.update(this.start, this.inserted);

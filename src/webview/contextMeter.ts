@@ -1,7 +1,7 @@
 // The context meter in the panel header: the conversation, the attachments and the draft against
 // the model's window, e.g. "3.1k / 8k". The host sends the conversation's size (the server's count
 // after an answer, else an estimate) and the window; the panel adds what only it knows (the draft).
-import { estimateTokens } from '../context/snippets';
+import { estimateTokens } from '../shared/snippets';
 import type { AttachmentView, BudgetView } from '../protocol';
 import { el } from './dom';
 
@@ -55,14 +55,21 @@ export class BudgetMeter {
     const n = (tokens: number) => tokens.toLocaleString('en-US');
     this.element.textContent = `${formatTokenCount(used)} / ${formatWindow(budget.window)}`;
     this.element.classList.toggle('over', over);
-    const parts = [`conversation ${n(budget.conversationTokens)} (${budget.measured ? 'counted by the server after the last answer' : 'estimated'})`];
+    const parts = [
+      `conversation ${n(budget.conversationTokens)} (${budget.measured ? 'counted by the server after the last answer' : 'estimated'})`,
+    ];
     if (attached > 0) parts.push(`attachments ${n(attached)}`);
     if (draft > 0) parts.push(`draft ${n(draft)}`);
     this.element.title = [
       `Context: about ${n(used)} of ${n(budget.window)} tokens (window ${WINDOW_SOURCES[budget.windowSource]}).`,
       `${parts.join(' + ')}; ${n(budget.reserve)} kept for the answer.`,
-      over ? 'The next question does not fit: older turns will be left out.' : 'When a question would not fit, older turns are left out (the transcript says so).',
+      over
+        ? 'The next question does not fit: older turns will be left out.'
+        : 'When a question would not fit, older turns are left out (the transcript says so).',
     ].join('\n');
-    this.element.setAttribute('aria-label', `Context: about ${n(used)} of ${n(budget.window)} tokens${over ? ', older turns will be left out' : ''}`);
+    this.element.setAttribute(
+      'aria-label',
+      `Context: about ${n(used)} of ${n(budget.window)} tokens${over ? ', older turns will be left out' : ''}`,
+    );
   }
 }

@@ -2,7 +2,7 @@
 // the running request (or, when idle, lets the user pick a model).
 import * as vscode from 'vscode';
 import type { StreamChatConfig } from './config';
-import type { RequestRunner } from './requests';
+import type { RequestRunner } from '../core/requestRunner';
 import type { ApiKeyStore } from './secrets';
 
 const REFRESH_WHILE_STREAMING_MS = 250;
@@ -97,11 +97,18 @@ export class ModelStatusItem implements vscode.Disposable {
       this.item.command = 'streamChat.selectModel';
       this.item.backgroundColor = undefined;
       tooltip.push(`Stream Chat — ${modelLabel}`);
-      tooltip.push(`Endpoint: ${endpoint.baseUrl}${endpoint.baseUrlSource === 'environment' ? ' (from STREAM_CHAT_BASE_URL)' : ''}`);
+      tooltip.push(
+        `Endpoint: ${endpoint.baseUrl}${endpoint.baseUrlSource === 'environment' ? ' (from STREAM_CHAT_BASE_URL)' : ''}`,
+      );
       if (this.keyNote) tooltip.push(this.keyNote);
       tooltip.push('Click to choose a model');
     }
     this.item.tooltip = tooltip.join('\n');
-    this.item.accessibilityInformation = { label: active.length > 0 ? `Stream Chat streaming, ${this.item.text}. Activate to stop.` : `Stream Chat model ${modelLabel}` };
+    this.item.accessibilityInformation = {
+      label:
+        active.length > 0
+          ? `Stream Chat streaming, ${this.item.text}. Activate to stop.`
+          : `Stream Chat model ${modelLabel}`,
+    };
   }
 }

@@ -2,9 +2,9 @@
 // endpoint preset, pick a model, show the log. Each accepts an argument for automation; with
 // an argument nothing is asked and failures reject, without one the user is asked and failures are shown.
 import * as vscode from 'vscode';
-import { apiKeyProblem, checkBaseUrl, displayUrl, isLocalOrigin, keyWouldTravelInClear } from '../endpointPolicy';
-import { showErrorWithFix, toUserFacingError } from '../errors';
-import type { Services } from '../services';
+import { apiKeyProblem, checkBaseUrl, displayUrl, isLocalOrigin, keyWouldTravelInClear } from '../core/endpointPolicy';
+import { showErrorWithFix, toUserFacingError } from '../host/errorFixes';
+import type { Services } from '../host/services';
 
 export interface EndpointPreset {
   id: string;
@@ -14,11 +14,21 @@ export interface EndpointPreset {
 }
 
 export const ENDPOINT_PRESETS: readonly EndpointPreset[] = [
-  { id: 'solidrust', label: 'SolidRust (hosted vLLM)', baseUrl: 'https://api.solidrust.ai/v1', detail: 'Hosted vLLM; needs an API key' },
+  {
+    id: 'solidrust',
+    label: 'SolidRust (hosted vLLM)',
+    baseUrl: 'https://api.solidrust.ai/v1',
+    detail: 'Hosted vLLM; needs an API key',
+  },
   { id: 'vllm', label: 'vLLM (local)', baseUrl: 'http://localhost:8000/v1', detail: 'vllm serve <model>' },
   { id: 'ollama', label: 'Ollama', baseUrl: 'http://localhost:11434/v1', detail: 'ollama serve' },
   { id: 'lmstudio', label: 'LM Studio', baseUrl: 'http://localhost:1234/v1', detail: 'LM Studio local server' },
-  { id: 'llamacpp', label: 'llama.cpp server', baseUrl: 'http://localhost:8080/v1', detail: 'llama-server -m <model.gguf>' },
+  {
+    id: 'llamacpp',
+    label: 'llama.cpp server',
+    baseUrl: 'http://localhost:8080/v1',
+    detail: 'llama-server -m <model.gguf>',
+  },
   { id: 'openrouter', label: 'OpenRouter', baseUrl: 'https://openrouter.ai/api/v1', detail: 'Needs an API key' },
   { id: 'openai', label: 'OpenAI', baseUrl: 'https://api.openai.com/v1', detail: 'Needs an API key' },
 ];
@@ -59,7 +69,10 @@ async function setApiKey(services: Services, arg: unknown): Promise<void> {
   await keys.set(origin, key);
   if (config.read().endpoint.environmentApiKey !== undefined) {
     log.warn(`STREAM_CHAT_API_KEY still overrides the stored key for ${origin} in this window`);
-    if (!automated) void vscode.window.showWarningMessage(`Stream Chat: key stored for ${origin}, but STREAM_CHAT_API_KEY overrides it in this window.`);
+    if (!automated)
+      void vscode.window.showWarningMessage(
+        `Stream Chat: key stored for ${origin}, but STREAM_CHAT_API_KEY overrides it in this window.`,
+      );
   } else if (!automated) {
     void vscode.window.showInformationMessage(`Stream Chat: API key stored for ${origin} (sent only to this origin).`);
   }
@@ -93,7 +106,9 @@ async function clearApiKey(services: Services): Promise<void> {
   const had = await keys.has(origin);
   await keys.clear(origin);
   plainHttpGuard.forget(origin);
-  void vscode.window.showInformationMessage(had ? `Stream Chat: API key for ${origin} removed.` : `Stream Chat: no API key was stored for ${origin}.`);
+  void vscode.window.showInformationMessage(
+    had ? `Stream Chat: API key for ${origin} removed.` : `Stream Chat: no API key was stored for ${origin}.`,
+  );
 }
 
 async function selectEndpoint(services: Services, arg: unknown): Promise<{ baseUrl: string } | undefined> {
@@ -103,7 +118,10 @@ async function selectEndpoint(services: Services, arg: unknown): Promise<{ baseU
   if (automated) {
     const preset = typeof arg === 'string' ? ENDPOINT_PRESETS.find((p) => p.id === arg) : undefined;
     const raw = preset?.baseUrl ?? (isRecord(arg) && typeof arg.baseUrl === 'string' ? arg.baseUrl : undefined);
-    if (raw === undefined) throw new Error(`streamChat.selectEndpoint expects a preset id (${ENDPOINT_PRESETS.map((p) => p.id).join(', ')}) or { baseUrl: string }`);
+    if (raw === undefined)
+      throw new Error(
+        `streamChat.selectEndpoint expects a preset id (${ENDPOINT_PRESETS.map((p) => p.id).join(', ')}) or { baseUrl: string }`,
+      );
     const checked = checkBaseUrl(raw);
     if (!checked.ok) throw new Error(`Stream Chat: ${checked.problem}`);
     chosen = checked.baseUrl;
@@ -142,7 +160,11 @@ async function pickEndpoint(current: string | undefined): Promise<string | undef
     baseUrl: preset.baseUrl,
   }));
   items.push({ label: '$(edit) Custom URL…', description: 'Any OpenAI-compatible base URL (usually ends in /v1)' });
-  const picked = await vscode.window.showQuickPick(items, { title: 'Stream Chat: Select Endpoint', placeHolder: `Current: ${current ?? 'invalid'}`, matchOnDescription: true });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: 'Stream Chat: Select Endpoint',
+    placeHolder: `Current: ${current ?? 'invalid'}`,
+    matchOnDescription: true,
+  });
   if (picked === undefined) return undefined;
   if (picked.baseUrl !== undefined) return picked.baseUrl;
   const typed = await vscode.window.showInputBox({
@@ -170,7 +192,8 @@ async function selectModel(services: Services, arg: unknown): Promise<string | u
   }
   const model = await pickModel(services);
   if (model === undefined) return undefined;
-  if (config.environment.model !== undefined) log.warn(`STREAM_CHAT_MODEL (${config.environment.model}) overrides streamChat.model in this window`);
+  if (config.environment.model !== undefined)
+    log.warn(`STREAM_CHAT_MODEL (${config.environment.model}) overrides streamChat.model in this window`);
   return saveModel(services, model, false);
 }
 
@@ -178,7 +201,9 @@ async function saveModel(services: Services, model: string, automated: boolean):
   await services.config.update('model', model);
   services.log.info(`Model set to ${model}`);
   if (!automated && services.config.environment.model !== undefined) {
-    void vscode.window.showWarningMessage(`Stream Chat: model saved, but STREAM_CHAT_MODEL (${services.config.environment.model}) overrides it in this window.`);
+    void vscode.window.showWarningMessage(
+      `Stream Chat: model saved, but STREAM_CHAT_MODEL (${services.config.environment.model}) overrides it in this window.`,
+    );
   }
   return model;
 }
@@ -209,13 +234,19 @@ export async function pickModel(services: Services, title?: string): Promise<str
   const render = () => {
     const typed = picker.value.trim();
     const typedItem: ModelItem[] =
-      typed !== '' && !listed.some((item) => item.modelId === typed) ? [{ label: typed, description: 'Use this model id', alwaysShow: true, modelId: typed }] : [];
+      typed !== '' && !listed.some((item) => item.modelId === typed)
+        ? [{ label: typed, description: 'Use this model id', alwaysShow: true, modelId: typed }]
+        : [];
     picker.items = [...typedItem, ...listed, ...(notice ? [notice] : [])];
   };
   render();
 
   void runner
-    .listModels(resolved.endpoint, { signal: loading.signal, timeoutMs: resolved.settings.idleTimeoutMs, label: 'select model' })
+    .listModels(resolved.endpoint, {
+      signal: loading.signal,
+      timeoutMs: resolved.settings.idleTimeoutMs,
+      label: 'select model',
+    })
     .then(
       (models) => {
         if (closed) return;
@@ -223,10 +254,18 @@ export async function pickModel(services: Services, title?: string): Promise<str
         // The current model first when the server lists it, so Enter keeps it: VS Code makes the first
         // item active whenever `items` is replaced, ignoring `activeItems` set with it (microsoft/vscode#75005).
         const ordered = ids.includes(current) ? [current, ...ids.filter((id) => id !== current)] : ids;
-        listed = ordered.map((id) => ({ label: id, description: id === current ? 'current' : findModel(models, id)?.ownedBy, modelId: id }));
+        listed = ordered.map((id) => ({
+          label: id,
+          description: id === current ? 'current' : findModel(models, id)?.ownedBy,
+          modelId: id,
+        }));
         // An unlisted current model goes last: the server may not serve it any more.
-        if (!ids.includes(current)) listed.push({ label: current, description: 'current (not listed by the server)', modelId: current });
-        picker.placeholder = ids.length > 0 ? `${ids.length} models on ${resolved.origin} — pick one or type a model id` : `${resolved.origin} listed no models — type a model id`;
+        if (!ids.includes(current))
+          listed.push({ label: current, description: 'current (not listed by the server)', modelId: current });
+        picker.placeholder =
+          ids.length > 0
+            ? `${ids.length} models on ${resolved.origin} — pick one or type a model id`
+            : `${resolved.origin} listed no models — type a model id`;
         render();
         testHooks?.fireModelPickFilled(ids);
       },
@@ -274,7 +313,11 @@ function fail(services: Services, automated: boolean, error: unknown): undefined
   if (automated) throw new Error(`Stream Chat: ${problem.message}`);
   services.log.warn(problem.message);
   // Every failure here comes from the endpoint (invalid base URL, key not sent over plain http).
-  showErrorWithFix(`Stream Chat: ${problem.message}`, { title: 'Select Endpoint', command: 'streamChat.selectEndpoint' }, services.log);
+  showErrorWithFix(
+    `Stream Chat: ${problem.message}`,
+    { title: 'Select Endpoint', command: 'streamChat.selectEndpoint' },
+    services.log,
+  );
   return undefined;
 }
 

@@ -1,9 +1,9 @@
 // The long-lived pieces the commands share, built once in activate().
 import type * as vscode from 'vscode';
 import type { StreamChatConfig } from './config';
-import type { EndpointResolver } from './endpoint';
+import type { EndpointResolver } from './endpointResolver';
 import type { StreamChatLog } from './log';
-import type { RequestRunner } from './requests';
+import type { RequestRunner } from '../core/requestRunner';
 import type { ApiKeyStore, PlainHttpKeyGuard } from './secrets';
 
 export interface Services {

@@ -3,10 +3,10 @@
 // what was inserted and how it ended.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { CodeOnlyFilter, type CodeFilterOutput } from '../api/codeFilter';
-import { prepareRequest } from '../chatRequest';
-import { fixFor, showErrorWithFix, toUserFacingError } from '../errors';
-import type { Services } from '../services';
+import { CodeOnlyFilter, type CodeFilterOutput } from './codeFilter';
+import { prepareRequest } from '../core/requestPreparation';
+import { fixFor, showErrorWithFix, toUserFacingError } from '../host/errorFixes';
+import type { Services } from '../host/services';
 import { StreamingInsertion, type InsertionStop } from './insertion';
 import { InsertionUndo } from './insertionUndo';
 import { CODE_ONLY_INSTRUCTIONS, insertMessages, type InsertMode } from './insertPrompt';
@@ -70,7 +70,11 @@ class ActiveInsertions implements vscode.Disposable {
 
   private update(): void {
     const uri = vscode.window.activeTextEditor?.document.uri.toString();
-    void vscode.commands.executeCommand('setContext', INSERT_ACTIVE_CONTEXT, uri !== undefined && this.documents.has(uri));
+    void vscode.commands.executeCommand(
+      'setContext',
+      INSERT_ACTIVE_CONTEXT,
+      uri !== undefined && this.documents.has(uri),
+    );
   }
 }
 
@@ -109,14 +113,17 @@ async function insert(
 ): Promise<InsertResult | undefined> {
   const automated = typeof arg === 'object' && arg !== null && typeof (arg as { prompt?: unknown }).prompt === 'string';
   const editor = vscode.window.activeTextEditor;
-  if (editor === undefined) return failed('Open a file and place the cursor where the code should go.', services, automated);
+  if (editor === undefined)
+    return failed('Open a file and place the cursor where the code should go.', services, automated);
   const { document } = editor;
   // Multiple cursors: the primary one (the first selection) is where the code goes.
   const selection = editor.selection;
   if (mode === 'rewrite' && selection.isEmpty) return failed('Select the code to rewrite first.', services, automated);
-  if (isReadOnly(document)) return failed(`${displayPath(document)} is read-only: nothing was sent.`, services, automated);
+  if (isReadOnly(document))
+    return failed(`${displayPath(document)} is read-only: nothing was sent.`, services, automated);
   const key = document.uri.toString();
-  if (active.has(key)) return failed('The model is already writing into this document; stop it first (Esc).', services, automated);
+  if (active.has(key))
+    return failed('The model is already writing into this document; stop it first (Esc).', services, automated);
 
   const instruction = automated ? (arg as { prompt: string }).prompt : await askInstruction(mode);
   if (instruction === undefined || instruction.trim() === '') return undefined;
@@ -131,14 +138,46 @@ async function insert(
   }
   const settings = resolved.settings;
   const contextLines = contextLinesSetting();
-  const target = mode === 'rewrite' ? new vscode.Range(selection.start, selection.end) : new vscode.Range(selection.active, selection.active);
-  const before = document.getText(new vscode.Range(new vscode.Position(Math.max(0, target.start.line - contextLines), 0), mode === 'rewrite' ? target.start : selection.start));
-  const after = document.getText(new vscode.Range(target.end, document.lineAt(Math.min(document.lineCount - 1, target.end.line + contextLines)).range.end));
-  const messages = insertMessages({ mode, instruction, languageId: document.languageId, path: displayPath(document), before, selection: document.getText(selection), after });
+  const target =
+    mode === 'rewrite'
+      ? new vscode.Range(selection.start, selection.end)
+      : new vscode.Range(selection.active, selection.active);
+  const before = document.getText(
+    new vscode.Range(
+      new vscode.Position(Math.max(0, target.start.line - contextLines), 0),
+      mode === 'rewrite' ? target.start : selection.start,
+    ),
+  );
+  const after = document.getText(
+    new vscode.Range(
+      target.end,
+      document.lineAt(Math.min(document.lineCount - 1, target.end.line + contextLines)).range.end,
+    ),
+  );
+  const messages = insertMessages({
+    mode,
+    instruction,
+    languageId: document.languageId,
+    path: displayPath(document),
+    before,
+    selection: document.getText(selection),
+    after,
+  });
   const prepared = prepareRequest(settings, messages, { instructions: CODE_ONLY_INSTRUCTIONS });
-  const request = services.runner.start({ owner: 'insert', scope: key, endpoint: resolved.endpoint, request: prepared.request, options: prepared.options });
+  const request = services.runner.start({
+    owner: 'insert',
+    scope: key,
+    endpoint: resolved.endpoint,
+    request: prepared.request,
+    options: prepared.options,
+  });
 
-  const insertion = new StreamingInsertion(editor, target, decoration, undoTrackers.start(document, document.getText(target)));
+  const insertion = new StreamingInsertion(
+    editor,
+    target,
+    decoration,
+    undoTrackers.start(document, document.getText(target)),
+  );
   const filter = new CodeOnlyFilter({ markdownDocument: document.languageId === 'markdown' });
   const outputs: CodeFilterOutput[] = [];
   const apply = () => {
@@ -152,7 +191,11 @@ async function insert(
   try {
     insertion.onDidStop(() => request.stop());
     const answer = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Stream Chat: writing into ${path.basename(document.fileName) || 'the document'}`, cancellable: true },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `Stream Chat: writing into ${path.basename(document.fileName) || 'the document'}`,
+        cancellable: true,
+      },
       async (_progress, token) => {
         const cancel = token.onCancellationRequested(() => request.stop());
         try {
@@ -185,9 +228,15 @@ async function insert(
       const problem = toUserFacingError(answer.error, (text) => services.log.redact(text));
       result.error = problem.message;
       if (!automated)
-        showErrorWithFix(`Stream Chat: ${problem.message}${insertion.text !== '' ? ' — the code that arrived is in the document.' : ''}`, fixFor(problem.kind), services.log);
+        showErrorWithFix(
+          `Stream Chat: ${problem.message}${insertion.text !== '' ? ' — the code that arrived is in the document.' : ''}`,
+          fixFor(problem.kind),
+          services.log,
+        );
     } else if (answer.finishReason === 'length' && !automated) {
-      void vscode.window.showWarningMessage('Stream Chat: the model stopped at its token limit; the code may be incomplete.');
+      void vscode.window.showWarningMessage(
+        'Stream Chat: the model stopped at its token limit; the code may be incomplete.',
+      );
     }
     return result;
   } finally {
@@ -210,7 +259,9 @@ async function askInstruction(mode: InsertMode): Promise<string | undefined> {
 
 function contextLinesSetting(): number {
   const value = vscode.workspace.getConfiguration('streamChat').get<unknown>('insert.contextLines');
-  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 1000 ? value : DEFAULT_CONTEXT_LINES;
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 1000
+    ? value
+    : DEFAULT_CONTEXT_LINES;
 }
 
 /** Read-only file systems (git:, output, virtual read-only providers) are refused before any request. */
@@ -226,9 +277,23 @@ function displayPath(document: vscode.TextDocument): string {
 /** The editor went away mid-stream: the code is not lost, the user can take it. */
 function offerText(text: string, why: InsertionStop, languageId: string): void {
   if (text === '') return;
-  const what = why === 'closed' ? 'The document was closed' : why === 'hidden' ? 'The editor was closed' : 'The inserted code was removed from the document';
-  void vscode.window.showWarningMessage(`Stream Chat: ${what} while the model was writing. Keep the code it wrote?`, 'Copy', 'Open in New Editor').then(async (choice) => {
-    if (choice === 'Copy') await vscode.env.clipboard.writeText(text);
-    else if (choice === 'Open in New Editor') await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: text, language: languageId }));
-  });
+  const what =
+    why === 'closed'
+      ? 'The document was closed'
+      : why === 'hidden'
+        ? 'The editor was closed'
+        : 'The inserted code was removed from the document';
+  void vscode.window
+    .showWarningMessage(
+      `Stream Chat: ${what} while the model was writing. Keep the code it wrote?`,
+      'Copy',
+      'Open in New Editor',
+    )
+    .then(async (choice) => {
+      if (choice === 'Copy') await vscode.env.clipboard.writeText(text);
+      else if (choice === 'Open in New Editor')
+        await vscode.window.showTextDocument(
+          await vscode.workspace.openTextDocument({ content: text, language: languageId }),
+        );
+    });
 }

@@ -27,7 +27,9 @@ export function estimateTokens(text: string): number {
 /** `src/a.ts:10-20`, `src/a.ts:7`, or the path alone for a whole file. */
 export function snippetLabel(path: string, range?: { startLine: number; endLine: number }): string {
   if (range === undefined) return path;
-  return range.startLine === range.endLine ? `${path}:${range.startLine}` : `${path}:${range.startLine}-${range.endLine}`;
+  return range.startLine === range.endLine
+    ? `${path}:${range.startLine}`
+    : `${path}:${range.startLine}-${range.endLine}`;
 }
 
 /** How a snippet is introduced to the model: its label and language, then the fenced code. */
