@@ -23,9 +23,11 @@ const SURFACE_EDGES = {
 };
 
 const WHY = {
-  vscode: 'pure layers (api, core, shared, webview, protocol) never depend on vscode, not even for types: they run in plain Node or a browser',
+  vscode:
+    'pure layers (api, core, shared, webview, protocol) never depend on vscode, not even for types: they run in plain Node or a browser',
   apiAlone: 'src/api imports nothing outside src/api: the client is a library of its own, tested in plain Node',
-  pureNoHost: 'pure layers never import src/host (types included): host code needs vscode; pass plain values or an interface',
+  pureNoHost:
+    'pure layers never import src/host (types included): host code needs vscode; pass plain values or an interface',
   pureNoSurface: 'pure layers never import a surface (chat, ask, insert, endpoint, history): arrows point down only',
   sharedAlone: 'src/shared is used by both bundles: it may import only src/protocol.ts',
   webviewOnly: 'the webview runs in a browser bundle: it may import only src/protocol.ts and src/shared',
