@@ -47,7 +47,7 @@ export interface StreamChatTestApi extends Pick<TestHooks, 'onDidFillModelPick'>
   readonly chat: ChatSession;
   /** The chat's saved conversations. */
   readonly history: ChatHistory;
-  /** A second chat session and history over the same storage, as the next window's activation builds them (restored). */
+  /** A second chat session and history over the same storage, restored as the next window's activation does. */
   readonly recreateChat: (
     options?: ChatHistoryOptions,
   ) => Promise<{ chat: ChatSession; history: ChatHistory; dispose(): Promise<void> }>;
@@ -60,30 +60,11 @@ let activeHistory: ChatHistory | undefined;
 
 export function activate(context: vscode.ExtensionContext): StreamChatApi {
   const started = performance.now();
-
-  const log = new StreamChatLog();
-  const environment = readEnvironment();
-  log.addSecret(environment.apiKey);
-  const config = new StreamChatConfig(environment);
-  const keys = new ApiKeyStore(context.secrets, log);
-  const plainHttpGuard = new PlainHttpKeyGuard(log);
-  const resolver = new EndpointResolver(config, keys, plainHttpGuard, log);
-  const runner = new RequestRunner(new ChatClient(), log);
-  const testHooks = context.extensionMode === vscode.ExtensionMode.Test ? createTestHooks() : undefined;
-  const services: Services = {
-    config,
-    keys,
-    plainHttpGuard,
-    resolver,
-    runner,
-    log,
-    focus: { chatViewFocused: false },
-    testHooks: testHooks?.hooks,
-  };
+  const { services, testHooks } = createServices(context);
+  const { config, keys, runner, log, resolver } = services;
   const statusItem = new ModelStatusItem(config, runner, keys);
   const chat = new ChatSession(services);
   const attachments = new PendingAttachments();
-  const chatView = new ChatViewProvider(context.extensionUri, chat, services, attachments);
   const history = new ChatHistory(context.globalStorageUri.fsPath, chat, services);
   activeHistory = history;
 
@@ -93,6 +74,67 @@ export function activate(context: vscode.ExtensionContext): StreamChatApi {
     keys,
     runner,
     statusItem,
+    ...registerSurfaces(context, services, { chat, attachments, history }),
+    ...(testHooks ? [testHooks] : []),
+  );
+
+  void history.restoreLatest();
+  for (const note of config.describeOverrides()) log.warn(note);
+  resolver.logHeaderNotes();
+  const activationMs = performance.now() - started;
+  const version = String((context.extension.packageJSON as { version?: unknown }).version);
+  log.info(`Activated in ${activationMs.toFixed(1)} ms (Stream Chat ${version}, VS Code ${vscode.version})`);
+
+  return {
+    activationMs,
+    logLines: () => log.recentLines(),
+    testing: testHooks && testApi(context, services, testHooks.hooks, { chat, attachments, history, statusItem }),
+  };
+}
+
+/** The long-lived services every surface shares (extension lifetime). */
+function createServices(context: vscode.ExtensionContext): {
+  services: Services;
+  testHooks?: { hooks: TestHooks; dispose(): void };
+} {
+  const log = new StreamChatLog();
+  const environment = readEnvironment();
+  log.addSecret(environment.apiKey);
+  const config = new StreamChatConfig(environment);
+  const keys = new ApiKeyStore(context.secrets, log);
+  const plainHttpGuard = new PlainHttpKeyGuard(log);
+  const resolver = new EndpointResolver(config, keys, plainHttpGuard, log);
+  const runner = new RequestRunner(new ChatClient(), log);
+  const testHooks = context.extensionMode === vscode.ExtensionMode.Test ? createTestHooks() : undefined;
+  const focus = { chatViewFocused: false };
+  const services: Services = {
+    config,
+    keys,
+    plainHttpGuard,
+    resolver,
+    runner,
+    log,
+    focus,
+    testHooks: testHooks?.hooks,
+  };
+  return { services, testHooks };
+}
+
+interface ChatPieces {
+  chat: ChatSession;
+  attachments: PendingAttachments;
+  history: ChatHistory;
+}
+
+/** Each surface's commands and views, in the order their disposables should go. */
+function registerSurfaces(
+  context: vscode.ExtensionContext,
+  services: Services,
+  { chat, attachments, history }: ChatPieces,
+): vscode.Disposable[] {
+  const chatView = new ChatViewProvider(context.extensionUri, chat, services, attachments);
+  const focusChat = () => vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`);
+  return [
     ...registerEndpointCommands(services),
     registerTestConnectionCommand(services),
     registerStopCommand(services),
@@ -105,56 +147,50 @@ export function activate(context: vscode.ExtensionContext): StreamChatApi {
     ...registerAttachmentCommands(attachments, services),
     chatView,
     vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, chatView),
-    vscode.commands.registerCommand('streamChat.openChat', () =>
-      vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`),
-    ),
+    vscode.commands.registerCommand('streamChat.openChat', focusChat),
     registerRegenerateWith(services, chat),
     vscode.commands.registerCommand('streamChat.newChat', async () => {
       chat.newChat();
-      await vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`);
+      await focusChat();
     }),
-    ...(testHooks ? [testHooks] : []),
-  );
+  ];
+}
 
-  void history.restoreLatest();
-  for (const note of config.describeOverrides()) log.warn(note);
-  resolver.logHeaderNotes();
-  const activationMs = performance.now() - started;
-  log.info(
-    `Activated in ${activationMs.toFixed(1)} ms (Stream Chat ${String((context.extension.packageJSON as { version?: unknown }).version)}, VS Code ${vscode.version})`,
-  );
-
+/** What integration tests may reach (ExtensionMode.Test only). */
+function testApi(
+  context: vscode.ExtensionContext,
+  services: Services,
+  hooks: TestHooks,
+  { chat, attachments, history, statusItem }: ChatPieces & { statusItem: ModelStatusItem },
+): StreamChatTestApi {
+  const { plainHttpGuard, runner } = services;
   return {
-    activationMs,
-    logLines: () => log.recentLines(),
-    testing: testHooks && {
-      onDidFillModelPick: testHooks.hooks.onDidFillModelPick,
-      answerPlainHttpWarning: (answer) => {
-        plainHttpGuard.scriptedAnswer = answer;
-      },
-      forgetPlainHttpAnswers: () => plainHttpGuard.forget(),
-      logDirectory: vscode.Uri.joinPath(context.logUri, '..').fsPath,
-      statusBar: () => statusItem.snapshot(),
-      runner,
-      chat,
-      history,
-      recreateChat: async (options) => {
-        const next = new ChatSession(services);
-        const nextHistory = new ChatHistory(context.globalStorageUri.fsPath, next, services, options);
-        await nextHistory.restoreLatest();
-        return {
-          chat: next,
-          history: nextHistory,
-          dispose: async () => {
-            await nextHistory.dispose();
-            next.dispose();
-          },
-        };
-      },
-      attachments,
-      setChatFocused: (focused) => {
-        services.focus.chatViewFocused = focused;
-      },
+    onDidFillModelPick: hooks.onDidFillModelPick,
+    answerPlainHttpWarning: (answer) => {
+      plainHttpGuard.scriptedAnswer = answer;
+    },
+    forgetPlainHttpAnswers: () => plainHttpGuard.forget(),
+    logDirectory: vscode.Uri.joinPath(context.logUri, '..').fsPath,
+    statusBar: () => statusItem.snapshot(),
+    runner,
+    chat,
+    history,
+    recreateChat: async (options) => {
+      const next = new ChatSession(services);
+      const nextHistory = new ChatHistory(context.globalStorageUri.fsPath, next, services, options);
+      await nextHistory.restoreLatest();
+      return {
+        chat: next,
+        history: nextHistory,
+        dispose: async () => {
+          await nextHistory.dispose();
+          next.dispose();
+        },
+      };
+    },
+    attachments,
+    setChatFocused: (focused) => {
+      services.focus.chatViewFocused = focused;
     },
   };
 }
