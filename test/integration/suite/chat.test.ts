@@ -187,6 +187,33 @@ describe('chat session (host side of the chat panel)', () => {
     assert.equal(messagesOf(1, server).at(-1)?.role, 'user');
   });
 
+  it('coalesces a fast stream: 300 deltas reach the panel whole in a few dozen posts at most', async () => {
+    const { chat } = (await streamChatApi()).testing;
+    const pieces = Array.from({ length: 300 }, (_, index) => `w${index} `);
+    server.enqueue({
+      kind: 'stream',
+      steps: [
+        sse.data(chunk({ role: 'assistant', content: '' })),
+        ...pieces.map((text) => sse.data(chunk({ content: text }))),
+        sse.data(chunk({}, { finishReason: 'stop' })),
+        sse.done(),
+      ],
+    });
+    // Stands in for the panel: what the host posts it.
+    const deltas: string[] = [];
+    chat.attach((message) => {
+      if (message.type === 'delta') deltas.push(message.content ?? '');
+    });
+    try {
+      const turn = await chat.send('Count to 300');
+      assert.equal(turn?.content, pieces.join(''));
+    } finally {
+      chat.detach();
+    }
+    assert.equal(deltas.join(''), pieces.join(''), 'the panel did not get the whole text');
+    assert.ok(deltas.length <= 40, `300 deltas took ${deltas.length} posts`);
+  });
+
   it('streamChat.newChat clears the conversation', async () => {
     const { chat } = (await streamChatApi()).testing;
     await chat.send('Hi');
