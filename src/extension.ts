@@ -53,6 +53,10 @@ export interface StreamChatTestApi extends Pick<TestHooks, 'onDidFillModelPick'>
   ) => Promise<{ chat: ChatSession; history: ChatHistory; dispose(): Promise<void> }>;
   /** What goes with the chat's next question (files, selections). */
   readonly attachments: PendingAttachments;
+  /** Posts `message` to the host as the chat panel's page would. */
+  readonly postFromChatPanel: (message: unknown) => void;
+  /** Fires with each link the host would have opened outside VS Code (recorded, not opened, in tests). */
+  readonly onDidOpenExternal: vscode.Event<string>;
 }
 
 /** Written on deactivation (window reload or close): the history's last changes. */
@@ -152,6 +156,7 @@ export function activate(context: vscode.ExtensionContext): StreamChatApi {
         };
       },
       attachments,
+      ...testHooks.chatPanel,
       setChatFocused: (focused) => {
         services.focus.chatViewFocused = focused;
       },
@@ -159,11 +164,33 @@ export function activate(context: vscode.ExtensionContext): StreamChatApi {
   };
 }
 
-function createTestHooks(): { hooks: TestHooks; dispose(): void } {
+function createTestHooks(): {
+  hooks: TestHooks;
+  chatPanel: Pick<StreamChatTestApi, 'postFromChatPanel' | 'onDidOpenExternal'>;
+  dispose(): void;
+} {
   const modelPickFilled = new vscode.EventEmitter<readonly string[]>();
+  const chatPanelMessages = new vscode.EventEmitter<unknown>();
+  const openedExternally = new vscode.EventEmitter<string>();
   return {
-    hooks: { onDidFillModelPick: modelPickFilled.event, fireModelPickFilled: (ids) => modelPickFilled.fire(ids) },
-    dispose: () => modelPickFilled.dispose(),
+    hooks: {
+      onDidFillModelPick: modelPickFilled.event,
+      fireModelPickFilled: (ids) => modelPickFilled.fire(ids),
+      onDidPostFromChatPanel: chatPanelMessages.event,
+      openExternal: (uri) => {
+        openedExternally.fire(uri.toString());
+        return Promise.resolve(true);
+      },
+    },
+    chatPanel: {
+      postFromChatPanel: (message) => chatPanelMessages.fire(message),
+      onDidOpenExternal: openedExternally.event,
+    },
+    dispose: () => {
+      modelPickFilled.dispose();
+      chatPanelMessages.dispose();
+      openedExternally.dispose();
+    },
   };
 }
 

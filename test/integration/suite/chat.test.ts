@@ -214,6 +214,33 @@ describe('chat session (host side of the chat panel)', () => {
     assert.ok(deltas.length <= 40, `300 deltas took ${deltas.length} posts`);
   });
 
+  it('opens only the http(s) links the panel asks for, each once; other schemes are refused and logged', async () => {
+    const api = await streamChatApi();
+    const refused = [
+      'command:workbench.action.quit',
+      'file:///etc/passwd',
+      'javascript:alert(1)',
+      'vscode://vscode.git/clone?url=https%3A%2F%2Fexample.com%2Frepo.git',
+    ];
+    const allowed = ['https://example.com/docs', 'http://example.com/last'];
+    const opened: string[] = [];
+    const lastOpened = new Promise<void>((resolve) => {
+      const listener = api.testing.onDidOpenExternal((uri) => {
+        opened.push(uri);
+        if (uri !== allowed.at(-1)) return;
+        listener.dispose();
+        resolve();
+      });
+    });
+    // A page that renders model output could post anything; the host is the last check.
+    for (const href of [...refused, ...allowed]) api.testing.postFromChatPanel({ type: 'open-link', href });
+    await lastOpened;
+    assert.deepEqual(opened, allowed);
+    const log = api.logLines().join('\n');
+    for (const scheme of refused.map((href) => href.slice(0, href.indexOf(':'))))
+      assert.match(log, new RegExp(`refused\\b.*\\b${scheme}:`), `no log line for the refused ${scheme}: link`);
+  });
+
   it('streamChat.newChat clears the conversation', async () => {
     const { chat } = (await streamChatApi()).testing;
     await chat.send('Hi');
