@@ -1,5 +1,6 @@
 // The chat panel's host side in the real extension host: the conversation it keeps, the requests it
-// sends (checked in the test server's record), stop, regenerate, errors with their fix, first run.
+// sends (checked in the test server's record), stop, regenerate, errors with their fix, first run,
+// the deltas it posts (coalesced), and the links it opens for the panel (http(s) only).
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { AssistantTurnView, HostToWebview } from '../../../src/protocol';
