@@ -53,6 +53,19 @@ export interface StreamChatTestApi extends Pick<TestHooks, 'onDidFillModelPick'>
   ) => Promise<{ chat: ChatSession; history: ChatHistory; dispose(): Promise<void> }>;
   /** What goes with the chat's next question (files, selections). */
   readonly attachments: PendingAttachments;
+  /** Posts `message` to the host as the chat panel's page would. */
+  readonly postFromChatPanel: (message: unknown) => void;
+  /** Fires with each link the host would have opened outside VS Code (recorded, not opened, in tests). */
+  readonly onDidOpenExternal: vscode.Event<string>;
+}
+
+type ChatPanelTestApi = Pick<StreamChatTestApi, 'postFromChatPanel' | 'onDidOpenExternal'>;
+
+/** The test-mode hooks: what services see, what tests drive, and their disposal. */
+interface TestModeHooks {
+  hooks: TestHooks;
+  chatPanel: ChatPanelTestApi;
+  dispose(): void;
 }
 
 /** Written on deactivation (window reload or close): the history's last changes. */
@@ -88,14 +101,14 @@ export function activate(context: vscode.ExtensionContext): StreamChatApi {
   return {
     activationMs,
     logLines: () => log.recentLines(),
-    testing: testHooks && testApi(context, services, testHooks.hooks, { chat, attachments, history, statusItem }),
+    testing: testHooks && testApi(context, services, testHooks, { chat, attachments, history, statusItem }),
   };
 }
 
 /** The long-lived services every surface shares (extension lifetime). */
 function createServices(context: vscode.ExtensionContext): {
   services: Services;
-  testHooks?: { hooks: TestHooks; dispose(): void };
+  testHooks?: TestModeHooks;
 } {
   const log = new StreamChatLog();
   const environment = readEnvironment();
@@ -160,7 +173,7 @@ function registerSurfaces(
 function testApi(
   context: vscode.ExtensionContext,
   services: Services,
-  hooks: TestHooks,
+  { hooks, chatPanel }: TestModeHooks,
   { chat, attachments, history, statusItem }: ChatPieces & { statusItem: ModelStatusItem },
 ): StreamChatTestApi {
   const { plainHttpGuard, runner } = services;
@@ -189,17 +202,36 @@ function testApi(
       };
     },
     attachments,
+    ...chatPanel,
     setChatFocused: (focused) => {
       services.focus.chatViewFocused = focused;
     },
   };
 }
 
-function createTestHooks(): { hooks: TestHooks; dispose(): void } {
+function createTestHooks(): TestModeHooks {
   const modelPickFilled = new vscode.EventEmitter<readonly string[]>();
+  const chatPanelMessages = new vscode.EventEmitter<unknown>();
+  const openedExternally = new vscode.EventEmitter<string>();
   return {
-    hooks: { onDidFillModelPick: modelPickFilled.event, fireModelPickFilled: (ids) => modelPickFilled.fire(ids) },
-    dispose: () => modelPickFilled.dispose(),
+    hooks: {
+      onDidFillModelPick: modelPickFilled.event,
+      fireModelPickFilled: (ids) => modelPickFilled.fire(ids),
+      onDidPostFromChatPanel: chatPanelMessages.event,
+      openExternal: (uri) => {
+        openedExternally.fire(uri.toString());
+        return Promise.resolve(true);
+      },
+    },
+    chatPanel: {
+      postFromChatPanel: (message) => chatPanelMessages.fire(message),
+      onDidOpenExternal: openedExternally.event,
+    },
+    dispose: () => {
+      modelPickFilled.dispose();
+      chatPanelMessages.dispose();
+      openedExternally.dispose();
+    },
   };
 }
 

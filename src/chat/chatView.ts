@@ -13,13 +13,17 @@ export const CHAT_VIEW_ID = 'streamChat.chatView';
 export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   private view: vscode.WebviewView | undefined;
   private viewDisposables: vscode.Disposable[] = [];
+  private readonly testMessages: vscode.Disposable | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly session: ChatSession,
     private readonly services: Services,
     private readonly attachments: PendingAttachments,
-  ) {}
+  ) {
+    // Tests post what a page could, down the same path as the webview's own messages.
+    this.testMessages = services.testHooks?.onDidPostFromChatPanel((message) => this.onMessage(message));
+  }
 
   resolveWebviewView(view: vscode.WebviewView): void {
     this.disposeView();
@@ -51,6 +55,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   dispose(): void {
     this.lostView();
     this.disposeView();
+    this.testMessages?.dispose();
   }
 
   private lostView(): void {
@@ -242,7 +247,9 @@ async function openLink(href: string, services: Services): Promise<void> {
     services.log.warn(`Chat panel: refused to open a ${uri.scheme}: link`);
     return;
   }
-  await vscode.env.openExternal(uri);
+  // Tests record the link instead: a browser tab or VS Code's trusted-domain prompt would stay open.
+  if (services.testHooks !== undefined) await services.testHooks.openExternal(uri);
+  else await vscode.env.openExternal(uri);
 }
 
 /** Puts code at the cursor of the last active editor (replacing its selection), as one undo step. */

@@ -62,20 +62,26 @@ export interface Settings extends RequestSettings {
   contextWindow: number;
 }
 
+/** Where the settings come from: VS Code's configuration (tests wrap it to act as an editor that ignores scopes). */
+export type ConfigurationSource = (section: string) => vscode.WorkspaceConfiguration;
+
 export class StreamChatConfig implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires after any `streamChat.*` setting changed (read the new values with `read()`). */
   readonly onDidChange = this.changed.event;
   private readonly subscription: vscode.Disposable;
 
-  constructor(readonly environment: EnvironmentOverrides) {
+  constructor(
+    readonly environment: EnvironmentOverrides,
+    private readonly configuration: ConfigurationSource = (section) => vscode.workspace.getConfiguration(section),
+  ) {
     this.subscription = vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration(SECTION)) this.changed.fire();
     });
   }
 
   read(): Settings {
-    const config = vscode.workspace.getConfiguration(SECTION);
+    const config = this.configuration(SECTION);
     return {
       endpoint: this.readEndpoint(config),
       ...this.readModel(config),

@@ -29,4 +29,8 @@ export interface TestHooks {
   /** Fires with the model ids once the model quick pick has been filled from `GET /models`. */
   readonly onDidFillModelPick: vscode.Event<readonly string[]>;
   fireModelPickFilled(ids: readonly string[]): void;
+  /** Fires with what a test posts as the chat panel's page could (any shape: the page renders model output). */
+  readonly onDidPostFromChatPanel: vscode.Event<unknown>;
+  /** Stands in for `vscode.env.openExternal`: records the link, opening no browser tab and no prompt. */
+  openExternal(uri: vscode.Uri): Thenable<boolean>;
 }

@@ -10,6 +10,8 @@ export type { RecordedRequest, Scenario, StartOptions, StreamStep, TestServer } 
 export { chunk, fixtures, sse, type Fixture } from './fixtures';
 
 const CHAT_ROUTE = 'POST /v1/chat/completions';
+/** Pause after each dripped byte: long enough for the client to read it alone. */
+const DRIP_DELAY_MS = 2;
 const DEFAULT_MODELS = ['test-model'];
 
 export async function startTestServer(options: StartOptions = {}): Promise<TestServer> {
@@ -45,6 +47,7 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
         body,
         json,
         outcome,
+        bodyWrites: 0,
       };
       requests.push(record);
       for (const waiter of [...requestWaiters]) {
@@ -55,7 +58,7 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
       }
       const routeKey = `${record.method} ${(record.path.split('?')[0] ?? '').replace(/\/+$/, '')}`;
       const scenario = queues.get(routeKey)?.shift() ?? defaultScenario(routeKey, record);
-      play(scenario, req, res).catch(() => res.destroy());
+      play(scenario, req, res, record).catch(() => res.destroy());
     });
   });
   server.on('connection', (socket) => {
@@ -232,7 +235,34 @@ function write(res: http.ServerResponse, bytes: Uint8Array): Promise<void> {
   });
 }
 
-async function play(scenario: Scenario, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+/** Writes `bytes` and resolves once the socket has taken them, so a pause after it keeps the next write apart. */
+function writeFlushed(res: http.ServerResponse, bytes: Uint8Array): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('close', done);
+      resolve();
+    };
+    res.once('close', done);
+    res.write(bytes, done);
+  });
+}
+
+/** Writes `bytes` one at a time, each handed to the socket before a pause of `delayMs`. */
+async function drip(res: http.ServerResponse, bytes: Uint8Array, delayMs: number, record: RecordedRequest) {
+  for (let offset = 0; offset < bytes.length; offset++) {
+    if (res.destroyed) return;
+    if (offset > 0) await pause(delayMs, res);
+    record.bodyWrites++;
+    await writeFlushed(res, bytes.subarray(offset, offset + 1));
+  }
+}
+
+async function play(
+  scenario: Scenario,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  record: RecordedRequest,
+): Promise<void> {
   switch (scenario.kind) {
     case 'reset':
       req.socket.destroy();
@@ -269,11 +299,13 @@ async function play(scenario: Scenario, req: http.IncomingMessage, res: http.Ser
       for (const step of scenario.steps) {
         if (res.destroyed) return;
         if (typeof step === 'object' && !(step instanceof Uint8Array)) {
-          await pause(step.wait, res);
+          if ('drip' in step) await drip(res, toBytes(step.drip), step.delayMs ?? DRIP_DELAY_MS, record);
+          else await pause(step.wait, res);
           continue;
         }
         const bytes = toBytes(step);
         if (slice <= 0) {
+          record.bodyWrites++;
           await write(res, bytes);
           continue;
         }
@@ -281,6 +313,7 @@ async function play(scenario: Scenario, req: http.IncomingMessage, res: http.Ser
           if (res.destroyed) return;
           if (!first && delay > 0) await pause(delay, res);
           first = false;
+          record.bodyWrites++;
           await write(res, bytes.subarray(offset, offset + slice));
         }
       }

@@ -1,8 +1,11 @@
 // The scripting contract of the local OpenAI-compatible test server (test/server/index.ts).
 import type { IncomingHttpHeaders } from 'node:http';
 
-/** One step of a streamed body: bytes to write, or a pause. */
-export type StreamStep = string | Uint8Array | { wait: number };
+/**
+ * One step of a streamed body: bytes to write, a pause, or bytes to drip: written one at a time,
+ * each handed to the socket and then a pause of `delayMs` (default 2), so the client reads them apart.
+ */
+export type StreamStep = string | Uint8Array | { wait: number } | { drip: string | Uint8Array; delayMs?: number };
 
 /**
  * What the server does with one request. Scenarios are queued per route with `enqueue` /
@@ -11,8 +14,9 @@ export type StreamStep = string | Uint8Array | { wait: number };
 export type Scenario =
   /**
    * 200 (or `status`) with `content-type: text/event-stream` (or `headers`), then the steps in order.
-   * `chunkSize` slices every byte step into writes of that many bytes (1 = drip byte by byte);
-   * `chunkDelayMs` pauses between slices (so the client sees separate reads; default 0 = back to back).
+   * `chunkSize` slices every byte step into writes of that many bytes; `chunkDelayMs` pauses between
+   * slices (default 0 = back to back, and then the client may well read them all at once: to split
+   * the client's reads for sure, pause, or drip the bytes in a `drip` step).
    * `end`: 'close' ends the response normally (default); 'reset' destroys the socket (connection reset);
    * 'stall' leaves the response open forever (until the client gives up or the server closes).
    */
@@ -47,6 +51,8 @@ export interface RecordedRequest {
   body: string;
   /** Parsed body when it was JSON. */
   json?: unknown;
+  /** Separate writes of a streamed response body so far (its steps, their slices, dripped bytes one each). */
+  bodyWrites: number;
   /** Resolves when the exchange ends: 'finished' = the server completed the response, 'aborted' = the client went away first. */
   outcome: Promise<'finished' | 'aborted'>;
 }

@@ -1,6 +1,8 @@
 // The chat history's pure parts: a conversation's stored form and back, the store on disk (atomic
 // writes, unreadable files moved aside, pruning, the size limit), the save throttle and the search.
 import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -36,6 +38,25 @@ function sample(): Conversation {
 
 function data(id: string, updatedAt: number, text = 'Q'): ConversationData {
   return { version: 1, id, createdAt: updatedAt, updatedAt, turns: [{ role: 'user', id: 't1', text }] };
+}
+
+/** What the child process runs: the store (argv 1) saves, in a folder (argv 2), a conversation (argv 3). */
+const SAVE_IN_CHILD = `
+const { ConversationStore } = require(process.argv[1]);
+new ConversationStore(process.argv[2])
+  .save(JSON.parse(process.argv[3]))
+  .then(() => process.stdout.write('saved'), (error) => process.stdout.write(String(error.code ?? error)));
+`;
+
+/**
+ * Saves in a process whose files may not grow past a few KB (`ulimit -f`): a longer write stops
+ * part-way with EFBIG, as on a full disk. Resolves with 'saved' or the error's code.
+ */
+async function saveUnderFileSizeLimit(directory: string, conversation: ConversationData): Promise<string> {
+  const store = require.resolve('../../src/history/store');
+  const script = 'ulimit -f 4 && exec "$0" -e "$1" "$2" "$3" "$4"';
+  const args = [script, process.execPath, SAVE_IN_CHILD, store, directory, JSON.stringify(conversation)];
+  return (await promisify(execFile)('/bin/sh', ['-c', ...args])).stdout;
 }
 
 describe('chat history', () => {
@@ -120,6 +141,16 @@ describe('chat history', () => {
       await store.save(data('c1', 3, 'replaced'));
       assert.deepEqual(await fs.readdir(dir), ['blocked', 'c1.json']);
       assert.equal((JSON.parse(await fs.readFile(path.join(dir, 'c1.json'), 'utf8')) as ConversationData).updatedAt, 3);
+    });
+
+    it('a save failing part-way through its write leaves the old file byte for byte, no stray file', async function () {
+      if (process.platform === 'win32') this.skip(); // the failure comes from a POSIX file size limit
+      const store = new ConversationStore(dir);
+      await store.save(data('c1', 1, 'old'));
+      const before = await fs.readFile(path.join(dir, 'c1.json'));
+      assert.equal(await saveUnderFileSizeLimit(dir, data('c1', 2, 'x'.repeat(16 * 1024))), 'EFBIG');
+      assert.deepEqual(await fs.readdir(dir), ['c1.json']);
+      assert.deepEqual(await fs.readFile(path.join(dir, 'c1.json')), before);
     });
 
     it('a corrupt or invalid file is skipped, moved aside as .corrupt-<time> and reported; the others load', async () => {

@@ -1,6 +1,18 @@
 // Export Chat as Markdown: the exact document a conversation becomes.
 import * as assert from 'node:assert/strict';
+import MarkdownIt from 'markdown-it';
 import { conversationMarkdown } from '../../src/history/markdownExport';
+
+/** How a CommonMark renderer reads `markdown`: its code blocks and its headings, in order. */
+function rendered(markdown: string): { codeBlocks: { info: string; code: string }[]; headings: string[] } {
+  const tokens = new MarkdownIt().parse(markdown, {});
+  return {
+    codeBlocks: tokens
+      .filter((token) => token.type === 'fence')
+      .map((token) => ({ info: token.info, code: token.content })),
+    headings: tokens.flatMap((token, index) => (token.type === 'heading_open' ? [tokens[index + 1].content] : [])),
+  };
+}
 
 describe('export chat as markdown', () => {
   it('headed turns, snippets fenced with their label, thinking in <details>, code fences kept, notes for stopped and interrupted', () => {
@@ -107,6 +119,38 @@ describe('export chat as markdown', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it('code holding a fence of its own stays one code block: the export fences it with a longer one', () => {
+    const snippetCode = 'Usage:\n```ts\nrun();\n```\n````\nnot a close either';
+    // An answer stopped inside a four-backtick block that shows a three-backtick one: closed with four.
+    const answerCode = '# Setup\n\n```sh\nnpm install\n```\n\nThen';
+    const markdown = conversationMarkdown({
+      turns: [
+        {
+          role: 'user',
+          id: 't1',
+          text: 'Explain this',
+          snippets: [{ path: 'README.md', languageId: 'markdown', code: snippetCode, tokens: 10 }],
+        },
+        {
+          role: 'assistant',
+          id: 't2',
+          requestId: 1,
+          content: `Like this:\n\n\`\`\`\`md\n${answerCode}`,
+          reasoning: '',
+          status: 'stopped',
+        },
+        { role: 'user', id: 't3', text: 'Thanks' },
+      ],
+    });
+    assert.deepEqual(rendered(markdown), {
+      codeBlocks: [
+        { info: 'markdown', code: `${snippetCode}\n` },
+        { info: 'md', code: `${answerCode}\n` },
+      ],
+      headings: ['Explain this', 'You', 'Assistant', 'You'],
+    });
   });
 
   it('a renamed conversation keeps its name; omitted turns are noted', () => {

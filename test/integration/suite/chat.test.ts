@@ -1,5 +1,6 @@
 // The chat panel's host side in the real extension host: the conversation it keeps, the requests it
-// sends (checked in the test server's record), stop, regenerate, errors with their fix, first run.
+// sends (checked in the test server's record), stop, regenerate, errors with their fix, first run,
+// the deltas it posts (coalesced), and the links it opens for the panel (http(s) only).
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { AssistantTurnView, HostToWebview } from '../../../src/protocol';
@@ -185,6 +186,60 @@ describe('chat session (host side of the chat panel)', () => {
     const continued = await chat.continueAnswer();
     assert.equal(continued?.status, 'done');
     assert.equal(messagesOf(1, server).at(-1)?.role, 'user');
+  });
+
+  it('coalesces a fast stream: 300 deltas reach the panel whole in a few dozen posts at most', async () => {
+    const { chat } = (await streamChatApi()).testing;
+    const pieces = Array.from({ length: 300 }, (_, index) => `w${index} `);
+    server.enqueue({
+      kind: 'stream',
+      steps: [
+        sse.data(chunk({ role: 'assistant', content: '' })),
+        ...pieces.map((text) => sse.data(chunk({ content: text }))),
+        sse.data(chunk({}, { finishReason: 'stop' })),
+        sse.done(),
+      ],
+    });
+    // Stands in for the panel: what the host posts it.
+    const deltas: string[] = [];
+    chat.attach((message) => {
+      if (message.type === 'delta') deltas.push(message.content ?? '');
+    });
+    try {
+      const turn = await chat.send('Count to 300');
+      assert.equal(turn?.content, pieces.join(''));
+    } finally {
+      chat.detach();
+    }
+    assert.equal(deltas.join(''), pieces.join(''), 'the panel did not get the whole text');
+    assert.ok(deltas.length <= 40, `300 deltas took ${deltas.length} posts`);
+  });
+
+  it('opens only the http(s) links the panel asks for, each once; other schemes are refused and logged', async () => {
+    const api = await streamChatApi();
+    const refused = [
+      'command:workbench.action.quit',
+      'file:///etc/passwd',
+      'javascript:alert(1)',
+      'vscode://vscode.git/clone?url=https%3A%2F%2Fexample.com%2Frepo.git',
+    ];
+    const allowed = ['https://example.com/docs', 'http://example.com/last'];
+    const opened: string[] = [];
+    const lastOpened = new Promise<void>((resolve) => {
+      const listener = api.testing.onDidOpenExternal((uri) => {
+        opened.push(uri);
+        if (uri !== allowed.at(-1)) return;
+        listener.dispose();
+        resolve();
+      });
+    });
+    // A page that renders model output could post anything; the host is the last check.
+    for (const href of [...refused, ...allowed]) api.testing.postFromChatPanel({ type: 'open-link', href });
+    await lastOpened;
+    assert.deepEqual(opened, allowed);
+    const log = api.logLines().join('\n');
+    for (const scheme of refused.map((href) => href.slice(0, href.indexOf(':'))))
+      assert.match(log, new RegExp(`refused\\b.*\\b${scheme}:`), `no log line for the refused ${scheme}: link`);
   });
 
   it('streamChat.newChat clears the conversation', async () => {

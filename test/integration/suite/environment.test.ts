@@ -1,11 +1,32 @@
-// Environment overrides (`npm start`, demos) read through the real configuration API, the demo
-// label in the connection summary, and the recorded activation time.
+// Environment overrides (`npm start`, demos) read through the real configuration API, the endpoint
+// read from user settings only, the demo label in the connection summary, and the activation time.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { summarise, type ConnectionReport } from '../../../src/endpoint/testConnection';
 import { fixFor } from '../../../src/host/errorFixes';
 import { readEnvironment, StreamChatConfig } from '../../../src/host/config';
-import { resetUserSettings, setUserSetting, streamChatApi } from './helpers';
+import { extensionId, resetUserSettings, setUserSetting, streamChatApi } from './helpers';
+
+/**
+ * `real` as an editor that ignores the application scope would answer: `workspace` holds workspace
+ * values, which inspect() reports and get() (the effective value) returns over the user's.
+ */
+function withWorkspaceWinning(
+  real: vscode.WorkspaceConfiguration,
+  workspace: Record<string, unknown>,
+): vscode.WorkspaceConfiguration {
+  const inWorkspace = (key: string) => key in workspace;
+  return {
+    ...real,
+    ...workspace,
+    has: (key: string) => inWorkspace(key) || real.has(key),
+    get: (key: string, fallback?: unknown) => (inWorkspace(key) ? workspace[key] : real.get(key, fallback)),
+    inspect: (key: string) => {
+      const inspected = real.inspect(key);
+      return inspected && inWorkspace(key) ? { ...inspected, workspaceValue: workspace[key] } : inspected;
+    },
+  } as vscode.WorkspaceConfiguration;
+}
 
 describe('environment overrides and reporting', () => {
   const disposables: vscode.Disposable[] = [];
@@ -59,6 +80,29 @@ describe('environment overrides and reporting', () => {
     assert.equal(settings.endpoint.baseUrl, 'https://api.example.com/v1');
     assert.equal(settings.endpoint.environmentApiKey, undefined);
     assert.match(config.describeOverrides().join('\n'), /STREAM_CHAT_API_KEY is ignored/);
+  });
+
+  it('takes the endpoint and headers from user settings, even in an editor that lets the workspace win', async () => {
+    // First layer: application scope, so VS Code itself drops workspace values of these two.
+    const { properties } = (
+      vscode.extensions.getExtension(extensionId)?.packageJSON as {
+        contributes: { configuration: { properties: Record<string, { scope?: string }> } };
+      }
+    ).contributes.configuration;
+    assert.equal(properties['streamChat.baseUrl']?.scope, 'application');
+    assert.equal(properties['streamChat.headers']?.scope, 'application');
+    // Second layer, the code's own reading: VS Code never shows it a workspace value of these, so
+    // the real configuration gets one on top, as an editor that ignored the scope would report it.
+    await setUserSetting('baseUrl', 'https://user.example.com/v1');
+    await setUserSetting('headers', { 'X-From-User': 'yes' });
+    const workspace = { baseUrl: 'https://workspace.example.com/v1', headers: { 'X-From-Workspace': 'yes' } };
+    const config = new StreamChatConfig(readEnvironment({}), (section) =>
+      withWorkspaceWinning(vscode.workspace.getConfiguration(section), workspace),
+    );
+    disposables.push(config);
+    const { endpoint } = config.read();
+    assert.equal(endpoint.baseUrl, 'https://user.example.com/v1');
+    assert.deepEqual(endpoint.headers, { 'X-From-User': 'yes' });
   });
 
   it('STREAM_CHAT_DEMO=1 marks the environment endpoint as the demo server', () => {

@@ -66,14 +66,18 @@ describe('inline streamed insertion', () => {
 
   it('multi-byte characters dripped one byte at a time arrive intact', async () => {
     const editor = await editorWith('');
-    server.enqueue(contentStream(['const greeting = "héllo wörld 🚀 日本語";'], { chunkSize: 1 }));
+    const characters = 'héllo wörld 🚀 日本語';
+    const [before, after] = sse.data(chunk({ content: `const greeting = "${characters}";` })).split(characters);
+    // A pause after every byte of the characters: the client reads their bytes apart, not in one read.
+    const steps = [sse.data(chunk({ role: 'assistant', content: '' })), before, { drip: characters }, after];
+    steps.push(sse.data(chunk({}, { finishReason: 'stop' })), sse.done());
+    server.enqueue({ kind: 'stream', steps });
     const result = await insertAtCursor();
-    assert.equal(editor.document.getText(), 'const greeting = "héllo wörld 🚀 日本語";');
-    assert.deepEqual(result, {
-      text: 'const greeting = "héllo wörld 🚀 日本語";',
-      finishReason: 'stop',
-      stopped: false,
-    });
+    const [request] = server.requests.filter((recorded) => recorded.path === '/v1/chat/completions');
+    const dripped = Buffer.byteLength(characters);
+    assert.equal(request?.bodyWrites, steps.length - 1 + dripped, 'the characters were not written byte by byte');
+    assert.equal(editor.document.getText(), `const greeting = "${characters}";`);
+    assert.deepEqual(result, { text: `const greeting = "${characters}";`, finishReason: 'stop', stopped: false });
   });
 
   it('partial code is in the document before the server finishes; one undo restores the original', async () => {
