@@ -85,7 +85,8 @@ async function main(): Promise<void> {
       broken = true;
     }
     lines.push(
-      `${phase.name}: ${result.passed} passed, ${result.failed} failed, ${result.pending} skipped (${seconds} s)${note}`,
+      `${phase.name}: ${result.passed} passed, ${result.failed} failed, ${result.pending} skipped ` +
+        `(${seconds} s)${note}`,
     );
   }
   console.log('\n=== summary ===');

@@ -36,7 +36,8 @@ export function snippetLabel(path: string, range?: { startLine: number; endLine:
 export function snippetForModel(snippet: CodeSnippet): string {
   const what = snippet.range === undefined ? 'File:' : 'Code from';
   const about = snippet.description !== undefined ? `, ${snippet.description}` : '';
-  return `${what} ${snippetLabel(snippet.path, snippet.range)} (${snippet.languageId}${about}):\n${fenced(snippet.code, snippet.languageId)}`;
+  const heading = `${what} ${snippetLabel(snippet.path, snippet.range)} (${snippet.languageId}${about}):`;
+  return `${heading}\n${fenced(snippet.code, snippet.languageId)}`;
 }
 
 /** A user turn's text as sent: the snippets first, each fenced with its path, then the question. */

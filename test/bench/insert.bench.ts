@@ -4,7 +4,8 @@
 // print the table, check the targets at 1,000 events/s, write test/bench/results/insert.json.
 //
 //   BENCH_RATES=200,1000,3000  BENCH_DELTAS=4000  BENCH_DEADLINE_S=300 (per run, after the stream's nominal end)
-//   BENCH_VARIANTS=ours,naive  BENCH_LANGUAGE=typescript  BENCH_PROFILE=<dir> (extension host CPU profiles)  BENCH_UNDO_CAP=5000  BENCH_UNDO_LIMIT_S=120  STREAM_CHAT_TEST_VERBOSE=1 (the workbench console)
+//   BENCH_VARIANTS=ours,naive  BENCH_LANGUAGE=typescript  STREAM_CHAT_TEST_VERBOSE=1 (the workbench console)
+//   BENCH_PROFILE=<dir> (extension host CPU profiles)  BENCH_UNDO_CAP=5000  BENCH_UNDO_LIMIT_S=120
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -58,11 +59,13 @@ async function main(): Promise<void> {
   const roundTrip = report?.editRoundTrip;
   if (roundTrip)
     console.log(
-      `\n  one awaited editor.edit (idle ${report.language} document, ${roundTrip.count}×): p50 ${fmt(roundTrip.p50Ms)} ms, p95 ${fmt(roundTrip.p95Ms)} ms`,
+      `\n  one awaited editor.edit (idle ${report.language} document, ${roundTrip.count}×): ` +
+        `p50 ${fmt(roundTrip.p50Ms)} ms, p95 ${fmt(roundTrip.p95Ms)} ms`,
     );
 
   table(
-    `Insert at Cursor, ${runs[0].deltas} deltas per run (ms; lag = server wrote the delta → the document contains it)`,
+    `Insert at Cursor, ${runs[0].deltas} deltas per run ` +
+      '(ms; lag = server wrote the delta → the document contains it)',
     [
       'rate/s',
       'variant',
@@ -106,7 +109,8 @@ async function main(): Promise<void> {
     const checks: Array<[string, boolean]> = [
       [`p95 lag ≤ 150 ms: ${fmt(ours.lagP95Ms)} ms`, ours.lagP95Ms <= 150],
       [
-        `p95 lag ≤ 10% of naive's: ${fmt(ours.lagP95Ms)} / ${fmt(naive.lagP95Ms)} ms = ${((ours.lagP95Ms / naive.lagP95Ms) * 100).toFixed(1)}%`,
+        `p95 lag ≤ 10% of naive's: ${fmt(ours.lagP95Ms)} / ${fmt(naive.lagP95Ms)} ms = ` +
+          `${((ours.lagP95Ms / naive.lagP95Ms) * 100).toFixed(1)}%`,
         ours.lagP95Ms <= 0.1 * naive.lagP95Ms,
       ],
       [

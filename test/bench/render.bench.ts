@@ -170,7 +170,8 @@ async function main(): Promise<void> {
   const deltas = randomChunks(answer, () => 0.5, DELTA_CHARS, DELTA_CHARS);
   const warmup = randomChunks(sampleAnswer(6_000), seededRandom(1), 2, 40);
   console.log(
-    `bench:render: ${answer.length} characters as ${deltas.length} deltas, rates ${RATES.join(', ')}/s, ${ROUNDS} rounds, ${path.relative(repoRoot, bundle)} (${fs.statSync(bundle).size} bytes)`,
+    `bench:render: ${answer.length} characters as ${deltas.length} deltas, rates ${RATES.join(', ')}/s, ` +
+      `${ROUNDS} rounds, ${path.relative(repoRoot, bundle)} (${fs.statSync(bundle).size} bytes)`,
   );
 
   const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
@@ -189,7 +190,12 @@ async function main(): Promise<void> {
           const run = await measure(browser, mode, rate, deltas, warmup, pageScript);
           runs.push(run);
           console.log(
-            `  round ${round + 1} ${String(rate).padStart(5)}/s ${mode.padEnd(5)} main thread ${fmt(run.taskMs)} ms (script ${fmt(run.scriptMs)}, layout ${fmt(run.layoutMs)}, style ${fmt(run.styleMs)}; in frame callbacks ${fmt(run.frameWorkMs)}), longest frame ${fmt(run.longestFrameMs)} ms, lag p50/p95 ${fmt(run.lagP50Ms)}/${fmt(run.lagP95Ms)} ms, ${run.renders} renders, ${(run.wallMs / 1000).toFixed(1)} s`,
+            `  round ${round + 1} ${String(rate).padStart(5)}/s ${mode.padEnd(5)} ` +
+              `main thread ${fmt(run.taskMs)} ms (script ${fmt(run.scriptMs)}, layout ${fmt(run.layoutMs)}, ` +
+              `style ${fmt(run.styleMs)}; in frame callbacks ${fmt(run.frameWorkMs)}), ` +
+              `longest frame ${fmt(run.longestFrameMs)} ms, ` +
+              `lag p50/p95 ${fmt(run.lagP50Ms)}/${fmt(run.lagP95Ms)} ms, ${run.renders} renders, ` +
+              `${(run.wallMs / 1000).toFixed(1)} s`,
           );
         }
       }
@@ -246,7 +252,8 @@ async function main(): Promise<void> {
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
     const line = (cells: string[]) => `  ${cells.map((cell, i) => cell.padStart(widths[i])).join(' │ ')}`;
     console.log(
-      `\n  ${title}\n${line(header)}\n  ${widths.map((w) => '─'.repeat(w)).join('─┼─')}\n${rows.map(line).join('\n')}`,
+      `\n  ${title}\n${line(header)}\n` +
+        `  ${widths.map((w) => '─'.repeat(w)).join('─┼─')}\n${rows.map(line).join('\n')}`,
     );
   };
   table(
@@ -303,7 +310,11 @@ async function main(): Promise<void> {
   if (at1000 && runs.length > 0) {
     const checks = [
       [
-        `ours ≤ 10% of naive: ${pct(at1000.oursOfNaive)} (a plain-text panel, no markdown: ${pct(at1000.plainOfNaive)}; no rendering at all: ${pct(at1000.floorTotalMs / at1000.naiveTotalMs)}; above the floor ${pct(at1000.oursOfNaiveAboveFloor)}, in frames ${pct(at1000.oursOfNaiveFrameWork)}, per render ${pct(at1000.oursFrameWorkPerRenderMs / at1000.naiveFrameWorkPerRenderMs)})`,
+        `ours ≤ 10% of naive: ${pct(at1000.oursOfNaive)} ` +
+          `(a plain-text panel, no markdown: ${pct(at1000.plainOfNaive)}; ` +
+          `no rendering at all: ${pct(at1000.floorTotalMs / at1000.naiveTotalMs)}; ` +
+          `above the floor ${pct(at1000.oursOfNaiveAboveFloor)}, in frames ${pct(at1000.oursOfNaiveFrameWork)}, ` +
+          `per render ${pct(at1000.oursFrameWorkPerRenderMs / at1000.naiveFrameWorkPerRenderMs)})`,
         at1000.oursOfNaive <= 0.1,
       ],
       [`longest frame ≤ 50 ms: ${fmt(at1000.longestFrameMs)} ms`, at1000.longestFrameMs <= 50],
@@ -317,15 +328,18 @@ async function main(): Promise<void> {
   if (history !== undefined) {
     const checks = [
       [
-        `open a ${history.turns}-answer conversation (${Math.round(history.historyChars / 1000)} KB) ≤ 300 ms: ${history.openMs} ms (heap after: ${history.heapMb} MB)`,
+        `open a ${history.turns}-answer conversation (${Math.round(history.historyChars / 1000)} KB) ≤ 300 ms: ` +
+          `${history.openMs} ms (heap after: ${history.heapMb} MB)`,
         history.openMs <= 300,
       ],
       [
-        `streaming into turn 101 ≤ 1.2× turn 1: ${history.turn101VsTurn1}× (${history.streamed.turn101TaskMs} vs ${history.streamed.turn1TaskMs} ms main thread)`,
+        `streaming into turn 101 ≤ 1.2× turn 1: ${history.turn101VsTurn1}× ` +
+          `(${history.streamed.turn101TaskMs} vs ${history.streamed.turn1TaskMs} ms main thread)`,
         history.turn101VsTurn1 <= 1.2,
       ],
     ] as const;
-    console.log(`\n  history targets:\n${checks.map(([label, ok]) => `    ${ok ? '✓' : '✗'} ${label}`).join('\n')}`);
+    const lines = checks.map(([label, ok]) => `    ${ok ? '✓' : '✗'} ${label}`);
+    console.log(`\n  history targets:\n${lines.join('\n')}`);
   }
 
   // A partial run (some modes, rates or another length) does not replace the recorded results.

@@ -112,12 +112,14 @@ function section(index: number, fillers: number, random: () => number, codeSize:
     case 0:
       parts.push(
         '# Streaming chat completions',
-        `Here is how it works, with the [guide][docs] (defined further down), the [spec] and a plain https://example.com/autolink. ${sentence(random)}`,
+        'Here is how it works, with the [guide][docs] (defined further down), the [spec] ' +
+          `and a plain https://example.com/autolink. ${sentence(random)}`,
         '## Overview',
       );
       filler();
       parts.push(
-        `Things to check:\n- the endpoint answers \`/v1/models\`\n- the key is stored per origin\n  - only sent to that origin\n  - never logged\n- the model streams\n\n${paragraph(random)}`,
+        'Things to check:\n- the endpoint answers `/v1/models`\n- the key is stored per origin\n' +
+          `  - only sent to that origin\n  - never logged\n- the model streams\n\n${paragraph(random)}`,
       );
       parts.push('```ts\n' + codeLines('ts', codeSize) + '\n```');
       break;

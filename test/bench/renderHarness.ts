@@ -11,7 +11,10 @@ export type Mode = 'ours' | 'naive' | 'plain' | 'floor';
 const ORIGIN = 'http://bench.localhost';
 
 function shell(mode: Mode): string {
+  const renderMode =
+    mode === 'naive' ? ' data-render-mode="whole"' : mode === 'plain' ? ' data-render-mode="plain"' : '';
   // The panel's HTML shell (src/chat/chatView.ts) without the CSP nonce, plus a stub of VS Code's API.
+  // A backslash ending a line continues it: the page gets one line, the source stays within 120 columns.
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -21,12 +24,14 @@ function shell(mode: Mode): string {
 <link rel="stylesheet" href="/media/chat.css">
 ${mode === 'plain' ? '<style>.answer .markdown { white-space: pre-wrap; }</style>' : ''}
 </head>
-<body class="vscode-dark"${mode === 'naive' ? ' data-render-mode="whole"' : mode === 'plain' ? ' data-render-mode="plain"' : ''}>
+<body class="vscode-dark"${renderMode}>
 <div id="app"></div>
 <script>
 window.posted = [];
-window.acquireVsCodeApi = () => ({ postMessage: (m) => window.posted.push(m), getState: () => undefined, setState: () => {} });
-// Time spent in animation-frame callbacks: the renders (and what they trigger: the panel's scroll-follow, forced layout).
+window.acquireVsCodeApi = () => ({ postMessage: (m) => window.posted.push(m), \
+getState: () => undefined, setState: () => {} });
+// Time spent in animation-frame callbacks: the renders (and what they trigger: \
+the panel's scroll-follow, forced layout).
 window.frameWorkMs = 0;
 const raf = window.requestAnimationFrame.bind(window);
 window.requestAnimationFrame = (callback) => raf((time) => {

@@ -62,7 +62,10 @@ async function openOnce(
 
 type Before = 'nothing' | 'opened' | 'read through';
 
-/** Main-thread ms streaming `deltas` into a new answer: into an empty chat, or after opening the saved conversation (and reading it all). */
+/**
+ * Main-thread ms streaming `deltas` into a new answer: into an empty chat, or after opening the
+ * saved conversation (and reading it all).
+ */
 async function streamInto(
   browser: Browser,
   pageScript: string,
@@ -128,7 +131,10 @@ export async function measureHistory(
       series[before].push(await streamInto(browser, pageScript, warmup, deltas, answers, before));
     }
     log(
-      `  history round ${round + 1}: open ${opened.openMs.toFixed(0)} ms, heap ${opened.heapMb.toFixed(1)} MB; streaming ${deltas.length} deltas at ${STREAM_RATE}/s: turn 1 ${runs.turn1TaskMs.at(-1)!.toFixed(0)} ms, turn 101 ${runs.turn101TaskMs.at(-1)!.toFixed(0)} ms (all 100 read first: ${runs.turn101AllRenderedTaskMs.at(-1)!.toFixed(0)} ms) main thread`,
+      `  history round ${round + 1}: open ${opened.openMs.toFixed(0)} ms, heap ${opened.heapMb.toFixed(1)} MB; ` +
+        `streaming ${deltas.length} deltas at ${STREAM_RATE}/s: turn 1 ${runs.turn1TaskMs.at(-1)!.toFixed(0)} ms, ` +
+        `turn 101 ${runs.turn101TaskMs.at(-1)!.toFixed(0)} ms ` +
+        `(all 100 read first: ${runs.turn101AllRenderedTaskMs.at(-1)!.toFixed(0)} ms) main thread`,
     );
   }
   const turn1TaskMs = median(runs.turn1TaskMs);

@@ -22,7 +22,10 @@ function menuItem(page: Page, label: string) {
   return page.locator('.monaco-menu .action-item .action-label').filter({ hasText: new RegExp(`^${label}$`) });
 }
 
-/** In the open context menu: opens the submenu `submenu`, then runs its entry `label` (pressed again if a click landed while it moved). */
+/**
+ * In the open context menu: opens the submenu `submenu`, then runs its entry `label` (pressed
+ * again if a click landed while it moved).
+ */
 async function chooseFromSubmenu(
   page: Page,
   submenu: string,
@@ -71,7 +74,8 @@ describe('e2e: ask commands from the editor context menu', () => {
     const { page, testServer } = await e2eEnvironment();
     testServer.reset();
     const answer =
-      'The function **greet** takes a name and returns a greeting built with a template string. It has no side effects, and the same name always gives the same greeting, so it is easy to test.';
+      'The function **greet** takes a name and returns a greeting built with a template string. ' +
+      'It has no side effects, and the same name always gives the same greeting, so it is easy to test.';
     const words = answer.split(/(?<= )/);
     const steps: StreamStep[] = [sse.data(chunk({ role: 'assistant', content: '' }))];
     for (const word of words) steps.push(sse.data(chunk({ content: word })), { wait: 200 });
@@ -101,7 +105,11 @@ describe('e2e: ask commands from the editor context menu', () => {
     const sent = (messagesOf(request) as { content: string }[]).at(-1)?.content ?? '';
     assert.match(
       sent,
-      /^Code from hello\.ts:1-3 \(typescript\):\n```typescript\nexport function greet\(name: string\): string \{\n {2}return `Hello, \$\{name\}!`;\n\}\n```\n\nExplain what this code does/,
+      new RegExp(
+        /^Code from hello\.ts:1-3 \(typescript\):\n```typescript\n/.source +
+          /export function greet\(name: string\): string \{\n {2}return `Hello, \$\{name\}!`;\n\}\n/.source +
+          /```\n\nExplain what this code does/.source,
+      ),
     );
 
     const panel = await ChatPanel.find(page);
@@ -124,7 +132,7 @@ describe('e2e: ask commands from the editor context menu', () => {
     await screenshot(page, 'ask-3-done-code-open');
   });
 
-  it('Ask… without a selection names the enclosing function, switches to the whole file, and a follow-up keeps the code', async () => {
+  it('Ask… with no selection: the enclosing function, then the whole file; a follow-up keeps the code', async () => {
     const { page, testServer } = await e2eEnvironment();
     testServer.reset();
     testServer.enqueue(
@@ -169,7 +177,10 @@ describe('e2e: ask commands from the editor context menu', () => {
     const first = messagesOf(chatRequests(testServer)[0]) as { content: string }[];
     assert.match(
       first.at(-1)?.content ?? '',
-      /^File: hello\.ts \(typescript, whole file\):\n```typescript\nexport function greet[^]*\n```\n\nWhat does this file export\?$/,
+      new RegExp(
+        /^File: hello\.ts \(typescript, whole file\):\n```typescript\n/.source +
+          /export function greet[^]*\n```\n\nWhat does this file export\?$/.source,
+      ),
     );
     assert.equal(
       await panel.userTurns().last().locator('.snippet-meta').innerText(),
@@ -187,7 +198,7 @@ describe('e2e: ask commands from the editor context menu', () => {
     await screenshot(page, 'ask-5-follow-up');
   });
 
-  it('Ctrl+K X while the chat is answering offers Stop and Ask: the running answer stops, the new one streams', async () => {
+  it('Ctrl+K X during an answer offers Stop and Ask: the running answer stops, the new one streams', async () => {
     const { page, testServer } = await e2eEnvironment();
     testServer.reset();
     testServer.enqueue(

@@ -7,7 +7,7 @@ import { ChatPanel, messagesOf, nthChatRequest, squash, waitUntil } from './chat
 import { e2eEnvironment, testModel } from './environment';
 
 describe('e2e: attachments and the context meter', () => {
-  it("an attached file's chip shows its size in tokens; it goes with the question and the meter counts it", async () => {
+  it("an attached file's chip shows its token size; it goes with the question and the meter counts it", async () => {
     const { page, testServer } = await e2eEnvironment();
     testServer.reset();
     testServer.models = [testModel];
@@ -66,7 +66,7 @@ describe('e2e: attachments and the context meter', () => {
 });
 
 describe('e2e: the context budget in the transcript', () => {
-  it('older turns left out are noted above the answer; a context-length error offers Leave out older turns and retry, which works', async () => {
+  it("older turns left out are noted; a context-length error's Leave out older turns and retry works", async () => {
     const { page, testServer } = await e2eEnvironment();
     testServer.reset();
     testServer.models = [testModel];

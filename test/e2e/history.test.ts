@@ -49,7 +49,7 @@ describe('e2e: chat history', () => {
     env.testServer.models = [testModel];
   });
 
-  it('reloading the window mid-answer brings the conversation back with the partial answer marked interrupted', async () => {
+  it('a window reload mid-answer brings the conversation back, the partial answer marked interrupted', async () => {
     const { page, testServer } = env;
     const panel = await ChatPanel.newChat(page);
     const text = longAnswerText(40);
@@ -107,7 +107,7 @@ describe('e2e: chat history', () => {
     await screenshot(page, 'history-3-reopened');
   });
 
-  it('deletes a conversation from the list with its trash button, and Undo in the notification brings it back', async () => {
+  it('deletes a conversation with its trash button in the list; Undo in the notification brings it back', async () => {
     const { page, testServer } = env;
     const panel = await ChatPanel.newChat(page);
     testServer.enqueue(answerStream(pieces('Soon gone.')));
@@ -149,7 +149,7 @@ describe('e2e: chat history', () => {
     );
   });
 
-  it('edits an earlier question and resends it: the later turns are replaced, the earlier version is in Chat History', async () => {
+  it('resends an edited earlier question: later turns replaced, the earlier version kept in Chat History', async () => {
     const { page, testServer } = env;
     const panel = await ChatPanel.newChat(page);
     testServer.enqueue(
@@ -192,7 +192,7 @@ describe('e2e: chat history', () => {
     );
   });
 
-  it('Copy answer copies its Markdown; Export Chat as Markdown opens the conversation in an untitled Markdown editor', async () => {
+  it('Copy answer copies Markdown; Export Chat as Markdown opens the chat in an untitled Markdown editor', async () => {
     const { page, testServer } = env;
     const panel = await ChatPanel.newChat(page);
     testServer.enqueue(answerStream(pieces('Here:\n\n```js\nconsole.log(1);\n```\n')));

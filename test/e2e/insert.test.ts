@@ -15,7 +15,7 @@ import { chatRequests, trackOutcome, waitUntil } from './chatPanel';
 import { e2eEnvironment } from './environment';
 
 describe('e2e: Stream Chat: Insert at Cursor', () => {
-  it('streams the code into the editor, highlighted, stops on Esc keeping what arrived, and one Ctrl+Z takes it back', async () => {
+  it('streams highlighted code into the editor; Esc stops, keeping what arrived; one Ctrl+Z undoes it', async () => {
     const { page, testServer } = await e2eEnvironment();
     testServer.reset();
     const lines = Array.from({ length: 40 }, (_, i) => `export const value${i} = ${i};\n`);

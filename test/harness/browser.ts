@@ -105,7 +105,10 @@ export async function waitForQuickInput(page: Page, title: string | RegExp, time
     .waitFor({ state: 'visible', timeout: timeoutMs });
 }
 
-/** In the open quick pick: types `filter` and accepts the highlighted entry once it contains `label` (default `filter`). */
+/**
+ * In the open quick pick: types `filter` and accepts the highlighted entry once it contains `label`
+ * (default `filter`).
+ */
 export async function pickQuickItem(
   page: Page,
   filter: string,
@@ -218,7 +221,10 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return file;
 }
 
-/** Opens a workspace file as a person does: "Go to File…" (Quick Open), type its name, Enter; waits for its tab to be active. */
+/**
+ * Opens a workspace file as a person does: "Go to File…" (Quick Open), type its name, Enter; waits
+ * for its tab to be active.
+ */
 export async function openWorkspaceFile(page: Page, name: string, timeoutMs = 30_000): Promise<void> {
   await runCommand(page, 'Go to File');
   await pickQuickItem(page, name, name, timeoutMs);
@@ -252,7 +258,10 @@ export async function activeEditorTitle(page: Page): Promise<string | undefined>
   return (await tab.getAttribute('data-resource-name')) ?? undefined;
 }
 
-/** The label of the highlighted entry of the open quick pick (e.g. the current colour theme when the theme picker opens). */
+/**
+ * The label of the highlighted entry of the open quick pick (e.g. the current colour theme when the
+ * theme picker opens).
+ */
 export async function focusedQuickItemLabel(page: Page, timeoutMs = 30_000): Promise<string> {
   const row = quickInput(page).locator('.quick-input-list .monaco-list-row.focused .label-name').first();
   await row.waitFor({ state: 'visible', timeout: timeoutMs });

@@ -81,7 +81,10 @@ function npmCli(): string {
   return 'npm';
 }
 
-/** Debian packages the harness needs: chromium opens the workbench; libkrb5-dev lets code-server's kerberos module build. */
+/**
+ * Debian packages the harness needs: chromium opens the workbench; libkrb5-dev lets code-server's
+ * kerberos module build.
+ */
 function missingDebianPackages(needBuildHeaders: boolean): string[] {
   const missing: string[] = [];
   if (!fs.existsSync(chromiumPath)) missing.push('chromium');
@@ -132,7 +135,8 @@ export function ensureCodeServer(
     if (cached) return installed();
     const started = Date.now();
     log(
-      `[install] code-server ${CODE_SERVER_VERSION} with Node ${NODE_VERSION} into ${cacheDir} (once; takes a few minutes)`,
+      `[install] code-server ${CODE_SERVER_VERSION} with Node ${NODE_VERSION} into ${cacheDir} ` +
+        '(once; takes a few minutes)',
     );
     fs.mkdirSync(cacheDir, { recursive: true });
     fs.rmSync(marker, { force: true });

@@ -26,7 +26,8 @@ function sampleWorkspace(): string {
   const folder = path.join(cacheDir, 'sample-workspace');
   const files: Record<string, string> = {
     'README.md':
-      '# Sample project\n\nA small workspace opened by `npm start`. Select some code and run a Stream Chat command,\nor open the Stream Chat view in the activity bar.\n',
+      '# Sample project\n\nA small workspace opened by `npm start`. Select some code and run a Stream Chat command,\n' +
+      'or open the Stream Chat view in the activity bar.\n',
     'src/inventory.ts': [
       'export interface Item {',
       '  sku: string;',
@@ -99,7 +100,9 @@ async function chooseEndpoint(): Promise<Endpoint> {
   const model = demoServer.models[0] ?? 'demo-model';
   return {
     env: { STREAM_CHAT_BASE_URL: demoServer.baseUrl, STREAM_CHAT_MODEL: model, STREAM_CHAT_DEMO: '1' },
-    description: `demo server ${demoServer.baseUrl} (model ${model}, ${DEMO_TOKENS_PER_SECOND} tokens/s; set STREAM_CHAT_BASE_URL to use a real endpoint)`,
+    description:
+      `demo server ${demoServer.baseUrl} (model ${model}, ${DEMO_TOKENS_PER_SECOND} tokens/s; ` +
+      'set STREAM_CHAT_BASE_URL to use a real endpoint)',
     demoServer,
   };
 }

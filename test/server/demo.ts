@@ -35,8 +35,10 @@ const ANSWERS: Array<{ match: RegExp; text: string }> = [
     text: [
       'I found **two problems** in this code:',
       '',
-      '1. **Off-by-one in the loop bound.** `i <= items.length` reads one element past the end, so the last iteration sees `undefined`.',
-      '2. **The promise is not awaited.** `save(item)` returns a promise; without `await`, errors are lost and the function returns before the writes finish.',
+      '1. **Off-by-one in the loop bound.** `i <= items.length` reads one element past the end, ' +
+        'so the last iteration sees `undefined`.',
+      '2. **The promise is not awaited.** `save(item)` returns a promise; without `await`, ' +
+        'errors are lost and the function returns before the writes finish.',
       '',
       'A corrected version:',
       '',
@@ -54,7 +56,8 @@ const ANSWERS: Array<{ match: RegExp; text: string }> = [
   {
     match: /./,
     text: [
-      'This is the **demo model** of Stream Chat, served by a local test server, so you can see streaming without an API key. Every word you see arrived as its own server-sent event.',
+      'This is the **demo model** of Stream Chat, served by a local test server, ' +
+        'so you can see streaming without an API key. Every word you see arrived as its own server-sent event.',
       '',
       '### What the code does',
       '',

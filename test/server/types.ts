@@ -29,7 +29,10 @@ export type Scenario =
       chunkDelayMs?: number;
       end?: 'close' | 'reset' | 'stall';
     }
-  /** A whole response: objects are sent as JSON (`application/json`), strings as given (set the content-type in headers). */
+  /**
+   * A whole response: objects are sent as JSON (`application/json`), strings as given (set the
+   * content-type in headers).
+   */
   | { kind: 'respond'; status: number; body: string | object; headers?: Record<string, string> }
   /** Destroy the socket before any response byte. */
   | { kind: 'reset' }
@@ -53,7 +56,10 @@ export interface RecordedRequest {
   json?: unknown;
   /** Separate writes of a streamed response body so far (its steps, their slices, dripped bytes one each). */
   bodyWrites: number;
-  /** Resolves when the exchange ends: 'finished' = the server completed the response, 'aborted' = the client went away first. */
+  /**
+   * Resolves when the exchange ends: 'finished' = the server completed the response, 'aborted' = the
+   * client went away first.
+   */
   outcome: Promise<'finished' | 'aborted'>;
 }
 
@@ -80,7 +86,10 @@ export interface TestServer {
   readonly requests: RecordedRequest[];
   /** Ids listed by `GET /v1/models` (when no scenario is queued for it). Default `['test-model']`. */
   models: string[];
-  /** Extra fields of every `GET /v1/models` entry, e.g. `{ max_model_len: 512 }` (vLLM's context window). Default none. */
+  /**
+   * Extra fields of every `GET /v1/models` entry, e.g. `{ max_model_len: 512 }` (vLLM's context
+   * window). Default none.
+   */
   modelFields: Record<string, unknown>;
   /** Queue scenarios for the next `POST /v1/chat/completions` requests. */
   enqueue(...scenarios: Scenario[]): void;

@@ -113,7 +113,7 @@ describe('answer collector', () => {
     assert.equal(partial.answer.stopped, true);
   });
 
-  it('collectAnswer hands each event to onEvent after folding it; a throwing onEvent closes the stream and propagates', async () => {
+  it('collectAnswer folds each event before onEvent; a throwing onEvent closes the stream and propagates', async () => {
     const seen: string[] = [];
     await collectAnswer(
       from([

@@ -57,7 +57,7 @@ describe('ask prompts', () => {
     );
   });
 
-  it('every ask command is in the palette (category Stream Chat) and the editor submenu; explain and ask have keys', () => {
+  it('every ask command is in the palette (category Stream Chat) and editor submenu; explain and ask have keys', () => {
     const ids = [...ASK_ACTIONS.map((action) => ASK_ACTION_COMMANDS[action].command), 'streamChat.ask'];
     for (const id of ids) {
       assert.equal(contributes.commands.find((command) => command.command === id)?.category, 'Stream Chat', id);
@@ -83,7 +83,9 @@ describe('ask prompts', () => {
     assert.equal(overLimitMessage('The selection (a.ts:1-9)', 4000, 16000, 4000), undefined);
     assert.equal(
       overLimitMessage('The selection (a.ts:1-900)', 5230, 20920, 4000),
-      'The selection (a.ts:1-900) is too large to send: ~5,230 tokens (20,920 characters); the limit is 4,000 tokens (streamChat.ask.maxSnippetTokens). Select less code, or raise the limit. Nothing was sent.',
+      'The selection (a.ts:1-900) is too large to send: ~5,230 tokens (20,920 characters); ' +
+        'the limit is 4,000 tokens (streamChat.ask.maxSnippetTokens). ' +
+        'Select less code, or raise the limit. Nothing was sent.',
     );
   });
 
@@ -109,7 +111,8 @@ describe('ask prompts', () => {
     ]);
     assert.equal(
       content,
-      'Code from a.ts:1-3 (typescript, enclosing function f):\n```typescript\nfunction f() {\n  return 1;\n}\n```\n\nExplain.',
+      'Code from a.ts:1-3 (typescript, enclosing function f):\n' +
+        '```typescript\nfunction f() {\n  return 1;\n}\n```\n\nExplain.',
     );
   });
 });

@@ -68,7 +68,10 @@ function assertAllCuts(answer: string, expected: Expected): void {
   if (expected.prose !== undefined) assert.equal(drip.retracts, 1, 'the prose was shown, then retracted');
 }
 
-/** For long answers: every cut in two near a line starting with ` or ~ (every 50th elsewhere), one delta per character, random chunkings. */
+/**
+ * For long answers: every cut in two near a line starting with ` or ~ (every 50th elsewhere), one
+ * delta per character, random chunkings.
+ */
 function assertManyCuts(answer: string, expected: Expected): void {
   for (let a = 0; a <= answer.length; a++) {
     if (a % 50 !== 0 && !/(^|\n) *[`~]/.test(answer.slice(Math.max(0, a - 20), a + 20))) continue;
@@ -180,7 +183,7 @@ describe('code filter (Insert at Cursor)', () => {
     assertManyCuts(`${prose}~~~~\n${longCode}~~~~\n\nIt uses ~index.`, { code: longCode.slice(0, -1), prose });
   });
 
-  it('code filter: once the first line is decided, a delta without fence chars or newlines is one event of that delta', () => {
+  it('code filter: once the first line is decided, a delta with no fence chars or newline is one event of it', () => {
     const plain = [' = 1;', ' // done', ' 漢字 😀'];
     assert.deepEqual(
       outputsPerDelta(['```ts\nconst a', ...plain]).slice(1),

@@ -91,7 +91,7 @@ describe('conformance with the openai SDK (reference peer)', () => {
   beforeEach(() => server.reset());
 
   for (const fixture of fixtures) {
-    it(`fixture "${fixture.name}": the SDK decodes it as expected, and our client decodes exactly the same`, async () => {
+    it(`fixture "${fixture.name}": the SDK decodes it as expected; our client decodes it identically`, async () => {
       const expected: Decoded = withoutUndefined({
         content: fixture.expected.content,
         reasoning: fixture.expected.reasoning,

@@ -40,7 +40,7 @@ describe('context budget: leaving out older turns', () => {
     assert.equal(estimateMessages(conversation), 470);
   });
 
-  it('leaves out the oldest turns (question with its answer) until prompt and reserve fit; the system message stays', () => {
+  it('leaves out the oldest turns (question and answer) until prompt and reserve fit; the system message stays', () => {
     const fitted = fitToWindow(conversation, 400, 100); // 300 for the prompt: 470 → 270 after one turn
     assert.equal(fitted.leftOutTurns, 1);
     assert.equal(fitted.fits, true);
@@ -67,7 +67,7 @@ describe('context budget: leaving out older turns', () => {
     );
   });
 
-  it('leaveOutAtLeast leaves out turns the estimate kept (the server said it did not fit), never the last question', () => {
+  it('leaveOutAtLeast leaves out turns the estimate kept (the server said too long), never the last question', () => {
     assert.equal(fitToWindow(conversation, 10_000, 100, 1).leftOutTurns, 1);
     assert.equal(fitToWindow(conversation, 10_000, 100, 9).leftOutTurns, 2);
     assert.equal(fitToWindow([message('user', 10)], 10_000, 100, 3).leftOutTurns, 0);
@@ -166,7 +166,8 @@ describe('context-length errors', () => {
     const error = classify(400, {
       object: 'error',
       message:
-        "This model's maximum context length is 8192 tokens. However, you requested 9000 tokens (8000 in the messages, 1000 in the completion). Please reduce the length of the messages or completion.",
+        "This model's maximum context length is 8192 tokens. However, you requested 9000 tokens " +
+        '(8000 in the messages, 1000 in the completion). Please reduce the length of the messages or completion.',
       type: 'BadRequestError',
       code: 400,
     });

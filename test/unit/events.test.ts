@@ -6,7 +6,7 @@ import type { StreamEvent } from '../../src/api';
 const content = (text: string): StreamEvent => ({ type: 'content', text });
 
 describe('EventIterator', () => {
-  it('hands out every event of every batch in order, skipping empty batches; a reused batch array is safe', async () => {
+  it('hands out each event of every batch in order, skipping empty batches; a reused batch array is safe', async () => {
     const reused: StreamEvent[] = [];
     async function* batches(): AsyncGenerator<readonly StreamEvent[], void, undefined> {
       reused.push(content('a'), content('b'));
@@ -52,7 +52,7 @@ describe('EventIterator', () => {
     ]);
   });
 
-  it('delivers the events before an error, then rejects with it; stopping early runs the producer cleanup', async () => {
+  it('yields the events before an error, then rejects with it; stopping early runs the producer cleanup', async () => {
     async function* failing(): AsyncGenerator<readonly StreamEvent[], void, undefined> {
       yield [content('kept')];
       throw new Error('boom');

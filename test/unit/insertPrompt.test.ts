@@ -17,7 +17,9 @@ describe('insert prompt', () => {
     assert.equal(message.role, 'user');
     assert.equal(
       message.content,
-      'File: src/maths.py (python)\n\nCode before the cursor:\n```python\nimport os\n```\n\nCode after the cursor:\n```python\n\nprint(1)\n```\n\nWrite the code to insert at the cursor. Instruction: add a sum function',
+      'File: src/maths.py (python)\n\nCode before the cursor:\n```python\nimport os\n```\n\n' +
+        'Code after the cursor:\n```python\n\nprint(1)\n```\n\n' +
+        'Write the code to insert at the cursor. Instruction: add a sum function',
     );
   });
 
@@ -33,7 +35,8 @@ describe('insert prompt', () => {
     });
     assert.equal(
       message.content,
-      'File: a.ts (typescript)\n\nSelected code, to be replaced by your reply:\n```typescript\nlet x = 1;\n```\n\nRewrite the selected code. Instruction: rename x',
+      'File: a.ts (typescript)\n\nSelected code, to be replaced by your reply:\n```typescript\nlet x = 1;\n```\n\n' +
+        'Rewrite the selected code. Instruction: rename x',
     );
   });
 

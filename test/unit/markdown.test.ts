@@ -363,7 +363,7 @@ describe('StreamingMarkdown', () => {
     assert.equal((frozenNodes(root)[0] as Element).outerHTML, '<p>First paragraph.</p>');
   });
 
-  it('a paragraph line followed by a delimiter row being typed is not a table yet (a table can interrupt a paragraph)', () => {
+  it('a paragraph line, then a delimiter row being typed: not a table yet (a table can interrupt a paragraph)', () => {
     const page = new Page();
     for (const text of ['Intro line\na | b\n|---|--x\n\nEnd.\n', 'Intro line\na | b\n|---|---|\n| 1 | 2 |\n\nEnd.\n']) {
       const root = streamed(page, [...text], () => 0, 1);

@@ -27,7 +27,7 @@ describe('settings → request (prepareRequest)', () => {
     assert.deepEqual(options, { idleTimeoutMs: 30_000 });
   });
 
-  it("a surface's instructions follow the user's system prompt in one system message; its cap never raises the user's", () => {
+  it("one system message: the user's prompt, then the surface's instructions; its cap never raises the user's", () => {
     const both = prepareRequest({ ...defaults, systemPrompt: 'Be terse.', maxTokens: 20 }, question, {
       instructions: 'Answer with code only.',
       maxTokens: 48,

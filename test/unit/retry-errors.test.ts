@@ -110,7 +110,8 @@ describe('error mapping', () => {
     );
     assert.equal(
       tls.message,
-      "TLS connection to api.example.com:8443 failed (certificate has expired). The server's certificate is not trusted.",
+      'TLS connection to api.example.com:8443 failed (certificate has expired). ' +
+        "The server's certificate is not trusted.",
     );
     const refused = connectError(
       fetchFailed(

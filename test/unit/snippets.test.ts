@@ -35,7 +35,8 @@ describe('code snippets', () => {
     ]);
     assert.equal(
       content,
-      'Code from src/a.ts:3-4 (typescript):\n```typescript\nlet a = 1;\nlet b = 2;\n```\n\nFile: README.md (markdown):\n```markdown\n# Hi\n```\n\nExplain this.',
+      'Code from src/a.ts:3-4 (typescript):\n```typescript\nlet a = 1;\nlet b = 2;\n```\n\n' +
+        'File: README.md (markdown):\n```markdown\n# Hi\n```\n\nExplain this.',
     );
     assert.equal(userMessageContent('Hi', []), 'Hi');
   });

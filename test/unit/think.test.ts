@@ -41,7 +41,10 @@ function assertAllCuts(text: string, expected: Split): void {
   for (const deltas of threeWayCuts(text)) assert.deepEqual(split(deltas), expected, JSON.stringify(deltas));
 }
 
-/** For long texts: every cut in two near markup (every 50th in plain prose), one delta per character, random chunkings. */
+/**
+ * For long texts: every cut in two near markup (every 50th in plain prose), one delta per character,
+ * random chunkings.
+ */
 function assertManyCuts(text: string, expected: Split): void {
   for (let a = 0; a <= text.length; a++) {
     if (a % 50 !== 0 && !/[<`~]/.test(text.slice(Math.max(0, a - 100), a + 100))) continue;
@@ -64,7 +67,7 @@ const filler = 'The quick brown fox jumps over the lazy dog, and then it explain
 const asContent = (text: string): Split => ({ reasoning: '', content: text });
 
 describe('case 27: think-tag splitter', () => {
-  it('case 27: a leading <think> block is reasoning at every pair of cut points; blank lines after it are dropped', () => {
+  it('case 27: a leading <think> block is reasoning at every three-way cut; blank lines after it are dropped', () => {
     assertAllCuts('<think>Plan a < b.</think>\n\nAnswer <b>bold</b>', {
       reasoning: 'Plan a < b.',
       content: 'Answer <b>bold</b>',
@@ -75,7 +78,7 @@ describe('case 27: think-tag splitter', () => {
     assertAllCuts('\n <think>x</think>y', { reasoning: 'x', content: 'y' });
   });
 
-  it('case 27: a lone </think> at a line boundary turns the content so far into reasoning (content-was-reasoning)', () => {
+  it('case 27: a lone </think> at a line boundary makes the content so far reasoning (content-was-reasoning)', () => {
     assertAllCuts('hidden plan\n</think>\n\nVisible.', { reasoning: 'hidden plan\n', content: 'Visible.' });
     // Followed by a line break (spaces before it allowed), or starting a line (indent allowed).
     assertAllCuts('plan.</think>\nAnswer', { reasoning: 'plan.', content: 'Answer' });

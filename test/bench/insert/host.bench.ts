@@ -39,7 +39,10 @@ export interface InsertBenchRun {
   changeIntervalP50Ms: number;
   changeIntervalP95Ms: number;
   changeIntervalMaxMs: number;
-  /** The extension host's event loop delay while streaming (monitorEventLoopDelay): its own stalls, as opposed to the window's. */
+  /**
+   * The extension host's event loop delay while streaming (monitorEventLoopDelay): its own stalls,
+   * as opposed to the window's.
+   */
   hostLoopDelayP99Ms: number;
   hostLoopDelayMaxMs: number;
   /** The server's first delta to its last byte, and the rate that achieved. */
@@ -49,7 +52,10 @@ export interface InsertBenchRun {
   serverWrites: number;
   /** From the command / the first read to the document complete. */
   totalMs: number;
-  /** The run was cut off at its deadline: deltas not in the document by then count with the lag they had (a lower bound). */
+  /**
+   * The run was cut off at its deadline: deltas not in the document by then count with the lag
+   * they had (a lower bound).
+   */
   deadlineHit: boolean;
   undoCountMs: number;
 }
@@ -111,7 +117,10 @@ function markerOf(delta: string): string {
   return delta.trimEnd();
 }
 
-/** Records when each delta's marker is first in the document; markers arrive in order, each scan starts after the last one found. */
+/**
+ * Records when each delta's marker is first in the document; markers arrive in order, each scan
+ * starts after the last one found.
+ */
 class MarkerWatch implements vscode.Disposable {
   readonly seenAt: Float64Array;
   next = 0;
