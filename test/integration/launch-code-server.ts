@@ -253,7 +253,8 @@ export function printSummary(
   for (const failure of result.failures) log(`FAILED ${failure.title}\n  ${failure.message}`);
   for (const error of result.errors) log(`ERROR ${error}`);
   log(
-    `[${phase}] ${result.passed} passed, ${result.failed} failed, ${result.pending} skipped${result.errors.length ? `, ${result.errors.length} run error(s)` : ''}`,
+    `[${phase}] ${result.passed} passed, ${result.failed} failed, ${result.pending} skipped` +
+      (result.errors.length ? `, ${result.errors.length} run error(s)` : ''),
   );
 }
 

@@ -180,7 +180,12 @@ export const fixtures: Fixture[] = [
   {
     // The first event carries content: a decoder that kept the BOM would read its field as "\uFEFFdata" and lose it.
     name: 'byte order mark',
-    body: `\uFEFF${[sse.data(chunk({ role: 'assistant', content: 'Hello' })), sse.data(chunk({ content: ', world!' })), sse.data(chunk({}, { finishReason: 'stop' })), sse.done()].join('')}`,
+    body: `\uFEFF${[
+      sse.data(chunk({ role: 'assistant', content: 'Hello' })),
+      sse.data(chunk({ content: ', world!' })),
+      sse.data(chunk({}, { finishReason: 'stop' })),
+      sse.done(),
+    ].join('')}`,
     expected: { content: 'Hello, world!', reasoning: '', finishReason: 'stop' },
   },
   {

@@ -69,7 +69,7 @@ describe('chat history', () => {
   });
 
   describe('stored form', () => {
-    it('round trip: the same turns, ids, title and dates; a streaming answer comes back stopped and interrupted', () => {
+    it('round trip: same turns, ids, title and dates; a streaming answer comes back stopped and interrupted', () => {
       const conversation = sample();
       conversation.title = 'Monads';
       const json = JSON.parse(JSON.stringify(conversation.toJSON())) as unknown;
@@ -128,7 +128,7 @@ describe('chat history', () => {
       assert.deepEqual(problems, []);
     });
 
-    it('writes through a temp file and a rename: when the rename fails, the old file is intact and no temp file is left', async () => {
+    it('writes a temp file, then renames: if the rename fails, the old file is intact, no temp file left', async () => {
       const store = new ConversationStore(dir);
       await store.save(data('c1', 1, 'old'));
       // A directory where the file should go makes the rename fail after the temp file was written.
@@ -153,7 +153,7 @@ describe('chat history', () => {
       assert.deepEqual(await fs.readFile(path.join(dir, 'c1.json')), before);
     });
 
-    it('a corrupt or invalid file is skipped, moved aside as .corrupt-<time> and reported; the others load', async () => {
+    it('a corrupt or invalid file is skipped, moved aside as .corrupt-<time>, reported; the others load', async () => {
       const store = new ConversationStore(dir);
       await store.save(data('good', 1));
       await fs.writeFile(path.join(dir, 'broken.json'), '{"version":1,"id":"broken","tur');
@@ -227,7 +227,7 @@ describe('chat history', () => {
   });
 
   describe('saver', () => {
-    it('writes at once when a turn is added or ends, and at most once per interval while streaming, with the newest text', async () => {
+    it('writes at once when a turn is added or ends; while streaming, once per interval, newest text', async () => {
       const writes: ConversationData[] = [];
       let secondWrite: () => void = () => undefined;
       const written = new Promise<void>((resolve) => (secondWrite = resolve));

@@ -15,7 +15,7 @@ function rendered(markdown: string): { codeBlocks: { info: string; code: string 
 }
 
 describe('export chat as markdown', () => {
-  it('headed turns, snippets fenced with their label, thinking in <details>, code fences kept, notes for stopped and interrupted', () => {
+  it('headed turns, labelled snippets, thinking in <details>, code fences kept, stopped/interrupted notes', () => {
     const markdown = conversationMarkdown({
       turns: [
         {

@@ -257,7 +257,7 @@ describe('API key (per origin, SecretStorage)', () => {
       await whenSettings((config) => config.inspect('systemPrompt')?.workspaceValue === undefined);
     });
 
-    it('ignores a workspace streamChat.baseUrl and streamChat.headers: the key goes only where the user pointed it', async () => {
+    it('ignores a workspace streamChat.baseUrl and headers: the key goes only where the user pointed it', async () => {
       await useEndpoint(serverA.baseUrl, KEY_A);
       fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
       fs.writeFileSync(

@@ -156,7 +156,8 @@ describe('plain http to another machine', () => {
       }
       response.writeHead(200, { 'content-type': 'text/event-stream' });
       response.end(
-        `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: 'Hi' }, finish_reason: 'stop' }] })}\n\ndata: [DONE]\n\n`,
+        `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: 'Hi' }, finish_reason: 'stop' }] })}\n\n` +
+          'data: [DONE]\n\n',
       );
     });
     await new Promise<void>((resolve) => remote.listen(0, address, resolve));

@@ -73,7 +73,7 @@ describe('environment overrides and reporting', () => {
     assert.ok(!notes.includes('hunter2'), notes);
   });
 
-  it('ignores STREAM_CHAT_API_KEY without STREAM_CHAT_BASE_URL (it is never sent to the configured origin)', async () => {
+  it('ignores STREAM_CHAT_API_KEY without STREAM_CHAT_BASE_URL (never sent to the configured origin)', async () => {
     await setUserSetting('baseUrl', 'https://api.example.com/v1');
     const config = configWith({ STREAM_CHAT_API_KEY: 'env-key-123' });
     const settings = config.read();

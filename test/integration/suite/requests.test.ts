@@ -91,7 +91,7 @@ describe('requests in the extension host', () => {
     assert.equal(chatOutcome, 'still open');
   });
 
-  it('with the chat view focused it stops the chat request, not the insertion; with nothing running it stops nothing', async () => {
+  it('with the chat focused it stops the chat request, not the insertion; with nothing running, nothing', async () => {
     const api = await streamChatApi();
     const { runner } = api.testing;
     const document = await vscode.workspace.openTextDocument({ content: 'x', language: 'plaintext' });
