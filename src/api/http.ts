@@ -207,6 +207,23 @@ export function stoppedError(
   return new ChatError({ kind: 'timeout', origin, afterOutput, message });
 }
 
+/**
+ * A failure before the server's answer was in (connecting, or reading an error body) as a ChatError:
+ * the lifetime's reason when it stopped the request, else the network's own error.
+ */
+export function failedBeforeAnswer(error: unknown, lifetime: RequestLifetime, url: URL, timeoutMs: number): ChatError {
+  if (error instanceof ChatError) return error;
+  return (
+    stoppedError(lifetime, url, false, timeoutMs) ??
+    new ChatError({
+      kind: 'network',
+      origin: url.origin,
+      message: `The connection to ${url.host} failed before the server answered.`,
+      cause: error,
+    })
+  );
+}
+
 /** Reads a (non-streamed) body as text, at most `maxBytes` of it, under the idle timeout. */
 export async function readTextBounded(
   response: Response,
