@@ -2,7 +2,8 @@
 // attempt, each answer classified (a refusal into a ChatError, a 2xx body into its kind), and the
 // retry policy that decides whether another attempt follows.
 import { ChatStreamDecoder, DEFAULT_MAX_EVENT_BYTES } from './decoder';
-import { isTransientNetworkError, mentionsStreamOptions, retryLaterError, withAvailableModels } from './errors';
+import { mentionsStreamOptions, retryLaterError, withAvailableModels } from './errors';
+import { isTransientNetworkError } from './networkErrors';
 import {
   cancelledError,
   drainThenRelease,

@@ -1,7 +1,7 @@
 // The HTTP side of one request: one AbortController that really aborts the fetch and the body read,
 // a single lazily re-armed timer for the connect and idle timeouts, and redirects that never carry
 // the key to another origin.
-import { connectError } from './errors';
+import { connectError } from './networkErrors';
 import { ChatError } from './types';
 
 /** One `reader.read()` result. */
