@@ -319,10 +319,8 @@ export class ChatStreamDecoder {
   private onParseError(error: ParseError): void {
     if (this.finished || this.failure) return;
     if (error.type === 'max-buffer-size-exceeded') {
-      this.fail(
-        'too-large',
-        `${this.origin} sent a single event larger than ${Math.round(this.maxEventBytes / 1024)} KiB; stopped reading it.`,
-      );
+      const limit = `${Math.round(this.maxEventBytes / 1024)} KiB`;
+      this.fail('too-large', `${this.origin} sent a single event larger than ${limit}; stopped reading it.`);
       return;
     }
     if (error.type !== 'unknown-field') return; // invalid `retry:` values are ignored, per the SSE standard

@@ -1,7 +1,10 @@
-// Turns what servers and the network send back into ChatErrors with messages a user understands.
-// Every message names the origin or host; none ever contains the API key.
+// Turns what servers send back into ChatErrors with messages a user understands (failures of the
+// connection itself: networkErrors.ts). Every message names the origin; none ever contains the API key.
 import { BASE_URL_HINT, redactSecrets, truncate } from './text';
 import { ChatError, type ChatErrorInit } from './types';
+
+// Every mapping to a ChatError stays reachable from here (the unit tests import them from this module).
+export { connectError, isTransientNetworkError } from './networkErrors';
 
 /** The fields every known error body shape boils down to. */
 export interface ServerErrorInfo {
@@ -91,8 +94,20 @@ export function looksLikeHtml(text: string): boolean {
   );
 }
 
-const CONTEXT_LENGTH_PATTERN =
-  /context length|context_length|context window|context size|maximum context|too many tokens|prompt is too long|input is too long|exceeds the (?:model'?s? )?(?:maximum|max)/i;
+const CONTEXT_LENGTH_PATTERN = new RegExp(
+  [
+    'context length',
+    'context_length',
+    'context window',
+    'context size',
+    'maximum context',
+    'too many tokens',
+    'prompt is too long',
+    'input is too long',
+    "exceeds the (?:model'?s? )?(?:maximum|max)",
+  ].join('|'),
+  'i',
+);
 
 export function isContextLengthError(info: ServerErrorInfo): boolean {
   // llama.cpp server: type `exceed_context_size_error`, "the request exceeds the available context size".
@@ -138,11 +153,14 @@ export interface HttpErrorContext {
   redirectedFrom?: string;
 }
 
+/** The fields of every HTTP ChatError but its kind and message. */
+type HttpErrorBase = Omit<ChatErrorInit, 'kind' | 'message'>;
+
 /** Maps a non-2xx response to a ChatError. */
 export function httpError(ctx: HttpErrorContext): ChatError {
   const info = errorInfoFromText(ctx.bodyText);
   const serverMessage = serverMessageOf(info.message, ctx.apiKey);
-  const base: Omit<ChatErrorInit, 'kind' | 'message'> = {
+  const base: HttpErrorBase = {
     status: ctx.status,
     code: info.code ?? info.type,
     serverMessage,
@@ -150,34 +168,51 @@ export function httpError(ctx: HttpErrorContext): ChatError {
     retryAfterMs: ctx.retryAfterMs,
     excerpt: ctx.bodyText ? excerptOf(ctx.bodyText, ctx.apiKey) : undefined,
   };
-  const { status, origin } = ctx;
-  const detail = serverMessage ? `: ${serverMessage}` : '';
+  const { status } = ctx;
+  if (status === 401 || status === 403) return authError(ctx, base);
+  if (status === 429) return tooManyRequestsError(ctx, info, base);
+  return refusalError(ctx, info, base);
+}
 
-  if (status === 401 || status === 403) {
-    let message = ctx.hadApiKey
-      ? `API key rejected by ${origin} (HTTP ${status}).`
-      : `${origin} requires an API key (HTTP ${status}); none is set for it.`;
-    if (ctx.redirectedFrom)
-      message += ` ${ctx.redirectedFrom} redirected there, and the key is never sent to another origin: set the base URL to ${origin} if you trust it.`;
-    return new ChatError({ ...base, kind: 'auth', message });
+/** 401/403: a key rejected, or none sent (missing, or held back by a redirect to another origin). */
+function authError(ctx: HttpErrorContext, base: HttpErrorBase): ChatError {
+  const { status, origin } = ctx;
+  let message = ctx.hadApiKey
+    ? `API key rejected by ${origin} (HTTP ${status}).`
+    : `${origin} requires an API key (HTTP ${status}); none is set for it.`;
+  if (ctx.redirectedFrom)
+    message +=
+      ` ${ctx.redirectedFrom} redirected there, and the key is never sent to another origin:` +
+      ` set the base URL to ${origin} if you trust it.`;
+  return new ChatError({ ...base, kind: 'auth', message });
+}
+
+/** 429: the quota used up (no retry helps), or a rate limit. */
+function tooManyRequestsError(ctx: HttpErrorContext, info: ServerErrorInfo, base: HttpErrorBase): ChatError {
+  const { origin } = ctx;
+  const detail = base.serverMessage ? `: ${base.serverMessage}` : '';
+  if (info.code === 'insufficient_quota' || info.type === 'insufficient_quota') {
+    return new ChatError({
+      ...base,
+      code: 'insufficient_quota',
+      kind: 'quota',
+      message: `Quota exhausted at ${origin}${detail}`,
+    });
   }
-  if (status === 429) {
-    if (info.code === 'insufficient_quota' || info.type === 'insufficient_quota') {
-      return new ChatError({
-        ...base,
-        code: 'insufficient_quota',
-        kind: 'quota',
-        message: `Quota exhausted at ${origin}${detail}`,
-      });
-    }
-    const wait = ctx.retryAfterMs !== undefined ? ` (the server asks to wait ${formatDuration(ctx.retryAfterMs)})` : '';
-    return new ChatError({ ...base, kind: 'rate-limit', message: `Rate limited by ${origin}${wait}${detail}` });
-  }
+  const wait = ctx.retryAfterMs !== undefined ? ` (the server asks to wait ${formatDuration(ctx.retryAfterMs)})` : '';
+  return new ChatError({ ...base, kind: 'rate-limit', message: `Rate limited by ${origin}${wait}${detail}` });
+}
+
+/** Any other non-2xx answer: what the body says first (context too long, unknown model), then the status. */
+function refusalError(ctx: HttpErrorContext, info: ServerErrorInfo, base: HttpErrorBase): ChatError {
+  const { status, origin } = ctx;
+  const detail = base.serverMessage ? `: ${base.serverMessage}` : '';
   if (isContextLengthError(info) && status < 500) {
+    const model = ctx.model ? `model "${ctx.model}"` : 'the model';
     return new ChatError({
       ...base,
       kind: 'context-length',
-      message: `The conversation is too long for ${ctx.model ? `model "${ctx.model}"` : 'the model'} at ${origin}${detail}`,
+      message: `The conversation is too long for ${model} at ${origin}${detail}`,
     });
   }
   if (isModelNotFound(status, info, ctx.model)) {
@@ -194,15 +229,14 @@ export function httpError(ctx: HttpErrorContext): ChatError {
       message: `${origin} answered 404 Not Found — ${BASE_URL_HINT}${detail}`,
     });
   }
+  const reason = base.serverMessage ?? ctx.statusText;
   if (status >= 500) {
-    const reason = serverMessage ?? ctx.statusText;
     return new ChatError({
       ...base,
       kind: 'server',
       message: `Server error from ${origin} (HTTP ${status}${reason ? `: ${reason}` : ''})`,
     });
   }
-  const reason = serverMessage ?? ctx.statusText;
   return new ChatError({
     ...base,
     kind: 'bad-request',
@@ -235,6 +269,7 @@ export function withAvailableModels(error: ChatError, models: string[]): ChatErr
 export function retryLaterError(error: ChatError, waitMs: number, now: number = Date.now()): ChatError {
   const when = new Date(now + waitMs).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
   const who = error.origin ?? 'The server';
+  const wait = formatDuration(waitMs);
   const detail = error.serverMessage ? ` (${error.serverMessage})` : '';
   return new ChatError({
     kind: 'rate-limit',
@@ -244,7 +279,7 @@ export function retryLaterError(error: ChatError, waitMs: number, now: number = 
     retryAfterMs: waitMs,
     origin: error.origin,
     excerpt: error.excerpt,
-    message: `${who} asks to wait ${formatDuration(waitMs)} before the next request — try again after ${when}${detail}.`,
+    message: `${who} asks to wait ${wait} before the next request — try again after ${when}${detail}.`,
   });
 }
 
@@ -254,119 +289,4 @@ export function formatDuration(ms: number): string {
   if (seconds < 120) return `${seconds} s`;
   const minutes = Math.round(seconds / 60);
   return minutes < 120 ? `${minutes} min` : `${Math.round(minutes / 60)} h`;
-}
-
-const TLS_CODES = new Set([
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'CERT_UNTRUSTED',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'ERR_SSL_WRONG_VERSION_NUMBER',
-  'EPROTO',
-]);
-
-/** Connection failures that may well succeed a moment later (worth a retry before any output). */
-const TRANSIENT_CODES = new Set([
-  'ECONNRESET',
-  'EPIPE',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CLOSED',
-  'ECONNABORTED',
-  'EAI_AGAIN',
-]);
-
-/** The innermost error code of a fetch failure (`fetch failed` → cause → errors[0]). */
-export function networkCodeOf(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current !== null && typeof current === 'object'; depth++) {
-    const record = current as { code?: unknown; cause?: unknown; errors?: unknown };
-    if (typeof record.code === 'string' && record.code !== 'ABORT_ERR') return record.code;
-    if (Array.isArray(record.errors) && record.errors.length > 0) current = record.errors[0];
-    else current = record.cause;
-  }
-  return undefined;
-}
-
-function innermostMessage(error: unknown): string {
-  let current: unknown = error;
-  let message = '';
-  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
-    message = current.message || message;
-    const next = (current as { cause?: unknown }).cause;
-    current = next instanceof Error ? next : (current as { errors?: unknown[] }).errors?.[0];
-  }
-  return message;
-}
-
-/** Maps a failure of `fetch` itself (nothing received) to a ChatError naming the host. */
-export function connectError(error: unknown, url: URL, apiKey?: string): ChatError {
-  const host = url.host;
-  const origin = url.origin;
-  const code = networkCodeOf(error);
-  const inner = redactSecrets(innermostMessage(error), [apiKey]);
-  const common = { origin, code, cause: error };
-  if (code === 'ECONNREFUSED') {
-    return new ChatError({
-      ...common,
-      kind: 'network',
-      message: `Could not connect to ${host}: connection refused. Is the server running?`,
-    });
-  }
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME' || code === 'EAI_FAIL') {
-    return new ChatError({
-      ...common,
-      kind: 'network',
-      message: `Could not resolve host ${url.hostname} (DNS lookup failed). Check the base URL and your network.`,
-    });
-  }
-  if (code !== undefined && (TLS_CODES.has(code) || code.startsWith('ERR_TLS') || code.startsWith('ERR_SSL'))) {
-    const why =
-      code === 'DEPTH_ZERO_SELF_SIGNED_CERT' || code === 'SELF_SIGNED_CERT_IN_CHAIN'
-        ? 'self-signed certificate'
-        : inner || code;
-    return new ChatError({
-      ...common,
-      kind: 'network',
-      message: `TLS connection to ${host} failed (${why}). The server's certificate is not trusted.`,
-    });
-  }
-  if (code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
-    return new ChatError({ ...common, kind: 'timeout', message: `Connecting to ${host} timed out.` });
-  }
-  if (code === 'UND_ERR_HEADERS_TIMEOUT') {
-    return new ChatError({
-      ...common,
-      kind: 'timeout',
-      message: `${host} sent no response for 5 minutes (the longest a request may wait for its first byte).`,
-    });
-  }
-  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') {
-    return new ChatError({
-      ...common,
-      kind: 'network',
-      message: `${host} is unreachable from this machine (${code}).`,
-    });
-  }
-  if (code !== undefined && TRANSIENT_CODES.has(code)) {
-    return new ChatError({
-      ...common,
-      kind: 'network',
-      message: `The connection to ${host} was closed before the server answered.`,
-    });
-  }
-  return new ChatError({
-    ...common,
-    kind: 'network',
-    message: `Request to ${host} failed${inner ? `: ${inner}` : ''}`,
-  });
-}
-
-/** Whether a connect error is worth retrying (resets and the like, not refusals or bad certificates). */
-export function isTransientNetworkError(error: ChatError): boolean {
-  return error.kind === 'network' && error.code !== undefined && TRANSIENT_CODES.has(error.code);
 }

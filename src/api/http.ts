@@ -1,7 +1,7 @@
 // The HTTP side of one request: one AbortController that really aborts the fetch and the body read,
 // a single lazily re-armed timer for the connect and idle timeouts, and redirects that never carry
 // the key to another origin.
-import { connectError } from './errors';
+import { connectError } from './networkErrors';
 import { ChatError } from './types';
 
 /** One `reader.read()` result. */
@@ -205,6 +205,23 @@ export function stoppedError(
       ? `No response from ${url.host} within ${seconds}.`
       : `${url.host} sent nothing for ${seconds}; stopped waiting (idle timeout).`;
   return new ChatError({ kind: 'timeout', origin, afterOutput, message });
+}
+
+/**
+ * A failure before the server's answer was in (connecting, or reading an error body) as a ChatError:
+ * the lifetime's reason when it stopped the request, else the network's own error.
+ */
+export function failedBeforeAnswer(error: unknown, lifetime: RequestLifetime, url: URL, timeoutMs: number): ChatError {
+  if (error instanceof ChatError) return error;
+  return (
+    stoppedError(lifetime, url, false, timeoutMs) ??
+    new ChatError({
+      kind: 'network',
+      origin: url.origin,
+      message: `The connection to ${url.host} failed before the server answered.`,
+      cause: error,
+    })
+  );
 }
 
 /** Reads a (non-streamed) body as text, at most `maxBytes` of it, under the idle timeout. */

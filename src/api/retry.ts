@@ -1,6 +1,9 @@
 // When to wait before retrying, and a wait the caller can cancel.
 
-/** Reads `retry-after-ms` (milliseconds) or `Retry-After` (seconds or an HTTP date). Undefined when absent or unreadable. */
+/**
+ * Reads `retry-after-ms` (milliseconds) or `Retry-After` (seconds or an HTTP date). Undefined when
+ * absent or unreadable.
+ */
 export function retryAfterMsOf(headers: Headers, now: number = Date.now()): number | undefined {
   const ms = headers.get('retry-after-ms');
   if (ms !== null) {

@@ -9,7 +9,10 @@ const enum State {
   Start,
   /** Inside `<think>`: text is reasoning until `</think>`. */
   Inside,
-  /** Content without a block so far: a lone `</think>` where a reasoning model puts it means everything so far was reasoning. */
+  /**
+   * Content without a block so far: a lone `</think>` where a reasoning model puts it means everything
+   * so far was reasoning.
+   */
   Content,
   /** The block is over (or never can be): pass content through, dropping the blank lines after `</think>`. */
   After,
@@ -144,88 +147,21 @@ export class ThinkTagSplitter {
   push(text: string, out: StreamEvent[]): void {
     let input = this.held === '' ? text : this.held + text;
     this.held = '';
+    // Each step takes the input in the current state and returns what is left of it for the next state.
     while (input !== '') {
       switch (this.state) {
-        case State.Content: {
-          if (input.indexOf('<') === -1) {
-            this.shownContent.push(input);
-            out.push({ type: 'content', text: input });
-            return;
-          }
-          // Judge each `</think>` in turn, the scanner catching up first (it has seen `input[0, fed)`).
-          let fed = 0;
-          let verdict = Verdict.Text;
-          let close = input.indexOf(CLOSE);
-          for (; close !== -1; close = input.indexOf(CLOSE, close + CLOSE.length)) {
-            for (; this.scanned < this.shownContent.length; this.scanned++)
-              this.markdown.scan(this.shownContent[this.scanned]);
-            this.markdown.scan(input.slice(fed, close));
-            fed = close;
-            verdict = this.markdown.judge(input, close);
-            if (verdict !== Verdict.Text) break;
-          }
-          if (verdict === Verdict.EndsReasoning) {
-            if (this.shownContent.length !== 0)
-              out.push({ type: 'content-was-reasoning', text: this.shownContent.join('') });
-            if (close > 0) out.push({ type: 'reasoning', text: input.slice(0, close), source: 'think-tag' });
-            this.shownContent.length = 0;
-            this.enterAfter();
-            input = input.slice(close + CLOSE.length);
-            continue;
-          }
-          const end = verdict === Verdict.Undecided ? close : input.length - partialTagSuffix(input, CLOSE);
-          const shown = input.slice(0, end);
-          this.held = input.slice(end);
-          if (shown !== '') {
-            this.shownContent.push(shown);
-            out.push({ type: 'content', text: shown });
-          }
-          if (fed !== 0) {
-            // The scanner has seen all before this delta and part of it: feed the rest, keep one piece.
-            this.markdown.scan(shown.slice(fed));
-            this.scanned = this.shownContent.length;
-          }
-          return;
-        }
-        case State.After: {
-          if (this.trimLeading) {
-            const trimmed = input.trimStart();
-            if (trimmed === '') return;
-            this.trimLeading = false;
-            input = trimmed;
-          }
-          out.push({ type: 'content', text: input });
-          return;
-        }
-        case State.Inside: {
-          const close = input.indexOf(CLOSE);
-          if (close !== -1) {
-            if (close > 0) out.push({ type: 'reasoning', text: input.slice(0, close), source: 'think-tag' });
-            this.enterAfter();
-            input = input.slice(close + CLOSE.length);
-            continue;
-          }
-          const partial = partialTagSuffix(input, CLOSE);
-          if (partial !== 0) this.held = input.slice(input.length - partial);
-          const reasoning = partial === 0 ? input : input.slice(0, input.length - partial);
-          if (reasoning !== '') out.push({ type: 'reasoning', text: reasoning, source: 'think-tag' });
-          return;
-        }
-        case State.Start: {
-          const trimmed = input.trimStart();
-          if (trimmed.startsWith(OPEN)) {
-            this.state = State.Inside;
-            input = trimmed.slice(OPEN.length);
-            continue;
-          }
-          if (OPEN.startsWith(trimmed)) {
-            // Only whitespace or the beginning of `<think>` so far: wait for more.
-            this.held = input;
-            return;
-          }
-          this.state = State.Content;
-          continue;
-        }
+        case State.Content:
+          input = this.pushContent(input, out);
+          break;
+        case State.After:
+          input = this.pushAfter(input, out);
+          break;
+        case State.Inside:
+          input = this.pushInside(input, out);
+          break;
+        case State.Start:
+          input = this.pushStart(input);
+          break;
       }
     }
   }
@@ -246,6 +182,90 @@ export class ThinkTagSplitter {
     }
     if (this.state === State.Content) this.shownContent.push(held);
     out.push({ type: 'content', text: held });
+  }
+
+  /** Content so far: passed through, unless a lone `</think>` at a line boundary turns it into reasoning. */
+  private pushContent(input: string, out: StreamEvent[]): string {
+    if (input.indexOf('<') === -1) {
+      this.shownContent.push(input);
+      out.push({ type: 'content', text: input });
+      return '';
+    }
+    // Judge each `</think>` in turn, the scanner catching up first (it has seen `input[0, fed)`).
+    let fed = 0;
+    let verdict = Verdict.Text;
+    let close = input.indexOf(CLOSE);
+    for (; close !== -1; close = input.indexOf(CLOSE, close + CLOSE.length)) {
+      for (; this.scanned < this.shownContent.length; this.scanned++)
+        this.markdown.scan(this.shownContent[this.scanned]);
+      this.markdown.scan(input.slice(fed, close));
+      fed = close;
+      verdict = this.markdown.judge(input, close);
+      if (verdict !== Verdict.Text) break;
+    }
+    if (verdict === Verdict.EndsReasoning) {
+      if (this.shownContent.length !== 0) out.push({ type: 'content-was-reasoning', text: this.shownContent.join('') });
+      if (close > 0) out.push({ type: 'reasoning', text: input.slice(0, close), source: 'think-tag' });
+      this.shownContent.length = 0;
+      this.enterAfter();
+      return input.slice(close + CLOSE.length);
+    }
+    const end = verdict === Verdict.Undecided ? close : input.length - partialTagSuffix(input, CLOSE);
+    const shown = input.slice(0, end);
+    this.held = input.slice(end);
+    if (shown !== '') {
+      this.shownContent.push(shown);
+      out.push({ type: 'content', text: shown });
+    }
+    if (fed !== 0) {
+      // The scanner has seen all before this delta and part of it: feed the rest, keep one piece.
+      this.markdown.scan(shown.slice(fed));
+      this.scanned = this.shownContent.length;
+    }
+    return '';
+  }
+
+  /** After the block: content as it comes, the blank lines right after `</think>` dropped. */
+  private pushAfter(input: string, out: StreamEvent[]): string {
+    if (this.trimLeading) {
+      const trimmed = input.trimStart();
+      if (trimmed === '') return '';
+      this.trimLeading = false;
+      input = trimmed;
+    }
+    out.push({ type: 'content', text: input });
+    return '';
+  }
+
+  /** Inside `<think>`: reasoning up to `</think>` (a tag the network cut is held back). */
+  private pushInside(input: string, out: StreamEvent[]): string {
+    const close = input.indexOf(CLOSE);
+    if (close !== -1) {
+      if (close > 0) out.push({ type: 'reasoning', text: input.slice(0, close), source: 'think-tag' });
+      this.enterAfter();
+      return input.slice(close + CLOSE.length);
+    }
+    const partial = partialTagSuffix(input, CLOSE);
+    if (partial !== 0) this.held = input.slice(input.length - partial);
+    const reasoning = partial === 0 ? input : input.slice(0, input.length - partial);
+    if (reasoning !== '') out.push({ type: 'reasoning', text: reasoning, source: 'think-tag' });
+    return '';
+  }
+
+  /** Only whitespace so far: a `<think>` opens the block; anything else makes this content. */
+  private pushStart(input: string): string {
+    const trimmed = input.trimStart();
+    if (trimmed.startsWith(OPEN)) {
+      this.state = State.Inside;
+      return trimmed.slice(OPEN.length);
+    }
+    if (OPEN.startsWith(trimmed)) {
+      // Only whitespace or the beginning of `<think>` so far: wait for more.
+      this.held = input;
+      return '';
+    }
+    this.state = State.Content;
+    return input;
   }
 
   private enterAfter(): void {

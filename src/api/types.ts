@@ -32,17 +32,26 @@ export interface ChatRequest {
 export interface StreamOptions {
   /** Aborts the HTTP request (the server sees the disconnect) and ends the stream with an `aborted` ChatError. */
   signal?: AbortSignal;
-  /** Longest silence allowed between two reads (SSE comments count as activity). Default 120 000 ms; 0 or Infinity: none. No total cap. */
+  /**
+   * Longest silence allowed between two reads (SSE comments count as activity). Default 120 000 ms;
+   * 0 or Infinity: none. No total cap.
+   */
   idleTimeoutMs?: number;
   /** Time allowed to connect and receive response headers. Default: idleTimeoutMs. */
   connectTimeoutMs?: number;
   /** Retries before the first token (429 / 5xx / connection errors). Default 2. */
   maxRetries?: number;
-  /** Longest wait between retries. A Retry-After asking for more fails at once with a rate-limit error saying when to retry. Default 30 000 ms. */
+  /**
+   * Longest wait between retries. A Retry-After asking for more fails at once with a rate-limit error
+   * saying when to retry. Default 30 000 ms.
+   */
   maxRetryDelayMs?: number;
   /** Split `<think>…</think>` out of `delta.content` into reasoning events. Default true. */
   splitThinkTags?: boolean;
-  /** Largest SSE line/event accepted before failing with `too-large`. Default 8 MiB (counted in UTF-16 units, never more than the bytes). */
+  /**
+   * Largest SSE line/event accepted before failing with `too-large`. Default 8 MiB (counted in UTF-16
+   * units, never more than the bytes).
+   */
   maxEventBytes?: number;
   /** Called before each retry wait, for logs and progress. */
   onRetry?: (info: RetryInfo) => void;
@@ -51,7 +60,10 @@ export interface StreamOptions {
 export interface RetryInfo {
   /** The attempt that follows the wait (2 for the first retry). */
   attempt: number;
-  /** The wait about to start: Retry-After when the server sent one, else backoff with jitter; at most maxRetryDelayMs. */
+  /**
+   * The wait about to start: Retry-After when the server sent one, else backoff with jitter; at most
+   * maxRetryDelayMs.
+   */
   delayMs: number;
   error: ChatError;
 }

@@ -9,57 +9,25 @@ import {
   readEvents,
   type Answer,
   type ChatClient,
-  type ChatError,
   type ChatRequest,
   type Endpoint,
   type ModelInfo,
-  type ReasoningSource,
   type StreamEvent,
   type StreamOptions,
-  type Usage,
 } from '../api';
+import { recordStats, streamLogEntry, tokensPerSecond, type RequestLogEntry, type RequestStats } from './requestStats';
+
+// Defined with the stats; the surfaces and the host import them from here, with the runner.
+export { tokensPerSecond, type RequestLogEntry, type RequestStats } from './requestStats';
 
 /** The surfaces that start requests; `streamChat.stop` picks requests by them. */
 export const REQUEST_OWNERS = ['chat', 'ask', 'insert', 'test connection'] as const;
 export type RequestOwner = (typeof REQUEST_OWNERS)[number];
 
-/** One finished HTTP exchange, logged as one line. */
-export interface RequestLogEntry {
-  method: 'GET' | 'POST';
-  url: string;
-  /** HTTP status, when a response arrived. */
-  status?: number;
-  /** Short outcome when there was no status (e.g. `network`, `aborted`) or after a mid-stream fault. */
-  outcome?: string;
-  timeToFirstTokenMs?: number;
-  durationMs: number;
-  /** Completion tokens (usage) or, without usage, the number of text deltas. */
-  tokens?: number;
-  tokensPerSecond?: number;
-  /** Free text appended at the end (e.g. `3 models`, an error message). */
-  detail?: string;
-}
-
 /** What the runner writes to the log. */
 export interface RequestLog {
   warn(message: string): void;
   request(entry: RequestLogEntry): void;
-}
-
-/** What was measured about one streamed request. Times are `performance.now()` values in ms. */
-export interface RequestStats {
-  startedAt: number;
-  endedAt?: number;
-  status?: number;
-  firstTokenAt?: number;
-  lastTokenAt?: number;
-  /** Content and reasoning deltas received. */
-  deltas: number;
-  usage?: Usage;
-  usageChunk: boolean;
-  reasoningSource?: ReasoningSource;
-  finishReason?: string;
-  error?: ChatError;
 }
 
 export interface StartRequest {
@@ -233,8 +201,9 @@ export class RequestRunner {
           ...streamOptions,
           signal,
           onRetry: (info) => {
+            const { attempt, delayMs, error } = info;
             this.log.warn(
-              `${owner}: retry ${info.attempt} in ${Math.round(info.delayMs)} ms after ${info.error.kind}: ${info.error.message}`,
+              `${owner}: retry ${attempt} in ${Math.round(delayMs)} ms after ${error.kind}: ${error.message}`,
             );
             onRetry?.(info);
           },
@@ -343,77 +312,10 @@ export class RequestRunner {
   private onEnded(request: TrackedRequest, url: string): void {
     this.active.delete(request.id);
     this.fire();
-    const { stats, answer } = request;
-    const error = stats.error;
-    const tokens = stats.usage?.completionTokens ?? (stats.deltas > 0 ? stats.deltas : undefined);
-    const outcome = error
-      ? error.kind
-      : answer.stopped
-        ? 'stopped'
-        : stats.finishReason
-          ? `finish ${stats.finishReason}`
-          : 'ok';
-    const responded =
-      answer.respondedModel !== undefined && answer.respondedModel !== request.model
-        ? ` (answered by ${answer.respondedModel})`
-        : '';
-    this.log.request({
-      method: 'POST',
-      url,
-      status: stats.status ?? error?.status,
-      outcome,
-      timeToFirstTokenMs: stats.firstTokenAt !== undefined ? stats.firstTokenAt - stats.startedAt : undefined,
-      durationMs: (stats.endedAt ?? performance.now()) - stats.startedAt,
-      tokens,
-      tokensPerSecond: tokensPerSecond(stats),
-      detail: `${request.owner} #${request.id} · model ${request.model}${responded}${error ? ` · ${error.message}` : ''}`,
-    });
+    this.log.request(streamLogEntry(request, url));
   }
 
   private fire(): void {
     for (const listener of [...this.listeners]) listener();
   }
-}
-
-function recordStats(stats: RequestStats, event: StreamEvent): void {
-  switch (event.type) {
-    case 'open':
-      stats.status = event.status;
-      break;
-    case 'content':
-    case 'reasoning': {
-      if (event.text === '') break;
-      const now = performance.now();
-      stats.firstTokenAt ??= now;
-      stats.lastTokenAt = now;
-      stats.deltas++;
-      if (event.type === 'reasoning') stats.reasoningSource ??= event.source;
-      break;
-    }
-    case 'content-was-reasoning':
-      stats.reasoningSource ??= 'think-tag';
-      break;
-    case 'usage':
-      stats.usageChunk = true;
-      stats.usage = event.usage;
-      break;
-    case 'finish':
-      stats.finishReason = event.reason;
-      break;
-    default:
-      break;
-  }
-}
-
-/**
- * Decode speed: tokens after the first one, over the time since the first one. Uses the server's
- * completion token count once usage arrived (deltas can carry several tokens).
- */
-export function tokensPerSecond(stats: RequestStats, now?: number): number | undefined {
-  if (stats.firstTokenAt === undefined) return undefined;
-  const end = now ?? stats.lastTokenAt ?? stats.firstTokenAt;
-  const seconds = (end - stats.firstTokenAt) / 1000;
-  const tokens = stats.usage?.completionTokens ?? stats.deltas;
-  if (seconds < 0.001 || tokens < 2) return undefined;
-  return (tokens - 1) / seconds;
 }

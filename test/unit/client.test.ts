@@ -6,7 +6,7 @@ import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { ChatClient, type ChatRequest, type Endpoint, type RetryInfo, type StreamOptions } from '../../src/api';
 import { chunk, fixtures, sse, startTestServer, type RecordedRequest, type TestServer } from '../server';
-import { drain, selfSigned, summarize, withTestServer } from './helpers';
+import { bytesOf, drain, fetchReturning, selfSigned, source, summarize, withTestServer } from './helpers';
 
 const KEY = 'sk-test-SECRET-0123456789';
 const request: ChatRequest = { model: 'test-model', messages: [{ role: 'user', content: 'hi' }] };
@@ -523,6 +523,27 @@ describe('ChatClient against the test server', function () {
       const { events, error } = await stream();
       assert.equal(error, undefined);
       assert.equal(summarize(events).content, 'Hello world');
+    });
+
+    it('case 7: a body without a content type that breaks before its first byte is retried, like a reset', async () => {
+      // In memory, so the break is certain to come after the headers, while the client sniffs the body.
+      const answer = bytesOf([role, hello, world, stop, sse.done()].join(''));
+      const broken = new ReadableStream<Uint8Array>({ pull: (controller) => controller.error(new TypeError('lost')) });
+      let calls = 0;
+      const client = new ChatClient({
+        fetch: (url, init) =>
+          ++calls === 1
+            ? Promise.resolve(new Response(broken, { status: 200 }))
+            : fetchReturning(source([answer]))(url, init),
+      });
+      const { events, error } = await drain(client.streamChat({ baseUrl: 'http://model.test/v1' }, request, fast));
+      assert.equal(error, undefined);
+      assert.equal(summarize(events).content, 'Hello world');
+      assert.equal(calls, 2);
+      assert.deepEqual(
+        events.filter((e) => e.type === 'open'),
+        [{ type: 'open', status: 200, attempt: 2 }],
+      );
     });
 
     it('case 8: a plain JSON completion despite stream: true → one complete reply', async () => {
