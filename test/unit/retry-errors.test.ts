@@ -1,6 +1,7 @@
 // Pure policy pieces: Retry-After parsing, backoff with jitter, error-body shapes, network error naming.
 import * as assert from 'node:assert/strict';
-import { connectError, errorInfoFromText, httpError, isTransientNetworkError } from '../../src/api/errors';
+import { errorInfoFromText, httpError } from '../../src/api/errors';
+import { connectError, isTransientNetworkError } from '../../src/api/networkErrors';
 import { redactSecrets, truncate } from '../../src/api/text';
 import { modelsFromBody } from '../../src/api/models';
 import { cancellableDelay, retryAfterMsOf, retryDelayMs } from '../../src/api/retry';
