@@ -3,8 +3,6 @@
 import { BASE_URL_HINT, redactSecrets, truncate } from './text';
 import { ChatError, type ChatErrorInit } from './types';
 
-// Every mapping to a ChatError stays reachable from here (the unit tests import them from this module).
-
 /** The fields every known error body shape boils down to. */
 export interface ServerErrorInfo {
   message?: string;
