@@ -3,6 +3,8 @@
 // an argument nothing is asked and failures reject, without one the user is asked and failures are shown.
 import * as vscode from 'vscode';
 import { apiKeyProblem, checkBaseUrl, displayUrl, isLocalOrigin, keyWouldTravelInClear } from '../core/endpointPolicy';
+import type { ModelInfo } from '../api';
+import type { ResolvedEndpoint } from '../host/endpointResolver';
 import { showErrorWithFix, toUserFacingError } from '../host/errorFixes';
 import type { Services } from '../host/services';
 
@@ -118,10 +120,10 @@ async function selectEndpoint(services: Services, arg: unknown): Promise<{ baseU
   if (automated) {
     const preset = typeof arg === 'string' ? ENDPOINT_PRESETS.find((p) => p.id === arg) : undefined;
     const raw = preset?.baseUrl ?? (isRecord(arg) && typeof arg.baseUrl === 'string' ? arg.baseUrl : undefined);
-    if (raw === undefined)
-      throw new Error(
-        `streamChat.selectEndpoint expects a preset id (${ENDPOINT_PRESETS.map((p) => p.id).join(', ')}) or { baseUrl: string }`,
-      );
+    if (raw === undefined) {
+      const ids = ENDPOINT_PRESETS.map((p) => p.id).join(', ');
+      throw new Error(`streamChat.selectEndpoint expects a preset id (${ids}) or { baseUrl: string }`);
+    }
     const checked = checkBaseUrl(raw);
     if (!checked.ok) throw new Error(`Stream Chat: ${checked.problem}`);
     chosen = checked.baseUrl;
@@ -133,7 +135,8 @@ async function selectEndpoint(services: Services, arg: unknown): Promise<{ baseU
   await config.update('baseUrl', chosen);
   log.info(`Endpoint set to ${chosen}`);
   if (config.environment.baseUrl !== undefined) {
-    const note = `streamChat.baseUrl saved, but STREAM_CHAT_BASE_URL (${displayUrl(config.environment.baseUrl)}) overrides it in this window`;
+    const overriding = displayUrl(config.environment.baseUrl);
+    const note = `streamChat.baseUrl saved, but STREAM_CHAT_BASE_URL (${overriding}) overrides it in this window`;
     log.warn(note);
     if (!automated) void vscode.window.showWarningMessage(`Stream Chat: ${note}.`);
   } else if (!automated) {
@@ -200,9 +203,10 @@ async function selectModel(services: Services, arg: unknown): Promise<string | u
 async function saveModel(services: Services, model: string, automated: boolean): Promise<string> {
   await services.config.update('model', model);
   services.log.info(`Model set to ${model}`);
-  if (!automated && services.config.environment.model !== undefined) {
+  const overriding = services.config.environment.model;
+  if (!automated && overriding !== undefined) {
     void vscode.window.showWarningMessage(
-      `Stream Chat: model saved, but STREAM_CHAT_MODEL (${services.config.environment.model}) overrides it in this window.`,
+      `Stream Chat: model saved, but STREAM_CHAT_MODEL (${overriding}) overrides it in this window.`,
     );
   }
   return model;
@@ -212,94 +216,135 @@ type ModelItem = vscode.QuickPickItem & { modelId?: string };
 
 /** Quick pick filled from `GET /models` while it is open; any typed id is accepted too. */
 export async function pickModel(services: Services, title?: string): Promise<string | undefined> {
-  const { resolver, runner, log, testHooks } = services;
   let resolved;
   try {
-    resolved = await resolver.resolve();
+    resolved = await services.resolver.resolve();
   } catch (error) {
     return fail(services, false, error);
   }
-  const current = resolved.model;
-  const picker = vscode.window.createQuickPick<ModelItem>();
-  const loading = new AbortController();
-  const disposables: vscode.Disposable[] = [picker];
-  picker.title = title ?? `Stream Chat: Model on ${resolved.origin}`;
-  picker.placeholder = `Loading models from ${resolved.origin}… (or type a model id)`;
-  picker.busy = true;
-  picker.matchOnDescription = true;
-  let listed: ModelItem[] = [{ label: current, description: 'current', modelId: current }];
-  let notice: ModelItem | undefined;
-  let closed = false;
+  const picker = new ModelQuickPick(resolved.origin, resolved.model, title);
+  try {
+    fillWithModels(services, resolved, picker);
+    return await picker.choice();
+  } finally {
+    picker.dispose();
+  }
+}
 
-  const render = () => {
-    const typed = picker.value.trim();
-    const typedItem: ModelItem[] =
-      typed !== '' && !listed.some((item) => item.modelId === typed)
-        ? [{ label: typed, description: 'Use this model id', alwaysShow: true, modelId: typed }]
-        : [];
-    picker.items = [...typedItem, ...listed, ...(notice ? [notice] : [])];
-  };
-  render();
-
+/** Lists the endpoint's models into the open picker; a failure becomes a notice in it. */
+function fillWithModels(services: Services, resolved: ResolvedEndpoint, picker: ModelQuickPick): void {
+  const { runner, log, testHooks } = services;
   void runner
     .listModels(resolved.endpoint, {
-      signal: loading.signal,
+      signal: picker.loading.signal,
       timeoutMs: resolved.settings.idleTimeoutMs,
       label: 'select model',
     })
     .then(
       (models) => {
-        if (closed) return;
-        const ids = models.map((model) => model.id);
-        // The current model first when the server lists it, so Enter keeps it: VS Code makes the first
-        // item active whenever `items` is replaced, ignoring `activeItems` set with it (microsoft/vscode#75005).
-        const ordered = ids.includes(current) ? [current, ...ids.filter((id) => id !== current)] : ids;
-        listed = ordered.map((id) => ({
-          label: id,
-          description: id === current ? 'current' : findModel(models, id)?.ownedBy,
-          modelId: id,
-        }));
-        // An unlisted current model goes last: the server may not serve it any more.
-        if (!ids.includes(current))
-          listed.push({ label: current, description: 'current (not listed by the server)', modelId: current });
-        picker.placeholder =
-          ids.length > 0
-            ? `${ids.length} models on ${resolved.origin} — pick one or type a model id`
-            : `${resolved.origin} listed no models — type a model id`;
-        render();
-        testHooks?.fireModelPickFilled(ids);
+        if (picker.closed) return;
+        picker.showModels(models);
+        testHooks?.fireModelPickFilled(models.map((model) => model.id));
       },
       (error: unknown) => {
-        if (closed) return;
-        const problem = toUserFacingError(error, log.redact.bind(log));
-        notice = { label: '$(warning) Could not list models', detail: problem.message, alwaysShow: true };
-        picker.placeholder = 'Type a model id';
-        render();
+        if (picker.closed) return;
+        picker.showListFailure(toUserFacingError(error, log.redact.bind(log)).message);
         testHooks?.fireModelPickFilled([]);
       },
     )
-    .finally(() => {
-      if (!closed) picker.busy = false;
-    });
+    .finally(() => picker.loaded());
+}
 
-  try {
-    return await new Promise<string | undefined>((resolve) => {
-      disposables.push(
-        picker.onDidChangeValue(render),
-        picker.onDidAccept(() => {
-          const id = picker.selectedItems[0]?.modelId;
+/** The model quick pick: the current model, then the server's list, the typed id and any notice. */
+class ModelQuickPick implements vscode.Disposable {
+  /** Aborted when the picker closes: the list is no longer wanted. */
+  readonly loading = new AbortController();
+  private readonly picker = vscode.window.createQuickPick<ModelItem>();
+  private readonly disposables: vscode.Disposable[] = [this.picker];
+  private listed: ModelItem[];
+  private notice: ModelItem | undefined;
+  private isClosed = false;
+
+  constructor(
+    private readonly origin: string,
+    private readonly current: string,
+    title: string | undefined,
+  ) {
+    this.picker.title = title ?? `Stream Chat: Model on ${origin}`;
+    this.picker.placeholder = `Loading models from ${origin}… (or type a model id)`;
+    this.picker.busy = true;
+    this.picker.matchOnDescription = true;
+    this.listed = [{ label: current, description: 'current', modelId: current }];
+    this.render();
+  }
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  showModels(models: readonly ModelInfo[]): void {
+    const { current, origin } = this;
+    const ids = models.map((model) => model.id);
+    // The current model first when the server lists it, so Enter keeps it: VS Code makes the first
+    // item active whenever `items` is replaced, ignoring `activeItems` set with it (microsoft/vscode#75005).
+    const ordered = ids.includes(current) ? [current, ...ids.filter((id) => id !== current)] : ids;
+    this.listed = ordered.map((id) => ({
+      label: id,
+      description: id === current ? 'current' : findModel(models, id)?.ownedBy,
+      modelId: id,
+    }));
+    // An unlisted current model goes last: the server may not serve it any more.
+    if (!ids.includes(current))
+      this.listed.push({ label: current, description: 'current (not listed by the server)', modelId: current });
+    this.picker.placeholder =
+      ids.length > 0
+        ? `${ids.length} models on ${origin} — pick one or type a model id`
+        : `${origin} listed no models — type a model id`;
+    this.render();
+  }
+
+  showListFailure(message: string): void {
+    this.notice = { label: '$(warning) Could not list models', detail: message, alwaysShow: true };
+    this.picker.placeholder = 'Type a model id';
+    this.render();
+  }
+
+  /** The list arrived or failed. */
+  loaded(): void {
+    if (!this.isClosed) this.picker.busy = false;
+  }
+
+  /** Shows the picker; resolves with the accepted model id, or undefined when it is dismissed. */
+  choice(): Promise<string | undefined> {
+    return new Promise<string | undefined>((resolve) => {
+      this.disposables.push(
+        this.picker.onDidChangeValue(() => this.render()),
+        this.picker.onDidAccept(() => {
+          const id = this.picker.selectedItems[0]?.modelId;
           if (id === undefined) return; // the error notice: keep the picker open
           resolve(id);
-          picker.hide();
+          this.picker.hide();
         }),
-        picker.onDidHide(() => resolve(undefined)),
+        this.picker.onDidHide(() => resolve(undefined)),
       );
-      picker.show();
+      this.picker.show();
     });
-  } finally {
-    closed = true;
-    loading.abort();
-    for (const disposable of disposables) disposable.dispose();
+  }
+
+  dispose(): void {
+    this.isClosed = true;
+    this.loading.abort();
+    for (const disposable of this.disposables) disposable.dispose();
+  }
+
+  /** A typed id not in the list is offered first. */
+  private render(): void {
+    const typed = this.picker.value.trim();
+    const typedItem: ModelItem[] =
+      typed !== '' && !this.listed.some((item) => item.modelId === typed)
+        ? [{ label: typed, description: 'Use this model id', alwaysShow: true, modelId: typed }]
+        : [];
+    this.picker.items = [...typedItem, ...this.listed, ...(this.notice ? [this.notice] : [])];
   }
 }
 

@@ -82,9 +82,7 @@ async function probe(
   progress: vscode.Progress<{ message?: string }>,
   token: vscode.CancellationToken,
 ): Promise<ConnectionReport> {
-  const { runner, log } = services;
-  const redact = log.redact.bind(log);
-  const { endpoint, origin, model, demo, settings } = resolved;
+  const { endpoint, origin, model, demo } = resolved;
   const cancel = new AbortController();
   const onCancel = token.onCancellationRequested(() => cancel.abort());
   const report: ConnectionReport = {
@@ -99,54 +97,79 @@ async function probe(
 
   try {
     progress.report({ message: 'listing models…' });
-    try {
-      const models = await runner.listModels(endpoint, {
-        signal: cancel.signal,
-        timeoutMs: settings.idleTimeoutMs,
-        label: 'test connection',
-      });
-      report.modelsListed = models.length;
-      report.modelListed = models.some((entry) => entry.id === model);
-    } catch (error) {
-      const problem = toUserFacingError(error, redact);
-      if (FATAL_LIST_ERRORS.has(problem.kind) || cancel.signal.aborted) {
-        report.error = problem;
-        return report;
-      }
-      report.modelsError = problem;
-    }
-
+    if (!(await probeModelList(services, resolved, report, cancel.signal))) return report;
     progress.report({ message: `streaming a short reply from ${model}…` });
-    // The request the user's settings produce (system prompt, temperature…), kept short; a probe
-    // reports what happens, so no retries to hide it.
-    const prepared = prepareRequest(settings, [{ role: 'user', content: PROBE_PROMPT }], {
-      maxTokens: PROBE_MAX_TOKENS,
-      maxRetries: 0,
-    });
-    const stream = runner.start({
-      owner: 'test connection',
-      endpoint,
-      request: prepared.request,
-      options: { ...prepared.options, signal: cancel.signal },
-    });
-    const answer = await stream.collect();
-    if (answer.error) report.error = toUserFacingError(answer.error, redact);
-    else if (answer.stopped)
-      report.error = toUserFacingError(new ChatError({ kind: 'aborted', message: 'Request cancelled.' }), redact);
-    if (answer.respondedModel !== undefined && answer.respondedModel !== model)
-      report.respondedModel = answer.respondedModel;
-    const { stats } = stream;
-    if (stats.firstTokenAt !== undefined) report.timeToFirstTokenMs = Math.round(stats.firstTokenAt - stats.startedAt);
-    const rate = tokensPerSecond(stats);
-    if (rate !== undefined) report.tokensPerSecond = Math.round(rate * 10) / 10;
-    report.usageChunk = stats.usageChunk;
-    report.reasoningField = stats.reasoningSource;
-    report.finishReason = stats.finishReason;
+    await probeCompletion(services, resolved, report, cancel.signal);
     report.ok = report.error === undefined;
     return report;
   } finally {
     onCancel.dispose();
   }
+}
+
+/** `GET /models` into the report; false when its failure means a completion cannot work either. */
+async function probeModelList(
+  services: Services,
+  resolved: ResolvedEndpoint,
+  report: ConnectionReport,
+  signal: AbortSignal,
+): Promise<boolean> {
+  const { runner, log } = services;
+  try {
+    const models = await runner.listModels(resolved.endpoint, {
+      signal,
+      timeoutMs: resolved.settings.idleTimeoutMs,
+      label: 'test connection',
+    });
+    report.modelsListed = models.length;
+    report.modelListed = models.some((entry) => entry.id === resolved.model);
+    return true;
+  } catch (error) {
+    const problem = toUserFacingError(error, log.redact.bind(log));
+    if (FATAL_LIST_ERRORS.has(problem.kind) || signal.aborted) {
+      report.error = problem;
+      return false;
+    }
+    report.modelsError = problem;
+    return true;
+  }
+}
+
+/** A short streamed completion; what happened (error, timings, usage, reasoning, finish) goes into the report. */
+async function probeCompletion(
+  services: Services,
+  resolved: ResolvedEndpoint,
+  report: ConnectionReport,
+  signal: AbortSignal,
+): Promise<void> {
+  const { runner, log } = services;
+  const redact = log.redact.bind(log);
+  const { endpoint, model, settings } = resolved;
+  // The request the user's settings produce (system prompt, temperature…), kept short; a probe
+  // reports what happens, so no retries to hide it.
+  const prepared = prepareRequest(settings, [{ role: 'user', content: PROBE_PROMPT }], {
+    maxTokens: PROBE_MAX_TOKENS,
+    maxRetries: 0,
+  });
+  const stream = runner.start({
+    owner: 'test connection',
+    endpoint,
+    request: prepared.request,
+    options: { ...prepared.options, signal },
+  });
+  const answer = await stream.collect();
+  if (answer.error) report.error = toUserFacingError(answer.error, redact);
+  else if (answer.stopped)
+    report.error = toUserFacingError(new ChatError({ kind: 'aborted', message: 'Request cancelled.' }), redact);
+  if (answer.respondedModel !== undefined && answer.respondedModel !== model)
+    report.respondedModel = answer.respondedModel;
+  const { stats } = stream;
+  if (stats.firstTokenAt !== undefined) report.timeToFirstTokenMs = Math.round(stats.firstTokenAt - stats.startedAt);
+  const rate = tokensPerSecond(stats);
+  if (rate !== undefined) report.tokensPerSecond = Math.round(rate * 10) / 10;
+  report.usageChunk = stats.usageChunk;
+  report.reasoningField = stats.reasoningSource;
+  report.finishReason = stats.finishReason;
 }
 
 function finish(services: Services, report: ConnectionReport): ConnectionReport {
@@ -168,11 +191,15 @@ function finish(services: Services, report: ConnectionReport): ConnectionReport 
   return report;
 }
 
-/** The notification text; the e2e test reads its start ("Stream Chat: Connected to …" / "Stream Chat: Connection failed —"). */
+/**
+ * The notification text; the e2e test reads its start ("Stream Chat: Connected to …" / "Stream Chat: Connection
+ * failed —").
+ */
 export function summarise(report: ConnectionReport): string {
   if (!report.ok) {
     if (report.error?.kind === 'aborted') return 'Stream Chat: Connection test cancelled.';
-    return `Stream Chat: Connection failed — ${report.error?.message ?? 'unknown error'}${report.ignoredHeaders?.length ? ` (${headersNotSent(report.ignoredHeaders)})` : ''}`;
+    const headers = report.ignoredHeaders?.length ? ` (${headersNotSent(report.ignoredHeaders)})` : '';
+    return `Stream Chat: Connection failed — ${report.error?.message ?? 'unknown error'}${headers}`;
   }
   const parts: string[] = [];
   const modelName = report.demo ? `Demo model (${report.model})` : `model ${report.model}`;

@@ -24,7 +24,10 @@ const enum Verdict {
   Yes,
 }
 
-/** Up to 3 spaces (`spaces` of them seen before `start`), then a run of one char: `marker` is '' at the end of input. */
+/**
+ * Up to 3 spaces (`spaces` of them seen before `start`), then a run of one char: `marker` is '' at the end of
+ * input.
+ */
 interface FenceRun {
   markerStart: number;
   marker: string;
@@ -44,7 +47,10 @@ function readFenceRun(input: string, start: number, spaces: number): FenceRun | 
   return { markerStart: i, marker, length: end - i, end };
 }
 
-/** Whether the line read as `run` opens a fence: -1 no, 0 undecided (incomplete), else the index after its line break. */
+/**
+ * Whether the line read as `run` opens a fence: -1 no, 0 undecided (incomplete), else the index after its
+ * line break.
+ */
 function openingFence(input: string, run: FenceRun): number {
   if (run.end === input.length) return 0;
   if (run.length < 3) return -1;
@@ -99,7 +105,8 @@ export class CodeOnlyFilter {
   private readonly pieces: string[] = [];
 
   constructor(options?: {
-    /** The document is markdown: a fence is only stripped when the answer starts with one. */ markdownDocument?: boolean;
+    /** The document is markdown: a fence is only stripped when the answer starts with one. */
+    markdownDocument?: boolean;
   }) {
     this.markdownDocument = options?.markdownDocument ?? false;
   }
@@ -170,7 +177,10 @@ export class CodeOnlyFilter {
     } else this.emit(held, out);
   }
 
-  /** Everything pushed so far was really reasoning (think tags): start over, as if nothing had been pushed. The caller retracts what was inserted. */
+  /**
+   * Everything pushed so far was really reasoning (think tags): start over, as if nothing had been pushed.
+   * The caller retracts what was inserted.
+   */
   reset(): void {
     this.state = State.Start;
     this.held = '';
@@ -205,7 +215,10 @@ export class CodeOnlyFilter {
     return undefined;
   }
 
-  /** Inside the fence: emits up to the last line break, holding it and the line after it while that may close the fence. */
+  /**
+   * Inside the fence: emits up to the last line break, holding it and the line after it while that may close
+   * the fence.
+   */
   private fence(input: string, out: CodeFilterOutput[]): void {
     for (let start = this.indent === 0 ? 0 : nextLine(input, 0); start !== -1; start = nextLine(input, start)) {
       const close = closingFence(input, start, this.marker, this.fenceLength);

@@ -3,13 +3,16 @@
 // what was inserted and how it ended.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { Answer, ChatMessage, StreamEvent } from '../api';
 import { CodeOnlyFilter, type CodeFilterOutput } from './codeFilter';
 import { prepareRequest } from '../core/requestPreparation';
+import type { TrackedRequest } from '../core/requestRunner';
+import type { ResolvedEndpoint } from '../host/endpointResolver';
 import { fixFor, showErrorWithFix, toUserFacingError } from '../host/errorFixes';
 import type { Services } from '../host/services';
 import { StreamingInsertion, type InsertionStop } from './insertion';
 import { InsertionUndo } from './insertionUndo';
-import { CODE_ONLY_INSTRUCTIONS, insertMessages, type InsertMode } from './insertPrompt';
+import { CODE_ONLY_INSTRUCTIONS, insertMessages, type InsertContext, type InsertMode } from './insertPrompt';
 
 export interface InsertResult {
   /** Exactly what was inserted (in the document's line endings). */
@@ -103,6 +106,18 @@ function failed(message: string, services: Services, automated: boolean): Insert
   return { text: '', stopped: false, error: message };
 }
 
+/** Where the code goes: the active editor's primary cursor or selection. */
+interface InsertTarget {
+  editor: vscode.TextEditor;
+  document: vscode.TextDocument;
+  /** Multiple cursors: the primary one (the first selection) is where the code goes. */
+  selection: vscode.Selection;
+  /** What the code replaces: the selection (rewrite), or nothing at the cursor (insert). */
+  range: vscode.Range;
+  /** The document's URI: the request's scope, and the key of the active insertion. */
+  key: string;
+}
+
 async function insert(
   services: Services,
   mode: InsertMode,
@@ -111,50 +126,86 @@ async function insert(
   decoration: vscode.TextEditorDecorationType,
   undoTrackers: UndoTrackers,
 ): Promise<InsertResult | undefined> {
-  const automated = typeof arg === 'object' && arg !== null && typeof (arg as { prompt?: unknown }).prompt === 'string';
-  const editor = vscode.window.activeTextEditor;
-  if (editor === undefined)
-    return failed('Open a file and place the cursor where the code should go.', services, automated);
-  const { document } = editor;
-  // Multiple cursors: the primary one (the first selection) is where the code goes.
-  const selection = editor.selection;
-  if (mode === 'rewrite' && selection.isEmpty) return failed('Select the code to rewrite first.', services, automated);
-  if (isReadOnly(document))
-    return failed(`${displayPath(document)} is read-only: nothing was sent.`, services, automated);
-  const key = document.uri.toString();
-  if (active.has(key))
-    return failed('The model is already writing into this document; stop it first (Esc).', services, automated);
-
-  const instruction = automated ? (arg as { prompt: string }).prompt : await askInstruction(mode);
+  const prompt = automatedPrompt(arg);
+  const automated = prompt !== undefined;
+  const target = findTarget(mode, active);
+  if (typeof target === 'string') return failed(target, services, automated);
+  const instruction = prompt ?? (await askInstruction(mode));
   if (instruction === undefined || instruction.trim() === '') return undefined;
+  const resolved = await resolveEndpoint(services, automated);
+  if ('failure' in resolved) return resolved.failure;
+  const request = startRequest(services, resolved, insertMessages(promptContext(mode, instruction, target)), target);
 
-  let resolved;
+  const { editor, document, range, key } = target;
+  const insertion = new StreamingInsertion(
+    editor,
+    range,
+    decoration,
+    undoTrackers.start(document, document.getText(range)),
+  );
+  active.add(key);
   try {
-    resolved = await services.resolver.resolve();
-  } catch (error) {
-    const problem = toUserFacingError(error, (text) => services.log.redact(text));
-    if (!automated) showErrorWithFix(`Stream Chat: ${problem.message}`, fixFor(problem.kind), services.log);
-    return { text: '', stopped: false, error: problem.message };
+    const feed = new CodeFeed(insertion, document.languageId);
+    const answer = await streamInto(request, insertion, feed, document);
+    return endResult(services, automated, answer, insertion, feed, document.languageId);
+  } finally {
+    active.delete(key);
+    insertion.dispose();
   }
-  const settings = resolved.settings;
-  const contextLines = contextLinesSetting();
-  const target =
+}
+
+/** Commands run by tests and automation pass `{ prompt }`: nothing is asked and nothing is shown. */
+function automatedPrompt(arg: unknown): string | undefined {
+  const prompt = typeof arg === 'object' && arg !== null ? (arg as { prompt?: unknown }).prompt : undefined;
+  return typeof prompt === 'string' ? prompt : undefined;
+}
+
+/** The editor and range to write into, or why there is none (before anything is sent). */
+function findTarget(mode: InsertMode, active: ActiveInsertions): InsertTarget | string {
+  const editor = vscode.window.activeTextEditor;
+  if (editor === undefined) return 'Open a file and place the cursor where the code should go.';
+  const { document, selection } = editor;
+  if (mode === 'rewrite' && selection.isEmpty) return 'Select the code to rewrite first.';
+  if (isReadOnly(document)) return `${displayPath(document)} is read-only: nothing was sent.`;
+  const key = document.uri.toString();
+  if (active.has(key)) return 'The model is already writing into this document; stop it first (Esc).';
+  const range =
     mode === 'rewrite'
       ? new vscode.Range(selection.start, selection.end)
       : new vscode.Range(selection.active, selection.active);
+  return { editor, document, selection, range, key };
+}
+
+async function resolveEndpoint(
+  services: Services,
+  automated: boolean,
+): Promise<ResolvedEndpoint | { failure: InsertResult }> {
+  try {
+    return await services.resolver.resolve();
+  } catch (error) {
+    const problem = toUserFacingError(error, (text) => services.log.redact(text));
+    if (!automated) showErrorWithFix(`Stream Chat: ${problem.message}`, fixFor(problem.kind), services.log);
+    return { failure: { text: '', stopped: false, error: problem.message } };
+  }
+}
+
+/** The instruction and the code around the target, some lines each way. */
+function promptContext(mode: InsertMode, instruction: string, target: InsertTarget): InsertContext {
+  const { document, selection, range } = target;
+  const contextLines = contextLinesSetting();
   const before = document.getText(
     new vscode.Range(
-      new vscode.Position(Math.max(0, target.start.line - contextLines), 0),
-      mode === 'rewrite' ? target.start : selection.start,
+      new vscode.Position(Math.max(0, range.start.line - contextLines), 0),
+      mode === 'rewrite' ? range.start : selection.start,
     ),
   );
   const after = document.getText(
     new vscode.Range(
-      target.end,
-      document.lineAt(Math.min(document.lineCount - 1, target.end.line + contextLines)).range.end,
+      range.end,
+      document.lineAt(Math.min(document.lineCount - 1, range.end.line + contextLines)).range.end,
     ),
   );
-  const messages = insertMessages({
+  return {
     mode,
     instruction,
     languageId: document.languageId,
@@ -162,87 +213,124 @@ async function insert(
     before,
     selection: document.getText(selection),
     after,
-  });
-  const prepared = prepareRequest(settings, messages, { instructions: CODE_ONLY_INSTRUCTIONS });
-  const request = services.runner.start({
+  };
+}
+
+function startRequest(
+  services: Services,
+  resolved: ResolvedEndpoint,
+  messages: ChatMessage[],
+  target: InsertTarget,
+): TrackedRequest {
+  const prepared = prepareRequest(resolved.settings, messages, { instructions: CODE_ONLY_INSTRUCTIONS });
+  return services.runner.start({
     owner: 'insert',
-    scope: key,
+    scope: target.key,
     endpoint: resolved.endpoint,
     request: prepared.request,
     options: prepared.options,
   });
+}
 
-  const insertion = new StreamingInsertion(
-    editor,
-    target,
-    decoration,
-    undoTrackers.start(document, document.getText(target)),
-  );
-  const filter = new CodeOnlyFilter({ markdownDocument: document.languageId === 'markdown' });
-  const outputs: CodeFilterOutput[] = [];
-  const apply = () => {
-    for (const output of outputs) {
-      if (output.type === 'code') insertion.append(output.text);
-      else insertion.retractAll();
-    }
-    outputs.length = 0;
-  };
-  active.add(key);
-  try {
-    insertion.onDidStop(() => request.stop());
-    const answer = await vscode.window.withProgress(
-      {
-        location: vscode.ProgressLocation.Notification,
-        title: `Stream Chat: writing into ${path.basename(document.fileName) || 'the document'}`,
-        cancellable: true,
-      },
-      async (_progress, token) => {
-        const cancel = token.onCancellationRequested(() => request.stop());
-        try {
-          return await request.collect((event) => {
-            if (event.type === 'content') filter.push(event.text, outputs);
-            else if (event.type === 'content-was-reasoning') {
-              // What was inserted was the model thinking: it comes out again.
-              filter.reset();
-              insertion.retractAll();
-            }
-            apply();
-          });
-        } finally {
-          cancel.dispose();
-        }
-      },
-    );
-    if (insertion.stoppedBy === undefined) {
-      filter.flush(outputs);
-      apply();
-    }
-    await insertion.finish();
-    const stopReason = insertion.stoppedBy;
-    const lost = stopReason === 'closed' || stopReason === 'hidden' || stopReason === 'removed';
-    if (lost) offerText(filter.emitted, stopReason, document.languageId);
-    const result: InsertResult = { text: insertion.text, stopped: answer.stopped || stopReason !== undefined };
-    if (lost && filter.emitted !== '') result.leftover = filter.emitted;
-    if (answer.finishReason !== undefined) result.finishReason = answer.finishReason;
-    if (answer.error !== undefined) {
-      const problem = toUserFacingError(answer.error, (text) => services.log.redact(text));
-      result.error = problem.message;
-      if (!automated)
-        showErrorWithFix(
-          `Stream Chat: ${problem.message}${insertion.text !== '' ? ' — the code that arrived is in the document.' : ''}`,
-          fixFor(problem.kind),
-          services.log,
-        );
-    } else if (answer.finishReason === 'length' && !automated) {
-      void vscode.window.showWarningMessage(
-        'Stream Chat: the model stopped at its token limit; the code may be incomplete.',
-      );
-    }
-    return result;
-  } finally {
-    active.delete(key);
-    insertion.dispose();
+/** The stream's content, through the code filter, into the insertion. */
+class CodeFeed {
+  private readonly filter: CodeOnlyFilter;
+  private readonly outputs: CodeFilterOutput[] = [];
+
+  constructor(
+    private readonly insertion: StreamingInsertion,
+    languageId: string,
+  ) {
+    this.filter = new CodeOnlyFilter({ markdownDocument: languageId === 'markdown' });
   }
+
+  /** All the code that came through so far (after retractions), whether or not it reached the document. */
+  get emitted(): string {
+    return this.filter.emitted;
+  }
+
+  push(event: StreamEvent): void {
+    if (event.type === 'content') this.filter.push(event.text, this.outputs);
+    else if (event.type === 'content-was-reasoning') {
+      // What was inserted was the model thinking: it comes out again.
+      this.filter.reset();
+      this.insertion.retractAll();
+    }
+    this.apply();
+  }
+
+  /** The stream ended: what the filter held back (it could have been the start of a fence) goes in too. */
+  flush(): void {
+    this.filter.flush(this.outputs);
+    this.apply();
+  }
+
+  private apply(): void {
+    for (const output of this.outputs) {
+      if (output.type === 'code') this.insertion.append(output.text);
+      else this.insertion.retractAll();
+    }
+    this.outputs.length = 0;
+  }
+}
+
+/**
+ * Reads the answer into the insertion under a cancellable notification, and waits for its last edit.
+ * Cancel, `streamChat.stop` (Esc) and the insertion stopping (typing, undo, closing) all stop the request.
+ */
+async function streamInto(
+  request: TrackedRequest,
+  insertion: StreamingInsertion,
+  feed: CodeFeed,
+  document: vscode.TextDocument,
+): Promise<Answer> {
+  insertion.onDidStop(() => request.stop());
+  const answer = await vscode.window.withProgress(
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: `Stream Chat: writing into ${path.basename(document.fileName) || 'the document'}`,
+      cancellable: true,
+    },
+    async (_progress, token) => {
+      const cancel = token.onCancellationRequested(() => request.stop());
+      try {
+        return await request.collect((event) => feed.push(event));
+      } finally {
+        cancel.dispose();
+      }
+    },
+  );
+  if (insertion.stoppedBy === undefined) feed.flush();
+  await insertion.finish();
+  return answer;
+}
+
+/** What the insertion came to; code that could not stay in the document is offered, failures are shown. */
+function endResult(
+  services: Services,
+  automated: boolean,
+  answer: Answer,
+  insertion: StreamingInsertion,
+  feed: CodeFeed,
+  languageId: string,
+): InsertResult {
+  const stopReason = insertion.stoppedBy;
+  const lost = stopReason === 'closed' || stopReason === 'hidden' || stopReason === 'removed';
+  if (lost) offerText(feed.emitted, stopReason, languageId);
+  const result: InsertResult = { text: insertion.text, stopped: answer.stopped || stopReason !== undefined };
+  if (lost && feed.emitted !== '') result.leftover = feed.emitted;
+  if (answer.finishReason !== undefined) result.finishReason = answer.finishReason;
+  if (answer.error !== undefined) {
+    const problem = toUserFacingError(answer.error, (text) => services.log.redact(text));
+    result.error = problem.message;
+    const kept = insertion.text !== '' ? ' — the code that arrived is in the document.' : '';
+    if (!automated) showErrorWithFix(`Stream Chat: ${problem.message}${kept}`, fixFor(problem.kind), services.log);
+  } else if (answer.finishReason === 'length' && !automated) {
+    void vscode.window.showWarningMessage(
+      'Stream Chat: the model stopped at its token limit; the code may be incomplete.',
+    );
+  }
+  return result;
 }
 
 async function askInstruction(mode: InsertMode): Promise<string | undefined> {

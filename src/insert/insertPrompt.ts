@@ -22,7 +22,8 @@ export interface InsertContext {
 
 /** Standing instructions for both commands: the answer goes into a file as it streams. */
 export const CODE_ONLY_INSTRUCTIONS =
-  'Your reply is written straight into the user’s file as it streams. Reply with the code only: no explanation, no Markdown fences, no repetition of the surrounding code. Match the file’s language, indentation and style.';
+  'Your reply is written straight into the user’s file as it streams. Reply with the code only: no explanation, ' +
+  'no Markdown fences, no repetition of the surrounding code. Match the file’s language, indentation and style.';
 
 export function insertMessages(context: InsertContext): ChatMessage[] {
   const { mode, languageId, path } = context;

@@ -5,9 +5,13 @@
 // undo, stops the insertion; so does the document closing or its editor going away. When a save splits
 // the undo step anyway, InsertionUndo joins the pieces back.
 import * as vscode from 'vscode';
+import { withLineEndings, type LineEnding } from '../shared/lineEndings';
 import type { InsertionUndo } from './insertionUndo';
 
-/** Why an insertion stopped before its stream ended: the user typed into it, undid it, removed it (a revert), or its document or editor went away. */
+/**
+ * Why an insertion stopped before its stream ended: the user typed into it, undid it, removed it (a revert),
+ * or its document or editor went away.
+ */
 export type InsertionStop = 'typed' | 'undo' | 'removed' | 'closed' | 'hidden';
 
 interface ExpectedChange {
@@ -34,7 +38,7 @@ export class StreamingInsertion implements vscode.Disposable {
   private pumping: Promise<void> | undefined;
   private expected: ExpectedChange | undefined;
   private stopReason: InsertionStop | undefined;
-  private readonly eol: string;
+  private readonly eol: LineEnding;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly stopped = new vscode.EventEmitter<InsertionStop>();
   /** Fires once when something other than the stream ends the insertion. */
@@ -77,7 +81,7 @@ export class StreamingInsertion implements vscode.Disposable {
 
   append(text: string): void {
     if (this.stopReason !== undefined || text === '') return;
-    this.queue += this.eol === '\n' ? text.replace(/\r\n/g, '\n') : text.replace(/\r?\n/g, '\r\n');
+    this.queue += withLineEndings(text, this.eol);
     this.pump();
   }
 
