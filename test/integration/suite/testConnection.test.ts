@@ -109,6 +109,20 @@ describe('streamChat.testConnection', () => {
     );
   });
 
+  it('stops at a rejected key from /models: no completion is sent to a server that said no', async () => {
+    server.enqueueFor('GET', '/v1/models', {
+      kind: 'respond',
+      status: 401,
+      body: { error: { message: 'Invalid API key', code: 'invalid_api_key' } },
+    });
+    const report = await testConnection();
+    assert.equal(report.error?.kind, 'auth');
+    assert.deepEqual(
+      server.requests.map((request) => `${request.method} ${request.path}`),
+      ['GET /v1/models'],
+    );
+  });
+
   it('fails clearly, naming the host, against a closed port', async function () {
     const port = await closedPort();
     await setUserSetting('idleTimeoutSeconds', 5);
