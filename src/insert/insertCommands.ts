@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CodeOnlyFilter, type CodeFilterOutput } from './codeFilter';
 import { prepareRequest } from '../core/requestPreparation';
+import { StreamChatConfig } from '../host/config';
 import { fixFor, showErrorWithFix, toUserFacingError } from '../host/errorFixes';
 import type { Services } from '../host/services';
 import { StreamingInsertion, type InsertionStop } from './insertion';
@@ -258,10 +259,9 @@ async function askInstruction(mode: InsertMode): Promise<string | undefined> {
 }
 
 function contextLinesSetting(): number {
-  const value = vscode.workspace.getConfiguration('streamChat').get<unknown>('insert.contextLines');
-  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 1000
-    ? value
-    : DEFAULT_CONTEXT_LINES;
+  return StreamChatConfig.readSurfaceSetting('insert.contextLines', (value) =>
+    typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 1000 ? value : DEFAULT_CONTEXT_LINES,
+  );
 }
 
 /** Read-only file systems (git:, output, virtual read-only providers) are refused before any request. */
