@@ -4,7 +4,7 @@
 // of a discriminated union; stream messages carry the requestId of the answer they belong to.
 import type { ChatErrorKind } from './api/types';
 
-/** The host posts an answer's deltas at most once per this many ms (an animation frame at 60 Hz). */
+/** The host posts an answer's deltas once per this many ms (an animation frame at 60 Hz), a message per channel. */
 export const DELTA_POST_INTERVAL_MS = 16;
 
 /** How an answer turn stands. */
@@ -151,14 +151,17 @@ export interface BudgetView {
   reserve: number;
 }
 
+/** Which part of an answer a delta extends: the answer itself, or its Thinking section. */
+export type DeltaChannel = 'content' | 'reasoning';
+
 export type HostToWebview =
   /** The whole conversation: after `ready` (first show, re-created view), then only deltas. */
   | { type: 'snapshot'; turns: TurnView[]; status: PanelStatus }
   | { type: 'status'; status: PanelStatus }
   /** A question and the (empty, streaming) answer it starts. */
   | { type: 'turns-added'; turns: TurnView[] }
-  /** Text that arrived since the last post for this answer (coalesced, at most one post per frame). */
-  | { type: 'delta'; requestId: number; content?: string; reasoning?: string }
+  /** Text of one channel that arrived since the last post for this answer (coalesced: posted once per frame). */
+  | { type: 'delta'; requestId: number; channel: DeltaChannel; text: string }
   /** All content so far was really reasoning (a lone `</think>`): move it into the Thinking section. */
   | { type: 'content-was-reasoning'; requestId: number; text: string }
   /** The answer ended; `turn` is its final state (text included, so nothing can be lost). */
