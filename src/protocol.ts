@@ -1,9 +1,10 @@
-// Messages between the extension host and the chat webview, imported by both bundles (no imports of
-// its own: the webview bundle must not pull in host code). The host owns the conversation; the
-// webview renders it. Every message is a member of a discriminated union; stream messages carry
-// the requestId of the answer they belong to.
+// Messages between the extension host and the chat webview, imported by both bundles: it imports
+// types only, and only from src/api (erased at build time, so the webview bundle pulls in no host or
+// client code). The host owns the conversation; the webview renders it. Every message is a member
+// of a discriminated union; stream messages carry the requestId of the answer they belong to.
+import type { ChatErrorKind } from './api/types';
 
-/** The host posts an answer's deltas at most once per this many ms (an animation frame at 60 Hz). */
+/** The host posts an answer's deltas once per this many ms (an animation frame at 60 Hz), a message per channel. */
 export const DELTA_POST_INTERVAL_MS = 16;
 
 /** How an answer turn stands. */
@@ -12,16 +13,54 @@ export type TurnStatus = 'streaming' | 'done' | 'stopped' | 'error';
 /** A fix the panel can offer; each maps to one `streamChat.*` command on the host side. */
 export type FixAction = 'setApiKey' | 'selectEndpoint' | 'selectModel' | 'testConnection' | 'showLog';
 
+/** Why the configured endpoint cannot be used (the host's `EndpointError`, src/host/endpointResolver.ts). */
+export type EndpointErrorKind = 'config' | 'key-not-sent';
+
+/**
+ * Every kind of failure shown to the user: the client's, the endpoint's, and `unexpected` (anything
+ * else thrown). The panel's own findings (a question too long, no key, no endpoint) reuse these.
+ */
+export type ErrorKind = ChatErrorKind | EndpointErrorKind | 'unexpected';
+
+/** Written as a record so the compiler proves the list names every kind, and nothing else. */
+const ERROR_KIND_NAMES: Record<ErrorKind, true> = {
+  auth: true,
+  'model-not-found': true,
+  'not-found': true,
+  'context-length': true,
+  'rate-limit': true,
+  quota: true,
+  'bad-request': true,
+  server: true,
+  network: true,
+  timeout: true,
+  'not-event-stream': true,
+  'stream-error': true,
+  malformed: true,
+  interrupted: true,
+  incomplete: true,
+  'too-large': true,
+  aborted: true,
+  config: true,
+  'key-not-sent': true,
+  unexpected: true,
+};
+
+export const ERROR_KINDS = Object.keys(ERROR_KIND_NAMES) as readonly ErrorKind[];
+
+export function isErrorKind(value: unknown): value is ErrorKind {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(ERROR_KIND_NAMES, value);
+}
+
 /** A failure shown in the transcript (or as the first-run notice). Messages are already redacted. */
 export interface ErrorView {
-  /** A ChatErrorKind, an EndpointErrorKind, or `unexpected`. */
-  kind: string;
+  kind: ErrorKind;
   message: string;
-  /** The command most likely to fix it. */
+  /** The command most likely to fix it (src/host/errorFixes.ts chooses it per kind). */
   fix?: { action: FixAction; title: string };
   /** A Retry button makes sense (network faults, timeouts, rate limits, server errors). */
   retryable: boolean;
-  /** The prompt was too long for the model and earlier turns can be left out: offer "Leave out older turns and retry". */
+  /** The prompt was too long and earlier turns can be left out: offer "Leave out older turns and retry". */
   leaveOutRetry?: boolean;
 }
 
@@ -112,14 +151,17 @@ export interface BudgetView {
   reserve: number;
 }
 
+/** Which part of an answer a delta extends: the answer itself, or its Thinking section. */
+export type DeltaChannel = 'content' | 'reasoning';
+
 export type HostToWebview =
   /** The whole conversation: after `ready` (first show, re-created view), then only deltas. */
   | { type: 'snapshot'; turns: TurnView[]; status: PanelStatus }
   | { type: 'status'; status: PanelStatus }
   /** A question and the (empty, streaming) answer it starts. */
   | { type: 'turns-added'; turns: TurnView[] }
-  /** Text that arrived since the last post for this answer (coalesced, at most one post per frame). */
-  | { type: 'delta'; requestId: number; content?: string; reasoning?: string }
+  /** Text of one channel that arrived since the last post for this answer (coalesced: posted once per frame). */
+  | { type: 'delta'; requestId: number; channel: DeltaChannel; text: string }
   /** All content so far was really reasoning (a lone `</think>`): move it into the Thinking section. */
   | { type: 'content-was-reasoning'; requestId: number; text: string }
   /** The answer ended; `turn` is its final state (text included, so nothing can be lost). */

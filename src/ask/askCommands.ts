@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { ChatSession } from '../chat/chatSession';
 import type { AssistantTurnView, CodeSnippet } from '../protocol';
+import { StreamChatConfig } from '../host/config';
 import type { Services } from '../host/services';
 import { pickCode, summaryOf, type AskScope, type PickedCode } from './askContext';
 import {
@@ -75,7 +76,7 @@ class Asker {
     if (editor === undefined) return this.failed(`Open a file and select the code to ${verb} first.`, true);
     const picked = await pickCode(editor, arg.scope ?? 'selection', this.limit());
     if ('error' in picked) return this.failed(picked.error, true, true);
-    const instruction = instructionFor(action, vscode.workspace.getConfiguration('streamChat').get('prompts'));
+    const instruction = StreamChatConfig.readSurfaceSetting('prompts', (prompts) => instructionFor(action, prompts));
     this.services.log.info(`Ask (${action}): ${picked.summary}`);
     return this.deliver(instruction, picked.snippets, true);
   }
@@ -125,7 +126,8 @@ class Asker {
     try {
       await vscode.commands.executeCommand('streamChat.openChat');
     } catch (error) {
-      this.services.log.warn(`Could not show the chat panel: ${String(error)}`); // the answer still streams into the conversation
+      // The answer still streams into the conversation.
+      this.services.log.warn(`Could not show the chat panel: ${String(error)}`);
     }
     const turn = await this.chat.send(text, snippets, 'ask');
     if (turn === undefined)
@@ -149,7 +151,7 @@ class Asker {
   }
 
   private limit(): number {
-    return maxSnippetTokens(vscode.workspace.getConfiguration('streamChat').get('ask.maxSnippetTokens'));
+    return StreamChatConfig.readSurfaceSetting('ask.maxSnippetTokens', maxSnippetTokens);
   }
 
   private failed(message: string, notify: boolean, offerLimitSetting = false): AskResult {
@@ -199,7 +201,8 @@ async function askQuestion(
   input.prompt =
     editor === undefined
       ? 'Your question; the answer streams in the chat panel, where you can follow up.'
-      : 'Your question about this code; the answer streams in the chat panel, where you can follow up. The button above switches to the whole file and back.';
+      : 'Your question about this code; the answer streams in the chat panel, where you can follow up. ' +
+        'The button above switches to the whole file and back.';
   input.placeholder = 'e.g. Why does this fail for an empty list?';
   input.ignoreFocusOut = true;
   show();

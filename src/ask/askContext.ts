@@ -137,7 +137,10 @@ function flatten(symbols: readonly (vscode.DocumentSymbol | vscode.SymbolInforma
   return blocks;
 }
 
-/** The smallest multi-line symbol containing `position` (a one-line local variable inside a function is not the block meant). */
+/**
+ * The smallest multi-line symbol containing `position` (a one-line local variable inside a function
+ * is not the block meant).
+ */
 function innermostBlock(blocks: readonly SymbolBlock[], position: vscode.Position): SymbolBlock | undefined {
   let best: SymbolBlock | undefined;
   for (const block of blocks) {
@@ -170,7 +173,8 @@ export function displayPath(document: vscode.TextDocument): string {
   );
   if (notebook !== undefined) {
     const cell = notebook.getCells().findIndex((candidate) => candidate.document === document);
-    return `${notebook.isUntitled ? notebook.uri.path : vscode.workspace.asRelativePath(notebook.uri, false)}#cell${cell + 1}`;
+    const notebookPath = notebook.isUntitled ? notebook.uri.path : vscode.workspace.asRelativePath(notebook.uri, false);
+    return `${notebookPath}#cell${cell + 1}`;
   }
   return document.isUntitled ? document.uri.path : vscode.workspace.asRelativePath(document.uri, false);
 }

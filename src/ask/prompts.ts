@@ -20,15 +20,20 @@ export const ASK_COMMAND = 'streamChat.ask';
 /** Used when `streamChat.prompts` leaves an action out (or empty). Mirrored in package.json. */
 export const DEFAULT_PROMPTS: Readonly<Record<AskAction, string>> = {
   explain:
-    'Explain what this code does: its purpose, how it works step by step, its inputs and outputs, and anything surprising.',
+    'Explain what this code does: its purpose, how it works step by step, its inputs and outputs, ' +
+    'and anything surprising.',
   refactor:
-    'Refactor this code to make it clearer and simpler without changing its behaviour. Show the complete refactored code in one code block, then list the changes briefly.',
+    'Refactor this code to make it clearer and simpler without changing its behaviour. ' +
+    'Show the complete refactored code in one code block, then list the changes briefly.',
   findBugs:
-    'Find bugs in this code. For each one: where it is, what goes wrong and when, and a fix. If you find none, say so; do not invent problems.',
+    'Find bugs in this code. For each one: where it is, what goes wrong and when, and a fix. ' +
+    'If you find none, say so; do not invent problems.',
   writeTests:
-    'Write unit tests for this code, in the test framework the project most likely uses. Cover the usual cases, edge cases and errors. Show the tests in one code block.',
+    'Write unit tests for this code, in the test framework the project most likely uses. ' +
+    'Cover the usual cases, edge cases and errors. Show the tests in one code block.',
   addDocs:
-    "Add documentation comments to this code in the language's usual style (JSDoc, docstrings, …). Show the complete code with the comments in one code block, otherwise unchanged.",
+    "Add documentation comments to this code in the language's usual style (JSDoc, docstrings, …). " +
+    'Show the complete code with the comments in one code block, otherwise unchanged.',
 };
 
 /** The instruction for `action`: the user's from `streamChat.prompts` when set (non-blank), else the default. */
@@ -40,7 +45,10 @@ export function instructionFor(action: AskAction, configured: unknown): string {
   return DEFAULT_PROMPTS[action];
 }
 
-/** Default of `streamChat.ask.maxSnippetTokens`: half of an 8,192-token window, leaving room for the answer and follow-ups. */
+/**
+ * Default of `streamChat.ask.maxSnippetTokens`: half of an 8,192-token window, leaving room for the
+ * answer and follow-ups.
+ */
 export const DEFAULT_MAX_SNIPPET_TOKENS = 4000;
 
 export function maxSnippetTokens(configured: unknown): number {
@@ -51,7 +59,8 @@ export function maxSnippetTokens(configured: unknown): number {
 
 /** `12 lines, ~340 tokens` (a count of 1 reads `1 line`). */
 export function sizeLabel(lines: number, tokens: number): string {
-  return `${lines.toLocaleString('en-US')} ${lines === 1 ? 'line' : 'lines'}, ~${tokens.toLocaleString('en-US')} tokens`;
+  const lineWord = lines === 1 ? 'line' : 'lines';
+  return `${lines.toLocaleString('en-US')} ${lineWord}, ~${tokens.toLocaleString('en-US')} tokens`;
 }
 
 /** Lines of `code` as an editor counts them (a final line break starts no line of its own). */
@@ -68,5 +77,8 @@ export function lineCount(code: string): number {
 export function overLimitMessage(what: string, tokens: number, characters: number, limit: number): string | undefined {
   if (tokens <= limit) return undefined;
   const size = `~${tokens.toLocaleString('en-US')} tokens (${characters.toLocaleString('en-US')} characters)`;
-  return `${what} is too large to send: ${size}; the limit is ${limit.toLocaleString('en-US')} tokens (streamChat.ask.maxSnippetTokens). Select less code, or raise the limit. Nothing was sent.`;
+  return (
+    `${what} is too large to send: ${size}; the limit is ${limit.toLocaleString('en-US')} tokens ` +
+    '(streamChat.ask.maxSnippetTokens). Select less code, or raise the limit. Nothing was sent.'
+  );
 }

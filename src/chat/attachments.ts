@@ -158,9 +158,8 @@ function addChecked(
   if (size > MAX_ATTACHMENT_BYTES) return refuse(services, tooLarge(snippet.path, size));
   if (snippet.code.trim() === '') return refuse(services, `${snippet.path} is empty: nothing to attach.`);
   const added = attachments.add(snippet);
-  services.log.info(
-    `Attached ${snippet.path}${snippet.range ? `:${snippet.range.startLine}-${snippet.range.endLine}` : ''} (about ${snippet.tokens} tokens)`,
-  );
+  const lines = snippet.range ? `:${snippet.range.startLine}-${snippet.range.endLine}` : '';
+  services.log.info(`Attached ${snippet.path}${lines} (about ${snippet.tokens} tokens)`);
   return added;
 }
 
@@ -171,7 +170,8 @@ function refuse(services: Services, message: string): undefined {
 }
 
 function tooLarge(name: string, bytes: number): string {
-  return `${name} is ${formatBytes(bytes)}; attachments are limited to ${formatBytes(MAX_ATTACHMENT_BYTES)} (about ${Math.round(MAX_ATTACHMENT_BYTES / 4 / 1000)}k tokens). Attach a selection instead.`;
+  const limit = `${formatBytes(MAX_ATTACHMENT_BYTES)} (about ${Math.round(MAX_ATTACHMENT_BYTES / 4 / 1000)}k tokens)`;
+  return `${name} is ${formatBytes(bytes)}; attachments are limited to ${limit}. Attach a selection instead.`;
 }
 
 function formatBytes(bytes: number): string {

@@ -3,24 +3,25 @@
 // gets one snapshot when it is ready again, then deltas (coalesced to one post per frame).
 import * as vscode from 'vscode';
 import type { Answer, StreamEvent } from '../api';
-import { prepareRequest } from '../core/requestPreparation';
+import { prepareRequest, type PreparedRequest } from '../core/requestPreparation';
 import type { ResolvedEndpoint } from '../host/endpointResolver';
-import {
-  DELTA_POST_INTERVAL_MS,
-  type AnswerFooter,
-  type AssistantTurnView,
-  type CodeSnippet,
-  type ErrorView,
-  type HostToWebview,
-  type PanelStatus,
-  type TurnView,
+import type {
+  AssistantTurnView,
+  CodeSnippet,
+  DeltaChannel,
+  ErrorView,
+  HostToWebview,
+  PanelStatus,
+  TurnView,
 } from '../protocol';
-import { tokensPerSecond, type RequestOwner, type TrackedRequest } from '../core/requestRunner';
+import type { RequestOwner, TrackedRequest } from '../core/requestRunner';
 import type { Services } from '../host/services';
 import { leftOutNote } from '../core/contextBudget';
+import { footerOf, type ReasoningTimes } from './answerFooter';
 import { ChatContextWindow, type FittedRequest } from './contextWindow';
 import { Conversation } from '../core/conversation';
-import { checkEndpoint, errorView, panelStatus } from './panelStatus';
+import { DeltaCoalescer } from './deltaCoalescer';
+import { checkEndpoint, errorView, panelStatus, tooLongView } from './panelStatus';
 
 /** Quiet time after a settings or key change before the panel checks the endpoint again. */
 const RECHECK_DELAY_MS = 300;
@@ -39,10 +40,11 @@ interface AnswerOptions {
   leaveOutAtLeast?: number;
 }
 
-interface PendingDelta {
-  requestId: number;
-  content: string;
-  reasoning: string;
+/** A request ready to go out: where to, what, and how it fits the model's window. */
+interface PlannedRequest {
+  resolved: ResolvedEndpoint;
+  prepared: PreparedRequest;
+  fit: FittedRequest;
 }
 
 /** A change to a conversation, for the history to save; `streaming` = only an answer's text grew. */
@@ -55,8 +57,7 @@ export class ChatSession implements vscode.Disposable {
   private conversation = new Conversation();
   private running: TrackedRequest | undefined;
   private sink: ViewSink | undefined;
-  private pending: PendingDelta | undefined;
-  private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly deltas = new DeltaCoalescer((message) => this.post(message));
   private problem: ErrorView | undefined;
   private check: AbortController | undefined;
   private recheckTimer: ReturnType<typeof setTimeout> | undefined;
@@ -99,7 +100,7 @@ export class ChatSession implements vscode.Disposable {
   /** A view is ready: it gets the whole conversation once, then deltas. */
   attach(sink: ViewSink): void {
     this.sink = sink;
-    this.dropPending();
+    this.deltas.drop();
     sink({ type: 'snapshot', turns: this.conversation.all(), status: this.status() });
     void this.postBudget();
     if (this.problem === undefined && !this.busy) void this.checkEndpoint();
@@ -107,7 +108,7 @@ export class ChatSession implements vscode.Disposable {
 
   detach(): void {
     this.sink = undefined;
-    this.dropPending();
+    this.deltas.drop();
   }
 
   /**
@@ -192,7 +193,7 @@ export class ChatSession implements vscode.Disposable {
   open(conversation: Conversation): void {
     this.stop();
     this.conversation = conversation;
-    this.dropPending();
+    this.deltas.drop();
     this.post({ type: 'snapshot', turns: conversation.all(), status: this.status() });
   }
 
@@ -225,34 +226,65 @@ export class ChatSession implements vscode.Disposable {
     this.postStatus();
   }
 
-  /** Asks for the next answer: `model` replaces the configured one for this answer only (Regenerate with…); `leaveOutAtLeast` older turns are left out (after a context-length error). */
-  private async answer(
-    addedTurns: TurnView[],
-    { owner = 'chat', model, leaveOutAtLeast = 0 }: AnswerOptions = {},
-  ): Promise<AssistantTurnView> {
+  /**
+   * Asks for the next answer: `model` replaces the configured one for this answer only (Regenerate
+   * with…); `leaveOutAtLeast` older turns are left out (after a context-length error).
+   */
+  private async answer(addedTurns: TurnView[], options: AnswerOptions = {}): Promise<AssistantTurnView> {
     const conversation = this.conversation;
-    let resolved: ResolvedEndpoint | undefined;
-    let failure: unknown;
+    const plan = await this.plan(conversation, options);
+    if ('problem' in plan) {
+      // Never sent (invalid endpoint, key withheld over plain http, a question too long for the
+      // window): an answer that says why.
+      const turn = conversation.addAnswer(-1);
+      turn.status = 'error';
+      turn.error = plan.problem;
+      this.post({ type: 'turns-added', turns: [...addedTurns, { ...turn }] });
+      return this.ended(conversation, turn);
+    }
+    const { request, turn } = this.start(conversation, addedTurns, plan, options.owner ?? 'chat');
+    const reasoningTimes: ReasoningTimes = {};
+    let answer: Answer;
+    try {
+      answer = await request.collect((event, current) => {
+        this.onEvent(turn, event, current, reasoningTimes);
+        this.changed.fire({ conversation, streaming: true });
+      });
+    } finally {
+      this.running = undefined;
+    }
+    this.deltas.flush();
+    this.settle(turn, plan, request, answer, reasoningTimes);
+    this.post({ type: 'answer-ended', requestId: request.id, turn: { ...turn } });
+    this.postStatus();
+    return this.ended(conversation, turn);
+  }
+
+  /** The request as it would go out, or why it cannot. */
+  private async plan(
+    conversation: Conversation,
+    { model, leaveOutAtLeast = 0 }: AnswerOptions,
+  ): Promise<PlannedRequest | { problem: ErrorView }> {
+    let resolved: ResolvedEndpoint;
     try {
       resolved = await this.services.resolver.resolve();
     } catch (error) {
-      failure = error;
+      return { problem: errorView(error, this.services) };
     }
-    const prepared =
-      resolved && prepareRequest(resolved.settings, conversation.messages(), model === undefined ? {} : { model });
-    const fit = resolved && prepared && (await this.budget.fit(resolved, prepared.request.messages, leaveOutAtLeast));
-    if (resolved === undefined || prepared === undefined || fit === undefined || !fit.fitted.fits) {
-      // Never sent (invalid endpoint, key withheld over plain http, a question too long for the window): an answer that says why.
-      const turn = conversation.addAnswer(-1);
-      turn.status = 'error';
-      turn.error = fit === undefined ? errorView(failure, this.services) : tooLongView(fit);
-      this.post({ type: 'turns-added', turns: [...addedTurns, { ...turn }] });
-      void this.postBudget();
-      this.answered.fire({ ...turn });
-      this.changed.fire({ conversation, streaming: false });
-      return turn;
-    }
+    const prepared = prepareRequest(resolved.settings, conversation.messages(), model === undefined ? {} : { model });
+    const fit = await this.budget.fit(resolved, prepared.request.messages, leaveOutAtLeast);
+    if (!fit.fitted.fits) return { problem: tooLongView(fit) };
     prepared.request.messages = fit.fitted.messages;
+    return { resolved, prepared, fit };
+  }
+
+  /** Sends the request; its answer turn (empty, streaming) is shown at once. */
+  private start(
+    conversation: Conversation,
+    addedTurns: TurnView[],
+    { resolved, prepared, fit }: PlannedRequest,
+    owner: Extract<RequestOwner, 'chat' | 'ask'>,
+  ): { request: TrackedRequest; turn: AssistantTurnView } {
     this.lastLeftOut = fit.fitted.leftOutTurns;
     const request = this.services.runner.start({
       owner,
@@ -267,18 +299,17 @@ export class ChatSession implements vscode.Disposable {
     this.postStatus();
     void this.postBudget();
     this.changed.fire({ conversation, streaming: false });
+    return { request, turn };
+  }
 
-    const reasoningTimes: { first?: number; last?: number } = {};
-    let answer: Answer;
-    try {
-      answer = await request.collect((event, current) => {
-        this.onEvent(turn, event, current, reasoningTimes);
-        this.changed.fire({ conversation, streaming: true });
-      });
-    } finally {
-      this.running = undefined;
-    }
-    this.flush();
+  /** The answer's final state: its text, how it ended, the footer, and the error with its offers. */
+  private settle(
+    turn: AssistantTurnView,
+    { resolved, fit }: PlannedRequest,
+    request: TrackedRequest,
+    answer: Answer,
+    reasoningTimes: ReasoningTimes,
+  ): void {
     turn.content = answer.content;
     turn.reasoning = answer.reasoning;
     turn.status = answer.error ? 'error' : answer.stopped ? 'stopped' : 'done';
@@ -291,8 +322,10 @@ export class ChatSession implements vscode.Disposable {
     }
     // A failed request tells the panel about the endpoint too; a success clears an old problem.
     if (answer.error === undefined && !answer.stopped) this.problem = undefined;
-    this.post({ type: 'answer-ended', requestId: request.id, turn: { ...turn } });
-    this.postStatus();
+  }
+
+  /** An answer ended (or was never sent): the meter, the listeners and the history learn of it. */
+  private ended(conversation: Conversation, turn: AssistantTurnView): AssistantTurnView {
     void this.postBudget();
     this.answered.fire({ ...turn });
     this.changed.fire({ conversation, streaming: false });
@@ -311,30 +344,25 @@ export class ChatSession implements vscode.Disposable {
     this.post({ type: 'budget', budget });
   }
 
-  private onEvent(
-    turn: AssistantTurnView,
-    event: StreamEvent,
-    answer: Answer,
-    reasoningTimes: { first?: number; last?: number },
-  ): void {
+  private onEvent(turn: AssistantTurnView, event: StreamEvent, answer: Answer, reasoningTimes: ReasoningTimes): void {
     switch (event.type) {
       case 'content':
         turn.content = answer.content;
-        this.queue(turn.requestId, event.text, '');
+        this.queue(turn.requestId, 'content', event.text);
         break;
       case 'reasoning': {
         const now = performance.now();
         reasoningTimes.first ??= now;
         reasoningTimes.last = now;
         turn.reasoning = answer.reasoning;
-        this.queue(turn.requestId, '', event.text);
+        this.queue(turn.requestId, 'reasoning', event.text);
         break;
       }
       case 'content-was-reasoning':
         // The thinking began with the first token and ended here.
         reasoningTimes.first ??= this.running?.stats.firstTokenAt;
         reasoningTimes.last = performance.now();
-        this.flush();
+        this.deltas.flush();
         turn.content = answer.content;
         turn.reasoning = answer.reasoning;
         this.post({ type: 'content-was-reasoning', requestId: turn.requestId, text: event.text });
@@ -344,35 +372,9 @@ export class ChatSession implements vscode.Disposable {
     }
   }
 
-  private queue(requestId: number, content: string, reasoning: string): void {
-    if (this.sink === undefined) return; // the snapshot on the next attach carries the text
-    const pending = this.pending;
-    if (pending !== undefined && pending.requestId === requestId) {
-      pending.content += content;
-      pending.reasoning += reasoning;
-    } else {
-      this.flush();
-      this.pending = { requestId, content, reasoning };
-    }
-    this.flushTimer ??= setTimeout(() => this.flush(), DELTA_POST_INTERVAL_MS);
-  }
-
-  private flush(): void {
-    if (this.flushTimer !== undefined) clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
-    const pending = this.pending;
-    this.pending = undefined;
-    if (pending === undefined) return;
-    const message: HostToWebview = { type: 'delta', requestId: pending.requestId };
-    if (pending.content !== '') message.content = pending.content;
-    if (pending.reasoning !== '') message.reasoning = pending.reasoning;
-    this.post(message);
-  }
-
-  private dropPending(): void {
-    if (this.flushTimer !== undefined) clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
-    this.pending = undefined;
+  private queue(requestId: number, channel: DeltaChannel, text: string): void {
+    // Without a view nothing is posted: the snapshot on the next attach carries the text.
+    if (this.sink !== undefined) this.deltas.add(requestId, channel, text);
   }
 
   /** What the panel header and notice show now. */
@@ -387,33 +389,4 @@ export class ChatSession implements vscode.Disposable {
   private post(message: HostToWebview): void {
     this.sink?.(message);
   }
-}
-
-function tooLongView({ fitted, window, reserve }: FittedRequest): ErrorView {
-  const room = Math.max(0, window.tokens - reserve);
-  return {
-    kind: 'context-length',
-    message: `Not sent: the question is about ${fitted.promptTokens.toLocaleString('en-US')} tokens with its attachments (and the system prompt), more than the ${room.toLocaleString('en-US')} the model's ${window.tokens.toLocaleString('en-US')}-token window leaves after ${reserve.toLocaleString('en-US')} kept for the answer. Ask again with fewer or smaller attachments (a selection instead of the whole file) or a shorter question.`,
-    retryable: false,
-  };
-}
-
-function footerOf(
-  request: TrackedRequest,
-  answer: Answer,
-  reasoningTimes: { first?: number; last?: number },
-): AnswerFooter {
-  const { stats } = request;
-  const footer: AnswerFooter = { model: request.model };
-  if (stats.firstTokenAt !== undefined) footer.timeToFirstTokenMs = Math.round(stats.firstTokenAt - stats.startedAt);
-  const rate = tokensPerSecond(stats);
-  if (rate !== undefined) footer.tokensPerSecond = Math.round(rate * 10) / 10;
-  if (answer.usage?.promptTokens !== undefined) footer.promptTokens = answer.usage.promptTokens;
-  if (answer.usage?.completionTokens !== undefined) footer.completionTokens = answer.usage.completionTokens;
-  if (answer.finishReason !== undefined) footer.finishReason = answer.finishReason;
-  if (answer.respondedModel !== undefined && answer.respondedModel !== request.model)
-    footer.respondedModel = answer.respondedModel;
-  if (reasoningTimes.first !== undefined && reasoningTimes.last !== undefined)
-    footer.reasoningMs = Math.round(reasoningTimes.last - reasoningTimes.first);
-  return footer;
 }

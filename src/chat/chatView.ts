@@ -2,13 +2,19 @@
 // under a strict CSP; the session (host side) owns the conversation, this class only connects a
 // ready webview to it and carries out what the user asks for in the panel.
 import * as vscode from 'vscode';
-import type { AttachKind, FixAction, HostToWebview, WebviewToHost } from '../protocol';
+import { withLineEndings } from '../core/lineEndings';
+import { fixCommand } from '../host/errorFixes';
+import type { HostToWebview, WebviewToHost } from '../protocol';
 import type { Services } from '../host/services';
 import { attach, type PendingAttachments } from './attachments';
 import type { ChatSession } from './chatSession';
-import { FIX_COMMANDS } from './panelStatus';
+import { readWebviewMessage } from './webviewMessages';
 
 export const CHAT_VIEW_ID = 'streamChat.chatView';
+
+/** The messages about the conversation, which `handle` passes to the session. */
+type ConversationMessageType =
+  'ready' | 'send' | 'edit-question' | 'stop' | 'regenerate' | 'retry' | 'continue' | 'retry-leaving-out' | 'new-chat';
 
 export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   private view: vscode.WebviewView | undefined;
@@ -73,11 +79,12 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   };
 
   private onMessage(raw: unknown): void {
-    const message = parseMessage(raw);
-    if (message === undefined) {
-      this.services.log.warn('Chat panel: ignored a message of unknown shape');
-      return;
-    }
+    const message = readWebviewMessage(raw, this.services.log);
+    if (message !== undefined) this.handle(message);
+  }
+
+  /** What the user asked for in the panel: the conversation's messages here, the rest in `act`. */
+  private handle(message: WebviewToHost): void {
     switch (message.type) {
       case 'ready':
         this.session.attach(this.post);
@@ -87,15 +94,6 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         // Attachments go with a question the session takes (not while an answer streams).
         if (!this.session.busy && message.text.trim() !== '')
           void this.session.send(message.text, this.attachments.take());
-        break;
-      case 'attach':
-        void attach(message.what, this.attachments, this.services);
-        break;
-      case 'remove-attachment':
-        this.attachments.remove(message.id);
-        break;
-      case 'retry-leaving-out':
-        void this.session.retryLeavingOut();
         break;
       case 'edit-question':
         void this.session.editQuestion(message.turnId, message.text);
@@ -107,18 +105,35 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       case 'retry':
         void this.session.regenerate();
         break;
-      case 'regenerate-with':
-        void vscode.commands.executeCommand('streamChat.regenerateWith');
-        break;
       case 'continue':
         void this.session.continueAnswer();
+        break;
+      case 'retry-leaving-out':
+        void this.session.retryLeavingOut();
         break;
       case 'new-chat':
         this.session.newChat();
         break;
+      default:
+        this.act(message);
+    }
+  }
+
+  /** Commands, attachments, code blocks, links and focus. */
+  private act(message: Exclude<WebviewToHost, { type: ConversationMessageType }>): void {
+    switch (message.type) {
+      case 'attach':
+        void attach(message.what, this.attachments, this.services);
+        break;
+      case 'remove-attachment':
+        this.attachments.remove(message.id);
+        break;
+      case 'regenerate-with':
+        void vscode.commands.executeCommand('streamChat.regenerateWith');
+        break;
       case 'fix':
         // Check again afterwards: the panel's notice goes away once the fix worked.
-        void vscode.commands.executeCommand(FIX_COMMANDS[message.action]).then(() => this.session.checkEndpoint());
+        void vscode.commands.executeCommand(fixCommand(message.action)).then(() => this.session.checkEndpoint());
         break;
       case 'select-model':
         void vscode.commands.executeCommand('streamChat.selectModel');
@@ -143,6 +158,11 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       case 'focus':
         this.services.focus.chatViewFocused = message.focused;
         break;
+      default: {
+        // Does not compile while a member of WebviewToHost has no case here or in `handle`.
+        const unhandled: never = message;
+        this.services.log.warn(`Chat panel: no handler for ${JSON.stringify(unhandled)}`);
+      }
     }
   }
 
@@ -180,61 +200,6 @@ function makeNonce(): string {
   return Buffer.from(crypto.getRandomValues(new Uint8Array(18))).toString('base64');
 }
 
-const ATTACH_KINDS: readonly AttachKind[] = ['file', 'selection', 'pick'];
-const FIX_ACTIONS: readonly FixAction[] = ['setApiKey', 'selectEndpoint', 'selectModel', 'testConnection', 'showLog'];
-
-/** The webview is ours, but its page renders model output: every message is checked before use. */
-function parseMessage(raw: unknown): WebviewToHost | undefined {
-  if (typeof raw !== 'object' || raw === null) return undefined;
-  const message = raw as Record<string, unknown>;
-  switch (message.type) {
-    case 'ready':
-    case 'stop':
-    case 'regenerate':
-    case 'regenerate-with':
-    case 'continue':
-    case 'retry':
-    case 'new-chat':
-    case 'select-model':
-    case 'recheck':
-    case 'retry-leaving-out':
-      return { type: message.type };
-    case 'attach':
-      return ATTACH_KINDS.includes(message.what as AttachKind)
-        ? { type: 'attach', what: message.what as AttachKind }
-        : undefined;
-    case 'remove-attachment':
-      return typeof message.id === 'string' ? { type: 'remove-attachment', id: message.id } : undefined;
-    case 'send':
-      return typeof message.text === 'string' ? { type: 'send', text: message.text } : undefined;
-    case 'edit-question':
-      return typeof message.turnId === 'string' && typeof message.text === 'string'
-        ? { type: 'edit-question', turnId: message.turnId, text: message.text }
-        : undefined;
-    case 'fix':
-      return FIX_ACTIONS.includes(message.action as FixAction)
-        ? { type: 'fix', action: message.action as FixAction }
-        : undefined;
-    case 'open-link':
-      return typeof message.href === 'string' ? { type: 'open-link', href: message.href } : undefined;
-    case 'copy-code':
-    case 'insert-code':
-      return typeof message.code === 'string' ? { type: message.type, code: message.code } : undefined;
-    case 'open-code':
-      return typeof message.code === 'string'
-        ? {
-            type: 'open-code',
-            code: message.code,
-            language: typeof message.language === 'string' ? message.language : undefined,
-          }
-        : undefined;
-    case 'focus':
-      return typeof message.focused === 'boolean' ? { type: 'focus', focused: message.focused } : undefined;
-    default:
-      return undefined;
-  }
-}
-
 /** Opens http(s) links only, through VS Code (which asks before opening an untrusted domain). */
 async function openLink(href: string, services: Services): Promise<void> {
   let uri: vscode.Uri;
@@ -259,8 +224,7 @@ async function insertCode(code: string): Promise<void> {
     await openCode(code, undefined);
     return;
   }
-  const eol = editor.document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
-  const text = code.replace(/\r?\n/g, eol);
+  const text = withLineEndings(code, editor.document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n');
   await editor.edit((edit) => edit.replace(editor.selection, text));
   await vscode.window.showTextDocument(editor.document, editor.viewColumn);
 }

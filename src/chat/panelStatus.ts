@@ -2,15 +2,16 @@
 // problem found by a quick check (no key for a hosted endpoint, an endpoint that does not answer),
 // and failures as the transcript shows them, each with the fix the notifications offer.
 import { isLocalOrigin, keyWouldTravelInClear } from '../core/endpointPolicy';
-import { toUserFacingError } from '../host/errorFixes';
-import type { ErrorView, FixAction, PanelStatus } from '../protocol';
+import { fixFor, toUserFacingError } from '../host/errorFixes';
+import type { ErrorKind, ErrorView, PanelStatus } from '../protocol';
 import type { Services } from '../host/services';
+import type { FittedRequest } from './contextWindow';
 
 /** How long the panel's endpoint check may take before it gives up (it never blocks typing). */
 const CHECK_TIMEOUT_MS = 5_000;
 
 /** Failures a Retry button can help with (the same request may well succeed a moment later). */
-const RETRYABLE = new Set([
+const RETRYABLE = new Set<ErrorKind>([
   'network',
   'timeout',
   'rate-limit',
@@ -23,38 +24,18 @@ const RETRYABLE = new Set([
 ]);
 
 /** Failures of the endpoint check that mean chatting cannot work as configured. */
-const CHECK_PROBLEMS = new Set(['auth', 'network', 'timeout', 'not-event-stream', 'quota']);
-
-export const FIX_COMMANDS: Record<FixAction, string> = {
-  setApiKey: 'streamChat.setApiKey',
-  selectEndpoint: 'streamChat.selectEndpoint',
-  selectModel: 'streamChat.selectModel',
-  testConnection: 'streamChat.testConnection',
-  showLog: 'streamChat.showLog',
-};
-
-function fixFor(kind: string): ErrorView['fix'] {
-  switch (kind) {
-    case 'auth':
-    case 'quota':
-      return { action: 'setApiKey', title: 'Set API Key' };
-    case 'model-not-found':
-      return { action: 'selectModel', title: 'Select Model' };
-    case 'network':
-    case 'not-found':
-    case 'not-event-stream':
-    case 'config':
-    case 'key-not-sent':
-      return { action: 'selectEndpoint', title: 'Select Endpoint' };
-    default:
-      return { action: 'showLog', title: 'Show Log' };
-  }
-}
+const CHECK_PROBLEMS = new Set<ErrorKind>(['auth', 'network', 'timeout', 'not-event-stream', 'quota']);
 
 /** A failure as the panel shows it: redacted message, the fix, whether Retry makes sense. */
-export function errorView(error: unknown, services: Services): ErrorView {
+export function errorView(error: unknown, services: Pick<Services, 'log'>): ErrorView {
   const { kind, message } = toUserFacingError(error, (text) => services.log.redact(text));
-  return { kind, message, fix: fixFor(kind), retryable: RETRYABLE.has(kind) };
+  return { kind, message, fix: panelFix(kind), retryable: RETRYABLE.has(kind) };
+}
+
+/** The panel's button for a failure: the fix the notifications offer for it too. */
+function panelFix(kind: ErrorKind): ErrorView['fix'] {
+  const { action, title } = fixFor(kind);
+  return { action, title };
 }
 
 export function modelLabel(services: Services): string {
@@ -74,7 +55,7 @@ export async function checkEndpoint(services: Services, signal: AbortSignal): Pr
     return {
       kind: 'config',
       message: settings.endpoint.problem ?? 'No endpoint is configured.',
-      fix: fixFor('config'),
+      fix: panelFix('config'),
       retryable: false,
     };
   }
@@ -83,7 +64,7 @@ export async function checkEndpoint(services: Services, signal: AbortSignal): Pr
     return {
       kind: 'auth',
       message: `No API key is set for ${origin}. Set one to start chatting.`,
-      fix: fixFor('auth'),
+      fix: panelFix('auth'),
       retryable: false,
     };
   }
@@ -104,4 +85,20 @@ export async function checkEndpoint(services: Services, signal: AbortSignal): Pr
 
 export function panelStatus(services: Services, busy: boolean, problem: ErrorView | undefined): PanelStatus {
   return { modelLabel: modelLabel(services), origin: services.config.read().endpoint.origin, problem, busy };
+}
+
+/** Why a question was not sent: it does not fit the model's window even with every earlier turn left out. */
+export function tooLongView({ fitted, window, reserve }: FittedRequest): ErrorView {
+  const count = (tokens: number) => tokens.toLocaleString('en-US');
+  const room = Math.max(0, window.tokens - reserve);
+  return {
+    kind: 'context-length',
+    message:
+      `Not sent: the question is about ${count(fitted.promptTokens)} tokens with its attachments (and the system ` +
+      `prompt), more than the ${count(room)} the model's ${count(window.tokens)}-token window leaves after ` +
+      `${count(reserve)} kept for the answer. Ask again with fewer or smaller attachments (a selection instead ` +
+      'of the whole file) or a shorter question.',
+    fix: panelFix('context-length'),
+    retryable: false,
+  };
 }

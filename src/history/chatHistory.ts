@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ChatSession } from '../chat/chatSession';
 import { Conversation, type ConversationData } from '../core/conversation';
-import { SECTION } from '../host/config';
+import { SECTION, StreamChatConfig } from '../host/config';
 import type { Services } from '../host/services';
 import { ConversationSaver } from './saver';
 import {
@@ -77,8 +77,9 @@ export class ChatHistory implements vscode.Disposable {
 
   /** How many conversations to keep (`streamChat.history.maxConversations`). */
   get maxConversations(): number {
-    const value = vscode.workspace.getConfiguration(SECTION).get<unknown>('history.maxConversations');
-    return typeof value === 'number' && Number.isInteger(value) && value >= 1 ? value : DEFAULT_MAX_CONVERSATIONS;
+    return StreamChatConfig.readSurfaceSetting('history.maxConversations', (value) =>
+      typeof value === 'number' && Number.isInteger(value) && value >= 1 ? value : DEFAULT_MAX_CONVERSATIONS,
+    );
   }
 
   /**
@@ -169,7 +170,10 @@ export class ChatHistory implements vscode.Disposable {
     return this.saver.flush();
   }
 
-  /** Stops saving (later changes, e.g. the answer stopped by the window closing, are not written) and writes what waits. */
+  /**
+   * Stops saving (later changes, e.g. the answer stopped by the window closing, are not written) and
+   * writes what waits.
+   */
   dispose(): Promise<void> {
     for (const disposable of this.disposables) disposable.dispose();
     return this.saver.dispose();
@@ -183,7 +187,9 @@ export class ChatHistory implements vscode.Disposable {
     if (result.omittedTurns > conversation.omittedTurns && !this.sizeWarned.has(data.id)) {
       this.sizeWarned.add(data.id);
       const limit = formatBytes(this.options.maxBytes ?? DEFAULT_MAX_CONVERSATION_BYTES);
-      const note = `Stream Chat: this conversation is larger than ${limit}, so its oldest ${result.omittedTurns} turns are left out of the saved history (the panel shows them until you close it). Start a New Chat to keep everything.`;
+      const note =
+        `Stream Chat: this conversation is larger than ${limit}, so its oldest ${result.omittedTurns} turns are ` +
+        'left out of the saved history (the panel shows them until you close it). Start a New Chat to keep everything.';
       this.services.log.warn(
         `History: conversation ${data.id} passed the ${limit} limit; ${result.omittedTurns} oldest turns not saved`,
       );
@@ -209,7 +215,8 @@ export class ChatHistory implements vscode.Disposable {
       const removed = await this.store.prune(this.maxConversations, this.session.current.id);
       if (removed.length === 0) return;
       this.services.log.info(
-        `History: removed the ${removed.length} oldest conversations (streamChat.history.maxConversations is ${this.maxConversations})`,
+        `History: removed the ${removed.length} oldest conversations ` +
+          `(streamChat.history.maxConversations is ${this.maxConversations})`,
       );
       this.prunedEmitter.fire(removed);
     } catch (error) {
@@ -219,10 +226,10 @@ export class ChatHistory implements vscode.Disposable {
 
   private report(problems: readonly LoadProblem[]): void {
     if (problems.length === 0) return;
-    for (const problem of problems)
-      this.services.log.warn(
-        `History: skipped ${problem.file}: ${problem.reason}${problem.movedTo !== undefined ? ` (kept as ${problem.movedTo})` : ' (could not move it aside)'}`,
-      );
+    for (const problem of problems) {
+      const kept = problem.movedTo !== undefined ? ` (kept as ${problem.movedTo})` : ' (could not move it aside)';
+      this.services.log.warn(`History: skipped ${problem.file}: ${problem.reason}${kept}`);
+    }
     const [first] = problems;
     const what =
       problems.length === 1

@@ -1,7 +1,14 @@
 // Checks a saved conversation read from disk before anything uses it: a file may be cut short, hand
 // edited or from a newer version. No 'vscode' import (unit-tested in plain Node).
 import { CONVERSATION_DATA_VERSION, type ConversationData } from '../core/conversation';
-import type { AssistantTurnView, CodeSnippet, TurnStatus, TurnView, UserTurnView } from '../protocol';
+import {
+  isErrorKind,
+  type AssistantTurnView,
+  type CodeSnippet,
+  type TurnStatus,
+  type TurnView,
+  type UserTurnView,
+} from '../protocol';
 
 /** Why a file cannot be used, in words for the message that names it. */
 export class InvalidConversationError extends Error {}
@@ -57,8 +64,11 @@ function parseTurn(raw: unknown, index: number): TurnView {
     // Footer and error are display-only and were written by us: kept when they have the right shape.
     if (isRecord(turn.footer) && typeof turn.footer.model === 'string')
       answer.footer = turn.footer as unknown as AssistantTurnView['footer'];
-    if (isRecord(turn.error) && typeof turn.error.message === 'string' && typeof turn.error.kind === 'string')
-      answer.error = { kind: turn.error.kind, message: turn.error.message, retryable: turn.error.retryable === true };
+    if (isRecord(turn.error) && typeof turn.error.message === 'string' && typeof turn.error.kind === 'string') {
+      // A kind this version does not know (a newer version wrote it) shows as a plain failure.
+      const kind = isErrorKind(turn.error.kind) ? turn.error.kind : 'unexpected';
+      answer.error = { kind, message: turn.error.message, retryable: turn.error.retryable === true };
+    }
     if (turn.interrupted === true) answer.interrupted = true;
     return answer;
   }

@@ -65,6 +65,12 @@ export interface Settings extends RequestSettings {
 /** Where the settings come from: VS Code's configuration (tests wrap it to act as an editor that ignores scopes). */
 export type ConfigurationSource = (section: string) => vscode.WorkspaceConfiguration;
 
+/**
+ * Settings each read by one surface when it acts, not part of every request's `Settings`: the
+ * prompts and the snippet limit of the ask commands, the history's size, the insert's context.
+ */
+export type SurfaceSettingKey = 'prompts' | 'ask.maxSnippetTokens' | 'history.maxConversations' | 'insert.contextLines';
+
 export class StreamChatConfig implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires after any `streamChat.*` setting changed (read the new values with `read()`). */
@@ -97,7 +103,20 @@ export class StreamChatConfig implements vscode.Disposable {
     };
   }
 
-  /** Writes a user (global) setting: the endpoint settings are application-scoped, and a choice made by command is the user's. */
+  /**
+   * A surface's own setting, through `parse`: the surface checks the value and supplies the default
+   * (rules it unit-tests in plain Node). Read fresh, like `read()`, so Restricted Mode's rules apply
+   * (workspace values of the settings in package.json's `restrictedConfigurations` are ignored).
+   * Static: no environment override applies to these, so code without the services reads them too.
+   */
+  static readSurfaceSetting<T>(key: SurfaceSettingKey, parse: (value: unknown) => T): T {
+    return parse(vscode.workspace.getConfiguration(SECTION).get<unknown>(key));
+  }
+
+  /**
+   * Writes a user (global) setting: the endpoint settings are application-scoped, and a choice made
+   * by command is the user's.
+   */
   async update(key: 'baseUrl' | 'model' | 'headers', value: unknown): Promise<void> {
     await vscode.workspace.getConfiguration(SECTION).update(key, value, vscode.ConfigurationTarget.Global);
   }
@@ -106,10 +125,10 @@ export class StreamChatConfig implements vscode.Disposable {
   describeOverrides(): string[] {
     const notes: string[] = [];
     const env = this.environment;
-    if (env.baseUrl)
-      notes.push(
-        `STREAM_CHAT_BASE_URL is set: it overrides streamChat.baseUrl (${displayUrl(env.baseUrl)})${env.demo ? ' — local demo server' : ''}`,
-      );
+    if (env.baseUrl) {
+      const demo = env.demo ? ' — local demo server' : '';
+      notes.push(`STREAM_CHAT_BASE_URL is set: it overrides streamChat.baseUrl (${displayUrl(env.baseUrl)})${demo}`);
+    }
     if (env.model) notes.push(`STREAM_CHAT_MODEL is set: it overrides streamChat.model (${env.model})`);
     if (env.apiKey && !env.baseUrl)
       notes.push('STREAM_CHAT_API_KEY is ignored: it is only used together with STREAM_CHAT_BASE_URL');
@@ -125,7 +144,8 @@ export class StreamChatConfig implements vscode.Disposable {
       if (!isSecretHeaderName(name)) continue;
       const replaced = name.toLowerCase() === 'authorization' ? ' (a key stored for the origin replaces it)' : '';
       notes.push(
-        `streamChat.headers sets ${JSON.stringify(name)}${replaced}: secrets in settings are stored in plain text — prefer "Stream Chat: Set API Key"`,
+        `streamChat.headers sets ${JSON.stringify(name)}${replaced}: secrets in settings are stored in plain text` +
+          ' — prefer "Stream Chat: Set API Key"',
       );
     }
     return notes;

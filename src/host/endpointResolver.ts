@@ -1,12 +1,14 @@
 // Turns the current settings and stored key into the `Endpoint` the client sends to. Every surface
 // that starts a request asks here first, so the origin/key rules live in one place.
 import type { Endpoint } from '../api';
+import type { EndpointErrorKind } from '../protocol';
 import type { Settings, StreamChatConfig } from './config';
 import { isSecretHeaderName, keyWouldTravelInClear } from '../core/endpointPolicy';
 import type { StreamChatLog } from './log';
 import type { ApiKeyStore, PlainHttpKeyGuard } from './secrets';
 
-export type EndpointErrorKind = 'config' | 'key-not-sent';
+// The kinds live in the protocol: the chat panel shows these errors too.
+export type { EndpointErrorKind };
 
 /** The endpoint cannot be used as configured; the message says why, in the user's terms. */
 export class EndpointError extends Error {

@@ -97,9 +97,8 @@ export class ModelStatusItem implements vscode.Disposable {
       this.item.command = 'streamChat.selectModel';
       this.item.backgroundColor = undefined;
       tooltip.push(`Stream Chat — ${modelLabel}`);
-      tooltip.push(
-        `Endpoint: ${endpoint.baseUrl}${endpoint.baseUrlSource === 'environment' ? ' (from STREAM_CHAT_BASE_URL)' : ''}`,
-      );
+      const source = endpoint.baseUrlSource === 'environment' ? ' (from STREAM_CHAT_BASE_URL)' : '';
+      tooltip.push(`Endpoint: ${endpoint.baseUrl}${source}`);
       if (this.keyNote) tooltip.push(this.keyNote);
       tooltip.push('Click to choose a model');
     }

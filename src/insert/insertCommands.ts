@@ -7,6 +7,7 @@ import type { Answer, ChatMessage, StreamEvent } from '../api';
 import { CodeOnlyFilter, type CodeFilterOutput } from './codeFilter';
 import { prepareRequest } from '../core/requestPreparation';
 import type { TrackedRequest } from '../core/requestRunner';
+import { StreamChatConfig } from '../host/config';
 import type { ResolvedEndpoint } from '../host/endpointResolver';
 import { fixFor, showErrorWithFix, toUserFacingError } from '../host/errorFixes';
 import type { Services } from '../host/services';
@@ -346,10 +347,9 @@ async function askInstruction(mode: InsertMode): Promise<string | undefined> {
 }
 
 function contextLinesSetting(): number {
-  const value = vscode.workspace.getConfiguration('streamChat').get<unknown>('insert.contextLines');
-  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 1000
-    ? value
-    : DEFAULT_CONTEXT_LINES;
+  return StreamChatConfig.readSurfaceSetting('insert.contextLines', (value) =>
+    typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 1000 ? value : DEFAULT_CONTEXT_LINES,
+  );
 }
 
 /** Read-only file systems (git:, output, virtual read-only providers) are refused before any request. */

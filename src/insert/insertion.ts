@@ -5,7 +5,7 @@
 // undo, stops the insertion; so does the document closing or its editor going away. When a save splits
 // the undo step anyway, InsertionUndo joins the pieces back.
 import * as vscode from 'vscode';
-import { withLineEndings, type LineEnding } from '../shared/lineEndings';
+import { withLineEndings, type LineEnding } from '../core/lineEndings';
 import type { InsertionUndo } from './insertionUndo';
 
 /**

@@ -55,9 +55,8 @@ export class BudgetMeter {
     const n = (tokens: number) => tokens.toLocaleString('en-US');
     this.element.textContent = `${formatTokenCount(used)} / ${formatWindow(budget.window)}`;
     this.element.classList.toggle('over', over);
-    const parts = [
-      `conversation ${n(budget.conversationTokens)} (${budget.measured ? 'counted by the server after the last answer' : 'estimated'})`,
-    ];
+    const counted = budget.measured ? 'counted by the server after the last answer' : 'estimated';
+    const parts = [`conversation ${n(budget.conversationTokens)} (${counted})`];
     if (attached > 0) parts.push(`attachments ${n(attached)}`);
     if (draft > 0) parts.push(`draft ${n(draft)}`);
     this.element.title = [

@@ -55,10 +55,16 @@ document
 
 let busy = false;
 
+const FIRST_RUN_FIXES: readonly (readonly [FixAction, string])[] = [
+  ['selectEndpoint', 'Select Endpoint'],
+  ['testConnection', 'Test Connection'],
+];
+
 function setStatus(status: PanelStatus): void {
   busy = status.busy;
   modelButton.querySelector('.label')!.textContent = status.modelLabel;
-  modelButton.title = `Model: ${status.modelLabel}${status.origin ? ` at ${status.origin}` : ''} — click to choose another`;
+  const where = status.origin ? ` at ${status.origin}` : '';
+  modelButton.title = `Model: ${status.modelLabel}${where} — click to choose another`;
   sendButton.hidden = busy;
   stopButton.hidden = !busy;
   document.body.dataset.busy = String(busy);
@@ -69,15 +75,13 @@ function setStatus(status: PanelStatus): void {
     return;
   }
   const panelNotice = errorElement(problem, false, 'recheck');
-  // The first-run fixes, in place: whatever the problem suggests, plus choosing an endpoint and testing it.
+  // The first-run fixes, in place: whatever the problem suggests, plus choosing an endpoint and
+  // testing it (each once).
   const buttons = panelNotice.querySelector('.notice-buttons')!;
-  if (problem.fix?.action !== 'selectEndpoint')
-    buttons.append(
-      button({ label: 'Select Endpoint', showLabel: true, className: 'text-button', action: 'fix:selectEndpoint' }),
-    );
-  buttons.append(
-    button({ label: 'Test Connection', showLabel: true, className: 'text-button', action: 'fix:testConnection' }),
-  );
+  for (const [action, label] of FIRST_RUN_FIXES) {
+    if (problem.fix?.action !== action)
+      buttons.append(button({ label, showLabel: true, className: 'text-button', action: `fix:${action}` }));
+  }
   notice.replaceChildren(panelNotice);
 }
 
@@ -115,7 +119,7 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
       transcript.add(message.turns);
       break;
     case 'delta':
-      transcript.delta(message.requestId, message.content, message.reasoning);
+      transcript.delta(message.requestId, message.channel, message.text);
       break;
     case 'content-was-reasoning':
       transcript.contentWasReasoning(message.requestId, message.text);
@@ -154,8 +158,10 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
 });
 
 // One click handler for every button in the panel, including those inside rendered answers.
-document.addEventListener('click', (event) => {
-  const target = (event.target as Element | null)?.closest('[data-action], a[href]');
+document.addEventListener('click', onClick);
+
+function onClick(event: MouseEvent): void {
+  const target = (event.target as Element | null)?.closest<HTMLElement>('[data-action], a[href]');
   if (target === null || target === undefined) return;
   if (target instanceof HTMLAnchorElement) {
     // Links never navigate the webview: the host opens http(s) ones through VS Code. VS Code's own
@@ -165,41 +171,53 @@ document.addEventListener('click', (event) => {
     post({ type: 'open-link', href: target.href });
     return;
   }
-  const action = (target as HTMLElement).dataset.action ?? '';
-  if (action.startsWith('fix:')) {
-    post({ type: 'fix', action: action.slice(4) as FixAction });
-    return;
-  }
-  if (action.startsWith('attach:')) {
-    post({ type: 'attach', what: action.slice(7) as AttachKind });
-    return;
-  }
-  const code = target.closest<HTMLElement>('.code-block');
-  const codeText = code?.querySelector('code')?.textContent ?? '';
+  const action = target.dataset.action ?? '';
+  if (action.startsWith('fix:')) post({ type: 'fix', action: action.slice(4) as FixAction });
+  else if (action.startsWith('attach:')) post({ type: 'attach', what: action.slice(7) as AttachKind });
+  else if (isHostAction(action)) post({ type: action });
+  else if (isCodeAction(action)) postCode(action, target);
+  else panelAction(action, target);
+}
+
+/** Buttons that only tell the host: the action is the message's type. */
+const HOST_ACTIONS = [
+  'stop',
+  'new-chat',
+  'select-model',
+  'regenerate',
+  'regenerate-with',
+  'continue',
+  'retry',
+  'recheck',
+  'retry-leaving-out',
+] as const;
+type HostAction = (typeof HOST_ACTIONS)[number];
+
+function isHostAction(action: string): action is HostAction {
+  return (HOST_ACTIONS as readonly string[]).includes(action);
+}
+
+/** The buttons of a code block in an answer, and the message each sends with the block's code. */
+const CODE_ACTIONS = { copy: 'copy-code', insert: 'insert-code', open: 'open-code' } as const;
+type CodeAction = keyof typeof CODE_ACTIONS;
+
+function isCodeAction(action: string): action is CodeAction {
+  return Object.prototype.hasOwnProperty.call(CODE_ACTIONS, action);
+}
+
+function postCode(action: CodeAction, target: HTMLElement): void {
+  const block = target.closest<HTMLElement>('.code-block');
+  const code = block?.querySelector('code')?.textContent ?? '';
+  const type = CODE_ACTIONS[action];
+  if (type === 'open-code') post({ type, code, language: block?.dataset.language });
+  else post({ type, code });
+}
+
+/** Buttons handled in the panel itself (some then tell the host). */
+function panelAction(action: string, target: HTMLElement): void {
   switch (action) {
     case 'send':
       send();
-      break;
-    case 'stop':
-      post({ type: 'stop' });
-      break;
-    case 'new-chat':
-      post({ type: 'new-chat' });
-      break;
-    case 'select-model':
-      post({ type: 'select-model' });
-      break;
-    case 'regenerate':
-    case 'regenerate-with':
-    case 'continue':
-    case 'retry':
-      post({ type: action });
-      break;
-    case 'recheck':
-      post({ type: 'recheck' });
-      break;
-    case 'retry-leaving-out':
-      post({ type: 'retry-leaving-out' });
       break;
     case 'remove-attachment': {
       const id = target.closest<HTMLElement>('[data-attachment-id]')?.dataset.attachmentId;
@@ -207,15 +225,6 @@ document.addEventListener('click', (event) => {
       input.focus();
       break;
     }
-    case 'copy':
-      post({ type: 'copy-code', code: codeText });
-      break;
-    case 'insert':
-      post({ type: 'insert-code', code: codeText });
-      break;
-    case 'open':
-      post({ type: 'open-code', code: codeText, language: code?.dataset.language });
-      break;
     case 'edit-question': {
       const question = target.closest<HTMLElement>('.turn.user');
       const turnId = question?.dataset.turnId;
@@ -234,7 +243,7 @@ document.addEventListener('click', (event) => {
       break;
     }
   }
-});
+}
 
 composer.addEventListener('submit', (event) => {
   event.preventDefault();

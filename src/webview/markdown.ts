@@ -1,11 +1,12 @@
 // Streamed markdown, rendered incrementally. Text is appended to a string and rendered at most once
 // per animation frame. Only the text after the last finished top-level block is parsed: a block is
 // finished once the next block starts on a line that has ended (a lone `#` or `***` on the line being
-// typed may still become something else; a table needs its delimiter row ended). Finished blocks are parsed, rendered, sanitized and
-// attached once, as frozen nodes that are never touched again; the open tail is re-rendered into
-// one live element each frame, block by block, patched in place (an unchanged block keeps its
-// nodes, a growing one usually changes one text node). Frozen chunks are concatenated exactly as a one-shot render of the
-// whole text would emit them, so the finished DOM is byte-identical to `reset(text); finish()`.
+// typed may still become something else; a table needs its delimiter row ended). Finished blocks
+// are parsed, rendered, sanitized and attached once, as frozen nodes that are never touched again;
+// the open tail is re-rendered into one live element each frame, block by block, patched in place
+// (an unchanged block keeps its nodes, a growing one usually changes one text node). Frozen chunks
+// are concatenated exactly as a one-shot render of the whole text would emit them, so the finished
+// DOM is byte-identical to `reset(text); finish()`.
 //
 // Link reference definitions carry over through one markdown-it `env`. A chunk that used a label
 // before its definition arrived is rendered again (once) when that definition is frozen.

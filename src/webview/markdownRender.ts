@@ -31,7 +31,10 @@ function codeBlock(code: string, language: string, open: boolean): string {
   const lang = escapeHtml(language);
   const classes = [open ? '' : 'hljs', language ? `language-${lang}` : ''].filter(Boolean).join(' ');
   const body = open ? escapeHtml(code) : highlightCode(code, language);
-  return `<div class="code-block${open ? ' code-block-open' : ''}"${language ? ` data-language="${lang}"` : ''}><pre><code${classes ? ` class="${classes}"` : ''}>${body}</code></pre></div>\n`;
+  const blockClass = open ? 'code-block code-block-open' : 'code-block';
+  const languageAttribute = language ? ` data-language="${lang}"` : '';
+  const codeClass = classes ? ` class="${classes}"` : '';
+  return `<div class="${blockClass}"${languageAttribute}><pre><code${codeClass}>${body}</code></pre></div>\n`;
 }
 
 md.renderer.rules.fence = (tokens, idx) => {

@@ -1,6 +1,6 @@
 // The transcript: the turns in order, kept in step with the host's messages, and scrolled to follow
 // the stream unless the user scrolled up to read.
-import type { AssistantTurnView, TurnView } from '../protocol';
+import type { AssistantTurnView, DeltaChannel, TurnView } from '../protocol';
 import { el } from './dom';
 import type { StreamingMarkdownOptions } from './markdown';
 import { withEditButton } from './questionEdit';
@@ -100,11 +100,11 @@ export class Transcript {
     this.follow();
   }
 
-  delta(requestId: number, content: string | undefined, reasoning: string | undefined): void {
+  delta(requestId: number, channel: DeltaChannel, text: string): void {
     const answer = this.answers.get(requestId);
     if (answer === undefined) return;
-    if (reasoning !== undefined) answer.appendReasoning(reasoning);
-    if (content !== undefined) answer.appendContent(content);
+    if (channel === 'reasoning') answer.appendReasoning(text);
+    else answer.appendContent(text);
   }
 
   contentWasReasoning(requestId: number, text: string): void {

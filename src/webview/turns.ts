@@ -22,7 +22,10 @@ export function userTurnElement(turn: UserTurnView): HTMLElement {
   );
 }
 
-/** Code sent with a question, compact: `file:lines`, what it is and its size; the code folds out (as text, never HTML). */
+/**
+ * Code sent with a question, compact: `file:lines`, what it is and its size; the code folds out (as
+ * text, never HTML).
+ */
 function snippetElement(snippet: CodeSnippet): HTMLElement {
   const lines = snippet.code === '' ? 1 : snippet.code.replace(/(\r\n|\r|\n)$/, '').split(/\r\n|\r|\n/).length;
   const size = `${lines} ${lines === 1 ? 'line' : 'lines'} · ~${snippet.tokens.toLocaleString('en-US')} tokens`;

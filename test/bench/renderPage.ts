@@ -48,7 +48,7 @@ function dispatch(requestId: number, deltas: string[], rate: number, dispatched?
         dispatched?.push(arrival(next));
         pending += deltas[next++];
       }
-      if (pending !== '') postToPanel({ type: 'delta', requestId, content: pending });
+      if (pending !== '') postToPanel({ type: 'delta', requestId, channel: 'content', text: pending });
       if (next < deltas.length) setTimeout(post, DELTA_POST_INTERVAL_MS);
       else resolve();
     };

@@ -110,6 +110,24 @@ describe('chat history', () => {
       assert.throws(() => parseConversationData({ ...data('../x', 1) }), /no valid id/);
       assert.throws(() => parseConversationData([]), /not an object/);
     });
+
+    it("keeps a failed answer's error kind; a kind this version does not know comes back as unexpected", () => {
+      const failed = (kind: string) => ({
+        ...data('a', 1),
+        turns: [
+          { role: 'user', id: 't1', text: 'Q' },
+          { role: 'assistant', id: 't2', content: '', reasoning: '', status: 'error', error: { kind, message: 'm' } },
+        ],
+      });
+      const errorOf = (kind: string) => {
+        const answer = parseConversationData(failed(kind)).turns[1];
+        return answer.role === 'assistant' ? answer.error : undefined;
+      };
+      assert.deepEqual(errorOf('rate-limit'), { kind: 'rate-limit', message: 'm', retryable: false });
+      assert.equal(errorOf('key-not-sent')?.kind, 'key-not-sent');
+      assert.equal(errorOf('from-a-newer-version')?.kind, 'unexpected');
+      assert.equal(errorOf('toString')?.kind, 'unexpected', 'not a kind inherited from Object');
+    });
   });
 
   describe('store', () => {

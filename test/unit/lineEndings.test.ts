@@ -1,6 +1,6 @@
 // Code written into a document takes the document's line endings, whatever the model sent.
 import * as assert from 'node:assert/strict';
-import { withLineEndings } from '../../src/shared/lineEndings';
+import { withLineEndings } from '../../src/core/lineEndings';
 
 describe('line endings', () => {
   it('into a CRLF document: every "\\n" and "\\r\\n" becomes "\\r\\n", none doubled', () => {

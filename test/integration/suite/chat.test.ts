@@ -203,7 +203,7 @@ describe('chat session (host side of the chat panel)', () => {
     // Stands in for the panel: what the host posts it.
     const deltas: string[] = [];
     chat.attach((message) => {
-      if (message.type === 'delta') deltas.push(message.content ?? '');
+      if (message.type === 'delta' && message.channel === 'content') deltas.push(message.text);
     });
     try {
       const turn = await chat.send('Count to 300');

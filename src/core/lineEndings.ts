@@ -1,5 +1,6 @@
 // Text from the model or a code block arrives with "\n" or "\r\n"; a document keeps one kind throughout.
-// No 'vscode' import (shared by both bundles): callers map the document's EndOfLine to the string.
+// The one conversion for every place that puts text into a document (insertion, the panel's Insert).
+// No 'vscode' import: callers map the document's EndOfLine to the string.
 
 export type LineEnding = '\n' | '\r\n';
 
