@@ -1,7 +1,8 @@
 // The measurements shown under a finished answer: time to first token, speed, token counts, how it
 // finished, the model that really answered, and how long it thought.
 import type { Answer } from '../api';
-import { tokensPerSecond, type TrackedRequest } from '../core/requestRunner';
+import type { TrackedRequest } from '../core/requestRunner';
+import { tokensPerSecond } from '../core/requestStats';
 import type { AnswerFooter } from '../protocol';
 
 /** When the answer's reasoning began and ended (performance.now()). */

@@ -17,9 +17,6 @@ import {
 } from '../api';
 import { recordStats, streamLogEntry, tokensPerSecond, type RequestLogEntry, type RequestStats } from './requestStats';
 
-// Defined with the stats; the surfaces and the host import them from here, with the runner.
-export { tokensPerSecond, type RequestLogEntry, type RequestStats } from './requestStats';
-
 /** The surfaces that start requests; `streamChat.stop` picks requests by them. */
 export const REQUEST_OWNERS = ['chat', 'ask', 'insert', 'test connection'] as const;
 export type RequestOwner = (typeof REQUEST_OWNERS)[number];

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { apiKeyProblem, checkBaseUrl, displayUrl, isLocalOrigin, keyWouldTravelInClear } from '../core/endpointPolicy';
 import type { ModelInfo } from '../api';
 import type { ResolvedEndpoint } from '../host/endpointResolver';
-import { showErrorWithFix, toUserFacingError } from '../host/errorFixes';
+import { fixFor, showErrorWithFix, toUserFacingError } from '../host/errorFixes';
 import type { Services } from '../host/services';
 
 export interface EndpointPreset {
@@ -357,12 +357,7 @@ function fail(services: Services, automated: boolean, error: unknown): undefined
   const problem = toUserFacingError(error, services.log.redact.bind(services.log));
   if (automated) throw new Error(`Stream Chat: ${problem.message}`);
   services.log.warn(problem.message);
-  // Every failure here comes from the endpoint (invalid base URL, key not sent over plain http).
-  showErrorWithFix(
-    `Stream Chat: ${problem.message}`,
-    { title: 'Select Endpoint', command: 'streamChat.selectEndpoint' },
-    services.log,
-  );
+  showErrorWithFix(`Stream Chat: ${problem.message}`, fixFor(problem.kind), services.log);
   return undefined;
 }
 

@@ -5,7 +5,7 @@ import { ChatError, type ReasoningSource } from '../api';
 import { prepareRequest } from '../core/requestPreparation';
 import { type ResolvedEndpoint } from '../host/endpointResolver';
 import { fixFor, showErrorWithFix, toUserFacingError, type UserFacingError } from '../host/errorFixes';
-import { tokensPerSecond } from '../core/requestRunner';
+import { tokensPerSecond } from '../core/requestStats';
 import type { Services } from '../host/services';
 
 export interface ConnectionReport {

@@ -2,7 +2,7 @@
 // key nor anything that looks like one can reach the channel (or the recent-lines buffer tests read).
 import * as vscode from 'vscode';
 import { redactSecrets } from '../api';
-import type { RequestLogEntry } from '../core/requestRunner';
+import type { RequestLogEntry } from '../core/requestStats';
 
 const RECENT_LINES = 500;
 

@@ -3,7 +3,8 @@
 import * as assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
 import { ChatClient, type ChatRequest, type Endpoint, type StreamEvent } from '../../src/api';
-import { RequestRunner, type RequestLogEntry, type TrackedRequest } from '../../src/core/requestRunner';
+import { RequestRunner, type TrackedRequest } from '../../src/core/requestRunner';
+import type { RequestLogEntry } from '../../src/core/requestStats';
 import { chunk, sse, type TestServer } from '../server';
 import { withTestServer } from './helpers';
 
