@@ -24,7 +24,8 @@ const SURFACE_EDGES = {
 
 const WHY = {
   vscode:
-    'pure layers (api, core, shared, webview, protocol) never depend on vscode, not even for types: they run in plain Node or a browser',
+    'pure layers (api, core, shared, webview, protocol) never depend on vscode, not even for types: ' +
+    'they run in plain Node or a browser',
   apiAlone: 'src/api imports nothing outside src/api: the client is a library of its own, tested in plain Node',
   pureNoHost:
     'pure layers never import src/host (types included): host code needs vscode; pass plain values or an interface',

@@ -97,7 +97,7 @@ describe('ask commands', () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
-  it('each action sends the selection fenced with language, path and lines, then its instruction; resolves with the answer', async () => {
+  it('each action sends the selection fenced with language, path, lines, then its instruction; resolves', async () => {
     const editor = await workspaceEditor('src/sample.ts', SAMPLE);
     editor.selection = new vscode.Selection(3, 0, 5, 0); // lines 4-5, ending at the start of line 6
     for (const [index, action] of ASK_ACTIONS.entries()) {
@@ -106,7 +106,8 @@ describe('ask commands', () => {
       assert.deepEqual(result, { text: `Answer ${index}`, finishReason: 'stop', stopped: false }, action);
       assert.equal(
         lastUserContent(server, index),
-        'Code from src/sample.ts:4-5 (typescript):\n```typescript\n  const greeting = `Hello, ${name}!`;\n  return greeting;\n```\n\n' +
+        'Code from src/sample.ts:4-5 (typescript):\n```typescript\n' +
+          '  const greeting = `Hello, ${name}!`;\n  return greeting;\n```\n\n' +
           DEFAULT_PROMPTS[action],
         action,
       );
@@ -202,7 +203,10 @@ describe('ask commands', () => {
     assert.equal(result?.text, '');
     assert.match(
       result?.error ?? '',
-      /^The selection \(src\/sample\.ts:1-6\) is too large to send: ~\d+ tokens \(\d+ characters\); the limit is 10 tokens \(streamChat\.ask\.maxSnippetTokens\)\./,
+      new RegExp(
+        /^The selection \(src\/sample\.ts:1-6\) is too large to send: ~\d+ tokens \(\d+ characters\); /.source +
+          /the limit is 10 tokens \(streamChat\.ask\.maxSnippetTokens\)\./.source,
+      ),
     );
     const whole = await run('streamChat.ask', { prompt: 'Why?', scope: 'file' });
     assert.match(whole?.error ?? '', /^src\/sample\.ts \(whole file\) is too large to send/);
@@ -226,7 +230,8 @@ describe('ask commands', () => {
     assert.equal(result?.text, 'Adds.');
     assert.equal(
       lastUserContent(server),
-      `Code from ${document.uri.path}:1-2 (python):\n\`\`\`python\ndef add(a, b):\n    return a + b\n\`\`\`\n\nWhat is this?`,
+      `Code from ${document.uri.path}:1-2 (python):\n` +
+        '```python\ndef add(a, b):\n    return a + b\n```\n\nWhat is this?',
     );
     assert.match(document.uri.path, /^Untitled-\d+$/);
   });
@@ -245,7 +250,8 @@ describe('ask commands', () => {
     await run('streamChat.explainSelection');
     assert.equal(
       lastUserContent(server),
-      `Code from ${notebook.uri.path}#cell2:2 (python):\n\`\`\`python\nprint(total)\n\`\`\`\n\n${DEFAULT_PROMPTS.explain}`,
+      `Code from ${notebook.uri.path}#cell2:2 (python):\n` +
+        `\`\`\`python\nprint(total)\n\`\`\`\n\n${DEFAULT_PROMPTS.explain}`,
     );
   });
 

@@ -40,7 +40,7 @@ describe('attachments and the context budget (chat)', () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
-  it('an attached selection and file travel with the next question, fenced with their paths, and are cleared', async () => {
+  it('an attached selection and file go with the next question, fenced with their paths, then cleared', async () => {
     const { chat, attachments } = (await streamChatApi()).testing;
     const editor = await vscode.window.showTextDocument(workspaceFile('sample.ts'));
     editor.selection = new vscode.Selection(1, 0, 2, 1);
@@ -65,7 +65,8 @@ describe('attachments and the context budget (chat)', () => {
       sent,
       [
         'Code from sample.ts:2-3 (typescript):\n```typescript\n  return a + b;\n}\n```',
-        `File: README.md (markdown):\n\`\`\`markdown\n# ${vscode.workspace.workspaceFolders![0].name}\n\nA folder the integration tests open.\n\`\`\``,
+        `File: README.md (markdown):\n\`\`\`markdown\n# ${vscode.workspace.workspaceFolders![0].name}\n\n` +
+          'A folder the integration tests open.\n```',
         'What does this do?',
       ].join('\n\n'),
     );
@@ -102,7 +103,7 @@ describe('attachments and the context budget (chat)', () => {
     }
   });
 
-  it("a small window from /models leaves out the oldest turns and says so; the meter shows the window and the server's count", async () => {
+  it("a small window from /models leaves out the oldest turns, says so; meter: window, server's count", async () => {
     server.modelFields = { max_model_len: 400 }; // 100 kept for the answer: 300 for the prompt
     const { chat } = (await streamChatApi()).testing;
     let waiter: { predicate: (budget: BudgetView) => boolean; resolve: (budget: BudgetView) => void } | undefined;
@@ -151,12 +152,15 @@ describe('attachments and the context budget (chat)', () => {
     assert.equal(turn?.error?.kind, 'context-length');
     assert.match(
       turn?.error?.message ?? '',
-      /^Not sent: the question is about 6\d\d tokens .* more than the 300 the model's 400-token window leaves after 100 kept for the answer/,
+      new RegExp(
+        /^Not sent: the question is about 6\d\d tokens .* more than the 300 /.source +
+          /the model's 400-token window leaves after 100 kept for the answer/.source,
+      ),
     );
     assert.equal(chatRequests(server).length, 0);
   });
 
-  it('a context-length error offers "Leave out older turns and retry", which succeeds without the oldest turn', async () => {
+  it('a context-length error offers "Leave out older turns and retry": it works without the oldest turn', async () => {
     const { chat } = (await streamChatApi()).testing;
     await chat.send(question('first', 50));
     await chat.send(question('second', 50));
@@ -166,7 +170,8 @@ describe('attachments and the context budget (chat)', () => {
       body: {
         object: 'error',
         message:
-          "This model's maximum context length is 300 tokens. However, you requested 320 tokens (320 in the messages, 0 in the completion). Please reduce the length of the messages or completion.",
+          "This model's maximum context length is 300 tokens. However, you requested 320 tokens " +
+          '(320 in the messages, 0 in the completion). Please reduce the length of the messages or completion.',
         type: 'BadRequestError',
         param: null,
         code: 400,

@@ -248,7 +248,8 @@ describe('chat session (host side of the chat panel)', () => {
     assert.equal(chat.turns().length, 2);
     await vscode.commands.executeCommand('streamChat.newChat');
     assert.equal(chat.turns().length, 0);
-    // New Chat showed the panel; put the Explorer back so the panel's endpoint checks stay out of other suites' server records.
+    // New Chat showed the panel; put the Explorer back so the panel's endpoint checks stay out of other
+    // suites' server records.
     await vscode.commands.executeCommand('workbench.view.explorer');
   });
 

@@ -26,7 +26,7 @@ describe('chat history (saved conversations)', () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
-  it('a conversation is saved to the extension storage and restored by a new chat session (the next activation)', async () => {
+  it('a conversation is saved to extension storage and restored by a new chat session (next activation)', async () => {
     const { chat, history, recreateChat } = (await streamChatApi()).testing;
     server.enqueue(answerScenario('Saved answer.'));
     await chat.send('Remember this');
@@ -63,7 +63,7 @@ describe('chat history (saved conversations)', () => {
     }
   });
 
-  it('an answer streaming when the window closes is saved mid-stream and comes back with its partial text, interrupted', async () => {
+  it('an answer streaming when the window closes is saved mid-stream, comes back partial and interrupted', async () => {
     const { recreateChat } = (await streamChatApi()).testing;
     // A window of its own (its session and history over the same storage), closed mid-answer as a reload does.
     const closing = await recreateChat();
@@ -227,7 +227,7 @@ describe('chat history (saved conversations)', () => {
     }
   });
 
-  it('edit and resend: the turns from the edited question on are replaced, and the earlier version stays in the history', async () => {
+  it('edit and resend: turns from the edited question on are replaced; the earlier version stays saved', async () => {
     const { chat, history } = (await streamChatApi()).testing;
     server.enqueue(answerScenario('One.'), answerScenario('Two.'), answerScenario('One, edited.'));
     await chat.send('First question');
@@ -276,7 +276,8 @@ describe('chat history (saved conversations)', () => {
     assert.equal(vscode.window.activeTextEditor?.document, document);
     assert.equal(
       document.getText(),
-      '# How do I log?\n\n## You\n\nHow do I log?\n\n## Assistant (test-model)\n\n<details>\n<summary>Thinking</summary>\n\nHmm.\n\n</details>\n\nUse:\n\n```js\nconsole.log(1);\n```\n',
+      '# How do I log?\n\n## You\n\nHow do I log?\n\n## Assistant (test-model)\n\n' +
+        '<details>\n<summary>Thinking</summary>\n\nHmm.\n\n</details>\n\nUse:\n\n```js\nconsole.log(1);\n```\n',
     );
   });
 });
