@@ -1,7 +1,7 @@
 // The chat panel (browser side). It renders what the host sends and tells the host what the user
 // did; the conversation itself lives in the host (src/chat/chatSession.ts).
 import type { AttachKind, FixAction, HostToWebview, PanelStatus, WebviewToHost } from '../protocol';
-import { AttachmentBar } from './attachments';
+import { AttachmentBar } from './attachmentChips';
 import { BudgetMeter } from './contextMeter';
 import { button, el } from './dom';
 import { QuestionEditor } from './questionEdit';
