@@ -192,7 +192,7 @@ describe('e2e: chat panel', () => {
     assert.equal(await panel.userTurns().count(), 1, 'the question is not repeated');
   });
 
-  it('keeps streaming while the panel is hidden: shown again, it has the text that arrived meanwhile, then the rest', async () => {
+  it('keeps streaming while the panel is hidden: shown again, it has what came meanwhile, then the rest', async () => {
     const { page, testServer } = env;
     const before = 'Before hiding: the first part is on screen.';
     const hidden = 'While hidden: this part arrived with nobody watching.';
@@ -248,7 +248,7 @@ describe('e2e: chat panel', () => {
     panel = shown;
   });
 
-  it('renders a code block and a table; Insert puts the code into the editor, Copy copies it, Open opens it', async () => {
+  it('renders a code block and a table; Insert puts the code in the editor, Copy copies, Open opens it', async () => {
     const { page, testServer } = env;
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: env.codeServer.origin });
     await openWorkspaceFile(page, 'hello.ts');
@@ -269,12 +269,10 @@ describe('e2e: chat panel', () => {
       assert.equal((await block.locator('code').textContent())?.trimEnd(), codeAnswer.code);
       assert.ok((await block.locator('code span[class^=hljs-]').count()) > 0, 'the code is highlighted');
       // The narrow side bar cuts the first line: the block scrolls sideways instead of losing it.
-      const overflow = await block
-        .locator('pre')
-        .evaluate((pre: { scrollWidth: number; clientWidth: number }) => ({
-          scroll: pre.scrollWidth,
-          client: pre.clientWidth,
-        }));
+      const overflow = await block.locator('pre').evaluate((pre: { scrollWidth: number; clientWidth: number }) => ({
+        scroll: pre.scrollWidth,
+        client: pre.clientWidth,
+      }));
       if (overflow.scroll > overflow.client) assert.equal(await cssOf(block.locator('pre'), 'overflow-x'), 'auto');
       const table = answer.locator('table');
       assert.equal(await table.count(), 1);
@@ -333,7 +331,8 @@ describe('e2e: chat panel', () => {
     }
   });
 
-  // VS Code's default webview stylesheet gives every `code` a background, padding and radius: inside a code block that would paint a box behind each line.
+  // VS Code's default webview stylesheet gives every `code` a background, padding and radius: inside a
+  // code block that would paint a box behind each line.
   it('draws a code block as one box: no per-line background behind its code', async () => {
     const { page, testServer } = env;
     testServer.enqueue(answerStream(pieces(codeAnswer.text, 10)));
@@ -493,7 +492,7 @@ describe('e2e: chat panel', () => {
     await panel.expectAnswerText('Hello from the test server.');
   });
 
-  it('keeps hostile model output inert: no script, frame, remote image or javascript: link, no request, no CSP violation', async () => {
+  it('keeps hostile output inert: no script, frame, image or javascript: link, request or CSP violation', async () => {
     const { page, testServer } = env;
     testServer.enqueue(answerStream(pieces(hostileAnswerText(testServer.origin), 8), { waitMs: 5 }));
 
@@ -561,7 +560,8 @@ describe('e2e: chat panel', () => {
     assert.ok([undefined, '0'].includes(await panel.cspViolations()), `CSP violations: ${await panel.cspViolations()}`);
   });
 
-  // VS Code's webview frame opens clicked links itself (ignoring preventDefault): the panel must stop the click, or a link opens twice.
+  // VS Code's webview frame opens clicked links itself (ignoring preventDefault): the panel must stop
+  // the click, or a link opens twice.
   it('opens an http link of an answer once when clicked', async () => {
     const { page, testServer } = env;
     testServer.enqueue(answerStream(pieces(`Read [the docs](${testServer.origin}/docs-link) first.`)));
@@ -640,7 +640,8 @@ describe('e2e: chat panel', () => {
         await panel.waitForStatus('done');
         await useColorTheme(page, panel, theme, kind);
         const answer = panel.lastAnswer();
-        // Text at least 4.5:1 against what is behind it, the parts of controls one must see at least 3:1 (WCAG 1.4.3, 1.4.11).
+        // Text at least 4.5:1 against what is behind it, the parts of controls one must see at least 3:1
+        // (WCAG 1.4.3, 1.4.11).
         const checks: [string, Locator, number][] = [
           ['answer text', answer.locator('.answer p'), 4.5],
           ['footer', answer.locator('.turn-footer'), 4.5],
@@ -663,7 +664,9 @@ describe('e2e: chat panel', () => {
             answer.locator(`.code-block code span[class="${tokenClass}"]`),
             4.5,
           ]);
-        // Every button of the panel: an accessible name, on screen (only Stop, nothing streams, and the editing banner's Cancel, nothing is edited, are hidden), its label text (4.5) or its icon (3) readable.
+        // Every button of the panel: an accessible name, on screen (only Stop, nothing streams, and the
+        // editing banner's Cancel, nothing is edited, are hidden), its label text (4.5) or its icon (3)
+        // readable.
         const buttons = await panelButtons(panel);
         assert.deepEqual(
           buttons.map((button) => button.action),
@@ -712,7 +715,8 @@ describe('e2e: chat panel', () => {
         const inputBorderRatio = contrastRatio(inputBorder.color, inputBorder.background);
         if (inputBorderRatio < 3)
           failures.push(
-            `the composer's border is ${inputBorder.color} on ${inputBorder.background}, contrast ${inputBorderRatio.toFixed(2)} < 3`,
+            `the composer's border is ${inputBorder.color} on ${inputBorder.background}, ` +
+              `contrast ${inputBorderRatio.toFixed(2)} < 3`,
           );
         await screenshot(page, shot);
         assert.deepEqual(failures, [], `${theme}:\n  ${failures.join('\n  ')}`);
@@ -720,7 +724,7 @@ describe('e2e: chat panel', () => {
     });
   }
 
-  it('works at 200% zoom by keyboard alone: ask, hear the answer complete, Tab to Send, nothing overflows sideways', async () => {
+  it('works at 200% zoom by keyboard alone: ask, hear the answer end, Tab to Send, no sideways overflow', async () => {
     const { page, testServer } = env;
     const zoomed = await zoomWindow(page, 2);
     try {
@@ -728,7 +732,8 @@ describe('e2e: chat panel', () => {
       await waitUntil('the panel at 200% zoom', async () => (await panelWindow(panel)).devicePixelRatio === 2, 15_000);
       // Keyboard only: Tab to the composer from where the focus is (Chromium starts from where the
       // panel's focus last was, so the way may lead out through the workbench and back in at the top:
-      // the header's model button, the conversation, the attach buttons, then the composer, nothing else in an empty chat).
+      // the header's model button, the conversation, the attach buttons, then the composer, nothing
+      // else in an empty chat).
       await waitUntil(
         'the panel to have the keyboard focus',
         async () => (await focusedInPanel(panel)).documentFocused,
@@ -809,7 +814,8 @@ describe('e2e: chat panel', () => {
     }
   });
 
-  // A finished block is laid out at its placeholder size first (content-visibility): the shrinking must not stop the following.
+  // A finished block is laid out at its placeholder size first (content-visibility): the shrinking
+  // must not stop the following.
   it('follows a long answer to its end: the footer and Regenerate are in view once it completes', async () => {
     const { testServer } = env;
     testServer.enqueue(answerStream(pieces(`${longAnswerText(40)}\n\n${codeAnswer.text}`, 10), { waitMs: 5 }));

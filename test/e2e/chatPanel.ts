@@ -213,7 +213,10 @@ export async function panelGone(page: Page): Promise<boolean> {
   return (await webviewFrames(page, CHAT_PANEL_SELECTOR)).length === 0;
 }
 
-/** After "Stream Chat: Select Endpoint" (or the panel's Select Endpoint button): Custom URL… → `baseUrl` → keep the model (Escape). */
+/**
+ * After "Stream Chat: Select Endpoint" (or the panel's Select Endpoint button): Custom URL… →
+ * `baseUrl` → keep the model (Escape).
+ */
 export async function completeCustomEndpoint(page: Page, baseUrl: string): Promise<void> {
   await waitForQuickInput(page, 'Select Endpoint');
   await pickQuickItem(page, 'Custom URL');
@@ -292,7 +295,10 @@ function luminance([r, g, b]: number[]): number {
   return 0.2126 * lr + 0.7152 * lg + 0.0722 * lb;
 }
 
-/** WCAG contrast ratio (1 to 21) of text colour `color` (its alpha blended in) on an opaque `background`, both `rgb(…)`/`rgba(…)`. */
+/**
+ * WCAG contrast ratio (1 to 21) of text colour `color` (its alpha blended in) on an opaque
+ * `background`, both `rgb(…)`/`rgba(…)`.
+ */
 export function contrastRatio(color: string, background: string): number {
   const [r, g, b, alpha] = channels(color);
   const under = channels(background);
@@ -347,19 +353,26 @@ interface NamedElement {
   ownerDocument: { getElementById(id: string): NamedElement | null };
 }
 
-/** The accessible name Playwright computes for a button (its aria snapshot's `- button "name"`), '' when it has none. */
+/**
+ * The accessible name Playwright computes for a button (its aria snapshot's `- button "name"`), ''
+ * when it has none.
+ */
 export async function accessibleName(button: Locator): Promise<string> {
   const snapshot = await button.ariaSnapshot({ timeout: 5_000 });
   const quoted = /^- button "((?:[^"\\]|\\.)*)"/.exec(snapshot.trim());
   return quoted ? squash(JSON.parse(`"${quoted[1]}"`) as string) : '';
 }
 
-/** The element that has the keyboard focus in the panel's document, described (`button[data-action=send]`, `textarea.input`, …), and whether that document has the focus at all. */
+/**
+ * The element that has the keyboard focus in the panel's document, described
+ * (`button[data-action=send]`, `textarea.input`, …), and whether that document has the focus at all.
+ */
 export async function focusedInPanel(panel: ChatPanel): Promise<{ element: string; documentFocused: boolean }> {
   return panel.frame.evaluate<{ element: string; documentFocused: boolean }>(`(() => {
     const element = document.activeElement;
     let description = element ? element.localName : 'none';
-    if (element && element.getAttribute('data-action')) description += '[data-action=' + element.getAttribute('data-action') + ']';
+    if (element && element.getAttribute('data-action'))
+      description += '[data-action=' + element.getAttribute('data-action') + ']';
     else if (element && element.classList.length > 0) description += '.' + [...element.classList].join('.');
     return { element: description, documentFocused: document.hasFocus() };
   })()`);
@@ -443,9 +456,11 @@ export interface Overflow {
 export async function horizontalOverflow(panel: ChatPanel): Promise<Overflow[]> {
   return panel.frame.evaluate<Overflow[]>(`(() => {
     const found = [];
-    const describe = (element) => element.localName + (element.classList.length > 0 ? '.' + [...element.classList].join('.') : '');
+    const describe = (element) =>
+      element.localName + (element.classList.length > 0 ? '.' + [...element.classList].join('.') : '');
     for (const element of [document.documentElement, document.body, document.querySelector('.scroller')]) {
-      if (element && element.scrollWidth > element.clientWidth) found.push({ element: describe(element), scrollWidth: element.scrollWidth, clientWidth: element.clientWidth });
+      if (element && element.scrollWidth > element.clientWidth)
+        found.push({ element: describe(element), scrollWidth: element.scrollWidth, clientWidth: element.clientWidth });
     }
     const windowRight = document.documentElement.clientWidth;
     const scroller = document.querySelector('.scroller');
@@ -455,7 +470,8 @@ export async function horizontalOverflow(panel: ChatPanel): Promise<Overflow[]> 
       const box = element.getBoundingClientRect();
       if (box.width === 0 && box.height === 0) continue;
       const right = scroller && scroller.contains(element) ? scrollerRight : windowRight;
-      if (box.right > right + 0.5) found.push({ element: describe(element), scrollWidth: Math.round(box.right), clientWidth: Math.round(right) });
+      if (box.right > right + 0.5)
+        found.push({ element: describe(element), scrollWidth: Math.round(box.right), clientWidth: Math.round(right) });
     }
     return found;
   })()`);
@@ -466,11 +482,18 @@ export async function panelWindow(
   panel: ChatPanel,
 ): Promise<{ width: number; height: number; devicePixelRatio: number }> {
   return panel.frame.evaluate<{ width: number; height: number; devicePixelRatio: number }>(
-    `({ width: document.documentElement.clientWidth, height: document.documentElement.clientHeight, devicePixelRatio: window.devicePixelRatio })`,
+    `({
+      width: document.documentElement.clientWidth,
+      height: document.documentElement.clientHeight,
+      devicePixelRatio: window.devicePixelRatio,
+    })`,
   );
 }
 
-/** The border colour of an element's top edge and the colour behind the element (its parent's background, composited). */
+/**
+ * The border colour of an element's top edge and the colour behind the element (its parent's
+ * background, composited).
+ */
 export async function borderColorsOf(locator: Locator): Promise<{ color: string; background: string }> {
   const color = await cssOf(locator, 'border-top-color');
   const { background } = await colorsOf(locator.locator('xpath=..'));

@@ -45,7 +45,7 @@ describe('ChatClient against the test server', function () {
     return server.requests.filter((r) => r.path.endsWith('/chat/completions'));
   }
 
-  it('sends the request as documented: POST, bearer key, JSON body with stream and stream_options; decodes the default stream', async () => {
+  it('sends POST, a bearer key, a JSON body with stream and stream_options; decodes the default stream', async () => {
     const { events, error } = await stream(
       {},
       { ...request, temperature: 0.2, maxTokens: 100 },
@@ -157,7 +157,7 @@ describe('ChatClient against the test server', function () {
       });
     }
 
-    it('case 2: model not found still reported when /models fails; a 404 without a model is a base-URL problem', async () => {
+    it('case 2: model not found even when /models fails; a 404 without a model is a base-URL problem', async () => {
       server.enqueue({ kind: 'respond', status: 404, body: { error: 'model "gpt-9" not found' } });
       server.enqueueFor('GET', '/v1/models', { kind: 'respond', status: 500, body: 'boom' });
       const a = await stream({}, { ...request, model: 'gpt-9' });
@@ -170,7 +170,7 @@ describe('ChatClient against the test server', function () {
       assert.match(b.error?.message ?? '', /does it end in \/v1\?/);
     });
 
-    it('case 2/15: an abort during the /models lookup after a 404 ends with aborted and closes that request too', async () => {
+    it('case 2/15: an abort during the /models lookup after a 404 → aborted, and that request closed too', async () => {
       server.enqueue({ kind: 'respond', status: 404, body: { error: 'model "gpt-9" not found' } });
       server.enqueueFor('GET', '/v1/models', { kind: 'stall' });
       const controller = new AbortController();
@@ -229,7 +229,7 @@ describe('ChatClient against the test server', function () {
       });
     }
 
-    it('case 4: 429 with Retry-After (seconds, then retry-after-ms) within the cap: waits what it asks, measured at the server, then succeeds', async () => {
+    it('case 4: 429 + Retry-After (s, then ms) under the cap: waits as asked (server-timed), succeeds', async () => {
       const limited = {
         kind: 'respond' as const,
         status: 429,
@@ -269,7 +269,7 @@ describe('ChatClient against the test server', function () {
       assert.deepEqual(events[0], { type: 'open', status: 200, attempt: 3 });
     });
 
-    it('case 4: a Retry-After longer than the retry cap fails at once with a rate-limit error saying when to retry (429, HTTP date)', async () => {
+    it('case 4: Retry-After past the cap fails at once: rate-limit, says when to retry (429, HTTP date)', async () => {
       const inFiveSeconds = new Date(Date.now() + 5000).toUTCString();
       server.enqueue(
         {
@@ -294,7 +294,7 @@ describe('ChatClient against the test server', function () {
       assert.equal(chatRequests().length, 1);
     });
 
-    it('case 5: a 503 whose Retry-After exceeds the cap is a rate-limit error too, not a silent 30 s wait', async () => {
+    it('case 5: a 503 whose Retry-After exceeds the cap is a rate-limit error, not a silent 30 s wait', async () => {
       server.enqueue(
         {
           kind: 'respond',
@@ -321,7 +321,8 @@ describe('ChatClient against the test server', function () {
           headers: { 'retry-after': '60' },
         });
         const controller = new AbortController();
-        // onRetry runs just before the wait starts; a microtask later the wait is running (a 60 s wait would time the test out).
+        // onRetry runs just before the wait starts; a microtask later the wait is running (a 60 s wait
+        // would time the test out).
         const onRetry =
           when === 'as it begins' ? () => controller.abort() : () => queueMicrotask(() => controller.abort());
         const { error } = await stream({ signal: controller.signal, maxRetryDelayMs: 60_000, onRetry });
@@ -395,7 +396,7 @@ describe('ChatClient against the test server', function () {
       );
     });
 
-    it('case 5: an onRetry callback that throws changes nothing: the retry still happens and only ChatErrors come out', async () => {
+    it('case 5: a throwing onRetry changes nothing: the retry still happens and only ChatErrors come out', async () => {
       server.enqueue({ kind: 'respond', status: 503, body: { error: { message: 'overloaded' } } }, okStream);
       const { events, error } = await stream({
         onRetry: () => {
@@ -420,7 +421,7 @@ describe('ChatClient against the test server', function () {
       assert.equal(chatRequests().length, 2);
     });
 
-    it('case 5: a connection reset before the answer began is retried; after partial output it is not (no duplicated text)', async () => {
+    it('case 5: a reset before any output is retried, not one after partial output (no duplicated text)', async () => {
       server.enqueue({ kind: 'reset' }, { kind: 'stream', steps: [role], end: 'reset' }, okStream);
       const a = await stream();
       assert.equal(a.error, undefined);
@@ -475,7 +476,8 @@ describe('ChatClient against the test server', function () {
         assert.equal(error?.kind, 'network');
         assert.equal(
           error?.message,
-          `TLS connection to 127.0.0.1:${port} failed (self-signed certificate). The server's certificate is not trusted.`,
+          `TLS connection to 127.0.0.1:${port} failed (self-signed certificate). ` +
+            "The server's certificate is not trusted.",
         );
       } finally {
         tls.closeAllConnections();
@@ -483,7 +485,7 @@ describe('ChatClient against the test server', function () {
       }
     });
 
-    it('case 6: no response headers within connectTimeoutMs → timeout naming the host; the request is abandoned', async () => {
+    it('case 6: no headers within connectTimeoutMs → timeout naming the host; the request is abandoned', async () => {
       server.enqueue({ kind: 'stall' });
       const { error } = await stream({ connectTimeoutMs: 150 });
       assert.equal(error?.kind, 'timeout');
@@ -491,8 +493,10 @@ describe('ChatClient against the test server', function () {
       assert.equal(await server.requests[0].outcome, 'aborted');
     });
 
-    it('case 7: HTML with status 200 → not-event-stream, check the base URL, escaped-on-display truncated excerpt', async () => {
-      const page = `<!DOCTYPE html><html><head><title>My App</title></head><body>${'<p>filler</p>'.repeat(2000)}</body></html>`;
+    it('case 7: HTML (200) → not-event-stream, check the base URL, truncated excerpt escaped on display', async () => {
+      const page =
+        '<!DOCTYPE html><html><head><title>My App</title></head>' +
+        `<body>${'<p>filler</p>'.repeat(2000)}</body></html>`;
       server.enqueue({
         kind: 'respond',
         status: 200,
@@ -685,7 +689,7 @@ describe('ChatClient against the test server', function () {
       assert.equal(await server.requests[1].outcome, 'aborted');
     });
 
-    it('case 11: an idle timeout shorter than the connect timeout still fires on time (one timer serves both)', async () => {
+    it('case 11: an idle timeout shorter than the connect timeout fires on time (one timer serves both)', async () => {
       server.enqueue({ kind: 'stream', steps: [role, hello], end: 'stall' });
       // A late timer would only fire after the 10 minutes allowed for headers: the test would time out.
       const { events, error } = await stream({ connectTimeoutMs: 600_000, idleTimeoutMs: 100 });
@@ -818,7 +822,7 @@ describe('ChatClient against the test server', function () {
       assert.equal((caught as { kind?: string }).kind, 'aborted');
     });
 
-    it('case 15: abort while waiting for headers, and a consumer that stops iterating, both close the request', async () => {
+    it('case 15: an abort awaiting headers and a consumer that stops iterating both close the request', async () => {
       server.enqueue({ kind: 'stall' });
       const controller = new AbortController();
       const pending = stream({ signal: controller.signal });
@@ -885,7 +889,7 @@ describe('ChatClient against the test server', function () {
       assert.equal(await server.requests[0].outcome, 'aborted', 'the leftover connection is closed');
     });
 
-    it('case 30: a single 10 MB line without newline → too-large, bounded buffer, the client stops reading', async () => {
+    it('case 30: one 10 MB line without newline → too-large, bounded buffer, the client stops reading', async () => {
       server.enqueue({
         kind: 'stream',
         steps: [role, hello, 'data: {"choices":"', Buffer.alloc(10 * 1024 * 1024, 0x61)],
@@ -936,7 +940,7 @@ describe('ChatClient against the test server', function () {
       }
     });
 
-    it('listModels redirected to another origin that answers 401: says the key was never sent there, not that it was rejected', async () => {
+    it('listModels redirected to an origin answering 401: says the key never went there, not rejected', async () => {
       const other = await startTestServer();
       try {
         server.enqueueFor('GET', '/v1/models', { kind: 'redirect', status: 302, location: `${other.baseUrl}/models` });
@@ -949,7 +953,9 @@ describe('ChatClient against the test server', function () {
         assert.equal(other.requests[0].headers.authorization, undefined);
         assert.equal(
           error?.message,
-          `${other.origin} requires an API key (HTTP 401); none is set for it. ${server.origin} redirected there, and the key is never sent to another origin: set the base URL to ${other.origin} if you trust it.`,
+          `${other.origin} requires an API key (HTTP 401); none is set for it. ` +
+            `${server.origin} redirected there, and the key is never sent to another origin: ` +
+            `set the base URL to ${other.origin} if you trust it.`,
         );
       } finally {
         await other.close();

@@ -22,7 +22,7 @@ const hello = sse.data(chunk({ content: 'Hello' }));
 const stop = sse.data(chunk({}, { finishReason: 'stop' }));
 
 describe('decoder (in-memory): stream-level faults', () => {
-  it('case 16: a malformed data line ends the stream with `malformed`, text before it kept, line truncated in the excerpt', async () => {
+  it('case 16: a malformed data line → `malformed`, text before it kept, line truncated in the excerpt', async () => {
     const bad = `{"choices":[{"delta":{"content":"oops"${'x'.repeat(5000)}`;
     const { events, error } = await decode(
       role + hello + `data: ${bad}\n\n` + sse.data(chunk({ content: ' never' })) + stop + sse.done(),
@@ -91,7 +91,7 @@ describe('decoder (in-memory): stream-level faults', () => {
       assert.equal(error?.serverMessage, 'unexpected EOF');
     });
 
-    it("case 22: llama.cpp's `error:` field keeps its code, and its context-size wording is a context-length error", async () => {
+    it("case 22: llama.cpp's `error:` keeps its code; its context-size wording is a context-length error", async () => {
       const a = await decode(
         role + hello + 'error: {"code":503,"message":"Loading model","type":"unavailable_error"}\n\n' + sse.done(),
       );
@@ -99,7 +99,8 @@ describe('decoder (in-memory): stream-level faults', () => {
       assert.equal(a.error?.code, '503');
       const b = await decode(
         role +
-          'error: {"code":400,"message":"the request exceeds the available context size, try increasing it","type":"exceed_context_size_error"}\n\n' +
+          'error: {"code":400,"message":"the request exceeds the available context size, try increasing it",' +
+          '"type":"exceed_context_size_error"}\n\n' +
           sse.done(),
       );
       assert.equal(b.error?.kind, 'context-length');
@@ -107,7 +108,7 @@ describe('decoder (in-memory): stream-level faults', () => {
       assert.equal(c.error?.serverMessage, 'plain words');
     });
 
-    it('case 1/22: a key the server echoes in a mid-stream error never reaches the message, serverMessage or excerpt', async () => {
+    it('case 1/22: a key echoed in a mid-stream error never reaches message, serverMessage or excerpt', async () => {
       const apiKey = 'sk-live-SECRET-987654321';
       for (const payload of [
         sse.data({ error: { message: `Key ${apiKey} is over its budget`, type: 'server_error' } }),
@@ -177,7 +178,7 @@ describe('decoder (in-memory): stream-level faults', () => {
       );
     });
 
-    it('Ollama / llama.cpp: content, finish_reason and usage in one last chunk; role repeated on every chunk; timings ignored', async () => {
+    it('Ollama, llama.cpp: content, finish_reason, usage in a last chunk; role repeated; timings ignored', async () => {
       const last = {
         ...chunk(
           { role: 'assistant', content: ' end.' },
@@ -200,7 +201,7 @@ describe('decoder (in-memory): stream-level faults', () => {
       ]);
     });
 
-    it('OpenRouter: `: OPENROUTER PROCESSING` comments are not text; its mid-stream error (numeric code, finish_reason "error") is a stream-error', async () => {
+    it('OpenRouter: `: OPENROUTER PROCESSING` is not text; error + finish_reason "error" → stream-error', async () => {
       const body =
         ': OPENROUTER PROCESSING\n\n' +
         role +
@@ -244,7 +245,7 @@ describe('decoder (in-memory): stream-level faults', () => {
     assert.equal(error?.kind, 'incomplete');
   });
 
-  it('case 23: ending after finish_reason without [DONE] is a clean end; so is a last event without its blank line', async () => {
+  it('case 23: after finish_reason, no [DONE] is a clean end; so is a last event without its blank line', async () => {
     const a = await decode(role + hello + stop);
     assert.equal(a.error, undefined);
     assert.ok(summarize(a.events).done);
@@ -301,7 +302,7 @@ describe('decoder (in-memory): stream-level faults', () => {
     );
   });
 
-  it('case 27: reasoning and reasoning_content deltas are reasoning events with their source; identical duplicates once', async () => {
+  it('case 27: reasoning, reasoning_content deltas → reasoning events with their source; duplicates once', async () => {
     const body =
       role +
       sse.data(chunk({ reasoning: 'a' })) +
