@@ -58,7 +58,7 @@ describe('request ownership (RequestRunner against the test server)', () => {
   });
   afterEach(() => runner.dispose());
 
-  it('a request is registered the moment it is started, with an id and its owner; a started-unread one is stoppable and sends nothing', async () => {
+  it('a request is registered at start with an id and owner; started, unread, it stops and sends nothing', async () => {
     const changes: number[] = [];
     runner.onDidChangeActivity(() => changes.push(runner.activeRequests().length));
     const unread = runner.start({ owner: 'chat', endpoint, request, options: PATIENT });
@@ -102,7 +102,7 @@ describe('request ownership (RequestRunner against the test server)', () => {
     assert.equal(insertAnswer.content, 'Hello', 'what arrived is kept');
   });
 
-  it('requestToStop: the chat panel’s request when it has focus, the insertion in the active document, else the most recent', () => {
+  it('requestToStop: the focused chat panel’s request, the active document’s insertion, else the newest', () => {
     server.enqueue(helloThenStall, helloThenStall, helloThenStall, helloThenStall);
     const ask = runner.start({ owner: 'ask', endpoint, request });
     const insertA = runner.start({ owner: 'insert', scope: 'file:///a.ts', endpoint, request });
