@@ -93,6 +93,8 @@ function copyCodicons() {
 
 async function main() {
   copyCodicons();
+  // A renamed or deleted test must not keep running from a stale out/ file.
+  if (tests) fs.rmSync('out', { recursive: true, force: true });
   const configs = tests ? [...bundles, testBuild] : bundles;
   if (watch) {
     for (const config of configs) {
