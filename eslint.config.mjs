@@ -37,6 +37,7 @@ const WHY = {
   noWebview: 'extension-host code never imports the webview (browser code, its own bundle); share through src/shared',
   noEntry: 'nothing imports src/extension.ts: it is the top, it builds and registers the pieces',
   protocolAlone: 'src/protocol.ts is shared by both bundles: it imports types only, and only from src/api',
+  typedConfig: 'settings are read only through src/host/config.ts (typed, restricted mode respected)',
 };
 
 const pattern = (regex, message, extra = {}) => ({ regex, message, ...extra });
@@ -145,6 +146,18 @@ export default defineConfig(
   },
 
   ...layerConfigs(),
+
+  {
+    // The pure folders cannot reach vscode at all; everywhere else settings come from one place.
+    files: ['src/**/*.ts'],
+    ignores: [...PURE_FOLDERS.map((folder) => `src/${folder}/**`), 'src/protocol.ts', 'src/host/config.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "MemberExpression[property.name='getConfiguration']", message: WHY.typedConfig },
+      ],
+    },
+  },
 
   {
     // Small units: a longer function or file needs an eslint-disable comment that says why.
