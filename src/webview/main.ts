@@ -40,11 +40,14 @@ scroller.append(transcript.element);
 const input = el('textarea', { class: 'input', rows: '1', placeholder: 'Ask a question…', 'aria-label': 'Message' });
 const sendButton = button({ icon: 'send', label: 'Send', action: 'send', className: 'icon-button send' });
 const stopButton = button({
-  icon: 'debug-stop',
-  label: 'Stop generating (Esc)',
+  icon: 'stop-circle',
+  label: 'Stop',
+  title: 'Stop · Esc',
   action: 'stop',
   className: 'icon-button stop',
 });
+// Screen readers announce the shortcut with the name ("Stop, Escape").
+stopButton.setAttribute('aria-keyshortcuts', 'Escape');
 stopButton.hidden = true;
 const composer = el('form', { class: 'composer' }, input, sendButton, stopButton);
 const liveRegion = el('div', { class: 'sr-only', 'aria-live': 'polite', role: 'status' });

@@ -224,7 +224,7 @@ export class AssistantTurn {
       );
     else if (view.status === 'stopped')
       parts.push(
-        el('div', { class: 'notice stopped' }, icon('debug-stop'), 'Stopped — the text above is what arrived.'),
+        el('div', { class: 'notice stopped' }, icon('stop-circle'), 'Stopped — the text above is what arrived.'),
       );
     if (view.error !== undefined) parts.push(errorElement(view.error, view.content !== '' || view.reasoning !== ''));
     if (view.footer !== undefined) parts.push(footerElement(view.footer, view.status));
@@ -320,8 +320,9 @@ function footerElement(footer: AnswerFooter, status: AssistantTurnView['status']
   const parts: string[] = [];
   if (footer.timeToFirstTokenMs !== undefined) parts.push(`first token ${formatMs(footer.timeToFirstTokenMs)}`);
   if (footer.tokensPerSecond !== undefined) parts.push(`${footer.tokensPerSecond} tok/s`);
-  if (footer.promptTokens !== undefined || footer.completionTokens !== undefined)
-    parts.push(`${footer.promptTokens ?? '?'} → ${footer.completionTokens ?? '?'} tokens`);
+  // "11 in · 186 out": the server's own counts of the prompt and of the answer, each only when sent.
+  if (footer.promptTokens !== undefined) parts.push(`${footer.promptTokens} in`);
+  if (footer.completionTokens !== undefined) parts.push(`${footer.completionTokens} out`);
   if (footer.finishReason !== undefined && status === 'done') parts.push(finishLabel(footer.finishReason));
   const model =
     footer.respondedModel !== undefined ? `answered by ${footer.respondedModel} (asked ${footer.model})` : undefined;

@@ -103,6 +103,10 @@ describe('e2e: chat panel', () => {
     assert.ok(!partial.includes('Sentence number 8'), `the whole answer was already there: ${partial}`);
     assert.equal(await panel.status(), 'streaming');
     assert.ok(await panel.stopButton.isVisible(), 'Stop is offered while streaming');
+    // Named, with its shortcut, for hover and for screen readers.
+    assert.equal(await panel.stopButton.getAttribute('title'), 'Stop · Esc');
+    assert.equal(await panel.stopButton.getAttribute('aria-label'), 'Stop');
+    assert.equal(await panel.stopButton.getAttribute('aria-keyshortcuts'), 'Escape');
     await screenshot(page, 'chat-1-streaming');
 
     await panel.waitForStatus('done');
@@ -111,7 +115,7 @@ describe('e2e: chat panel', () => {
     const footer = squash(await panel.lastAnswer().locator('.turn-footer').innerText());
     assert.match(footer, /first token \d/, footer);
     assert.match(footer, /tok\/s/, footer);
-    assert.match(footer, new RegExp(`12 → ${parts.length} tokens`), footer);
+    assert.match(footer, new RegExp(`12 in · ${parts.length} out`), footer);
     assert.match(footer, /complete/, footer);
     assert.ok(await panel.sendButton.isVisible(), 'Send is back once the answer is done');
     const messages = messagesOf(request);
