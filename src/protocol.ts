@@ -178,7 +178,11 @@ export type HostToWebview =
 export type WebviewToHost =
   | { type: 'ready' }
   | { type: 'send'; text: string }
-  /** Ask an edited version of the question `turnId`; the turns from it on are replaced. */
+  /** The user began editing the question `turnId` (its code becomes the attachment chips). */
+  | { type: 'start-edit'; turnId: string }
+  /** The edit ended without sending (Cancel, Esc, another conversation). */
+  | { type: 'cancel-edit' }
+  /** Ask an edited version of the question `turnId`, with the chips; the turns from it on are replaced. */
   | { type: 'edit-question'; turnId: string; text: string }
   /** Stop the chat's running answer (button, Esc). */
   | { type: 'stop' }

@@ -15,6 +15,8 @@ const BINARY_SNIFF_BYTES = 8_000;
 
 export class PendingAttachments implements vscode.Disposable {
   private list: AttachmentView[] = [];
+  /** The attachments waiting before an edit began (see beginEdit). */
+  private setAside: AttachmentView[] | undefined;
   private nextId = 1;
   private readonly changed = new vscode.EventEmitter<AttachmentView[]>();
   /** Fires with the whole list after every change. */
@@ -40,6 +42,24 @@ export class PendingAttachments implements vscode.Disposable {
     const before = this.list.length;
     this.list = this.list.filter((attachment) => attachment.id !== id);
     if (this.list.length !== before) this.fire();
+  }
+
+  /**
+   * Editing an earlier question: its code becomes the chips (removable, sent once with the edited
+   * question); what was waiting for the next question is set aside until the edit ends.
+   */
+  beginEdit(snippets: readonly CodeSnippet[]): void {
+    this.setAside ??= this.list;
+    this.list = snippets.map((snippet) => ({ ...snippet, id: `a${this.nextId++}` }));
+    this.fire();
+  }
+
+  /** The edit was sent or cancelled: what was waiting before it comes back. */
+  endEdit(): void {
+    if (this.setAside === undefined) return;
+    this.list = this.setAside;
+    this.setAside = undefined;
+    this.fire();
   }
 
   /** The snippets to send with a question; the list is empty afterwards. */

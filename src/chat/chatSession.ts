@@ -128,10 +128,10 @@ export class ChatSession implements vscode.Disposable {
 
   /**
    * Asks an edited version of an earlier question: the turns from it on make way for the new
-   * question (with the original's code) and its answer. The conversation as it was stays in the
+   * question (with `snippets`, by default the original's code) and its answer. The conversation as it was stays in the
    * history as an earlier version, so nothing is lost.
    */
-  async editQuestion(turnId: string, text: string): Promise<AssistantTurnView | undefined> {
+  async editQuestion(turnId: string, text: string, snippets?: CodeSnippet[]): Promise<AssistantTurnView | undefined> {
     const question = text.trim();
     const original = this.conversation.userTurn(turnId);
     if (question === '' || this.busy || original === undefined) return undefined;
@@ -141,8 +141,13 @@ export class ChatSession implements vscode.Disposable {
     });
     this.conversation.removeFrom(turnId);
     this.post({ type: 'turns-removed', fromTurnId: turnId });
-    const turn = this.conversation.addQuestion(question, original.snippets);
+    const turn = this.conversation.addQuestion(question, snippets ?? original.snippets);
     return this.answer([turn]);
+  }
+
+  /** The code sent with the question `turnId` (none when there is no such question). */
+  questionSnippets(turnId: string): CodeSnippet[] {
+    return [...(this.conversation.userTurn(turnId)?.snippets ?? [])];
   }
 
   stop(): boolean {

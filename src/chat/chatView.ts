@@ -14,7 +14,17 @@ export const CHAT_VIEW_ID = 'streamChat.chatView';
 
 /** The messages about the conversation, which `handle` passes to the session. */
 type ConversationMessageType =
-  'ready' | 'send' | 'edit-question' | 'stop' | 'regenerate' | 'retry' | 'continue' | 'retry-leaving-out' | 'new-chat';
+  | 'ready'
+  | 'send'
+  | 'start-edit'
+  | 'cancel-edit'
+  | 'edit-question'
+  | 'stop'
+  | 'regenerate'
+  | 'retry'
+  | 'continue'
+  | 'retry-leaving-out'
+  | 'new-chat';
 
 export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   private view: vscode.WebviewView | undefined;
@@ -88,6 +98,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     switch (message.type) {
       case 'ready':
         this.session.attach(this.post);
+        this.attachments.endEdit(); // a re-created panel is not editing anything
         this.post({ type: 'attachments', attachments: this.attachments.all() });
         break;
       case 'send':
@@ -95,8 +106,19 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         if (!this.session.busy && message.text.trim() !== '')
           void this.session.send(message.text, this.attachments.take());
         break;
+      case 'start-edit':
+        this.attachments.beginEdit(this.session.questionSnippets(message.turnId));
+        break;
+      case 'cancel-edit':
+        this.attachments.endEdit();
+        break;
       case 'edit-question':
-        void this.session.editQuestion(message.turnId, message.text);
+        // The chips are the edited question's code: each goes out once, with it.
+        if (!this.session.busy && message.text.trim() !== '') {
+          const snippets = this.attachments.take();
+          this.attachments.endEdit();
+          void this.session.editQuestion(message.turnId, message.text, snippets);
+        }
         break;
       case 'stop':
         this.session.stop();

@@ -10,6 +10,8 @@ type MessageType = WebviewToHost['type'];
 const MESSAGE_TYPES: Record<MessageType, true> = {
   ready: true,
   send: true,
+  'start-edit': true,
+  'cancel-edit': true,
   'edit-question': true,
   stop: true,
   regenerate: true,
@@ -79,6 +81,7 @@ function parse(type: MessageType, fields: Record<string, unknown>): WebviewToHos
     case 'select-model':
     case 'recheck':
     case 'retry-leaving-out':
+    case 'cancel-edit':
       return { type };
     case 'send':
       return typeof fields.text === 'string' ? { type, text: fields.text } : undefined;
@@ -86,6 +89,8 @@ function parse(type: MessageType, fields: Record<string, unknown>): WebviewToHos
       return typeof fields.turnId === 'string' && typeof fields.text === 'string'
         ? { type, turnId: fields.turnId, text: fields.text }
         : undefined;
+    case 'start-edit':
+      return typeof fields.turnId === 'string' ? { type, turnId: fields.turnId } : undefined;
     case 'remove-attachment':
       return typeof fields.id === 'string' ? { type, id: fields.id } : undefined;
     case 'open-link':

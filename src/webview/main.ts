@@ -4,7 +4,7 @@ import type { AttachKind, FixAction, HostToWebview, PanelStatus, WebviewToHost }
 import { AttachmentBar } from './attachmentChips';
 import { BudgetMeter } from './contextMeter';
 import { button, el } from './dom';
-import { QuestionEditor } from './questionEdit';
+import { QuestionEditor, questionText } from './questionEdit';
 import type { StreamingMarkdownOptions } from './markdown';
 import { errorElement } from './turns';
 import { Transcript } from './transcript';
@@ -51,7 +51,7 @@ stopButton.setAttribute('aria-keyshortcuts', 'Escape');
 stopButton.hidden = true;
 const composer = el('form', { class: 'composer' }, input, sendButton, stopButton);
 const liveRegion = el('div', { class: 'sr-only', 'aria-live': 'polite', role: 'status' });
-const questionEditor = new QuestionEditor(input);
+const questionEditor = new QuestionEditor(input, post);
 document
   .getElementById('app')
   ?.append(header, notice, scroller, questionEditor.banner, attachmentBar.element, composer, liveRegion);
@@ -231,8 +231,7 @@ function panelAction(action: string, target: HTMLElement): void {
     case 'edit-question': {
       const question = target.closest<HTMLElement>('.turn.user');
       const turnId = question?.dataset.turnId;
-      if (turnId !== undefined && !busy)
-        questionEditor.start(turnId, question?.querySelector('.user-text')?.textContent ?? '');
+      if (question !== null && turnId !== undefined && !busy) questionEditor.start(turnId, questionText(question));
       break;
     }
     case 'cancel-edit':

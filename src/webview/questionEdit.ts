@@ -1,7 +1,14 @@
-// Editing an earlier question: its Edit button puts the question into the composer, a banner says
-// which question is being edited, and the next send asks the edited version instead of a new
+// Editing an earlier question: its Edit button puts the question into the composer (the typed
+// words only) and its code into the attachment chips (the host does that on `start-edit`), a banner
+// says which question is being edited, and the next send asks the edited version instead of a new
 // question (the host replaces the turns from it on and keeps the old version in the history).
+import type { WebviewToHost } from '../protocol';
 import { button, el, icon } from './dom';
+
+/** What the user typed in a question's element: its code is shown there too, but is not part of it. */
+export function questionText(question: Element): string {
+  return (question.querySelector('.user-question') ?? question.querySelector('.user-text'))?.textContent ?? '';
+}
 
 /** Adds the Edit button to a question's element. */
 export function withEditButton(question: HTMLElement): HTMLElement {
@@ -21,7 +28,10 @@ export class QuestionEditor {
   readonly banner: HTMLElement;
   private turnId: string | undefined;
 
-  constructor(private readonly input: HTMLTextAreaElement) {
+  constructor(
+    private readonly input: HTMLTextAreaElement,
+    private readonly post: (message: WebviewToHost) => void,
+  ) {
     this.banner = el(
       'div',
       { class: 'editing-banner', hidden: true },
@@ -48,6 +58,7 @@ export class QuestionEditor {
   /** Starts editing the question `turnId` whose text is `text`. */
   start(turnId: string, text: string): void {
     this.turnId = turnId;
+    this.post({ type: 'start-edit', turnId });
     this.banner.hidden = false;
     this.input.value = text;
     this.input.focus();
@@ -65,6 +76,7 @@ export class QuestionEditor {
     if (this.turnId === undefined) return;
     this.end();
     this.input.value = '';
+    this.post({ type: 'cancel-edit' });
   }
 
   private end(): void {

@@ -65,6 +65,41 @@ describe('e2e: attachments and the context meter', () => {
   });
 });
 
+describe('e2e: edit and resend of a question with an attachment', () => {
+  it('the composer gets the typed question back, the file comes back as a removable chip, sent once', async () => {
+    const { page, testServer } = await e2eEnvironment();
+    testServer.reset();
+    testServer.models = [testModel];
+    const panel = await ChatPanel.newChat(page);
+    const chips = panel.locator('.attachment-chips .chip');
+    await openWorkspaceFile(page, 'hello.ts');
+    await panel.locator('button[data-action="attach:file"]').click();
+    await waitUntil('a chip for hello.ts', async () => (await chips.count()) === 1);
+    await panel.ask('What does greet return?');
+    await panel.waitForStatus('done');
+    await waitUntil('the chips to clear after sending', async () => (await chips.count()) === 0);
+
+    const question = panel.userTurns().first();
+    await question.hover();
+    await question.locator('button[data-action=edit-question]').click();
+    await panel.locator('.editing-banner').waitFor({ state: 'visible' });
+    assert.equal(await panel.input.inputValue(), 'What does greet return?', 'exactly the typed question');
+    await waitUntil('its file as a chip', async () => (await chips.count()) === 1);
+    assert.match(squash(await chips.first().innerText()), /^hello\.ts \d+ tokens$/);
+    assert.equal(await chips.first().locator('button.chip-remove').getAttribute('aria-label'), 'Remove hello.ts');
+    await screenshot(page, 'attachments-3-editing');
+
+    await panel.input.fill('What does greet return for an empty name?');
+    await panel.input.press('Enter');
+    const request = await nthChatRequest(testServer, 2);
+    const [message] = messagesOf(request) as { content: string }[];
+    assert.equal(message.content.split('File: hello.ts (typescript):').length - 1, 1, message.content);
+    assert.match(message.content, /\n\nWhat does greet return for an empty name\?$/);
+    await panel.waitForStatus('done');
+    await waitUntil('the chips to clear after sending', async () => (await chips.count()) === 0);
+  });
+});
+
 describe('e2e: the context budget in the transcript', () => {
   it("older turns left out are noted; a context-length error's Leave out older turns and retry works", async () => {
     const { page, testServer } = await e2eEnvironment();

@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import { JSDOM } from 'jsdom';
 import { withGlobalDocument } from './helpers';
 import type { UserTurnView } from '../../src/protocol';
+import { questionText, withEditButton } from '../../src/webview/questionEdit';
 import { userTurnElement } from '../../src/webview/turns';
 
 describe('chat panel: user turn with code', () => {
@@ -44,5 +45,17 @@ describe('chat panel: user turn with code', () => {
     assert.equal(element.querySelector('.user-text')?.textContent, 'Hi <b>there</b>');
     assert.equal(element.querySelector('details'), null);
     assert.equal(element.querySelector('b'), null);
+  });
+
+  it('Edit takes back exactly the typed question: not the label, size or code of its files', () => {
+    const withFile: UserTurnView = {
+      role: 'user',
+      id: 't2',
+      text: 'What does the inventory do?',
+      snippets: [{ path: 'src/inventory.ts', languageId: 'typescript', code: 'export interface Item {}\n', tokens: 9 }],
+    };
+    assert.equal(questionText(withEditButton(userTurnElement(withFile))), 'What does the inventory do?');
+    const plain: UserTurnView = { role: 'user', id: 't3', text: 'Hello?' };
+    assert.equal(questionText(withEditButton(userTurnElement(plain))), 'Hello?');
   });
 });

@@ -9,6 +9,8 @@ import type { WebviewToHost } from '../../src/protocol';
 const VALID: { [T in WebviewToHost['type']]: Extract<WebviewToHost, { type: T }> } = {
   ready: { type: 'ready' },
   send: { type: 'send', text: 'Hi' },
+  'start-edit': { type: 'start-edit', turnId: 't1' },
+  'cancel-edit': { type: 'cancel-edit' },
   'edit-question': { type: 'edit-question', turnId: 't1', text: 'Hi again' },
   stop: { type: 'stop' },
   regenerate: { type: 'regenerate' },

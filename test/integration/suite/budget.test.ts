@@ -78,6 +78,47 @@ describe('attachments and the context budget (chat)', () => {
     ]);
   });
 
+  it('edit and resend through the panel: the typed question, its file as a chip, sent once', async () => {
+    const api = (await streamChatApi()).testing;
+    const { chat, attachments } = api;
+    chat.newChat();
+    await vscode.commands.executeCommand('streamChat.attachFile', workspaceFile('README.md'));
+    await chat.send('What is this folder?', attachments.take());
+    const [asked] = chat.turns();
+    // Waiting for the next question meanwhile: set aside while the edit runs, back afterwards.
+    await vscode.commands.executeCommand('streamChat.attachFile', workspaceFile('sample.ts'));
+
+    api.postFromChatPanel({ type: 'start-edit', turnId: asked.id });
+    assert.deepEqual(
+      attachments.all().map((a) => a.path),
+      ['README.md'],
+      "the edited question's file is the only chip",
+    );
+    api.postFromChatPanel({ type: 'cancel-edit' });
+    assert.deepEqual(
+      attachments.all().map((a) => a.path),
+      ['sample.ts'],
+    );
+
+    api.postFromChatPanel({ type: 'start-edit', turnId: asked.id });
+    const answered = new Promise<void>((resolve) => chat.onDidEndAnswer(() => resolve()));
+    api.postFromChatPanel({ type: 'edit-question', turnId: asked.id, text: 'What is this folder for?' });
+    await answered;
+    const sent = chatRequests(server).at(-1)?.at(-1)?.content ?? '';
+    assert.equal(sent.split('File: README.md (markdown):').length - 1, 1, sent);
+    assert.ok(sent.endsWith('\n\nWhat is this folder for?'), sent);
+    const [edited] = chat.turns();
+    assert.deepEqual(edited.role === 'user' && [edited.text, edited.snippets?.map((snippet) => snippet.path)], [
+      'What is this folder for?',
+      ['README.md'],
+    ]);
+    assert.deepEqual(
+      attachments.all().map((a) => a.path),
+      ['sample.ts'],
+      'what was waiting comes back',
+    );
+  });
+
   it('binary and over-limit files are refused; attaching the same file again replaces it', async () => {
     const { attachments } = (await streamChatApi()).testing;
     const binary = workspaceFile('blob.bin');
