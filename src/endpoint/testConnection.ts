@@ -1,39 +1,13 @@
 // "Stream Chat: Test Connection": GET /models, then a short streamed completion; resolves with a
 // report object (for automation and tests) and shows a one-line summary.
 import * as vscode from 'vscode';
-import { ChatError, type ReasoningSource } from '../api';
+import { ChatError } from '../api';
 import { prepareRequest } from '../core/requestPreparation';
 import { type ResolvedEndpoint } from '../host/endpointResolver';
-import { fixFor, showErrorWithFix, toUserFacingError, type UserFacingError } from '../host/errorFixes';
+import { fixFor, showErrorWithFix, toUserFacingError } from '../host/errorFixes';
 import { tokensPerSecond } from '../core/requestStats';
 import type { Services } from '../host/services';
-
-export interface ConnectionReport {
-  ok: boolean;
-  baseUrl: string;
-  origin?: string;
-  model: string;
-  demo: boolean;
-  /** How many models `GET /models` listed (undefined when it failed). */
-  modelsListed?: number;
-  /** Whether the configured model is among them. */
-  modelListed?: boolean;
-  /** Whether an API key was attached (only ever to `origin`). */
-  authSent: boolean;
-  timeToFirstTokenMs?: number;
-  tokensPerSecond?: number;
-  /** A usage chunk (`stream_options.include_usage`) arrived. */
-  usageChunk: boolean;
-  reasoningField?: ReasoningSource;
-  finishReason?: string;
-  /** The model the server says answered, when it is not the one asked for (hosted aliases fail over). */
-  respondedModel?: string;
-  /** Headers in `streamChat.headers` that were not sent, with the reason (also logged). */
-  ignoredHeaders?: { name: string; problem: string }[];
-  /** Why `GET /models` failed when the completion still worked (some servers lack it). */
-  modelsError?: UserFacingError;
-  error?: UserFacingError;
-}
+import { reportMarkdown, type ConnectionReport } from './connectionReport';
 
 /** Failures of `GET /models` after which a completion cannot work either. */
 const FATAL_LIST_ERRORS = new Set(['auth', 'network', 'timeout', 'aborted', 'quota']);
@@ -181,14 +155,27 @@ function finish(services: Services, report: ConnectionReport): ConnectionReport 
   if (ignoredHeaders.length > 0) report.ignoredHeaders = ignoredHeaders;
   log.info(`Test connection report: ${JSON.stringify(report)}`);
   const summary = summarise(report);
+  const fix = fixFor(report.error?.kind);
+  const markdown = reportMarkdown(report, report.ok ? undefined : fix);
+  const showReport = { title: SHOW_REPORT, run: () => void openReport(markdown) };
   if (report.ok) {
-    void vscode.window.showInformationMessage(summary);
+    void vscode.window.showInformationMessage(summary, SHOW_REPORT).then((choice) => {
+      if (choice === SHOW_REPORT) showReport.run();
+    });
   } else if (report.error?.kind === 'aborted') {
     void vscode.window.showWarningMessage(summary);
   } else {
-    showErrorWithFix(summary, fixFor(report.error?.kind), log);
+    showErrorWithFix(summary, fix, log, [showReport]);
   }
   return report;
+}
+
+const SHOW_REPORT = 'Show Report';
+
+/** The whole report in an untitled Markdown editor: every check, the figures, the fix; copyable. */
+async function openReport(markdown: string): Promise<void> {
+  const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown });
+  await vscode.window.showTextDocument(document, { preview: false });
 }
 
 /**

@@ -81,12 +81,28 @@ export function fixCommand(action: FixAction): string {
   return FIX_BUTTONS[action].command;
 }
 
-/** An error notification with the fix most likely to help, and Show Log (once, if that is the fix). */
-export function showErrorWithFix(message: string, fix: Pick<Fix, 'title' | 'command'>, log: StreamChatLog): void {
+/** A button of a notification besides the fix and Show Log (e.g. Test Connection's Show Report). */
+export interface NotificationAction {
+  title: string;
+  run(): void;
+}
+
+/**
+ * An error notification with the fix most likely to help, `more` actions, and Show Log (once, if
+ * that is the fix).
+ */
+export function showErrorWithFix(
+  message: string,
+  fix: Pick<Fix, 'title' | 'command'>,
+  log: StreamChatLog,
+  more: readonly NotificationAction[] = [],
+): void {
   const showLog = FIX_BUTTONS.showLog.title;
-  const buttons = fix.command === FIX_BUTTONS.showLog.command ? [showLog] : [fix.title, showLog];
+  const first = fix.command === FIX_BUTTONS.showLog.command ? [] : [fix.title];
+  const buttons = [...first, ...more.map((action) => action.title), showLog];
   void vscode.window.showErrorMessage(message, ...buttons).then((choice) => {
     if (choice === showLog) log.show();
     else if (choice === fix.title) void vscode.commands.executeCommand(fix.command);
+    else more.find((action) => action.title === choice)?.run();
   });
 }

@@ -3,6 +3,7 @@
 // (chosen the way a person does, through "Stream Chat: Select Endpoint…" → Custom URL).
 import * as assert from 'node:assert/strict';
 import {
+  activeEditorText,
   clearNotifications,
   dismissQuickInput,
   notificationText,
@@ -11,7 +12,7 @@ import {
   waitForNotification,
 } from '../harness/browser';
 import { freePort } from '../harness/code-server';
-import { chooseCustomEndpoint } from './chatPanel';
+import { chooseCustomEndpoint, waitUntil } from './chatPanel';
 import { e2eEnvironment, testModel } from './environment';
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
@@ -35,6 +36,18 @@ describe('e2e: Stream Chat: Test Connection', () => {
     const paths = testServer.requests.map((request) => `${request.method} ${request.path.split('?')[0]}`);
     assert.ok(paths.includes('GET /v1/models'), `requests: ${paths.join(', ')}`);
     assert.ok(paths.includes('POST /v1/chat/completions'), `requests: ${paths.join(', ')}`);
+
+    // The whole report, where it can be read and copied: every check with its figures.
+    await toast.locator('.monaco-button').filter({ hasText: 'Show Report' }).click();
+    await waitUntil('the report in an editor', async () =>
+      (await activeEditorText(page)).startsWith('# Stream Chat: Test Connection — connected'),
+    );
+    const report = await activeEditorText(page);
+    assert.match(report, new RegExp(`✓ GET /models: 1 model; \`${escapeRegExp(testModel)}\` is among them`), report);
+    assert.match(report, /✓ Streamed reply: first token \d+ ms/, report);
+    assert.match(report, /– No API key sent/, report);
+    await screenshot(page, 'test-connection-3-report-editor');
+    await runCommand(page, 'View: Revert and Close Editor');
   });
 
   it('shows a clear error for an endpoint nobody listens on', async () => {
@@ -50,6 +63,15 @@ describe('e2e: Stream Chat: Test Connection', () => {
       const text = await notificationText(toast);
       await screenshot(page, 'test-connection-2-refused');
       assert.match(text, new RegExp(escapeRegExp(new URL(closedBaseUrl).host)), text);
+      await toast.locator('.monaco-button').filter({ hasText: 'Show Report' }).click();
+      await waitUntil('the report in an editor', async () =>
+        (await activeEditorText(page)).startsWith('# Stream Chat: Test Connection — failed'),
+      );
+      const report = await activeEditorText(page);
+      assert.match(report, /✗ GET \/models: /, report);
+      assert.match(report, /– Streamed reply: not tried/, report);
+      assert.match(report, /Fix: \*\*Select Endpoint\*\* \(command `streamChat\.selectEndpoint`\)/, report);
+      await runCommand(page, 'View: Revert and Close Editor');
     } finally {
       await dismissQuickInput(page);
       await chooseCustomEndpoint(page, testServer.baseUrl);

@@ -2,7 +2,8 @@
 // read from user settings only, the demo label in the connection summary, and the activation time.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { summarise, type ConnectionReport } from '../../../src/endpoint/testConnection';
+import type { ConnectionReport } from '../../../src/endpoint/connectionReport';
+import { summarise } from '../../../src/endpoint/testConnection';
 import { fixFor } from '../../../src/host/errorFixes';
 import { readEnvironment, StreamChatConfig } from '../../../src/host/config';
 import { extensionId, resetUserSettings, setUserSetting, streamChatApi } from './helpers';

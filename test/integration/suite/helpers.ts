@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
-import type { ConnectionReport } from '../../../src/endpoint/testConnection';
+import type { ConnectionReport } from '../../../src/endpoint/connectionReport';
 import type { StreamChatApi, StreamChatTestApi } from '../../../src/extension';
 import type { TestServer } from '../../server';
 import { withTestServer as sharedWithTestServer } from '../../server/mochaHooks';
