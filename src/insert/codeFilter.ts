@@ -8,6 +8,8 @@ export type CodeFilterOutput =
 const enum State {
   /** Only whitespace so far, or the first line while it could still open a fence. */
   Start,
+  /** A first line that may be prose ("Sure! Here is the function:"): held, never inserted, until it ends. */
+  Lead,
   /** The answer began with code, not a fence: code unless a line opens a fence (then it was prose). */
   Raw,
   /** The answer began with code in a markdown document: fences are content, everything passes. */
@@ -75,6 +77,27 @@ function closingFence(input: string, start: number, marker: string, length: numb
   return input[i] === '\n' || (input[i] === '\r' && input[i + 1] === '\n') ? Verdict.Yes : Verdict.No;
 }
 
+/** Characters prose does not use: a first line with one of them is code. */
+const CODE_ONLY = /[=;{}[\]<>$\\|^~@]|\w\(/;
+
+/**
+ * Whether the first line, so far, may still turn out to be prose: a capital letter first (as a
+ * sentence starts; code seldom does), and nothing only code uses.
+ */
+function mayBeProse(line: string): boolean {
+  return /^\p{Lu}/u.test(line) && !CODE_ONLY.test(line);
+}
+
+function firstLine(input: string): string {
+  const newline = input.indexOf('\n');
+  return newline === -1 ? input : input.slice(0, newline);
+}
+
+/** A whole first line that reads as a sentence of prose: it may be, and it ends like a sentence. */
+function isProseLine(line: string): boolean {
+  return mayBeProse(line) && /[.!?:…]\s*$/.test(line);
+}
+
 /** Index after the next '\n' at or after `from`, or -1. */
 function nextLine(input: string, from: number): number {
   const newline = input.indexOf('\n', from);
@@ -138,12 +161,20 @@ export class CodeOnlyFilter {
             return;
           }
           if (run === undefined || open === -1) {
-            this.state = this.markdownDocument ? State.Plain : State.Raw;
+            // In a markdown document prose is content; elsewhere a sentence is held until its line ends.
+            if (this.markdownDocument) this.state = State.Plain;
+            else this.state = mayBeProse(firstLine(input)) ? State.Lead : State.Raw;
             this.indent = -1;
             continue;
           }
           this.openFence(run);
           input = input.slice(open);
+          continue;
+        }
+        case State.Lead: {
+          const rest = this.lead(input);
+          if (rest === undefined) return;
+          input = rest;
           continue;
         }
         case State.Raw: {
@@ -169,6 +200,7 @@ export class CodeOnlyFilter {
     const held = this.held;
     this.held = '';
     // Start holds blanks or a first line that may open a fence; Fence holds a line break and what may close it.
+    if (held !== '' && this.state === State.Lead && !isProseLine(held)) this.emit(held, out);
     if (held === '' || this.state !== State.Raw) return;
     // A line that opens a fence at the very end is one (with nothing in it): what came before was prose.
     if ((readFenceRun(held, 0, this.indent)?.length ?? 0) >= 3) {
@@ -186,6 +218,25 @@ export class CodeOnlyFilter {
     this.held = '';
     this.indent = -1;
     this.pieces.length = 0;
+  }
+
+  /**
+   * The first line while it may be prose: held until a character only code uses (then it is code) or
+   * its end. A sentence is dropped and what follows starts over; any other line is code. Returns the
+   * input to go on with in the new state, undefined while still held.
+   */
+  private lead(input: string): string | undefined {
+    const line = firstLine(input);
+    if (!mayBeProse(line)) {
+      this.state = State.Raw;
+      return input;
+    }
+    if (line.length === input.length) {
+      this.held = input;
+      return undefined;
+    }
+    this.state = isProseLine(line.replace(/\r$/, '')) ? State.Start : State.Raw;
+    return this.state === State.Start ? input.slice(line.length + 1) : input;
   }
 
   /** Raw code: emitted as it comes, until a line opens a fence. Returns the input after that fence line, if one did. */

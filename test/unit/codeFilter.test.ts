@@ -143,11 +143,30 @@ describe('code filter (Insert at Cursor)', () => {
       assertAllCuts(answer, { code: '' });
   });
 
-  it('code filter: prose, a fenced block and prose: the prose shown first is retracted', () => {
-    const prose = 'Here is the code:\n\n';
-    assertAllCuts(`${prose}\`\`\`ts\nlet x = 1;\n\`\`\`\n\nThis declares x.`, { code: 'let x = 1;', prose });
-    assertAllCuts('Sure.\r\n~~~\r\na\r\n~~~\r\nOK', { code: 'a', prose: 'Sure.\r\n' });
-    assertAllCuts('Sure:\n```', { code: '', prose: 'Sure:\n' }); // a fence line at the very end still retracts
+  it('code filter: a sentence before the code never reaches the document, not even for a moment', () => {
+    // `run` checks every state the document passes through is a prefix of the code, and no retract.
+    assertAllCuts('Here is the code:\n\n```ts\nlet x = 1;\n```\n\nThis declares x.', { code: 'let x = 1;' });
+    assertAllCuts('Sure! Here is the function:\n\n```ts\nlet x = 1;\n```\nDone.', { code: 'let x = 1;' });
+    assertAllCuts('Sure.\r\n~~~\r\na\r\n~~~\r\nOK', { code: 'a' });
+    assertAllCuts('Sure:\n```', { code: '' });
+    // Prose, then code without a fence: the code alone.
+    assertAllCuts('Here is the code.\n\nlet x = 1;\n', { code: 'let x = 1;\n' });
+    // An answer that is all prose inserts nothing.
+    assertAllCuts('I cannot help with that.', { code: '' });
+  });
+
+  it('code filter: code that starts at once appears at once; a capitalised line waits only for its code chars', () => {
+    assert.deepEqual(outputsPerDelta(['def add(a, b):', '\n    return a + b']), [
+      [code('def add(a, b):')],
+      [code('\n    return a + b')],
+    ]);
+    assert.deepEqual(outputsPerDelta(['Foo', ' = 1;']), [[], [code('Foo = 1;')]]);
+    assert.deepEqual(outputsPerDelta(['Console', '.log(1);']), [[], [code('Console.log(1);')]]);
+    assert.deepEqual(outputsPerDelta(['Here is', ' the code', ':\n\n```', 'ts\nx\n']), [[], [], [], [code('x')]]);
+    for (const answer of ['SELECT a FROM t;\n', 'Console.log(1);\n', 'Foo = 1\nbar()\n', 'SELECT a\nFROM t'])
+      assertAllCuts(answer, { code: answer });
+    // A capitalised line that does not end like a sentence is code until a fence says otherwise (documented).
+    assertAllCuts('Here is the code\n```\nx\n```', { code: 'x', prose: 'Here is the code\n' });
   });
 
   it('code filter: raw code with backticks is code, also lines that start with one or two', () => {
@@ -214,7 +233,7 @@ describe('code filter (Insert at Cursor)', () => {
 
   it('code filter: reset() starts over as if nothing had been pushed', () => {
     const filter = new CodeOnlyFilter();
-    assert.deepEqual(outputsPerDelta(['Let me think.\n', '```'], filter), [[code('Let me think.\n')], []]);
+    assert.deepEqual(outputsPerDelta(['let me = think;\n', '```'], filter), [[code('let me = think;\n')], []]);
     filter.reset();
     assert.equal(filter.emitted, '');
     // A fence at the start now is rule 1 (no retract), and the held "```" above is gone.

@@ -64,6 +64,29 @@ describe('inline streamed insertion', () => {
     }
   });
 
+  it('an answer that opens with a sentence never puts it in the document, sampled at every change', async () => {
+    const editor = await editorWith('before\n\nafter\n');
+    editor.selection = new vscode.Selection(1, 0, 1, 0);
+    const seen: string[] = [];
+    const sampler = vscode.workspace.onDidChangeTextDocument((event) => {
+      if (event.document === editor.document) seen.push(event.document.getText());
+    });
+    const deltas = ['Sure', '! Here is', ' the function', ':\n\n', '```ts\n', 'const x', ' = 1;\n', '```\n', 'Done.'];
+    // A pause after each delta: the insertion applies each one before the next arrives.
+    const stream = contentStream(deltas) as Extract<Scenario, { kind: 'stream' }>;
+    server.enqueue({ ...stream, steps: stream.steps.flatMap((step) => [step, { wait: 20 }]) });
+    try {
+      const result = await insertAtCursor();
+      assert.equal(result.text, 'const x = 1;');
+    } finally {
+      sampler.dispose();
+    }
+    assert.equal(editor.document.getText(), 'before\nconst x = 1;\nafter\n');
+    assert.ok(seen.length >= 1, 'the document changed');
+    const withProse = seen.filter((text) => /Sure|Here is|function:/.test(text));
+    assert.deepEqual(withProse, [], 'prose reached the document');
+  });
+
   it('multi-byte characters dripped one byte at a time arrive intact', async () => {
     const editor = await editorWith('');
     const characters = 'héllo wörld 🚀 日本語';
