@@ -5,7 +5,6 @@
 import * as vscode from 'vscode';
 import type { ChatSession } from '../chat/chatSession';
 import type { AssistantTurnView, CodeSnippet } from '../protocol';
-import { StreamChatConfig } from '../host/config';
 import type { Services } from '../host/services';
 import { pickCode, summaryOf, type AskScope, type PickedCode } from './askContext';
 import {
@@ -76,7 +75,9 @@ class Asker {
     if (editor === undefined) return this.failed(`Open a file and select the code to ${verb} first.`, true);
     const picked = await pickCode(editor, arg.scope ?? 'selection', this.limit());
     if ('error' in picked) return this.failed(picked.error, true, true);
-    const instruction = StreamChatConfig.readSurfaceSetting('prompts', (prompts) => instructionFor(action, prompts));
+    const instruction = this.services.config.readSurfaceSetting('prompts', (prompts) =>
+      instructionFor(action, prompts),
+    );
     this.services.log.info(`Ask (${action}): ${picked.summary}`);
     return this.deliver(instruction, picked.snippets, true);
   }
@@ -151,7 +152,7 @@ class Asker {
   }
 
   private limit(): number {
-    return StreamChatConfig.readSurfaceSetting('ask.maxSnippetTokens', maxSnippetTokens);
+    return this.services.config.readSurfaceSetting('ask.maxSnippetTokens', maxSnippetTokens);
   }
 
   private failed(message: string, notify: boolean, offerLimitSetting = false): AskResult {

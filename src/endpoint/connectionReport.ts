@@ -2,7 +2,7 @@
 // the fix for a failure, to read and copy in an editor (the notification has room for one line).
 // No 'vscode' import: unit-tested in plain Node.
 import type { ReasoningSource } from '../api';
-import type { UserFacingError } from '../host/errorFixes';
+import type { Fix, UserFacingError } from '../host/errorFixes';
 
 export interface ConnectionReport {
   ok: boolean;
@@ -31,18 +31,12 @@ export interface ConnectionReport {
   error?: UserFacingError;
 }
 
-/** A fix as the report names it: the button title and the command behind it. */
-export interface ReportFix {
-  title: string;
-  command: string;
-}
-
 const PASSED = '✓';
 const FAILED = '✗';
 const NOTE = '–';
 
 /** The report as a Markdown document: endpoint, one line per check, then the fix. */
-export function reportMarkdown(report: ConnectionReport, fix?: ReportFix): string {
+export function reportMarkdown(report: ConnectionReport, fix?: Pick<Fix, 'title' | 'command'>): string {
   const where = report.demo ? `${report.baseUrl} (demo server)` : report.baseUrl;
   const verdict = report.ok ? 'connected' : report.error?.kind === 'aborted' ? 'cancelled' : 'failed';
   const lines = [

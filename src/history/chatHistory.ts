@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ChatSession } from '../chat/chatSession';
 import { Conversation, type ConversationData } from '../core/conversation';
-import { SECTION, StreamChatConfig } from '../host/config';
+import { SECTION } from '../host/config';
 import type { Services } from '../host/services';
 import { ConversationSaver } from './saver';
 import {
@@ -77,7 +77,7 @@ export class ChatHistory implements vscode.Disposable {
 
   /** How many conversations to keep (`streamChat.history.maxConversations`). */
   get maxConversations(): number {
-    return StreamChatConfig.readSurfaceSetting('history.maxConversations', (value) =>
+    return this.services.config.readSurfaceSetting('history.maxConversations', (value) =>
       typeof value === 'number' && Number.isInteger(value) && value >= 1 ? value : DEFAULT_MAX_CONVERSATIONS,
     );
   }

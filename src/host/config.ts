@@ -107,10 +107,9 @@ export class StreamChatConfig implements vscode.Disposable {
    * A surface's own setting, through `parse`: the surface checks the value and supplies the default
    * (rules it unit-tests in plain Node). Read fresh, like `read()`, so Restricted Mode's rules apply
    * (workspace values of the settings in package.json's `restrictedConfigurations` are ignored).
-   * Static: no environment override applies to these, so code without the services reads them too.
    */
-  static readSurfaceSetting<T>(key: SurfaceSettingKey, parse: (value: unknown) => T): T {
-    return parse(vscode.workspace.getConfiguration(SECTION).get<unknown>(key));
+  readSurfaceSetting<T>(key: SurfaceSettingKey, parse: (value: unknown) => T): T {
+    return parse(this.configuration(SECTION).get<unknown>(key));
   }
 
   /**

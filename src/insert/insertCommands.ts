@@ -7,7 +7,6 @@ import type { Answer, ChatMessage, StreamEvent } from '../api';
 import { CodeOnlyFilter, type CodeFilterOutput } from './codeFilter';
 import { prepareRequest } from '../core/requestPreparation';
 import type { TrackedRequest } from '../core/requestRunner';
-import { StreamChatConfig } from '../host/config';
 import type { ResolvedEndpoint } from '../host/endpointResolver';
 import { fixFor, showErrorWithFix, toUserFacingError } from '../host/errorFixes';
 import type { Services } from '../host/services';
@@ -135,7 +134,12 @@ async function insert(
   if (instruction === undefined || instruction.trim() === '') return undefined;
   const resolved = await resolveEndpoint(services, automated);
   if ('failure' in resolved) return resolved.failure;
-  const request = startRequest(services, resolved, insertMessages(promptContext(mode, instruction, target)), target);
+  const request = startRequest(
+    services,
+    resolved,
+    insertMessages(promptContext(services, mode, instruction, target)),
+    target,
+  );
 
   const { editor, document, range, key } = target;
   const insertion = new StreamingInsertion(
@@ -191,9 +195,9 @@ async function resolveEndpoint(
 }
 
 /** The instruction and the code around the target, some lines each way. */
-function promptContext(mode: InsertMode, instruction: string, target: InsertTarget): InsertContext {
+function promptContext(services: Services, mode: InsertMode, instruction: string, target: InsertTarget): InsertContext {
   const { document, selection, range } = target;
-  const contextLines = contextLinesSetting();
+  const contextLines = contextLinesSetting(services);
   const before = document.getText(
     new vscode.Range(
       new vscode.Position(Math.max(0, range.start.line - contextLines), 0),
@@ -346,8 +350,8 @@ async function askInstruction(mode: InsertMode): Promise<string | undefined> {
   });
 }
 
-function contextLinesSetting(): number {
-  return StreamChatConfig.readSurfaceSetting('insert.contextLines', (value) =>
+function contextLinesSetting(services: Services): number {
+  return services.config.readSurfaceSetting('insert.contextLines', (value) =>
     typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 1000 ? value : DEFAULT_CONTEXT_LINES,
   );
 }
