@@ -100,6 +100,11 @@ export interface UserTurnView {
   text: string;
   /** Code sent with the question, shown compactly (label, collapsible code). */
   snippets?: CodeSnippet[];
+  /**
+   * An ask command's short name for the question (`Find Bugs · src/inventory.ts:8-14`): shown in
+   * place of the instruction, which folds away like the code.
+   */
+  label?: string;
 }
 
 export interface AssistantTurnView {

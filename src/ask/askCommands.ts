@@ -8,6 +8,7 @@ import type { AssistantTurnView, CodeSnippet } from '../protocol';
 import type { Services } from '../host/services';
 import { pickCode, summaryOf, type AskScope, type PickedCode } from './askContext';
 import {
+  askLabel,
   ASK_ACTIONS,
   ASK_ACTION_COMMANDS,
   ASK_COMMAND,
@@ -33,6 +34,13 @@ export interface AskResult {
 export interface AskArgument {
   prompt?: string;
   scope?: AskScope;
+}
+
+/** What an ask sends: the instruction or question, the code, and an action's short label. */
+interface AskedQuestion {
+  text: string;
+  snippets: CodeSnippet[] | undefined;
+  label?: string;
 }
 
 const STOP_AND_ASK = 'Stop and Ask';
@@ -79,7 +87,8 @@ class Asker {
       instructionFor(action, prompts),
     );
     this.services.log.info(`Ask (${action}): ${picked.summary}`);
-    return this.deliver(instruction, picked.snippets, true);
+    const label = askLabel(ASK_ACTION_COMMANDS[action].title, picked.snippets);
+    return this.deliver({ text: instruction, snippets: picked.snippets, label }, true);
   }
 
   /** Ask…: the user's question about the code (or a plain question when no editor is open). */
@@ -100,15 +109,11 @@ class Asker {
     }
     if (question.trim() === '') return this.failed('The question is empty: nothing was sent.', interactive);
     this.services.log.info(`Ask: ${picked?.summary ?? 'a question without code'}`);
-    return this.deliver(question, picked?.snippets, interactive);
+    return this.deliver({ text: question, snippets: picked?.snippets }, interactive);
   }
 
   /** Shows the answer streaming in the chat panel and resolves when it ends. */
-  private async deliver(
-    text: string,
-    snippets: CodeSnippet[] | undefined,
-    interactive: boolean,
-  ): Promise<AskResult | undefined> {
+  private async deliver(question: AskedQuestion, interactive: boolean): Promise<AskResult | undefined> {
     if (this.chat.busy) {
       // Asking again is a strong hint the user wants this answer now, but the running one may be
       // what they are reading: ask before stopping it (callers with a prompt get an error instead).
@@ -130,7 +135,13 @@ class Asker {
       // The answer still streams into the conversation.
       this.services.log.warn(`Could not show the chat panel: ${String(error)}`);
     }
-    const turn = await this.chat.send(text, snippets, 'ask');
+    if (
+      this.services.config.readSurfaceSetting('ask.newConversation', (value) => value === true) &&
+      this.chat.current.length > 0
+    )
+      this.chat.newChat(); // each ask on its own; the open conversation stays in the history
+    const { text, snippets, label } = question;
+    const turn = await this.chat.send(text, snippets, { owner: 'ask', label });
     if (turn === undefined)
       return this.failed(
         'The chat is still answering: stop it first (Stream Chat: Stop Generating). Nothing was sent.',

@@ -1,6 +1,8 @@
 // The ask commands' standing instructions and how each command is named. No 'vscode' import: the
 // defaults, the override from `streamChat.prompts` and the size rules are unit-tested in plain Node
 // (a unit test also checks that package.json shows the same defaults in the settings UI).
+import type { CodeSnippet } from '../protocol';
+import { snippetLabel } from '../shared/snippets';
 
 /** The actions that send code with a fixed instruction (Ask… takes the user's question instead). */
 export const ASK_ACTIONS = ['explain', 'refactor', 'findBugs', 'writeTests', 'addDocs'] as const;
@@ -81,4 +83,16 @@ export function overLimitMessage(what: string, tokens: number, characters: numbe
     `${what} is too large to send: ${size}; the limit is ${limit.toLocaleString('en-US')} tokens ` +
     '(streamChat.ask.maxSnippetTokens). Select less code, or raise the limit. Nothing was sent.'
   );
+}
+
+/**
+ * The short name an action's question is shown by: `Find Bugs · src/inventory.ts:8-14`, with the
+ * path alone for a whole file and a count for several selections.
+ */
+export function askLabel(title: string, snippets: readonly CodeSnippet[]): string {
+  const first = snippets[0];
+  if (first === undefined) return title;
+  const where =
+    snippets.length === 1 ? snippetLabel(first.path, first.range) : `${snippets.length} selections in ${first.path}`;
+  return `${title} · ${where}`;
 }

@@ -48,6 +48,12 @@ interface PlannedRequest {
 }
 
 /** A change to a conversation, for the history to save; `streaming` = only an answer's text grew. */
+/** Who sent a question: the surface (for the log and stop) and an ask command's short label. */
+export interface AskedBy {
+  owner?: Extract<RequestOwner, 'chat' | 'ask'>;
+  label?: string;
+}
+
 export interface ConversationChange {
   conversation: Conversation;
   streaming: boolean;
@@ -115,15 +121,11 @@ export class ChatSession implements vscode.Disposable {
    * Sends a question, with code to go with it (an ask command's selection, attachments); ignored
    * while an answer is streaming (the panel offers Stop instead). `owner` names the surface that asked.
    */
-  async send(
-    text: string,
-    snippets?: CodeSnippet[],
-    owner: Extract<RequestOwner, 'chat' | 'ask'> = 'chat',
-  ): Promise<AssistantTurnView | undefined> {
+  async send(text: string, snippets?: CodeSnippet[], asked: AskedBy = {}): Promise<AssistantTurnView | undefined> {
     const question = text.trim();
     if (question === '' || this.busy) return undefined;
-    const turn = this.conversation.addQuestion(question, snippets);
-    return this.answer([turn], { owner });
+    const turn = this.conversation.addQuestion(question, snippets, asked.label);
+    return this.answer([turn], { owner: asked.owner ?? 'chat' });
   }
 
   /**

@@ -92,9 +92,10 @@ export class Conversation {
     return conversationTitle(this.title, this.turns);
   }
 
-  addQuestion(text: string, snippets?: CodeSnippet[]): UserTurnView {
+  addQuestion(text: string, snippets?: CodeSnippet[], label?: string): UserTurnView {
     const turn: UserTurnView = { role: 'user', id: `t${this.nextTurn++}`, text };
     if (snippets !== undefined && snippets.length > 0) turn.snippets = snippets;
+    if (label !== undefined && label.trim() !== '') turn.label = label.trim();
     this.turns.push(turn);
     return turn;
   }
@@ -185,7 +186,7 @@ export function conversationTitle(title: string | undefined, turns: readonly Tur
   if (title !== undefined && title.trim() !== '') return title.trim();
   const first = turns.find((turn) => turn.role === 'user');
   const line =
-    first?.text
+    (first?.label ?? first?.text ?? '')
       .split('\n')
       .find((text) => text.trim() !== '')
       ?.trim() ?? '';

@@ -22,7 +22,8 @@ export function conversationMarkdown(conversation: ExportableConversation): stri
 }
 
 function userSection(turn: UserTurnView): string {
-  const parts = ['## You'];
+  // An ask's label names the action and the code: `Find Bugs` then the location as code.
+  const parts = [turn.label !== undefined ? `## You · ${labelHeading(turn.label)}` : '## You'];
   for (const snippet of turn.snippets ?? [])
     parts.push(
       `${inlineCode(snippetLabel(snippet.path, snippet.range))}\n\n${fenced(snippet.code, snippet.languageId)}`,
@@ -67,4 +68,11 @@ function inlineCode(text: string): string {
   const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((run) => run[0].length));
   const ticks = '`'.repeat(longest + 1);
   return longest > 0 ? `${ticks} ${text} ${ticks}` : `${ticks}${text}${ticks}`;
+}
+
+/** `Find Bugs · src/a_b.ts:3-9` → the action as text, the location as inline code (paths stay literal). */
+function labelHeading(label: string): string {
+  const separator = label.indexOf(' · ');
+  if (separator < 0) return inlineCode(label);
+  return `${label.slice(0, separator).replace(/[\\`*_[\]<>#]/g, '\\$&')} · ${inlineCode(label.slice(separator + 3))}`;
 }

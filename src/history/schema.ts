@@ -48,6 +48,7 @@ function parseTurn(raw: unknown, index: number): TurnView {
       if (!Array.isArray(turn.snippets)) throw new InvalidConversationError(`${where} snippets are not a list`);
       user.snippets = turn.snippets.map((snippet) => parseSnippet(snippet, where));
     }
+    if (typeof turn.label === 'string' && turn.label.trim() !== '') user.label = turn.label;
     return user;
   }
   if (turn.role === 'assistant') {

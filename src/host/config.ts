@@ -69,7 +69,8 @@ export type ConfigurationSource = (section: string) => vscode.WorkspaceConfigura
  * Settings each read by one surface when it acts, not part of every request's `Settings`: the
  * prompts and the snippet limit of the ask commands, the history's size, the insert's context.
  */
-export type SurfaceSettingKey = 'prompts' | 'ask.maxSnippetTokens' | 'history.maxConversations' | 'insert.contextLines';
+export type SurfaceSettingKey =
+  'prompts' | 'ask.maxSnippetTokens' | 'ask.newConversation' | 'history.maxConversations' | 'insert.contextLines';
 
 export class StreamChatConfig implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();

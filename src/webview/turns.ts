@@ -9,16 +9,33 @@ import { StreamingMarkdown, type StreamingMarkdownOptions } from './markdown';
 export function userTurnElement(turn: UserTurnView): HTMLElement {
   const snippets = turn.snippets ?? [];
   const body =
-    snippets.length === 0
+    snippets.length === 0 && turn.label === undefined
       ? [turn.text]
       : [
+          ...(turn.label !== undefined ? [el('div', { class: 'user-label' }, turn.label)] : []),
           el('div', { class: 'user-snippets' }, ...snippets.map(snippetElement)),
-          el('div', { class: 'user-question' }, turn.text),
+          turn.label !== undefined ? instructionElement(turn.text) : el('div', { class: 'user-question' }, turn.text),
         ];
   return el(
     'article',
     { class: 'turn user', 'data-turn-id': turn.id, 'aria-label': 'You' },
     el('div', { class: 'user-text' }, ...body),
+  );
+}
+
+/** An ask command's standing instruction, folded away under its label (as text, never HTML). */
+function instructionElement(text: string): HTMLElement {
+  return el(
+    'details',
+    { class: 'snippet instruction' },
+    el(
+      'summary',
+      { title: 'Show or hide the instruction sent with the code' },
+      el('i', { class: 'codicon codicon-chevron-right snippet-chevron', 'aria-hidden': 'true' }),
+      icon('comment'),
+      el('span', { class: 'snippet-label' }, 'Instruction'),
+    ),
+    el('div', { class: 'user-question instruction-text' }, text),
   );
 }
 

@@ -115,18 +115,25 @@ describe('e2e: ask commands from the editor context menu', () => {
     const panel = await ChatPanel.find(page);
     const question = panel.userTurns().last();
     await question.waitFor({ state: 'visible' });
-    assert.equal(await question.locator('.snippet-label').innerText(), 'hello.ts:1-3');
-    assert.equal(await question.locator('.snippet-meta').innerText(), '3 lines · ~19 tokens');
-    assert.equal(await question.locator('.snippet').getAttribute('open'), null, 'the code is collapsed');
+    assert.equal(await question.locator('.user-label').innerText(), 'Explain · hello.ts:1-3');
+    const code = question.locator('.user-snippets .snippet');
+    assert.equal(await code.locator('.snippet-label').innerText(), 'hello.ts:1-3');
+    assert.equal(await code.locator('.snippet-meta').innerText(), '3 lines · ~19 tokens');
+    assert.equal(await code.getAttribute('open'), null, 'the code is collapsed');
+    const instruction = question.locator('.instruction');
+    assert.equal(await instruction.getAttribute('open'), null, 'the instruction is folded away');
+    assert.equal(await instruction.locator('.instruction-text').isVisible(), false);
     await panel.waitForAnswerText('takes a name');
     assert.equal(outcome.value, undefined, 'the answer shows while the server is still streaming');
     await screenshot(page, 'ask-2-streaming');
 
     await panel.waitForStatus('done');
     await panel.expectAnswerText(answer.replace(/\*\*/g, ''));
-    await question.locator('.snippet summary').click();
+    await code.locator('summary').click();
+    await instruction.locator('summary').click();
+    assert.match(await instruction.locator('.instruction-text').innerText(), /^Explain what this code does/);
     assert.match(
-      await question.locator('.snippet-code').innerText(),
+      await code.locator('.snippet-code').innerText(),
       /^export function greet\(name: string\): string \{\n {2}return `Hello, \$\{name\}!`;\n\}$/,
     );
     await screenshot(page, 'ask-3-done-code-open');

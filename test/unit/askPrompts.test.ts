@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
+  askLabel,
   ASK_ACTION_COMMANDS,
   ASK_ACTIONS,
   DEFAULT_MAX_SNIPPET_TOKENS,
@@ -34,6 +35,21 @@ const contributes = (
 ).contributes;
 
 describe('ask prompts', () => {
+  it("an action's question is shown by a short label: the action and where the code is", () => {
+    const snippet = (range?: { startLine: number; endLine: number }) => ({
+      path: 'src/inventory.ts',
+      languageId: 'typescript',
+      code: 'x',
+      tokens: 1,
+      ...(range !== undefined ? { range } : {}),
+    });
+    assert.equal(askLabel('Find Bugs', [snippet({ startLine: 8, endLine: 14 })]), 'Find Bugs · src/inventory.ts:8-14');
+    assert.equal(askLabel('Explain', [snippet({ startLine: 3, endLine: 3 })]), 'Explain · src/inventory.ts:3');
+    assert.equal(askLabel('Add Docs', [snippet()]), 'Add Docs · src/inventory.ts', 'a whole file: its path');
+    const two = [snippet({ startLine: 1, endLine: 2 }), snippet({ startLine: 9, endLine: 9 })];
+    assert.equal(askLabel('Refactor', two), 'Refactor · 2 selections in src/inventory.ts');
+  });
+
   it('a configured instruction overrides the default; missing, blank or wrong types fall back', () => {
     assert.equal(instructionFor('explain', { explain: '  Explain like I am five.  ' }), 'Explain like I am five.');
     assert.equal(instructionFor('findBugs', { explain: 'x' }), DEFAULT_PROMPTS.findBugs);

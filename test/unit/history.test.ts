@@ -93,6 +93,17 @@ describe('chat history', () => {
       assert.deepEqual(back.messages(), conversation.messages(), 'the model sees the same conversation');
     });
 
+    it("an ask's label is kept and names the conversation; the model is sent the instruction, not the label", () => {
+      const conversation = new Conversation();
+      conversation.addQuestion('Find bugs in this code.', undefined, 'Find Bugs · src/a.ts:8-14');
+      const back = Conversation.fromJSON(parseConversationData(JSON.parse(JSON.stringify(conversation.toJSON()))));
+      const [question] = back.all();
+      assert.ok(question.role === 'user');
+      assert.equal(question.label, 'Find Bugs · src/a.ts:8-14');
+      assert.equal(back.displayTitle(), 'Find Bugs · src/a.ts:8-14');
+      assert.deepEqual(back.messages(), [{ role: 'user', content: 'Find bugs in this code.' }]);
+    });
+
     it('restored answers get request ids no new request can have, and new turn ids continue after the old ones', () => {
       const back = Conversation.fromJSON(parseConversationData(JSON.parse(JSON.stringify(sample().toJSON()))));
       const ids = back.all().flatMap((turn) => (turn.role === 'assistant' ? [turn.requestId] : []));

@@ -153,6 +153,17 @@ describe('export chat as markdown', () => {
     });
   });
 
+  it("an ask's question is headed by its label: the action as text, the location as code", () => {
+    const markdown = conversationMarkdown({
+      turns: [{ role: 'user', id: 't1', text: 'Find bugs in this code.', label: 'Find *Bugs* · src/my_file.ts:8-14' }],
+    });
+    assert.equal(
+      markdown,
+      '# Find *Bugs* · src/my_file.ts:8-14\n\n' +
+        '## You · Find \\*Bugs\\* · `src/my_file.ts:8-14`\n\nFind bugs in this code.\n',
+    );
+  });
+
   it('a renamed conversation keeps its name; omitted turns are noted', () => {
     const markdown = conversationMarkdown({
       title: 'My chat',

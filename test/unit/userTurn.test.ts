@@ -40,6 +40,35 @@ describe('chat panel: user turn with code', () => {
     assert.equal(element.querySelector('.user-question')?.textContent, 'Explain this.');
   });
 
+  it("an ask's question shows its label; the instruction folds away like the code, and Edit takes it back", () => {
+    const turn: UserTurnView = {
+      role: 'user',
+      id: 't4',
+      text: 'Find bugs in this code. For each one: where it is.',
+      label: 'Find Bugs · src/inventory.ts:8-14',
+      snippets: [
+        {
+          path: 'src/inventory.ts',
+          languageId: 'typescript',
+          code: 'a\n',
+          tokens: 1,
+          range: { startLine: 8, endLine: 14 },
+        },
+      ],
+    };
+    const element = userTurnElement(turn);
+    assert.equal(element.querySelector('.user-label')?.textContent, 'Find Bugs · src/inventory.ts:8-14');
+    const folded = [...element.querySelectorAll('details')] as HTMLDetailsElement[];
+    assert.equal(folded.length, 2, 'the code and the instruction');
+    assert.ok(
+      folded.every((details) => !details.open),
+      'both folded away',
+    );
+    assert.equal(folded[1].querySelector('.user-question')?.textContent, turn.text);
+    assert.equal(element.firstElementChild?.firstElementChild?.className, 'user-label', 'the label comes first');
+    assert.equal(questionText(withEditButton(userTurnElement(turn))), turn.text);
+  });
+
   it('a question without code is plain text, as before', () => {
     const element = userTurnElement({ role: 'user', id: 't2', text: 'Hi <b>there</b>' });
     assert.equal(element.querySelector('.user-text')?.textContent, 'Hi <b>there</b>');

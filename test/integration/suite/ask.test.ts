@@ -94,6 +94,7 @@ describe('ask commands', () => {
   afterEach(async () => {
     await setStreamChat('prompts', undefined);
     await setStreamChat('ask.maxSnippetTokens', undefined);
+    await setStreamChat('ask.newConversation', undefined);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
@@ -135,6 +136,52 @@ describe('ask commands', () => {
     );
     assert.equal(messages[1].content, 'It greets.');
     assert.equal(messages[2].content, 'Why a template string?');
+  });
+
+  it('an action is shown by its label (action · file:lines) and lands in the open conversation', async () => {
+    const { chat } = (await streamChatApi()).testing;
+    server.enqueue(answer('Hello.'), answer('No bugs.'));
+    await chat.send('Hi');
+    const conversation = chat.current.id;
+    const editor = await workspaceEditor('src/sample.ts', SAMPLE);
+    editor.selection = new vscode.Selection(2, 0, 6, 0);
+    await run('streamChat.findBugs');
+    const turn = await lastUserTurn();
+    assert.equal(turn.label, 'Find Bugs · src/sample.ts:3-6');
+    assert.equal(turn.text, DEFAULT_PROMPTS.findBugs, 'the instruction is kept, folded away by the panel');
+    assert.equal(chat.current.id, conversation, 'the same conversation');
+    assert.deepEqual(
+      messagesOf(server, 1).map((message) => message.role),
+      ['user', 'assistant', 'user'],
+      'the ask follows the conversation before it',
+    );
+  });
+
+  it('ask.newConversation: each ask starts its own conversation; the open one stays in the history', async () => {
+    const { chat, history } = (await streamChatApi()).testing;
+    await setStreamChat('ask.newConversation', true);
+    server.enqueue(answer('Hello.'), answer('It greets.'), answer('Tests.'));
+    await chat.send('Hi');
+    const before = chat.current.id;
+    const editor = await workspaceEditor('src/sample.ts', SAMPLE);
+    editor.selection = new vscode.Selection(2, 0, 6, 0);
+    await run('streamChat.explainSelection');
+    const explained = chat.current.id;
+    assert.notEqual(explained, before, 'a new conversation');
+    assert.deepEqual(
+      chat.current.all().map((turn) => turn.role),
+      ['user', 'assistant'],
+    );
+    assert.deepEqual(
+      messagesOf(server, 1).map((message) => message.role),
+      ['user'],
+      'nothing from the chat before it is sent',
+    );
+    await run('streamChat.writeTests');
+    assert.notEqual(chat.current.id, explained, 'each ask on its own');
+    await history.flush();
+    const saved = (await history.list()).map((data) => data.id);
+    assert.ok(saved.includes(before) && saved.includes(explained), 'the earlier conversations are in the history');
   });
 
   it('instructions from streamChat.prompts replace the defaults; actions left out keep theirs', async () => {
