@@ -6,6 +6,7 @@ import { PendingAttachments, registerAttachmentCommands } from './chat/attachmen
 import { ChatSession } from './chat/chatSession';
 import { registerRegenerateWith } from './chat/regenerateWith';
 import { CHAT_VIEW_ID, ChatViewProvider } from './chat/chatView';
+import { ViewOptionsStore } from './chat/viewOptions';
 import { registerEndpointCommands } from './endpoint/endpointCommands';
 import { registerInsertCommands } from './insert/insertCommands';
 import { registerStopCommand } from './endpoint/stop';
@@ -145,7 +146,13 @@ function registerSurfaces(
   services: Services,
   { chat, attachments, history }: ChatPieces,
 ): vscode.Disposable[] {
-  const chatView = new ChatViewProvider(context.extensionUri, chat, services, attachments);
+  const chatView = new ChatViewProvider(
+    context.extensionUri,
+    chat,
+    services,
+    attachments,
+    new ViewOptionsStore(context.globalState),
+  );
   const focusChat = () => vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`);
   return [
     ...registerEndpointCommands(services),

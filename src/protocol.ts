@@ -137,6 +137,12 @@ export interface PanelStatus {
   busy: boolean;
 }
 
+/** The panel's layout choices the user makes in it. */
+export interface ViewOptions {
+  /** Code blocks wrap long lines instead of scrolling sideways (narrow sidebars). */
+  wrapCode: boolean;
+}
+
 /** A file or selection waiting to go with the next question (the host owns the list). */
 export interface AttachmentView extends CodeSnippet {
   id: string;
@@ -178,7 +184,9 @@ export type HostToWebview =
   | { type: 'focus-input'; text?: string }
   /** The attachments waiting for the next question (all of them, after every change). */
   | { type: 'attachments'; attachments: AttachmentView[] }
-  | { type: 'budget'; budget: BudgetView };
+  | { type: 'budget'; budget: BudgetView }
+  /** How the panel lays out what it shows (remembered by the host across windows). */
+  | { type: 'view-options'; options: ViewOptions };
 
 export type WebviewToHost =
   | { type: 'ready' }
@@ -214,6 +222,8 @@ export type WebviewToHost =
   | { type: 'attach'; what: AttachKind }
   | { type: 'remove-attachment'; id: string }
   /** Ask the failed question again with older turns left out (after a context-length error). */
-  | { type: 'retry-leaving-out' };
+  | { type: 'retry-leaving-out' }
+  /** The user turned line wrapping in code blocks on or off (one choice for every block, remembered). */
+  | { type: 'wrap-code'; wrap: boolean };
 
 export type AttachKind = 'file' | 'selection' | 'pick';

@@ -8,6 +8,7 @@ import type { HostToWebview, WebviewToHost } from '../protocol';
 import type { Services } from '../host/services';
 import { attach, type PendingAttachments } from './attachments';
 import type { ChatSession } from './chatSession';
+import type { ViewOptionsStore } from './viewOptions';
 import { readWebviewMessage } from './webviewMessages';
 
 export const CHAT_VIEW_ID = 'streamChat.chatView';
@@ -36,6 +37,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     private readonly session: ChatSession,
     private readonly services: Services,
     private readonly attachments: PendingAttachments,
+    private readonly viewOptions: ViewOptionsStore,
   ) {
     // Tests post what a page could, down the same path as the webview's own messages.
     this.testMessages = services.testHooks?.onDidPostFromChatPanel((message) => this.onMessage(message));
@@ -100,6 +102,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         this.session.attach(this.post);
         this.attachments.endEdit(); // a re-created panel is not editing anything
         this.post({ type: 'attachments', attachments: this.attachments.all() });
+        this.post({ type: 'view-options', options: this.viewOptions.get() });
         break;
       case 'send':
         // Attachments go with a question the session takes (not while an answer streams).
@@ -179,6 +182,11 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         break;
       case 'focus':
         this.services.focus.chatViewFocused = message.focused;
+        break;
+      case 'wrap-code':
+        void this.viewOptions.setWrapCode(message.wrap).then(() => {
+          this.post({ type: 'view-options', options: this.viewOptions.get() });
+        });
         break;
       default: {
         // Does not compile while a member of WebviewToHost has no case here or in `handle`.

@@ -30,6 +30,7 @@ const MESSAGE_TYPES: Record<MessageType, true> = {
   attach: true,
   'remove-attachment': true,
   'retry-leaving-out': true,
+  'wrap-code': true,
 };
 
 const ATTACH_KINDS: Record<AttachKind, true> = { file: true, selection: true, pick: true };
@@ -108,6 +109,8 @@ function parse(type: MessageType, fields: Record<string, unknown>): WebviewToHos
       return isOneOf(FIX_ACTIONS, fields.action) ? { type, action: fields.action } : undefined;
     case 'focus':
       return typeof fields.focused === 'boolean' ? { type, focused: fields.focused } : undefined;
+    case 'wrap-code':
+      return typeof fields.wrap === 'boolean' ? { type, wrap: fields.wrap } : undefined;
     default: {
       // Does not compile while a member of WebviewToHost has no case above.
       const uncovered: never = type;

@@ -6,6 +6,7 @@ import { BudgetMeter } from './contextMeter';
 import { button, el } from './dom';
 import { QuestionEditor, questionText } from './questionEdit';
 import type { StreamingMarkdownOptions } from './markdown';
+import { codeWrapped, setCodeWrapped } from './markdownRender';
 import { errorElement } from './turns';
 import { Transcript } from './transcript';
 
@@ -157,6 +158,9 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
     case 'budget':
       meter.setBudget(message.budget);
       break;
+    case 'view-options':
+      setCodeWrapped(document, message.options.wrapCode);
+      break;
   }
 });
 
@@ -238,6 +242,13 @@ function panelAction(action: string, target: HTMLElement): void {
       questionEditor.cancel();
       input.focus();
       break;
+    case 'wrap-code': {
+      // Shown at once; the host remembers it for every panel and window.
+      const wrap = !codeWrapped(document);
+      setCodeWrapped(document, wrap);
+      post({ type: 'wrap-code', wrap });
+      break;
+    }
     case 'copy-answer': {
       const turnId = target.closest<HTMLElement>('.turn')?.dataset.turnId;
       const answer = turnId === undefined ? undefined : transcript.answerById(turnId);

@@ -102,10 +102,23 @@ export function renderTokens(tokens: Token[], env: MarkdownEnv): string {
 }
 
 const TOOLBAR_ACTIONS = [
+  { action: 'wrap-code', title: 'Wrap Lines', label: 'Wrap long lines in code blocks', icon: 'word-wrap' },
   { action: 'copy', title: 'Copy', label: 'Copy code', icon: 'copy' },
   { action: 'insert', title: 'Insert at Cursor', label: 'Insert code at cursor', icon: 'insert' },
   { action: 'open', title: 'Open in New Editor', label: 'Open code in a new editor', icon: 'go-to-file' },
 ];
+
+/** Whether code blocks wrap long lines (the panel's choice, a class on the body). */
+export function codeWrapped(doc: Document): boolean {
+  return doc.body?.classList.contains('wrap-code') ?? false;
+}
+
+/** Wraps or unwraps every code block and shows the choice on each block's Wrap Lines button. */
+export function setCodeWrapped(doc: Document, wrap: boolean): void {
+  doc.body.classList.toggle('wrap-code', wrap);
+  for (const button of doc.querySelectorAll('.code-action[data-action="wrap-code"]'))
+    button.setAttribute('aria-pressed', String(wrap));
+}
 
 /** The toolbar of a code block: ours, built with DOM APIs (not model output, not sanitized). */
 function toolbar(doc: Document, language: string): HTMLElement {
@@ -122,6 +135,7 @@ function toolbar(doc: Document, language: string): HTMLElement {
     button.dataset.action = action;
     button.title = title;
     button.setAttribute('aria-label', ariaLabel);
+    if (action === 'wrap-code') button.setAttribute('aria-pressed', String(codeWrapped(doc)));
     const glyph = doc.createElement('i');
     glyph.className = `codicon codicon-${icon}`;
     button.append(glyph);

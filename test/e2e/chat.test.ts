@@ -122,6 +122,16 @@ describe('e2e: chat panel', () => {
     assert.deepEqual(messages, [{ role: 'user', content: 'Tell me a long story' }]);
     assert.equal((request.json as { model?: string }).model, testModel);
     assert.equal((request.json as { stream?: boolean }).stream, true);
+    // The narrow header cuts long names: hovering shows the whole name and the endpoint, and the meter
+    // says what it counts.
+    assert.equal(
+      await panel.locator('.model-button').getAttribute('title'),
+      `Model: ${testModel} at ${new URL(testServer.baseUrl).origin} — click to choose another`,
+    );
+    assert.match(
+      (await panel.locator('.budget-meter').getAttribute('title')) ?? '',
+      /^Context: about [\d,]+ of [\d,]+ tokens \(window /,
+    );
     await screenshot(page, 'chat-1-done');
   });
 
@@ -352,6 +362,45 @@ describe('e2e: chat panel', () => {
       /^rgba\(0, 0, 0, 0\)$|^transparent$/,
       `the code inside a code block has its own background ${background}`,
     );
+  });
+
+  it('Wrap Lines wraps every code block and is remembered when the panel comes back', async () => {
+    const { page, testServer } = env;
+    const longLine = `const greeting = '${'a long string that does not fit a narrow side bar '.repeat(3)}';`;
+    const text = `Two blocks:\n\n\`\`\`ts\n${longLine}\n\`\`\`\n\nand\n\n\`\`\`ts\n${longLine}\n\`\`\``;
+    testServer.enqueue(answerStream(pieces(text, 10)), answerStream(pieces(text, 10)));
+    await panel.ask('Show me long lines');
+    await panel.waitForStatus('done');
+    const blocks = panel.lastAnswer().locator('.code-block');
+    assert.equal(await blocks.count(), 2);
+    const sideways = (block: Locator) =>
+      block
+        .locator('pre')
+        .evaluate((pre: { scrollWidth: number; clientWidth: number }) => pre.scrollWidth > pre.clientWidth);
+    const wrap = (block: Locator) => block.locator('button[data-action=wrap-code]');
+    assert.equal(await sideways(blocks.first()), true, 'unwrapped, the long line scrolls sideways');
+    assert.equal(await wrap(blocks.first()).getAttribute('aria-pressed'), 'false');
+    assert.equal(await accessibleName(wrap(blocks.first())), 'Wrap long lines in code blocks');
+
+    await wrap(blocks.first()).click();
+    for (const index of [0, 1]) {
+      assert.equal(await sideways(blocks.nth(index)), false, `block ${index + 1} wraps`);
+      assert.equal(await wrap(blocks.nth(index)).getAttribute('aria-pressed'), 'true');
+    }
+    await screenshot(page, 'chat-6-wrapped-code');
+
+    // A new panel page (hidden, shown again) and a new answer start wrapped: the host kept the choice.
+    await runCommand(page, 'View: Show Explorer');
+    await waitUntil('the chat panel to be hidden', () => panelGone(page), 15_000);
+    panel = await ChatPanel.open(page);
+    await panel.ask('Again');
+    await panel.waitForStatus('done');
+    const again = panel.lastAnswer().locator('.code-block');
+    assert.equal(await sideways(again.first()), false, 'still wrapped in a new page');
+    assert.equal(await wrap(again.first()).getAttribute('aria-pressed'), 'true');
+
+    await wrap(again.first()).click(); // back to the default for the other tests
+    await waitUntil('unwrapped', async () => (await sideways(again.first())) || undefined);
   });
 
   it('shows reasoning in a Thinking section that folds away once the answer starts', async () => {

@@ -29,6 +29,7 @@ const VALID: { [T in WebviewToHost['type']]: Extract<WebviewToHost, { type: T }>
   attach: { type: 'attach', what: 'selection' },
   'remove-attachment': { type: 'remove-attachment', id: 'a1' },
   'retry-leaving-out': { type: 'retry-leaving-out' },
+  'wrap-code': { type: 'wrap-code', wrap: true },
 };
 
 function problemOf(raw: unknown): string {
@@ -70,6 +71,7 @@ describe('messages from the chat webview', () => {
       { type: 'insert-code' },
       { type: 'open-code', language: 'ts' },
       { type: 'focus', focused: 'yes' },
+      { type: 'wrap-code', wrap: 'on' },
     ];
     for (const raw of malformed) {
       const type = (raw as { type: string }).type;
