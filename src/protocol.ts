@@ -131,6 +131,11 @@ export interface PanelStatus {
   modelLabel: string;
   /** The endpoint's origin, for the tooltip. */
   origin?: string;
+  /**
+   * Where the endpoint or model in effect comes from when not from Settings (the Settings editor then
+   * shows values that are not used): e.g. `STREAM_CHAT_BASE_URL`, `STREAM_CHAT_MODEL`.
+   */
+  overriddenBy?: string[];
   /** A problem found before the user typed (no key for a hosted endpoint, a failed check). */
   problem?: ErrorView;
   /** A request of the chat is streaming. */

@@ -38,7 +38,7 @@ function panelFix(kind: ErrorKind): ErrorView['fix'] {
   return { action, title };
 }
 
-export function modelLabel(services: Services): string {
+export function modelLabel(services: Pick<Services, 'config'>): string {
   const settings = services.config.read();
   return settings.endpoint.demo ? `Demo model (${settings.model})` : settings.model;
 }
@@ -83,8 +83,19 @@ export async function checkEndpoint(services: Services, signal: AbortSignal): Pr
   }
 }
 
-export function panelStatus(services: Services, busy: boolean, problem: ErrorView | undefined): PanelStatus {
-  return { modelLabel: modelLabel(services), origin: services.config.read().endpoint.origin, problem, busy };
+export function panelStatus(
+  services: Pick<Services, 'config'>,
+  busy: boolean,
+  problem: ErrorView | undefined,
+): PanelStatus {
+  const settings = services.config.read();
+  const status: PanelStatus = { modelLabel: modelLabel(services), origin: settings.endpoint.origin, problem, busy };
+  const overriddenBy = [
+    ...(settings.endpoint.baseUrlSource === 'environment' ? ['STREAM_CHAT_BASE_URL'] : []),
+    ...(settings.modelSource === 'environment' ? ['STREAM_CHAT_MODEL'] : []),
+  ];
+  if (overriddenBy.length > 0) status.overriddenBy = overriddenBy;
+  return status;
 }
 
 /** Why a question was not sent: it does not fit the model's window even with every earlier turn left out. */

@@ -29,6 +29,9 @@ const modelButton = button({
   action: 'select-model',
   title: 'Choose the model (Stream Chat: Select Model)',
 });
+// Shown when the endpoint or model in effect comes from the environment rather than from Settings.
+const environmentTag = el('span', { class: 'environment-tag', hidden: true }, 'env');
+modelButton.append(environmentTag);
 // New Chat lives in the view's title bar (VS Code's own toolbar), not repeated here.
 const header = el('header', { class: 'panel-header' }, modelButton);
 const meter = new BudgetMeter();
@@ -68,7 +71,12 @@ function setStatus(status: PanelStatus): void {
   busy = status.busy;
   modelButton.querySelector('.label')!.textContent = status.modelLabel;
   const where = status.origin ? ` at ${status.origin}` : '';
-  modelButton.title = `Model: ${status.modelLabel}${where} — click to choose another`;
+  const overridden = status.overriddenBy ?? [];
+  // The Settings editor shows values that are not in effect: say where the ones in use come from.
+  const fromEnvironment =
+    overridden.length > 0 ? `\nFrom the environment (${overridden.join(', ')}), not from Settings.` : '';
+  modelButton.title = `Model: ${status.modelLabel}${where} — click to choose another${fromEnvironment}`;
+  environmentTag.hidden = overridden.length === 0;
   sendButton.hidden = busy;
   stopButton.hidden = !busy;
   document.body.dataset.busy = String(busy);

@@ -2,6 +2,7 @@
 // read from user settings only, the demo label in the connection summary, and the activation time.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { panelStatus } from '../../../src/chat/panelStatus';
 import type { ConnectionReport } from '../../../src/endpoint/connectionReport';
 import { summarise } from '../../../src/endpoint/testConnection';
 import { fixFor } from '../../../src/host/errorFixes';
@@ -61,6 +62,12 @@ describe('environment overrides and reporting', () => {
     assert.match(notes, /STREAM_CHAT_BASE_URL is set/);
     assert.match(notes, /STREAM_CHAT_MODEL is set/);
     assert.ok(!notes.includes('env-key-123'));
+    // The chat panel says so too: the Settings editor shows the user's values, not these.
+    assert.deepEqual(panelStatus({ config }, false, undefined).overriddenBy, [
+      'STREAM_CHAT_BASE_URL',
+      'STREAM_CHAT_MODEL',
+    ]);
+    assert.equal(panelStatus({ config: configWith({}) }, false, undefined).overriddenBy, undefined);
   });
 
   it('never repeats credentials written into STREAM_CHAT_BASE_URL, and refuses to use it', () => {
