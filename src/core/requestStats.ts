@@ -67,15 +67,22 @@ export function recordStats(stats: RequestStats, event: StreamEvent): void {
 }
 
 /**
+ * The shortest stretch a decode speed is told over: an answer that arrives in one burst (a buffering
+ * proxy, a cached reply) would otherwise read as tens of thousands of tokens per second.
+ */
+const MIN_RATE_WINDOW_MS = 50;
+
+/**
  * Decode speed: tokens after the first one, over the time since the first one. Uses the server's
  * completion token count once usage arrived (deltas can carry several tokens).
  */
 export function tokensPerSecond(stats: RequestStats, now?: number): number | undefined {
   if (stats.firstTokenAt === undefined) return undefined;
   const end = now ?? stats.lastTokenAt ?? stats.firstTokenAt;
-  const seconds = (end - stats.firstTokenAt) / 1000;
+  const elapsedMs = end - stats.firstTokenAt;
   const tokens = stats.usage?.completionTokens ?? stats.deltas;
-  if (seconds < 0.001 || tokens < 2) return undefined;
+  if (elapsedMs < MIN_RATE_WINDOW_MS || tokens < 2) return undefined;
+  const seconds = elapsedMs / 1000;
   return (tokens - 1) / seconds;
 }
 
