@@ -42,6 +42,12 @@ export interface CodeServerOptions {
   startTimeoutMs?: number;
   /** Keep the temp dir (user data, logs) after stop, e.g. to inspect a failure. */
   keepTempDir?: boolean;
+  /**
+   * A user-data-dir kept between runs (`npm start`: the chat history, global state and the user's own
+   * settings survive a restart); settings already in it win over `userSettings`. Default: a fresh
+   * one in the temp dir.
+   */
+  persistentUserDataDir?: string;
 }
 
 export interface WorkbenchPayload {
@@ -134,7 +140,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const port = options.port ?? (await freePort());
   const origin = `http://127.0.0.1:${port}`;
   const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stream-chat-code-server-'));
-  const userDataDir = path.join(tempDir, 'user-data');
+  const userDataDir = options.persistentUserDataDir ?? path.join(tempDir, 'user-data');
   const extensionsDir = path.join(tempDir, 'extensions');
   fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   fs.mkdirSync(extensionsDir, { recursive: true });
@@ -142,7 +148,8 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const settingsFile = path.join(userDataDir, 'User', 'settings.json');
   const writeUserSettings = (settings: Record<string, unknown>) =>
     fs.writeFileSync(settingsFile, JSON.stringify({ ...quietUserSettings, ...settings }, null, 2));
-  writeUserSettings(options.userSettings ?? {});
+  const kept = options.persistentUserDataDir !== undefined ? readSettings(settingsFile) : {};
+  writeUserSettings({ ...options.userSettings, ...kept });
 
   const args = [
     install.entry,
@@ -283,4 +290,16 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     logTail,
     stop,
   };
+}
+
+/** The settings a kept user-data-dir already has (none when the file is missing or not a JSON object). */
+function readSettings(file: string): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : {};
+  } catch {
+    return {}; // first run, or a file with comments a person wrote: start from ours
+  }
 }

@@ -4,6 +4,9 @@
 // demo server streams canned answers (STREAM_CHAT_DEMO=1, the UI labels it "Demo model").
 // Ctrl+C (SIGINT) or SIGTERM stops everything it started.
 //
+// The user-data-dir (chat history, settings) is kept in .vscode-test/start-user-data between runs
+// (STREAM_CHAT_USER_DATA_DIR chooses another).
+//
 //   node out/test/harness/start.js [--port N] [--check]
 //     --check  open the window in headless chromium, save test/e2e/screenshots/start.png, then stop
 import * as fs from 'node:fs';
@@ -142,6 +145,8 @@ async function main(): Promise<void> {
       // (the payload route needs the smoke-test driver, which hides them).
       linkExtensions: [repoRoot],
       smokeTestDriver: false,
+      // The demo's chat history, layout choices and settings are there again next time.
+      persistentUserDataDir: process.env.STREAM_CHAT_USER_DATA_DIR ?? path.join(cacheDir, 'start-user-data'),
     });
   } catch (error) {
     await stopAll();
@@ -158,6 +163,7 @@ async function main(): Promise<void> {
       '',
       `  extension   ${repoRoot} (rebuild with npm run build, then "Developer: Reload Window")`,
       `  workspace   ${codeServer.workspace}`,
+      `  user data   ${codeServer.userDataDir} (chat history and settings, kept between runs)`,
       `  endpoint    ${endpointLine}`,
       '',
       'Press Ctrl+C to stop.',
