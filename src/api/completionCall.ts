@@ -26,6 +26,7 @@ import {
   readHttpError,
   type BodyLimits,
 } from './responses';
+import { requestBody } from './requestBody';
 import { cancellableDelay, retryDelayMs } from './retry';
 import { normalizeBaseUrl } from './text';
 import { ChatError, type ChatRequest, type Endpoint, type StreamEvent, type StreamOptions } from './types';
@@ -53,14 +54,6 @@ function resolveOptions(options: StreamOptions): ResolvedOptions {
     splitThinkTags: options.splitThinkTags ?? true,
     maxEventBytes: options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES,
   };
-}
-
-function requestBody(request: ChatRequest, includeUsage: boolean): string {
-  const body: Record<string, unknown> = { model: request.model, messages: request.messages, stream: true };
-  if (includeUsage) body.stream_options = { include_usage: true };
-  if (request.temperature !== undefined) body.temperature = request.temperature;
-  if (request.maxTokens !== undefined) body.max_tokens = request.maxTokens;
-  return JSON.stringify(body);
 }
 
 function isRetryable(error: ChatError): boolean {

@@ -11,11 +11,35 @@ export interface Endpoint {
   headers?: Record<string, string>;
 }
 
-export type ChatRole = 'system' | 'user' | 'assistant';
+export type ChatRole = 'system' | 'user' | 'assistant' | 'tool';
 
 export interface ChatMessage {
   role: ChatRole;
   content: string;
+  /** An assistant message's tool calls (sent back as `tool_calls` in the history). */
+  toolCalls?: ChatToolCall[];
+  /** A `tool` message: the call whose result it carries. */
+  toolCallId?: string;
+  /**
+   * An assistant message's reasoning, sent back in the field the server streamed it in: servers that
+   * think between tool calls (DeepSeek, Qwen3 and others on vLLM) want it back on tool-call turns.
+   */
+  reasoning?: { field: 'reasoning' | 'reasoning_content'; text: string };
+}
+
+/** A tool call as the history carries it: its id, the function's name and its JSON arguments text. */
+export interface ChatToolCall {
+  id: string;
+  name: string;
+  arguments: string;
+}
+
+/** A function the model may call (`tools[].function`). */
+export interface ChatTool {
+  name: string;
+  description: string;
+  /** JSON schema of the arguments; an object without properties when undefined. */
+  parameters?: object;
 }
 
 export interface ChatRequest {
@@ -27,6 +51,10 @@ export interface ChatRequest {
   maxTokens?: number;
   /** Send `stream_options: {include_usage: true}` (default true; skipped for endpoints known to reject it). */
   includeUsage?: boolean;
+  /** Functions the model may call; not sent when undefined or empty. */
+  tools?: ChatTool[];
+  /** `tool_choice`: `auto` (the servers' default) or `required`; sent only with tools. */
+  toolChoice?: 'auto' | 'required';
 }
 
 export interface StreamOptions {
