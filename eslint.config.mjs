@@ -14,7 +14,7 @@ import tseslint from 'typescript-eslint';
 const into = (folder) => `^\\.\\.?/(?:\\.\\./)*${folder}(?:/|$)`;
 
 const PURE_FOLDERS = ['api', 'core', 'shared', 'webview'];
-const SURFACES = ['chat', 'ask', 'insert', 'endpoint', 'history'];
+const SURFACES = ['chat', 'ask', 'insert', 'endpoint', 'history', 'lm'];
 /** The only edges between surfaces: each names why it exists. */
 const SURFACE_EDGES = {
   ask: ['chat'], // an ask is answered in the chat panel

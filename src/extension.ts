@@ -7,6 +7,7 @@ import { ChatSession } from './chat/chatSession';
 import { registerRegenerateWith } from './chat/regenerateWith';
 import { CHAT_VIEW_ID, ChatViewProvider } from './chat/chatView';
 import { ViewOptionsStore } from './chat/viewOptions';
+import { registerLanguageModels } from './lm/registerModels';
 import { registerEndpointCommands } from './endpoint/endpointCommands';
 import { registerInsertCommands } from './insert/insertCommands';
 import { registerStopCommand } from './endpoint/stop';
@@ -169,6 +170,7 @@ function registerSurfaces(
     vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, chatView),
     vscode.commands.registerCommand('streamChat.openChat', focusChat),
     registerRegenerateWith(services, chat),
+    ...registerLanguageModels(services),
     vscode.commands.registerCommand('streamChat.newChat', async () => {
       chat.newChat();
       await focusChat();

@@ -18,7 +18,7 @@ import {
 import { recordStats, streamLogEntry, tokensPerSecond, type RequestLogEntry, type RequestStats } from './requestStats';
 
 /** The surfaces that start requests; `streamChat.stop` picks requests by them. */
-export const REQUEST_OWNERS = ['chat', 'ask', 'insert', 'test connection'] as const;
+export const REQUEST_OWNERS = ['chat', 'ask', 'insert', 'test connection', 'lm'] as const;
 export type RequestOwner = (typeof REQUEST_OWNERS)[number];
 
 /** What the runner writes to the log. */

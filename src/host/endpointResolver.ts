@@ -86,6 +86,18 @@ export class EndpointResolver {
     return { endpoint, origin, model: settings.model, demo: settings.endpoint.demo, settings };
   }
 
+  /**
+   * Whether `resolve()` would go through without asking the user anything: false only when a key or
+   * credential header would travel over plain http to another machine not yet allowed.
+   */
+  async wouldResolveSilently(): Promise<boolean> {
+    const settings = this.config.read();
+    const origin = settings.endpoint.origin;
+    if (origin === undefined || !keyWouldTravelInClear(origin) || this.plainHttpGuard.allows(origin)) return true;
+    const secretHeader = Object.keys(settings.endpoint.headers).some(isSecretHeaderName);
+    return !secretHeader && (await this.keyFor(origin, settings)) === undefined;
+  }
+
   /** Logs what is wrong with `streamChat.headers` once per change (at activation and before requests). */
   logHeaderNotes(settings: Settings = this.config.read()): void {
     const notes = this.config.describeHeaders(settings.endpoint);

@@ -71,6 +71,11 @@ export class PlainHttpKeyGuard {
     return question;
   }
 
+  /** The user already chose "Send Anyway" for `origin` (nothing is asked). */
+  allows(origin: string): boolean {
+    return this.allowed.has(origin);
+  }
+
   /** Forget earlier "send anyway" answers (tests, and when the user clears a key). */
   forget(origin?: string): void {
     if (origin === undefined) this.allowed.clear();

@@ -284,6 +284,7 @@ describe('StreamingMarkdown', () => {
       b.querySelector('i')!.className,
     ]);
     assert.deepEqual(buttons, [
+      ['wrap-code', 'Wrap Lines', 'Wrap long lines in code blocks', 'codicon codicon-word-wrap'],
       ['copy', 'Copy', 'Copy code', 'codicon codicon-copy'],
       ['insert', 'Insert at Cursor', 'Insert code at cursor', 'codicon codicon-insert'],
       ['open', 'Open in New Editor', 'Open code in a new editor', 'codicon codicon-go-to-file'],

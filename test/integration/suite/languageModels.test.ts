@@ -1,0 +1,192 @@
+// Stream Chat's models through VS Code's own language-model API (`vscode.lm`), as VS Code's chat and
+// other extensions use them: listed from the test server's `/models`, streamed, cancelled, tool calls
+// both ways, reasoning kept out of the text, errors that say what to do.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { chunk, sse, type Scenario, type StreamStep, type TestServer } from '../../server';
+import { useEndpoint, withTestEndpoint } from './helpers';
+
+const VENDOR = 'stream-chat';
+const hasProviderApi =
+  typeof (vscode.lm as { registerLanguageModelChatProvider?: unknown }).registerLanguageModelChatProvider ===
+  'function';
+
+function chatRequests(server: TestServer) {
+  return server.requests.filter((request) => request.path === '/v1/chat/completions');
+}
+
+/** The model the test server lists first, once VS Code has asked our provider for its models. */
+async function ourModel(): Promise<vscode.LanguageModelChat> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const [model] = await vscode.lm.selectChatModels({ vendor: VENDOR, family: 'test-model' });
+    if (model !== undefined) return model;
+    // VS Code fills its model list after our change event, on its own schedule: ask again shortly.
+    await new Promise<void>((resolve) => {
+      const subscription = vscode.lm.onDidChangeChatModels(() => {
+        subscription.dispose();
+        resolve();
+      });
+      setTimeout(() => {
+        subscription.dispose();
+        resolve();
+      }, 200);
+    });
+  }
+  assert.fail('no Stream Chat model in vscode.lm');
+}
+
+function stream(...steps: StreamStep[]): Scenario {
+  return { kind: 'stream', steps: [...steps, sse.done()] };
+}
+
+async function readAll(response: vscode.LanguageModelChatResponse): Promise<unknown[]> {
+  const parts: unknown[] = [];
+  for await (const part of response.stream) parts.push(part);
+  return parts;
+}
+
+(hasProviderApi ? describe : describe.skip)('Stream Chat models in vscode.lm', () => {
+  let server: TestServer;
+  withTestEndpoint((started) => (server = started));
+
+  it('lists the server’s models by vendor, named endpoint · model, with token limits', async () => {
+    server.models = ['test-model', 'other-model'];
+    await useEndpoint(server.baseUrl); // a settings change: VS Code is told the models changed
+    const model = await ourModel();
+    assert.equal(model.vendor, VENDOR);
+    assert.equal(model.name, `${new URL(server.baseUrl).host} · test-model`);
+    assert.ok(model.maxInputTokens >= 32_768, String(model.maxInputTokens));
+    const all = await vscode.lm.selectChatModels({ vendor: VENDOR });
+    assert.deepEqual(all.map((entry) => entry.family).sort(), ['other-model', 'test-model']);
+  });
+
+  it('streams text parts before the server has finished; reasoning never becomes text', async () => {
+    const model = await ourModel();
+    server.enqueue(
+      stream(
+        sse.data(chunk({ role: 'assistant', reasoning_content: 'Let me think.' })),
+        sse.data(chunk({ content: 'Hello' })),
+        { wait: 400 },
+        sse.data(chunk({ content: ' there' })),
+        sse.data(chunk({}, { finishReason: 'stop' })),
+      ),
+    );
+    const response = await model.sendRequest([vscode.LanguageModelChatMessage.User('Hi')]);
+    const iterator = response.stream[Symbol.asyncIterator]();
+    const first = await iterator.next();
+    const request = chatRequests(server)[0];
+    assert.ok(first.value instanceof vscode.LanguageModelTextPart);
+    assert.equal(first.value.value, 'Hello');
+    let outcomeBeforeEnd: string | undefined;
+    void request.outcome.then((outcome) => (outcomeBeforeEnd = outcome));
+    await Promise.resolve();
+    assert.equal(outcomeBeforeEnd, undefined, 'the first part came while the server was still sending');
+    const rest: unknown[] = [];
+    for (let next = await iterator.next(); next.done !== true; next = await iterator.next()) rest.push(next.value);
+    const texts = [first.value, ...rest].map((part) => (part as vscode.LanguageModelTextPart).value);
+    assert.equal(texts.join(''), 'Hello there');
+    assert.deepEqual((request.json as { messages: unknown }).messages, [{ role: 'user', content: 'Hi' }]);
+  });
+
+  it('cancelling the token aborts the request at the server', async () => {
+    const model = await ourModel();
+    server.enqueue({
+      kind: 'stream',
+      steps: [sse.data(chunk({ role: 'assistant', content: 'Start' }))],
+      end: 'stall',
+    });
+    const cancel = new vscode.CancellationTokenSource();
+    const response = await model.sendRequest([vscode.LanguageModelChatMessage.User('Go')], {}, cancel.token);
+    const iterator = response.stream[Symbol.asyncIterator]();
+    await iterator.next();
+    cancel.cancel();
+    assert.equal(await chatRequests(server)[0].outcome, 'aborted');
+  });
+
+  it('a tool call in fragments is one part with its input; its result goes back as a tool message', async () => {
+    const model = await ourModel();
+    const call = (fragment: object) => sse.data(chunk({ tool_calls: [{ index: 0, ...fragment }] }));
+    server.enqueue(
+      stream(
+        sse.data(chunk({ role: 'assistant', reasoning_content: 'Read it first.' })),
+        call({ id: 'call_x', type: 'function', function: { name: 'read_file', arguments: '' } }),
+        call({ function: { arguments: '{"path":' } }),
+        call({ function: { arguments: '"README.md"}' } }),
+        sse.data(chunk({}, { finishReason: 'tool_calls' })),
+      ),
+      stream(
+        sse.data(chunk({ role: 'assistant', content: 'It is a sample.' })),
+        sse.data(chunk({}, { finishReason: 'stop' })),
+      ),
+    );
+    const tools: vscode.LanguageModelChatTool[] = [
+      { name: 'read_file', description: 'Reads a file', inputSchema: { type: 'object', properties: { path: {} } } },
+    ];
+    const question = vscode.LanguageModelChatMessage.User('What is in README.md?');
+    const parts = await readAll(await model.sendRequest([question], { tools }));
+    const calls = parts.filter((part) => part instanceof vscode.LanguageModelToolCallPart);
+    assert.equal(calls.length, 1);
+    const [toolCall] = calls;
+    assert.equal(toolCall.name, 'read_file');
+    assert.deepEqual(toolCall.input, { path: 'README.md' });
+    assert.match(toolCall.callId, /^[A-Za-z0-9]{9}$/);
+    assert.equal(
+      parts.filter((part) => part instanceof vscode.LanguageModelTextPart).length,
+      0,
+      'no reasoning as text',
+    );
+    const sentTools = (chatRequests(server)[0].json as { tools: unknown }).tools;
+    assert.deepEqual(sentTools, [
+      {
+        type: 'function',
+        function: { name: 'read_file', description: 'Reads a file', parameters: tools[0].inputSchema },
+      },
+    ]);
+
+    const followUp = [
+      question,
+      vscode.LanguageModelChatMessage.Assistant([toolCall]),
+      vscode.LanguageModelChatMessage.User([
+        new vscode.LanguageModelToolResultPart(toolCall.callId, [new vscode.LanguageModelTextPart('# Sample')]),
+      ]),
+    ];
+    await readAll(await model.sendRequest(followUp, { tools }));
+    const messages = (chatRequests(server)[1].json as { messages: unknown[] }).messages;
+    assert.deepEqual(messages.slice(1), [
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [
+          { id: toolCall.callId, type: 'function', function: { name: 'read_file', arguments: '{"path":"README.md"}' } },
+        ],
+        reasoning_content: 'Read it first.',
+      },
+      { role: 'tool', tool_call_id: toolCall.callId, content: '# Sample' },
+    ]);
+  });
+
+  it('a rejected key is an error that names the key and the fix', async () => {
+    const model = await ourModel();
+    server.enqueue({ kind: 'respond', status: 401, body: { error: { message: 'Invalid API key', type: 'auth' } } });
+    await assert.rejects(
+      async () => readAll(await model.sendRequest([vscode.LanguageModelChatMessage.User('Hi')])),
+      (error: unknown) => error instanceof Error && /key/i.test(error.message) && /Set API Key/.test(error.message),
+    );
+  });
+
+  it('a server that refuses tools says what to change on the server', async () => {
+    const model = await ourModel();
+    server.enqueue({
+      kind: 'respond',
+      status: 400,
+      body: {
+        error: { message: '"auto" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set' },
+      },
+    });
+    const tools: vscode.LanguageModelChatTool[] = [{ name: 'x', description: 'x' }];
+    await assert.rejects(
+      async () => readAll(await model.sendRequest([vscode.LanguageModelChatMessage.User('Hi')], { tools })),
+      (error: unknown) => error instanceof Error && /--enable-auto-tool-choice --tool-call-parser/.test(error.message),
+    );
+  });
+});
