@@ -21,6 +21,7 @@ import { RequestRunner } from './core/requestRunner';
 import { ApiKeyStore, PlainHttpKeyGuard, type PlainHttpAnswer } from './host/secrets';
 import type { Services, TestHooks } from './host/services';
 import { ModelStatusItem } from './host/statusBar';
+import { loadTokenCalibrations } from './host/tokenCalibrationStore';
 
 /** What `activate` returns: for tests and diagnostics only; never holds a secret. */
 export interface StreamChatApi {
@@ -119,7 +120,9 @@ function createServices(context: vscode.ExtensionContext): {
   const keys = new ApiKeyStore(context.secrets, log);
   const plainHttpGuard = new PlainHttpKeyGuard(log);
   const resolver = new EndpointResolver(config, keys, plainHttpGuard, log);
-  const runner = new RequestRunner(new ChatClient(), log);
+  const tokens = loadTokenCalibrations(context.globalState);
+  context.subscriptions.push(tokens);
+  const runner = new RequestRunner(new ChatClient(), log, tokens.calibrations);
   const testHooks = context.extensionMode === vscode.ExtensionMode.Test ? createTestHooks() : undefined;
   const focus = { chatViewFocused: false };
   const services: Services = {
@@ -128,6 +131,7 @@ function createServices(context: vscode.ExtensionContext): {
     plainHttpGuard,
     resolver,
     runner,
+    tokens: tokens.calibrations,
     log,
     focus,
     testHooks: testHooks?.hooks,

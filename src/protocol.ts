@@ -165,6 +165,8 @@ export interface BudgetView {
   measured: boolean;
   /** Tokens kept free for the answer. */
   reserve: number;
+  /** The model's characters per token, learned from the server's counts: the panel estimates the draft with it. */
+  charsPerToken: number;
 }
 
 /** Which part of an answer a delta extends: the answer itself, or its Thinking section. */

@@ -2,7 +2,8 @@
 // panel only renders it as chips): the commands, the panel's buttons and the explorer add to it,
 // sending takes it. Each attachment is a CodeSnippet, fenced with its path when sent.
 import * as vscode from 'vscode';
-import { estimateTokens, snippetForModel } from '../shared/snippets';
+import { snippetForModel } from '../shared/snippets';
+import { chatTokenEstimator } from './contextWindow';
 import type { AttachKind, AttachmentView, CodeSnippet } from '../protocol';
 import type { Services } from '../host/services';
 
@@ -165,7 +166,6 @@ function snippetOf(document: vscode.TextDocument, code: string, range?: CodeSnip
   const path = document.isUntitled ? document.uri.path : vscode.workspace.asRelativePath(document.uri, false);
   const snippet: CodeSnippet = { path, languageId: document.languageId, code, tokens: 0 };
   if (range !== undefined) snippet.range = range;
-  snippet.tokens = estimateTokens(snippetForModel(snippet));
   return snippet;
 }
 
@@ -177,6 +177,7 @@ function addChecked(
   const size = Buffer.byteLength(snippet.code, 'utf8');
   if (size > MAX_ATTACHMENT_BYTES) return refuse(services, tooLarge(snippet.path, size));
   if (snippet.code.trim() === '') return refuse(services, `${snippet.path} is empty: nothing to attach.`);
+  snippet.tokens = chatTokenEstimator(services).estimate(snippetForModel(snippet));
   const added = attachments.add(snippet);
   const lines = snippet.range ? `:${snippet.range.startLine}-${snippet.range.endLine}` : '';
   services.log.info(`Attached ${snippet.path}${lines} (about ${snippet.tokens} tokens)`);

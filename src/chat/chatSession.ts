@@ -279,7 +279,7 @@ export class ChatSession implements vscode.Disposable {
       return { problem: errorView(error, this.services) };
     }
     const prepared = prepareRequest(resolved.settings, conversation.messages(), model === undefined ? {} : { model });
-    const fit = await this.budget.fit(resolved, prepared.request.messages, leaveOutAtLeast);
+    const fit = await this.budget.fit(resolved, prepared.request.model, prepared.request.messages, leaveOutAtLeast);
     if (!fit.fitted.fits) return { problem: tooLongView(fit) };
     prepared.request.messages = fit.fitted.messages;
     return { resolved, prepared, fit };
@@ -348,7 +348,7 @@ export class ChatSession implements vscode.Disposable {
       messages,
       last?.role === 'assistant' && last.status !== 'streaming' ? last : undefined,
     );
-    this.post({ type: 'budget', budget });
+    if (budget !== undefined) this.post({ type: 'budget', budget });
   }
 
   private onEvent(turn: AssistantTurnView, event: StreamEvent, answer: Answer, reasoningTimes: ReasoningTimes): void {
@@ -356,6 +356,7 @@ export class ChatSession implements vscode.Disposable {
       case 'content':
         turn.content = answer.content;
         this.queue(turn.requestId, 'content', event.text);
+        if (this.budget.dueWhileStreaming()) void this.postBudget(); // the answer so far counts too
         break;
       case 'reasoning': {
         const now = performance.now();

@@ -1,6 +1,7 @@
 // The model's context window for the chat: what the server's `/models` reports for the model, a
 // window learned from a context-length error, or else the `streamChat.contextWindow` setting.
-// Looked up once per endpoint and model, and again after a settings change or a new chat.
+// Looked up once per endpoint and model, and again after a settings change or a new chat. Token
+// estimates use the model's characters-per-token ratio learned from the server's counts.
 import type { ChatError, ChatMessage, Endpoint } from '../api';
 import {
   answerReserve,
@@ -9,7 +10,7 @@ import {
   windowFromErrorMessage,
   type FittedMessages,
 } from '../core/contextBudget';
-import { estimateTokens } from '../shared/snippets';
+import { defaultTokenEstimator, type TokenEstimator } from '../core/tokenCalibration';
 import type { ResolvedEndpoint } from '../host/endpointResolver';
 import { keyWouldTravelInClear } from '../core/endpointPolicy';
 import type { AssistantTurnView, BudgetView } from '../protocol';
@@ -17,6 +18,8 @@ import type { Services } from '../host/services';
 
 /** A window lookup must not hold up a question for long: the setting applies after this. */
 const LOOKUP_TIMEOUT_MS = 3_000;
+/** While an answer streams, the meter grows with it (estimated) at most this often: no jump at its end. */
+const STREAMING_VIEW_INTERVAL_MS = 250;
 
 export interface ContextWindow {
   tokens: number;
@@ -33,18 +36,26 @@ export interface FittedRequest {
 export class ChatContextWindow {
   /** Per `baseUrl model`: the server's (or an error's) window, undefined when it reports none. */
   private readonly known = new Map<string, Promise<ContextWindow | undefined>>();
+  /** Views asked for, and when the last was: a late one must not replace a newer (the server's count). */
+  private viewsAsked = 0;
+  private lastViewAt = 0;
 
   constructor(private readonly services: Services) {}
 
-  /** `messages` (system message first) cut to fit the window of the model `resolved` points at. */
+  /**
+   * `messages` (system message first) cut to fit the window of the model `resolved` points at,
+   * estimated by the ratio of `model` (the one asked, e.g. another for "Regenerate with…").
+   */
   async fit(
     resolved: ResolvedEndpoint,
+    model: string,
     messages: readonly ChatMessage[],
     leaveOutAtLeast: number,
   ): Promise<FittedRequest> {
     const window = await this.lookup(resolved.endpoint, resolved.model);
     const reserve = answerReserve(window.tokens, resolved.settings.maxTokens);
-    return { fitted: fitToWindow(messages, window.tokens, reserve, leaveOutAtLeast), window, reserve };
+    const estimator = this.services.tokens.for(resolved.origin, model);
+    return { fitted: fitToWindow(messages, window.tokens, reserve, leaveOutAtLeast, estimator), window, reserve };
   }
 
   /** A context-length error that names the window teaches it (it wins over what `/models` said). */
@@ -58,24 +69,38 @@ export class ChatContextWindow {
     this.known.clear();
   }
 
+  /** True when a streaming answer's growth is worth a new view (not more often than every 250 ms). */
+  dueWhileStreaming(): boolean {
+    return performance.now() - this.lastViewAt >= STREAMING_VIEW_INTERVAL_MS;
+  }
+
   /**
    * What the meter shows for `messages` (the conversation as it would be sent, system message
    * first): the server's count after the last answer when it gave one, else the estimate.
+   * Undefined when another view was asked for meanwhile (it is newer).
    */
-  async view(messages: readonly ChatMessage[], lastAnswer: AssistantTurnView | undefined): Promise<BudgetView> {
+  async view(
+    messages: readonly ChatMessage[],
+    lastAnswer: AssistantTurnView | undefined,
+  ): Promise<BudgetView | undefined> {
+    const asked = ++this.viewsAsked;
+    this.lastViewAt = performance.now();
     const settings = this.services.config.read();
     const window = await this.windowForSettings();
+    if (asked !== this.viewsAsked) return undefined;
+    const estimator = chatTokenEstimator(this.services);
     const footer = lastAnswer?.footer;
     const measured = footer?.promptTokens !== undefined;
     const conversationTokens = measured
-      ? footer.promptTokens! + (footer.completionTokens ?? estimateTokens(lastAnswer!.content))
-      : estimateMessages(messages);
+      ? footer.promptTokens! + (footer.completionTokens ?? estimator.estimate(lastAnswer!.content))
+      : estimateMessages(messages, estimator);
     return {
       window: window.tokens,
       windowSource: window.source,
       conversationTokens,
       measured,
       reserve: answerReserve(window.tokens, settings.maxTokens),
+      charsPerToken: estimator.charsPerToken,
     };
   }
 
@@ -117,6 +142,12 @@ export class ChatContextWindow {
       return undefined;
     }
   }
+}
+
+/** The estimator of the chat's configured model: its learned ratio, the default before any usage. */
+export function chatTokenEstimator(services: Services): TokenEstimator {
+  const { endpoint, model } = services.config.read();
+  return endpoint.origin === undefined ? defaultTokenEstimator : services.tokens.for(endpoint.origin, model);
 }
 
 function keyOf(baseUrl: string, model: string): string {

@@ -1,16 +1,20 @@
 // The context budget: which messages of a conversation go out so that the prompt and room for the
 // answer fit the model's window. No 'vscode' import, so the trimming is unit-tested in plain Node.
 import type { ChatMessage } from '../api';
-import { estimateTokens } from '../shared/snippets';
+import { defaultTokenEstimator, MESSAGE_OVERHEAD_TOKENS, type TokenEstimator } from './tokenCalibration';
 
-/** What each message costs besides its text (role and separators in the chat template), estimated. */
-export const MESSAGE_OVERHEAD_TOKENS = 4;
+export { MESSAGE_OVERHEAD_TOKENS } from './tokenCalibration';
 /** Room kept for the answer when no max tokens is set: a quarter of the window, at most this. */
 export const DEFAULT_ANSWER_RESERVE = 1024;
 
-/** Estimated prompt tokens of `messages`. */
-export function estimateMessages(messages: readonly ChatMessage[]): number {
-  return messages.reduce((sum, message) => sum + estimateTokens(message.content) + MESSAGE_OVERHEAD_TOKENS, 0);
+/** Estimated prompt tokens of `messages`, by the model's learned ratio when `estimator` has one. */
+export function estimateMessages(
+  messages: readonly ChatMessage[],
+  estimator: TokenEstimator = defaultTokenEstimator,
+): number {
+  let tokens = 0;
+  for (const message of messages) tokens += estimator.estimate(message.content) + MESSAGE_OVERHEAD_TOKENS;
+  return tokens;
 }
 
 /** Tokens kept free for the answer: the max tokens setting when set, else a share of the window. */
@@ -33,13 +37,14 @@ export interface FittedMessages {
  * Leaves out the oldest turns until the prompt estimate plus `reserve` fits `window`. A turn is a
  * user message with the answers after it; system messages always stay, and so does the last turn
  * (the question being asked). `leaveOutAtLeast` leaves out that many turns even when the estimate
- * fits (the server said it did not), as far as there are earlier turns.
+ * fits (the server said it did not), as far as there are earlier turns. `estimator` is the model's.
  */
 export function fitToWindow(
   messages: readonly ChatMessage[],
   window: number,
   reserve: number,
   leaveOutAtLeast = 0,
+  estimator: TokenEstimator = defaultTokenEstimator,
 ): FittedMessages {
   const system = messages.filter((message) => message.role === 'system');
   const turns: ChatMessage[][] = [];
@@ -49,8 +54,8 @@ export function fitToWindow(
     else turns[turns.length - 1].push(message);
   }
   const budget = window - reserve;
-  const costs = turns.map(estimateMessages);
-  let total = estimateMessages(system) + costs.reduce((sum, cost) => sum + cost, 0);
+  const costs = turns.map((turn) => estimateMessages(turn, estimator));
+  let total = estimateMessages(system, estimator) + costs.reduce((sum, cost) => sum + cost, 0);
   let leftOut = 0;
   while (leftOut < turns.length - 1 && (total > budget || leftOut < leaveOutAtLeast)) {
     total -= costs[leftOut];

@@ -9,6 +9,7 @@ import {
   readEvents,
   type Answer,
   type ChatClient,
+  type ChatMessage,
   type ChatRequest,
   type Endpoint,
   type ModelInfo,
@@ -16,6 +17,7 @@ import {
   type StreamOptions,
 } from '../api';
 import { recordStats, streamLogEntry, tokensPerSecond, type RequestLogEntry, type RequestStats } from './requestStats';
+import type { TokenCalibrations } from './tokenCalibration';
 
 /** The surfaces that start requests; `streamChat.stop` picks requests by them. */
 export const REQUEST_OWNERS = ['chat', 'ask', 'insert', 'test connection', 'lm'] as const;
@@ -173,6 +175,8 @@ export class RequestRunner {
   constructor(
     private readonly client: ChatClient,
     private readonly log: RequestLog,
+    /** Taught by every request that ends with the server's usage (whichever surface asked). */
+    private readonly calibrations?: TokenCalibrations,
   ) {}
 
   /** Registers and returns the request at once; the HTTP request starts when its events are first read. */
@@ -205,7 +209,7 @@ export class RequestRunner {
             onRetry?.(info);
           },
         }),
-      (ended) => this.onEnded(ended, joinBaseUrl(endpoint.baseUrl, '/chat/completions')),
+      (ended) => this.onEnded(ended, joinBaseUrl(endpoint.baseUrl, '/chat/completions'), request.messages),
     );
     this.active.set(id, tracked);
     this.fire();
@@ -306,8 +310,10 @@ export class RequestRunner {
     this.listeners.clear();
   }
 
-  private onEnded(request: TrackedRequest, url: string): void {
+  private onEnded(request: TrackedRequest, url: string, messages: readonly ChatMessage[]): void {
     this.active.delete(request.id);
+    // Before anyone reads the answer: the next estimate for this model already uses what it taught.
+    this.calibrations?.learnFromExchange(request.origin, request.model, messages, request.answer);
     this.fire();
     this.log.request(streamLogEntry(request, url));
   }

@@ -4,6 +4,7 @@ import type { StreamChatConfig } from './config';
 import type { EndpointResolver } from './endpointResolver';
 import type { StreamChatLog } from './log';
 import type { RequestRunner } from '../core/requestRunner';
+import type { TokenCalibrations } from '../core/tokenCalibration';
 import type { ApiKeyStore, PlainHttpKeyGuard } from './secrets';
 
 export interface Services {
@@ -12,6 +13,8 @@ export interface Services {
   plainHttpGuard: PlainHttpKeyGuard;
   resolver: EndpointResolver;
   runner: RequestRunner;
+  /** Each model's characters-per-token ratio, learned from the server's usage (the runner teaches it). */
+  tokens: TokenCalibrations;
   log: StreamChatLog;
   focus: SurfaceFocus;
   /** Present only when the extension host runs tests (ExtensionMode.Test). */

@@ -9,19 +9,26 @@ export function fenced(text: string, languageId: string): string {
   return `${fence}${languageId}\n${text}${text.endsWith('\n') || text === '' ? '' : '\n'}${fence}`;
 }
 
+/** Characters a token holds on average before a server's counts have taught better (English-like text). */
+export const DEFAULT_CHARS_PER_TOKEN = 4;
+
 /**
- * Tokens `text` will take, estimated without a tokenizer: about 4 characters per token for prose
- * and code in English-like scripts, 1 per character beyond ASCII (CJK, emoji take 1–3 tokens each).
- * Rounded up, so an estimate errs on the full side.
+ * `text`'s length as a tokenizer weighs it, in characters: an ASCII character counts 1, any other
+ * a whole token's worth at the default ratio (CJK characters and emoji take 1–3 tokens each).
  */
-export function estimateTokens(text: string): number {
-  let ascii = 0;
-  let other = 0;
-  for (let i = 0; i < text.length; i++) {
-    if (text.charCodeAt(i) < 128) ascii++;
-    else other++;
-  }
-  return Math.ceil(ascii / 4 + other);
+export function tokenWeight(text: string): number {
+  let weight = 0;
+  for (let i = 0; i < text.length; i++) weight += text.charCodeAt(i) < 128 ? 1 : DEFAULT_CHARS_PER_TOKEN;
+  return weight;
+}
+
+/**
+ * Tokens `text` will take, estimated without a tokenizer: its `tokenWeight` over `charsPerToken`
+ * (what the server's counts taught for the model, else the default). Rounded up, so an estimate
+ * errs on the full side.
+ */
+export function estimateTokens(text: string, charsPerToken = DEFAULT_CHARS_PER_TOKEN): number {
+  return Math.ceil(tokenWeight(text) / charsPerToken);
 }
 
 /** `src/a.ts:10-20`, `src/a.ts:7`, or the path alone for a whole file. */

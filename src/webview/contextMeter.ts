@@ -49,7 +49,7 @@ export class BudgetMeter {
     this.element.hidden = budget === undefined;
     if (budget === undefined) return;
     const attached = this.attachments.reduce((sum, attachment) => sum + attachment.tokens, 0);
-    const draft = this.draft.trim() === '' ? 0 : estimateTokens(this.draft);
+    const draft = this.draft.trim() === '' ? 0 : estimateTokens(this.draft, budget.charsPerToken);
     const used = budget.conversationTokens + attached + draft;
     const over = used + budget.reserve > budget.window;
     const n = (tokens: number) => tokens.toLocaleString('en-US');

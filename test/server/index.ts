@@ -4,10 +4,12 @@ import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { demoAnswer } from './demo';
 import { chunk, sse } from './fixtures';
+import { countPromptTokens, countTokens } from './tokenCount';
 import type { RecordedRequest, Scenario, StartOptions, StreamStep, TestServer } from './types';
 
 export type { RecordedRequest, Scenario, StartOptions, StreamStep, TestServer } from './types';
 export { chunk, fixtures, sse, type Fixture } from './fixtures';
+export { countPromptTokens, countTokens } from './tokenCount';
 
 const CHAT_ROUTE = 'POST /v1/chat/completions';
 /** Pause after each dripped byte: long enough for the client to read it alone. */
@@ -82,19 +84,22 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
         model?: string;
         messages?: Array<{ content?: unknown }>;
         stream?: boolean;
-        stream_options?: unknown;
+        stream_options?: { include_usage?: unknown };
       };
       const model = request.model ?? demoModel;
+      // Usage only when asked for (`stream_options.include_usage`), as OpenAI sends it.
+      const promptTokens =
+        request.stream_options?.include_usage === true ? countPromptTokens(request.messages) : undefined;
       if (options.demo) {
         const last = request.messages?.[request.messages.length - 1]?.content;
         return demoScenario(
           typeof last === 'string' ? last : '',
           model,
           options.demo.tokensPerSecond ?? 40,
-          request.stream_options !== undefined,
+          promptTokens,
         );
       }
-      return helloScenario(model, request.stream_options !== undefined);
+      return helloScenario(model, promptTokens);
     }
     return {
       kind: 'respond',
@@ -156,25 +161,39 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
   };
 }
 
-/** The answer when nothing is queued: a short, well-formed stream with a usage chunk. */
-function helloScenario(model: string, includeUsage: boolean): Scenario {
-  const steps: StreamStep[] = [
-    sse.data(chunk({ role: 'assistant', content: '' }, { model })),
-    sse.data(chunk({ content: 'Hello' }, { model })),
-    sse.data(chunk({ content: ' from the test server.' }, { model })),
-    sse.data(chunk({}, { model, finishReason: 'stop' })),
-  ];
-  if (includeUsage)
-    steps.push(
-      sse.data(
-        chunk(null, { model, choices: [], usage: { prompt_tokens: 5, completion_tokens: 6, total_tokens: 11 } }),
-      ),
-    );
+/** The answer when nothing is queued: a short, well-formed stream, with a usage chunk when asked for. */
+function helloScenario(model: string, promptTokens: number | undefined): Scenario {
+  const pieces = ['Hello', ' from the test server.'];
+  const steps: StreamStep[] = [sse.data(chunk({ role: 'assistant', content: '' }, { model }))];
+  for (const piece of pieces) steps.push(sse.data(chunk({ content: piece }, { model })));
+  steps.push(sse.data(chunk({}, { model, finishReason: 'stop' })));
+  if (promptTokens !== undefined) steps.push(usageStep(model, promptTokens, pieces));
   steps.push(sse.done());
   return { kind: 'stream', steps };
 }
 
-function demoScenario(question: string, model: string, tokensPerSecond: number, includeUsage: boolean): Scenario {
+/** The usage chunk: the prompt's count, and the answer's counted as the prompt's text is. */
+function usageStep(model: string, promptTokens: number, answer: readonly string[]): StreamStep {
+  const completionTokens = countTokens(answer.join(''));
+  return sse.data(
+    chunk(null, {
+      model,
+      choices: [],
+      usage: {
+        prompt_tokens: promptTokens,
+        completion_tokens: completionTokens,
+        total_tokens: promptTokens + completionTokens,
+      },
+    }),
+  );
+}
+
+function demoScenario(
+  question: string,
+  model: string,
+  tokensPerSecond: number,
+  promptTokens: number | undefined,
+): Scenario {
   const tokens = demoAnswer(question);
   const wait = tokensPerSecond > 0 ? 1000 / tokensPerSecond : 0;
   const steps: StreamStep[] = [sse.data(chunk({ role: 'assistant', content: '' }, { model }))];
@@ -183,22 +202,7 @@ function demoScenario(question: string, model: string, tokensPerSecond: number, 
     steps.push(sse.data(chunk({ content: token }, { model })));
   }
   steps.push(sse.data(chunk({}, { model, finishReason: 'stop' })));
-  if (includeUsage) {
-    const promptTokens = Math.max(1, Math.round(question.length / 4));
-    steps.push(
-      sse.data(
-        chunk(null, {
-          model,
-          choices: [],
-          usage: {
-            prompt_tokens: promptTokens,
-            completion_tokens: tokens.length,
-            total_tokens: promptTokens + tokens.length,
-          },
-        }),
-      ),
-    );
-  }
+  if (promptTokens !== undefined) steps.push(usageStep(model, promptTokens, tokens));
   steps.push(sse.done());
   return { kind: 'stream', steps };
 }

@@ -54,7 +54,8 @@ describe('ChatClient against the test server', function () {
     assert.equal(error, undefined);
     const summary = summarize(events);
     assert.equal(summary.content, 'Hello from the test server.');
-    assert.deepEqual(summary.usage, { promptTokens: 5, completionTokens: 6, totalTokens: 11 });
+    // The test server counts "hi" as 1 token, 3 around the message and 3 for the reply; the answer 6.
+    assert.deepEqual(summary.usage, { promptTokens: 7, completionTokens: 6, totalTokens: 13 });
     assert.ok(summary.done);
     assert.deepEqual(events[0], { type: 'open', status: 200, attempt: 1 });
     const [sent] = server.requests;

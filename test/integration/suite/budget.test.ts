@@ -5,8 +5,8 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { BudgetView, HostToWebview } from '../../../src/protocol';
-import type { TestServer } from '../../server';
-import { streamChatApi, withTestEndpoint } from './helpers';
+import { countPromptTokens, countTokens, type TestServer } from '../../server';
+import { setUserSetting, streamChatApi, withTestEndpoint } from './helpers';
 
 type ChatMessages = { role: string; content: string }[];
 
@@ -22,9 +22,15 @@ function workspaceFile(name: string): vscode.Uri {
   return vscode.Uri.joinPath(folder.uri, name);
 }
 
-/** About `tokens` estimated tokens of question text, starting with `tag`. */
+/** About `tokens` tokens of question text, starting with `tag`: the server counts " abc" as 1, as estimated. */
 function question(tag: string, tokens: number): string {
-  return `${tag} ${'word '.repeat(Math.ceil((tokens * 4) / 5))}`.trim();
+  return `${tag} ${'abc '.repeat(tokens)}`.trim();
+}
+
+/** A model no answer has taught yet: its estimates use the default ratio (each test asks its own). */
+async function freshModel(server: TestServer, model: string): Promise<void> {
+  server.models = [model];
+  await setUserSetting('model', model);
 }
 
 describe('attachments and the context budget (chat)', () => {
@@ -146,6 +152,7 @@ describe('attachments and the context budget (chat)', () => {
 
   it("a small window from /models leaves out the oldest turns, says so; meter: window, server's count", async () => {
     server.modelFields = { max_model_len: 400 }; // 100 kept for the answer: 300 for the prompt
+    await freshModel(server, 'small-window-model');
     const { chat } = (await streamChatApi()).testing;
     let waiter: { predicate: (budget: BudgetView) => boolean; resolve: (budget: BudgetView) => void } | undefined;
     chat.attach((message: HostToWebview) => {
@@ -170,7 +177,7 @@ describe('attachments and the context budget (chat)', () => {
 
     const estimated = budgetWhere((budget) => budget.conversationTokens === 0);
     chat.newChat();
-    const afterNewChat = await estimated;
+    const { charsPerToken, ...afterNewChat } = await estimated;
     assert.deepEqual(afterNewChat, {
       window: 400,
       windowSource: 'server',
@@ -178,15 +185,17 @@ describe('attachments and the context budget (chat)', () => {
       measured: false,
       reserve: 100,
     });
+    assert.ok(Math.abs(charsPerToken - 4) < 0.2, `learned from " abc": ${charsPerToken}`);
 
     const measured = budgetWhere((budget) => budget.measured);
     await chat.send('Hi');
-    // The test server counts 5 prompt and 6 completion tokens.
-    assert.equal((await measured).conversationTokens, 11);
+    const counted = countPromptTokens(chatRequests(server).at(-1)) + countTokens('Hello from the test server.');
+    assert.equal((await measured).conversationTokens, counted);
   });
 
   it('a question too long for the window alone is not sent, with its size and the limit', async () => {
     server.modelFields = { max_model_len: 400 };
+    await freshModel(server, 'too-long-model');
     const { chat } = (await streamChatApi()).testing;
     const turn = await chat.send(question('long', 600));
     assert.equal(turn?.status, 'error');
