@@ -19,6 +19,8 @@ export interface StreamChatModel extends LanguageModelChatInformation {
   /** The id the server knows the model by. */
   readonly modelId: string;
   readonly profile: string;
+  /** Where its requests go (token counts are calibrated per origin and model). */
+  readonly origin: string;
 }
 
 /** How long a listing is reused before `/models` is asked again. */
@@ -90,6 +92,7 @@ export function modelInformation(entry: ModelInfo, context: ModelContext): Strea
     id: `${context.profile}/${entry.id}`,
     modelId: entry.id,
     profile: context.profile,
+    origin: context.origin,
     name: `${context.label} · ${entry.id}`,
     family: entry.id,
     version: entry.id,

@@ -24,7 +24,7 @@ export class StreamChatModelProvider implements LanguageModelChatProvider<Stream
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeLanguageModelChatInformation = this.changed.event;
   private readonly catalog: ModelCatalog;
-  private readonly tokens = new TokenCounter();
+  private readonly tokens: TokenCounter;
   private readonly reasoningByCall = new Map<string, ChatMessage['reasoning']>();
   /** Models seen closing a `</think>` they never opened: their text is held until it is known not to be reasoning. */
   private readonly bareThinkModels = new Set<string>();
@@ -32,6 +32,7 @@ export class StreamChatModelProvider implements LanguageModelChatProvider<Stream
 
   constructor(private readonly services: Services) {
     this.catalog = new ModelCatalog(services);
+    this.tokens = new TokenCounter(services.tokens);
     this.subscriptions = [
       this.changed,
       services.config.onDidChange(() => this.refresh()),
@@ -76,7 +77,7 @@ export class StreamChatModelProvider implements LanguageModelChatProvider<Stream
   }
 
   provideTokenCount(model: StreamChatModel, text: string | LanguageModelChatRequestMessage): Promise<number> {
-    return Promise.resolve(this.tokens.count(model.id, text));
+    return Promise.resolve(this.tokens.count(model.origin, model.modelId, text));
   }
 
   private async start(

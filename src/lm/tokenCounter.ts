@@ -1,22 +1,15 @@
 // Token counts for VS Code's prompt budgeting. Its agent asks thousands of times per turn (once per
-// tool schema), so a count is arithmetic on lengths: no tokenizer, no copies of the text.
+// tool schema), so a count is arithmetic on lengths — no tokenizer, no pass over the text, no copies —
+// scaled by the characters per token the server's usage taught for the model (shared with the chat).
+import type { TokenCalibrations } from '../core/tokenCalibration';
 import type { LanguageModelChatRequestMessage } from './lmApi';
 
-/** Characters per token before the server has told us better (English prose and code). */
-const DEFAULT_CHARS_PER_TOKEN = 4;
-
 export class TokenCounter {
-  private readonly charsPerToken = new Map<string, number>();
+  constructor(private readonly calibrations: TokenCalibrations) {}
 
-  /** Learned from the server's usage: `characters` sent or received took `tokens`. */
-  calibrate(modelId: string, charsPerToken: number): void {
-    if (Number.isFinite(charsPerToken) && charsPerToken > 0) this.charsPerToken.set(modelId, charsPerToken);
-  }
-
-  count(modelId: string, text: string | LanguageModelChatRequestMessage): number {
-    const ratio = this.charsPerToken.get(modelId) ?? DEFAULT_CHARS_PER_TOKEN;
+  count(origin: string, modelId: string, text: string | LanguageModelChatRequestMessage): number {
     const characters = typeof text === 'string' ? text.length : messageLength(text);
-    return Math.ceil(characters / ratio);
+    return this.calibrations.for(origin, modelId).estimateWeight(characters);
   }
 }
 
