@@ -121,6 +121,24 @@ export class StreamChatConfig implements vscode.Disposable {
     await vscode.workspace.getConfiguration(SECTION).update(key, value, vscode.ConfigurationTarget.Global);
   }
 
+  /**
+   * VS Code's `chat.allowAnonymousAccess`: whether its Chat view may be used without signing in.
+   * Undefined where the editor has no such setting.
+   */
+  anonymousChatAccess(): boolean | undefined {
+    const inspected = this.configuration('chat').inspect<unknown>('allowAnonymousAccess');
+    // An unregistered key is inspected too, without a default: the editor has no such setting.
+    if (inspected?.defaultValue === undefined) return undefined;
+    return (inspected.globalValue ?? inspected.defaultValue) === true;
+  }
+
+  /** Turns VS Code's anonymous chat access on in the user's settings (the user agreed). */
+  async allowAnonymousChatAccess(): Promise<void> {
+    await vscode.workspace
+      .getConfiguration('chat')
+      .update('allowAnonymousAccess', true, vscode.ConfigurationTarget.Global);
+  }
+
   /** Human-readable notes for the log about the environment overrides (headers: `describeHeaders`). */
   describeOverrides(): string[] {
     const notes: string[] = [];

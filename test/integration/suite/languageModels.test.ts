@@ -189,4 +189,29 @@ async function readAll(response: vscode.LanguageModelChatResponse): Promise<unkn
       (error: unknown) => error instanceof Error && /--enable-auto-tool-choice --tool-call-parser/.test(error.message),
     );
   });
+
+  it('Use Stream Chat Models in VS Code Chat: turns on anonymous access when agreed, and opens the chat', async () => {
+    const chat = vscode.workspace.getConfiguration('chat');
+    // Registered by VS Code's built-in chat; an editor (or a window) without it has nothing to turn on.
+    const registered = chat.inspect('allowAnonymousAccess')?.defaultValue !== undefined;
+    if (registered) await chat.update('allowAnonymousAccess', false, vscode.ConfigurationTarget.Global);
+    try {
+      const result = await vscode.commands.executeCommand('streamChat.useModelsInVsCodeChat', {
+        allowAnonymousAccess: true,
+      });
+      const chatView = (await vscode.commands.getCommands(true)).includes('workbench.action.chat.open');
+      assert.equal(result, chatView ? 'opened' : 'no-chat-view');
+      if (!registered) return;
+      assert.equal(
+        vscode.workspace.getConfiguration('chat').inspect('allowAnonymousAccess')?.globalValue,
+        true,
+        'the user setting is on',
+      );
+    } finally {
+      if (registered)
+        await vscode.workspace
+          .getConfiguration('chat')
+          .update('allowAnonymousAccess', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
 });
