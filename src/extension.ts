@@ -19,6 +19,7 @@ import { RequestRunner } from './core/requestRunner';
 import { ApiKeyStore, PlainHttpKeyGuard, type PlainHttpAnswer } from './host/secrets';
 import type { Services, TestHooks } from './host/services';
 import { ModelStatusItem } from './host/statusBar';
+import { showWelcome } from './host/welcome';
 
 /** What `activate` returns: for tests and diagnostics only; never holds a secret. */
 export interface StreamChatApi {
@@ -92,6 +93,7 @@ export function activate(context: vscode.ExtensionContext): StreamChatApi {
   );
 
   void history.restoreLatest();
+  showWelcome(context, log, () => vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`));
   for (const note of config.describeOverrides()) log.warn(note);
   resolver.logHeaderNotes();
   const activationMs = performance.now() - started;
