@@ -22,6 +22,7 @@ import { ApiKeyStore, PlainHttpKeyGuard, type PlainHttpAnswer } from './host/sec
 import type { Services, TestHooks } from './host/services';
 import { ModelStatusItem } from './host/statusBar';
 import { loadTokenCalibrations } from './host/tokenCalibrationStore';
+import { showWelcome } from './host/welcome';
 
 /** What `activate` returns: for tests and diagnostics only; never holds a secret. */
 export interface StreamChatApi {
@@ -95,6 +96,7 @@ export function activate(context: vscode.ExtensionContext): StreamChatApi {
   );
 
   void history.restoreLatest();
+  showWelcome(context, log, () => vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`));
   for (const note of config.describeOverrides()) log.warn(note);
   resolver.logHeaderNotes();
   const activationMs = performance.now() - started;

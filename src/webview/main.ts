@@ -4,6 +4,7 @@ import type { AttachKind, FixAction, HostToWebview, PanelStatus, WebviewToHost }
 import { AttachmentBar } from './attachmentChips';
 import { BudgetMeter } from './contextMeter';
 import { button, el } from './dom';
+import { USE_EXAMPLE_ACTION } from './emptyState';
 import { QuestionEditor, questionText } from './questionEdit';
 import type { StreamingMarkdownOptions } from './markdown';
 import { codeWrapped, setCodeWrapped } from './markdownRender';
@@ -105,6 +106,15 @@ function send(): void {
   input.value = '';
   meter.setDraft('');
   autosize();
+}
+
+/** An example question into the composer, to edit or send as it is (never sent by the click). */
+function fillComposer(text: string): void {
+  input.value = text;
+  meter.setDraft(text);
+  autosize();
+  input.focus();
+  input.setSelectionRange(text.length, text.length);
 }
 
 function autosize(): void {
@@ -246,6 +256,9 @@ function panelAction(action: string, target: HTMLElement): void {
       if (question !== null && turnId !== undefined && !busy) questionEditor.start(turnId, questionText(question));
       break;
     }
+    case USE_EXAMPLE_ACTION:
+      fillComposer(target.dataset.prompt ?? '');
+      break;
     case 'cancel-edit':
       questionEditor.cancel();
       input.focus();

@@ -2,6 +2,7 @@
 // the stream unless the user scrolled up to read.
 import type { AssistantTurnView, DeltaChannel, TurnView } from '../protocol';
 import { el } from './dom';
+import { emptyState, onMac } from './emptyState';
 import type { StreamingMarkdownOptions } from './markdown';
 import { withEditButton } from './questionEdit';
 import { AssistantTurn, userTurnElement } from './turns';
@@ -33,12 +34,7 @@ export class Transcript {
     private readonly scroller: HTMLElement,
     private readonly renderOptions: StreamingMarkdownOptions,
   ) {
-    this.empty = el(
-      'div',
-      { class: 'empty' },
-      el('p', {}, 'Ask anything. Answers stream in as they are generated.'),
-      el('p', { class: 'hint' }, 'Enter sends · Shift+Enter adds a line · Esc stops'),
-    );
+    this.empty = emptyState(onMac());
     this.element = el('div', { class: 'transcript' }, this.empty);
     let lastHeight = scroller.scrollHeight;
     scroller.addEventListener('scroll', () => {
@@ -146,8 +142,10 @@ export class Transcript {
     return last?.dataset.turnId === turnId;
   }
 
+  /** Out of the document once there are turns (not only hidden): a conversation's page has only its own buttons. */
   private updateEmpty(): void {
-    this.empty.hidden = this.element.querySelector('.turn') !== null;
+    if (this.element.querySelector('.turn') !== null) this.empty.remove();
+    else if (!this.empty.isConnected) this.element.prepend(this.empty);
   }
 
   private markLast(): void {
@@ -164,6 +162,8 @@ export class Transcript {
   }
 
   private follow(): void {
-    if (this.following) this.scroller.scrollTop = this.scroller.scrollHeight;
+    // An empty chat is read from the top (examples first), not followed to its end.
+    if (this.empty.isConnected) this.scroller.scrollTop = 0;
+    else if (this.following) this.scroller.scrollTop = this.scroller.scrollHeight;
   }
 }

@@ -783,23 +783,28 @@ describe('e2e: chat panel', () => {
     try {
       panel = await ChatPanel.open(page);
       await waitUntil('the panel at 200% zoom', async () => (await panelWindow(panel)).devicePixelRatio === 2, 15_000);
+      // The empty chat's examples and keys fit the narrow panel too.
+      const emptyOverflow = await horizontalOverflow(panel);
+      await zoomed.screenshot('chat-12-zoom-200-empty');
+      assert.deepEqual(emptyOverflow, [], `at 200% zoom the empty chat overflows: ${JSON.stringify(emptyOverflow)}`);
       // Keyboard only: Tab to the composer from where the focus is (Chromium starts from where the
       // panel's focus last was, so the way may lead out through the workbench and back in at the top:
-      // the header's model button, the conversation, the attach buttons, then the composer, nothing
-      // else in an empty chat).
+      // the header's model button, the conversation, its example questions, the attach buttons, then
+      // the composer, nothing else in an empty chat).
       await waitUntil(
         'the panel to have the keyboard focus',
         async () => (await focusedInPanel(panel)).documentFocused,
         15_000,
       );
       if ((await focusedInPanel(panel)).element !== 'textarea.input') {
-        const path = await tabTo(panel, 'textarea.input');
+        const path = await tabTo(panel, 'textarea.input', 16);
         const fromTop = path.lastIndexOf('button[data-action=select-model]');
+        const examples = Array<string>(3).fill('button[data-action=use-example]');
         const attach = ['file', 'selection', 'pick'].map((what) => `button[data-action=attach:${what}]`);
         if (fromTop >= 0)
           assert.deepEqual(
             path.slice(fromTop),
-            ['button[data-action=select-model]', 'main.scroller', ...attach, 'textarea.input'],
+            ['button[data-action=select-model]', 'main.scroller', ...examples, ...attach, 'textarea.input'],
             `Tab went ${path.join(' → ')}`,
           );
       }

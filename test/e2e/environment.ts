@@ -51,6 +51,9 @@ async function start(): Promise<E2eEnvironment> {
     // hides notification toasts, and these tests must see what a person sees.
     linkExtensions: [repoRoot],
     smokeTestDriver: false,
+    // A fresh user-data dir is a first run: no walkthrough or chat view opening amid the tests
+    // (test/e2e/walkthrough.test.ts has a window of its own for that).
+    env: { STREAM_CHAT_SKIP_WELCOME: '1' },
   });
   cleanups.push(() => codeServer.stop());
   const browser = await launchBrowser();

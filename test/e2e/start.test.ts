@@ -1,5 +1,5 @@
 // `npm start` as a person uses it: run it, open the printed URL, see Stream Chat active on the demo
-// model, test the connection, press Ctrl+C, and find everything stopped.
+// model with its chat view open, test the connection, press Ctrl+C, and find everything stopped.
 import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
@@ -12,6 +12,7 @@ import {
   waitForNotification,
 } from '../harness/browser';
 import { repoRoot } from '../harness/paths';
+import { ChatPanel } from './chatPanel';
 import { e2eEnvironment } from './environment';
 
 /** Resolves with the URL `start` prints, or rejects with its output if it exits first. */
@@ -30,7 +31,7 @@ function startedUrl(child: ChildProcess): Promise<string> {
 }
 
 describe('e2e: npm start', () => {
-  it('serves a window with the extension on the demo model, and Ctrl+C stops it', async () => {
+  it('serves a window with the extension on the demo model, its chat view open, and Ctrl+C stops it', async () => {
     const { browser } = await e2eEnvironment();
     const env: NodeJS.ProcessEnv = { ...process.env };
     delete env.STREAM_CHAT_BASE_URL;
@@ -46,6 +47,8 @@ describe('e2e: npm start', () => {
       const page = await openWorkbench(browser, url);
       try {
         await page.locator('.statusbar-item').filter({ hasText: 'Demo model' }).first().waitFor({ timeout: 60_000 });
+        // The chat view is on screen from the start, nothing clicked.
+        await ChatPanel.find(page);
         await runCommand(page, 'Stream Chat: Test Connection');
         const text = await notificationText(await waitForNotification(page, /Stream Chat: Connect/, 60_000));
         await screenshot(page, 'start-demo-test-connection');

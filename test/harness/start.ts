@@ -1,7 +1,8 @@
 // `npm start`: a real VS Code (code-server on 127.0.0.1) with Stream Chat from this working tree
 // and a sample workspace, for a person to open in a browser. The endpoint comes from
 // STREAM_CHAT_BASE_URL / STREAM_CHAT_API_KEY / STREAM_CHAT_MODEL; with none of them set, a local
-// demo server streams canned answers (STREAM_CHAT_DEMO=1, the UI labels it "Demo model").
+// demo server streams canned answers (STREAM_CHAT_DEMO=1, the UI labels it "Demo model"). The window
+// opens with the chat view shown, and on a first run the Stream Chat walkthrough.
 // Ctrl+C (SIGINT) or SIGTERM stops everything it started.
 //
 // The user-data-dir (chat history, settings) is kept in .vscode-test/start-user-data between runs
@@ -139,8 +140,9 @@ async function main(): Promise<void> {
     codeServer = await startCodeServer({
       workspace,
       port: portArg ? Number(portArg) : undefined,
-      // The extension host inherits code-server's environment: that is how the endpoint reaches it.
-      env: endpoint.env,
+      // The extension host inherits code-server's environment: that is how the endpoint reaches it,
+      // and how the chat view is shown at every start, not only the first (STREAM_CHAT_OPEN_CHAT).
+      env: { ...endpoint.env, STREAM_CHAT_OPEN_CHAT: '1' },
       // Linked in as an installed extension: every window loads it, and notifications show as toasts
       // (the payload route needs the smoke-test driver, which hides them).
       linkExtensions: [repoRoot],
