@@ -7,6 +7,7 @@ import { ChatSession } from './chat/chatSession';
 import { registerRegenerateWith } from './chat/regenerateWith';
 import { CHAT_VIEW_ID, ChatViewProvider } from './chat/chatView';
 import { ViewOptionsStore } from './chat/viewOptions';
+import { registerProfileCommands } from './endpoint/profileCommands';
 import { registerLanguageModels } from './lm/registerModels';
 import { registerEndpointCommands } from './endpoint/endpointCommands';
 import { registerInsertCommands } from './insert/insertCommands';
@@ -164,6 +165,7 @@ function registerSurfaces(
   return [
     ...registerEndpointCommands(services),
     registerTestConnectionCommand(services),
+    ...registerProfileCommands(services),
     registerStopCommand(services),
     ...registerInsertCommands(services),
     chat,

@@ -2,6 +2,7 @@
 // problem found by a quick check (no key for a hosted endpoint, an endpoint that does not answer),
 // and failures as the transcript shows them, each with the fix the notifications offer.
 import { isLocalOrigin, keyWouldTravelInClear } from '../core/endpointPolicy';
+import { DEFAULT_PROFILE_NAME } from '../core/profiles';
 import { fixFor, toUserFacingError } from '../host/errorFixes';
 import type { ErrorKind, ErrorView, PanelStatus } from '../protocol';
 import type { Services } from '../host/services';
@@ -40,7 +41,10 @@ function panelFix(kind: ErrorKind): ErrorView['fix'] {
 
 export function modelLabel(services: Pick<Services, 'config'>): string {
   const settings = services.config.read();
-  return settings.endpoint.demo ? `Demo model (${settings.model})` : settings.model;
+  if (settings.endpoint.demo) return `Demo model (${settings.model})`;
+  return settings.profile.name !== DEFAULT_PROFILE_NAME
+    ? `${settings.profile.name} · ${settings.model}`
+    : settings.model;
 }
 
 /**

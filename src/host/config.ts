@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { checkBaseUrl, displayUrl, headerProblem, isSecretHeaderName } from '../core/endpointPolicy';
 import type { RequestSettings } from '../core/requestPreparation';
+import { DEFAULT_PROFILE_NAME, findProfile, isDefaultProfile, parseProfiles, type Profile } from '../core/profiles';
 
 export const SECTION = 'streamChat';
 export const DEFAULT_BASE_URL = 'https://api.solidrust.ai/v1';
@@ -35,7 +36,7 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
   };
 }
 
-export type SettingSource = 'setting' | 'environment';
+export type SettingSource = 'setting' | 'environment' | 'profile';
 
 export interface EndpointSettings {
   /** Normalised (no trailing slash); undefined when the configured value is invalid (see `problem`). */
@@ -55,7 +56,16 @@ export interface EndpointSettings {
   demo: boolean;
 }
 
+/** The profile whose settings these are. */
+export interface ProfileInUse {
+  /** `Default` for the plain settings. */
+  name: string;
+  /** The profile asked for no longer exists (renamed or deleted): these are the default profile's settings. */
+  missing?: string;
+}
+
 export interface Settings extends RequestSettings {
+  profile: ProfileInUse;
   endpoint: EndpointSettings;
   modelSource: SettingSource;
   /** The window assumed when the server's `/models` does not report one. */
@@ -87,21 +97,54 @@ export class StreamChatConfig implements vscode.Disposable {
     });
   }
 
-  read(): Settings {
+  /** The settings of profile `profileName`, by default the active one (`streamChat.activeProfile`). */
+  read(profileName?: string): Settings {
     const config = this.configuration(SECTION);
+    const wanted = profileName ?? stringOr(globalOnly<string>(config, 'activeProfile'), '');
+    const profile = findProfile(this.profiles(), wanted);
+    const inUse: ProfileInUse = { name: profile?.name ?? DEFAULT_PROFILE_NAME };
+    if (profile === undefined && !isDefaultProfile(wanted)) inUse.missing = wanted;
     return {
-      endpoint: this.readEndpoint(config),
-      ...this.readModel(config),
-      systemPrompt: stringOr(config.get<unknown>('systemPrompt'), ''),
-      temperature: numberInRange(config.get<unknown>('temperature'), 0, 2),
-      maxTokens: positiveInteger(config.get<unknown>('maxTokens')),
+      profile: inUse,
+      endpoint: profile !== undefined ? profileEndpoint(profile) : this.readEndpoint(config),
+      ...(profile?.model !== undefined
+        ? { model: profile.model, modelSource: 'profile' as const }
+        : this.readModel(config)),
+      systemPrompt: profile?.systemPrompt ?? stringOr(config.get<unknown>('systemPrompt'), ''),
+      temperature: profile?.temperature ?? numberInRange(config.get<unknown>('temperature'), 0, 2),
+      maxTokens: profile?.maxTokens ?? positiveInteger(config.get<unknown>('maxTokens')),
       idleTimeoutMs:
         Math.min(
           numberInRange(config.get<unknown>('idleTimeoutSeconds'), 1, 24 * 3600) ?? DEFAULT_IDLE_TIMEOUT_SECONDS,
           MAX_IDLE_TIMEOUT_SECONDS,
         ) * 1000,
-      contextWindow: positiveInteger(config.get<unknown>('contextWindow')) ?? DEFAULT_CONTEXT_WINDOW,
+      contextWindow:
+        profile?.contextWindow ?? positiveInteger(config.get<unknown>('contextWindow')) ?? DEFAULT_CONTEXT_WINDOW,
     };
+  }
+
+  /** The user's named profiles (user settings only: they decide where keys go). */
+  profiles(): Profile[] {
+    return parseProfiles(globalOnly<unknown>(this.configuration(SECTION), 'profiles')).profiles;
+  }
+
+  /** What is wrong with `streamChat.profiles`, for the log. */
+  profileProblems(): string[] {
+    return parseProfiles(globalOnly<unknown>(this.configuration(SECTION), 'profiles')).problems;
+  }
+
+  /** Appends a named profile to the user's `streamChat.profiles`. */
+  async addProfile(profile: Profile): Promise<void> {
+    const config = vscode.workspace.getConfiguration(SECTION);
+    const raw = globalOnly<unknown>(config, 'profiles');
+    const entries = Array.isArray(raw) ? (raw as unknown[]) : [];
+    await config.update('profiles', [...entries, profile], vscode.ConfigurationTarget.Global);
+  }
+
+  /** Makes `name` the active profile (`Default` for the plain settings). */
+  async activateProfile(name: string): Promise<void> {
+    const value = isDefaultProfile(name) ? undefined : name;
+    await vscode.workspace.getConfiguration(SECTION).update('activeProfile', value, vscode.ConfigurationTarget.Global);
   }
 
   /**
@@ -118,7 +161,21 @@ export class StreamChatConfig implements vscode.Disposable {
    * by command is the user's.
    */
   async update(key: 'baseUrl' | 'model' | 'headers', value: unknown): Promise<void> {
-    await vscode.workspace.getConfiguration(SECTION).update(key, value, vscode.ConfigurationTarget.Global);
+    const config = vscode.workspace.getConfiguration(SECTION);
+    const active = findProfile(this.profiles(), stringOr(globalOnly<string>(config, 'activeProfile'), ''));
+    if (active === undefined) {
+      await config.update(key, value, vscode.ConfigurationTarget.Global);
+      return;
+    }
+    // A named profile is active: the choice is that profile's (the plain settings stay as they are).
+    const raw = globalOnly<unknown>(config, 'profiles');
+    const entries = Array.isArray(raw) ? [...(raw as unknown[])] : [];
+    const updated = entries.map((entry) =>
+      typeof entry === 'object' && entry !== null && (entry as { name?: unknown }).name === active.name
+        ? { ...entry, [key]: value }
+        : entry,
+    );
+    await config.update('profiles', updated, vscode.ConfigurationTarget.Global);
   }
 
   /**
@@ -203,6 +260,21 @@ export class StreamChatConfig implements vscode.Disposable {
     const model = stringOr(config.get<unknown>('model'), DEFAULT_MODEL).trim();
     return { model: model === '' ? DEFAULT_MODEL : model, modelSource: 'setting' };
   }
+}
+
+/** A named profile's endpoint: its base URL and headers, nothing inherited from the plain settings. */
+function profileEndpoint(profile: Profile): EndpointSettings {
+  const checked = checkBaseUrl(profile.baseUrl);
+  const endpoint: EndpointSettings = {
+    configuredBaseUrl: displayUrl(profile.baseUrl),
+    baseUrlSource: 'profile',
+    ...sendableHeaders(profile.headers),
+    demo: false,
+  };
+  if (!checked.ok) return { ...endpoint, problem: `profile "${profile.name}": ${checked.problem}` };
+  endpoint.baseUrl = checked.baseUrl;
+  endpoint.origin = checked.origin;
+  return endpoint;
 }
 
 /**

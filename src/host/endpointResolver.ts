@@ -57,12 +57,13 @@ export class EndpointResolver {
   }
 
   /**
-   * Settings, fresh, with the key for the base URL's origin. Over plain http to another machine the
-   * user is asked first (also for credentials in `streamChat.headers`); if they decline, throws
+   * Settings, fresh (of `profile`, by default the active one), with the key for the base URL's
+   * origin. Over plain http to another machine the user is asked first (also for credentials in
+   * `streamChat.headers`); if they decline, throws
    * `EndpointError('key-not-sent')` rather than sending.
    */
-  async resolve(): Promise<ResolvedEndpoint> {
-    const settings = this.config.read();
+  async resolve(profile?: string): Promise<ResolvedEndpoint> {
+    const settings = this.config.read(profile);
     const origin = this.currentOrigin(settings);
     const baseUrl = settings.endpoint.baseUrl!;
     const apiKey = await this.keyFor(origin, settings);
@@ -90,8 +91,8 @@ export class EndpointResolver {
    * Whether `resolve()` would go through without asking the user anything: false only when a key or
    * credential header would travel over plain http to another machine not yet allowed.
    */
-  async wouldResolveSilently(): Promise<boolean> {
-    const settings = this.config.read();
+  async wouldResolveSilently(profile?: string): Promise<boolean> {
+    const settings = this.config.read(profile);
     const origin = settings.endpoint.origin;
     if (origin === undefined || !keyWouldTravelInClear(origin) || this.plainHttpGuard.allows(origin)) return true;
     const secretHeader = Object.keys(settings.endpoint.headers).some(isSecretHeaderName);

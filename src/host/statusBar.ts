@@ -1,6 +1,7 @@
 // The status bar item: the active model when idle, tokens/s while a request streams; a click stops
 // the running request (or, when idle, lets the user pick a model).
 import * as vscode from 'vscode';
+import { DEFAULT_PROFILE_NAME } from '../core/profiles';
 import type { StreamChatConfig } from './config';
 import type { RequestRunner } from '../core/requestRunner';
 import type { ApiKeyStore } from './secrets';
@@ -33,8 +34,9 @@ export class ModelStatusItem implements vscode.Disposable {
     void this.refreshKeyNote();
   }
 
-  /** What the item shows now (for tests). */
+  /** What the item shows for the settings as they are now (for tests: the refresh after a change is async). */
   snapshot(): { text: string; tooltip: string; command?: string } {
+    this.render();
     const { command, tooltip } = this.item;
     return {
       text: this.item.text,
@@ -93,10 +95,16 @@ export class ModelStatusItem implements vscode.Disposable {
       this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
       tooltip.push(`${endpoint.problem ?? 'The base URL is not set'} — click to choose an endpoint`);
     } else {
-      this.item.text = endpoint.demo ? `$(beaker) Demo model` : `$(hubot) ${settings.model}`;
+      const named = settings.profile.name !== DEFAULT_PROFILE_NAME ? `${settings.profile.name} · ` : '';
+      this.item.text = endpoint.demo ? `$(beaker) Demo model` : `$(hubot) ${named}${settings.model}`;
       this.item.command = 'streamChat.selectModel';
       this.item.backgroundColor = undefined;
       tooltip.push(`Stream Chat — ${modelLabel}`);
+      tooltip.push(
+        settings.profile.missing !== undefined
+          ? `Profile "${settings.profile.missing}" no longer exists: using the Default profile`
+          : `Profile: ${settings.profile.name} (Stream Chat: Select Profile… to switch)`,
+      );
       const source = endpoint.baseUrlSource === 'environment' ? ' (from STREAM_CHAT_BASE_URL)' : '';
       tooltip.push(`Endpoint: ${endpoint.baseUrl}${source}`);
       if (this.keyNote) tooltip.push(this.keyNote);

@@ -3,10 +3,8 @@
 import type { ModelInfo } from '../api';
 import { EndpointError, type ResolvedEndpoint } from '../host/endpointResolver';
 import type { Services } from '../host/services';
+import { DEFAULT_PROFILE_NAME } from '../core/profiles';
 import type { LanguageModelChatInformation } from './lmApi';
-
-/** The settings' endpoint; named profiles will add theirs beside it. */
-const DEFAULT_PROFILE = 'default';
 
 /**
  * The least input budget told to VS Code. Its agent cuts a prompt down to `maxInputTokens` and, when
@@ -47,8 +45,20 @@ export class ModelCatalog {
     return models;
   }
 
+  /** Every profile's models, the active profile's first (VS Code lists them in this order). */
   private async list(silent: boolean): Promise<StreamChatModel[]> {
-    const resolved = await this.resolve(silent);
+    const { config } = this.services;
+    const active = config.read().profile.name;
+    const names = [
+      active,
+      ...[DEFAULT_PROFILE_NAME, ...config.profiles().map((profile) => profile.name)].filter((name) => name !== active),
+    ];
+    const lists = await Promise.all(names.map((name) => this.listProfile(name, silent)));
+    return lists.flat();
+  }
+
+  private async listProfile(profile: string, silent: boolean): Promise<StreamChatModel[]> {
+    const resolved = await this.resolve(profile, silent);
     if (resolved === undefined) return [];
     const { settings } = resolved;
     let listed: ModelInfo[] = [];
@@ -59,16 +69,17 @@ export class ModelCatalog {
     }
     const configured = listed.find((entry) => entry.id === settings.model) ?? { id: settings.model };
     const others = listed.filter((entry) => entry.id !== settings.model);
-    const label = resolved.demo ? 'Stream Chat demo' : new URL(resolved.origin).host;
+    const label =
+      profile !== DEFAULT_PROFILE_NAME ? profile : resolved.demo ? 'Stream Chat demo' : new URL(resolved.origin).host;
     return [configured, ...others].map((entry) =>
-      modelInformation(entry, { profile: DEFAULT_PROFILE, label, origin: resolved.origin, settings }),
+      modelInformation(entry, { profile, label, origin: resolved.origin, settings }),
     );
   }
 
-  private async resolve(silent: boolean): Promise<ResolvedEndpoint | undefined> {
-    if (silent && !(await this.services.resolver.wouldResolveSilently())) return undefined;
+  private async resolve(profile: string, silent: boolean): Promise<ResolvedEndpoint | undefined> {
+    if (silent && !(await this.services.resolver.wouldResolveSilently(profile))) return undefined;
     try {
-      return await this.services.resolver.resolve();
+      return await this.services.resolver.resolve(profile);
     } catch (error) {
       if (error instanceof EndpointError) return undefined; // nothing usable is configured
       throw error;

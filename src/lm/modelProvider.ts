@@ -86,8 +86,13 @@ export class StreamChatModelProvider implements LanguageModelChatProvider<Stream
     options: ProvideLanguageModelChatResponseOptions,
     token: vscode.CancellationToken,
   ): Promise<TrackedRequest> {
-    const resolved = await this.services.resolver.resolve();
+    const resolved = await this.services.resolver.resolve(model.profile);
     const { settings } = resolved;
+    if (settings.profile.missing !== undefined)
+      throw new Error(
+        `Stream Chat: the profile "${model.profile}" no longer exists (streamChat.profiles); ` +
+          'pick another Stream Chat model.',
+      );
     const tools = toChatTools(options.tools);
     // The caller owns the prompt (VS Code's agent sends its own system message): none of ours is added.
     const chatMessages = toChatMessages(messages, (callId) => this.reasoningByCall.get(callId));

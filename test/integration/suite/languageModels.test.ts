@@ -60,6 +60,30 @@ async function readAll(response: vscode.LanguageModelChatResponse): Promise<unkn
     assert.deepEqual(all.map((entry) => entry.family).sort(), ['other-model', 'test-model']);
   });
 
+  it("every profile's models are offered, named profile · model; a deleted profile's model says so", async () => {
+    const config = vscode.workspace.getConfiguration('streamChat');
+    await config.update('profiles', [{ name: 'Lab', baseUrl: server.baseUrl }], vscode.ConfigurationTarget.Global);
+    try {
+      let names: string[] = [];
+      for (let attempt = 0; attempt < 50 && !names.includes('Lab · test-model'); attempt++) {
+        names = (await vscode.lm.selectChatModels({ vendor: VENDOR })).map((model) => model.name);
+        if (!names.includes('Lab · test-model')) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      assert.ok(names.includes('Lab · test-model'), names.join(', '));
+      assert.ok(names.includes(`${new URL(server.baseUrl).host} · test-model`), names.join(', '));
+      const [lab] = (await vscode.lm.selectChatModels({ vendor: VENDOR })).filter((model) =>
+        model.name.startsWith('Lab'),
+      );
+      await config.update('profiles', undefined, vscode.ConfigurationTarget.Global);
+      await assert.rejects(
+        async () => readAll(await lab.sendRequest([vscode.LanguageModelChatMessage.User('Hi')])),
+        /the profile "Lab" no longer exists/,
+      );
+    } finally {
+      await config.update('profiles', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('streams text parts before the server has finished; reasoning never becomes text', async () => {
     const model = await ourModel();
     server.enqueue(

@@ -1,0 +1,59 @@
+// Endpoint profiles in the real extension host: the Default profile is the plain settings, a named
+// one is switched to by Select Profile, requests and model choices follow it, the status bar says
+// which is in use, and a profile that is gone is said so.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { TestServer } from '../../server';
+import { streamChatApi, withTestEndpoint } from './helpers';
+
+async function setProfiles(profiles: unknown, active?: string): Promise<void> {
+  const config = vscode.workspace.getConfiguration('streamChat');
+  await config.update('profiles', profiles, vscode.ConfigurationTarget.Global);
+  await config.update('activeProfile', active, vscode.ConfigurationTarget.Global);
+}
+
+function lastChatModel(server: TestServer): string | undefined {
+  const requests = server.requests.filter((request) => request.path === '/v1/chat/completions');
+  return (requests.at(-1)?.json as { model?: string } | undefined)?.model;
+}
+
+describe('endpoint profiles', () => {
+  let server: TestServer;
+  withTestEndpoint((started) => (server = started));
+
+  afterEach(async () => {
+    await setProfiles(undefined, undefined);
+  });
+
+  it('Select Profile switches: requests, the model choice and the status bar follow the profile', async () => {
+    await setProfiles([{ name: 'Second', baseUrl: server.baseUrl, model: 'second-model', temperature: 0.3 }]);
+    const { testing } = await streamChatApi();
+    assert.equal(await vscode.commands.executeCommand('streamChat.selectProfile', 'Second'), 'Second');
+    assert.match(testing.statusBar().text, /Second · second-model/);
+    assert.match(testing.statusBar().tooltip, /Profile: Second/);
+
+    await testing.chat.send('Hello?');
+    assert.equal(lastChatModel(server), 'second-model');
+    const sent = server.requests.at(-1)?.json as { temperature?: number };
+    assert.equal(sent.temperature, 0.3, "the profile's own options go with it");
+
+    // Choosing a model while a profile is in use changes that profile, not the plain settings.
+    await vscode.commands.executeCommand('streamChat.selectModel', { model: 'third-model' });
+    const config = vscode.workspace.getConfiguration('streamChat');
+    const profiles = config.inspect<{ name: string; model: string }[]>('profiles')?.globalValue;
+    assert.equal(profiles?.[0].model, 'third-model');
+    assert.equal(config.inspect('model')?.globalValue, 'test-model', 'the Default profile keeps its model');
+
+    await vscode.commands.executeCommand('streamChat.selectProfile', 'Default');
+    await testing.chat.send('And now?');
+    assert.equal(lastChatModel(server), 'test-model');
+    assert.doesNotMatch(testing.statusBar().text, /Second/);
+  });
+
+  it('a profile that no longer exists is said so; the Default profile is used meanwhile', async () => {
+    await setProfiles([], 'Gone');
+    const { testing } = await streamChatApi();
+    assert.match(testing.statusBar().tooltip, /Profile "Gone" no longer exists: using the Default profile/);
+    assert.equal(await vscode.commands.executeCommand('streamChat.selectProfile', 'Nowhere'), undefined);
+  });
+});
