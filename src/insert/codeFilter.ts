@@ -86,6 +86,15 @@ function closingFence(input: string, start: number, marker: string, length: numb
   return input[i] === '\n' || (input[i] === '\r' && input[i + 1] === '\n') ? Verdict.Yes : Verdict.No;
 }
 
+/**
+ * Whether the line at `start` in raw code may begin lines to hold back: it may be prose (a capital first, nothing
+ * only code uses), or it is blank (a line break first), so it is not written before the prose it may lead into.
+ */
+function mayStartAside(input: string, start: number): boolean {
+  if (input[start] === '\n' || input[start] === '\r') return true;
+  return startsWithCapital(input, start) && mayBeProse(lineAt(input, start));
+}
+
 /** Index after the next '\n' at or after `from`, or -1. */
 function nextLine(input: string, from: number): number {
   const newline = input.indexOf('\n', from);
@@ -255,8 +264,9 @@ export class CodeOnlyFilter {
       const run = readFenceRun(input, start, spaces);
       const open = run === undefined ? -1 : openingFence(input, run);
       if (run === undefined || open === -1) {
-        if (spaces > 0 || !startsWithCapital(input, start) || !mayBeProse(lineAt(input, start))) continue;
-        // A line at the margin that may be prose ("Here is a test:"): held, never inserted, until settled.
+        if (spaces > 0 || !mayStartAside(input, start)) continue;
+        // A line at the margin that may be prose ("Here is a test:"), or a blank line that may come before one:
+        // held, never inserted, until settled.
         this.emit(input.slice(0, start), out);
         this.state = State.Aside;
         this.asideEnd = 0;
@@ -287,7 +297,7 @@ export class CodeOnlyFilter {
     for (let start = this.asideEnd; ;) {
       const run = readFenceRun(input, start, 0);
       const open = run === undefined ? -1 : openingFence(input, run);
-      if (run !== undefined && open > 0) return this.fenceAfterAside(run, input.slice(open), out);
+      if (run !== undefined && open > 0) return this.fenceAfterAside(run, input, start, open, out);
       const newline = input.indexOf('\n', start);
       const line = newline === -1 ? input.slice(start) : input.slice(start, newline);
       const blank = line.trim() === '';
@@ -309,18 +319,25 @@ export class CodeOnlyFilter {
   }
 
   /**
-   * The held lines led into a fence: they were prose, and are dropped. When what was written before them has
-   * something only code uses, it is the code and the fence an extra (a usage example, a test), left out with all
-   * after it; otherwise what was written was prose that slipped through, and the fence holds the code.
+   * The held lines (`input` up to `start`) led into a fence that opens there: they were prose, and are dropped.
+   * When what was written before them has something only code uses, it is the code and the fence an extra (a usage
+   * example, a test), left out with all after it; otherwise, or when only blank lines were held (as when a fence
+   * follows code directly), what was written was prose that slipped through, and the fence holds the code.
    */
-  private fenceAfterAside(run: FenceRun, rest: string, out: CodeFilterOutput[]): string | undefined {
-    if (hasCode(this.emitted)) {
+  private fenceAfterAside(
+    run: FenceRun,
+    input: string,
+    start: number,
+    open: number,
+    out: CodeFilterOutput[],
+  ): string | undefined {
+    if (input.slice(0, start).trim() !== '' && hasCode(this.emitted)) {
       this.state = State.Done;
       return undefined;
     }
     this.retract(out);
     this.openFence(run);
-    return rest;
+    return input.slice(open);
   }
 
   /** At the end: whether the held lines end in a line of code (then they were all code), not prose or a fence. */

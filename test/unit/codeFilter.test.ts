@@ -187,10 +187,11 @@ describe('code filter (Insert at Cursor)', () => {
   });
 
   it('code filter: after raw code, a lead-in to a fence never reaches the document; the fence is left out', () => {
-    const add = 'function add(a, b) {\n  return a + b;\n}\n\n';
+    const add = 'function add(a, b) {\n  return a + b;\n}\n';
     const test = '```ts\nassert.equal(add(1, 2), 3);\n```\n';
-    assertAllCuts(`${add}Here is a test:\n\n${test}That is all.`, { code: add });
-    assertAllCuts(`${add}Here is a test for \`add()\`:\n${test}`, { code: add });
+    // The blank line before the lead-in is held with it, so it is not left behind either.
+    assertAllCuts(`${add}\nHere is a test:\n\n${test}That is all.`, { code: add });
+    assertAllCuts(`${add}\r\nHere is a test for \`add()\`:\n${test}`, { code: add });
     assertAllCuts('let x = 1;\nHere is the test:\r\n```\nt\n```', { code: 'let x = 1;\n' });
     assertAllCuts('let x = 1;\nIt declares x.\n\nAnd a test:\n~~~\nt\n~~~', { code: 'let x = 1;\n' });
     // Prose that slipped through (nothing only code uses) then a lead-in: the fence holds the code (documented).
@@ -198,7 +199,11 @@ describe('code filter (Insert at Cursor)', () => {
   });
 
   it('code filter: an explanation after raw code never reaches the document', () => {
-    assertAllCuts('const x = 1;\n\nThis declares x.\nIt is a constant!\n\n', { code: 'const x = 1;\n\n' });
+    assertAllCuts('const x = 1;\n\nThis declares x.\nIt is a constant!\n\n', { code: 'const x = 1;\n' });
+    // Blank lines in code go in with the code after them; at the end they are left out.
+    assertAllCuts('a();\n\n\r\nb();\n\n', { code: 'a();\n\n\r\nb();\n' });
+    // A fence right after code and a blank line: as right after code, what was written was prose (documented).
+    assertAllCuts('a = 1\n\n```\nx\n```', { code: 'x', prose: 'a = 1\n' });
     assertAllCuts('Here is the code.\n\nlet x = 1;\nThat is all…', { code: 'let x = 1;\n' });
     assertAllCuts('x();\nDone.\n```', { code: 'x();\n' });
   });
@@ -241,11 +246,13 @@ describe('code filter (Insert at Cursor)', () => {
       [code('bar')],
     ]);
     assert.deepEqual(outputsPerDelta(['a;\nSELECT b\n', 'c']), [[code('a;\n'), code('SELECT b\n')], [code('c')]]);
+    // A blank line waits for the next line's first char: it may come before a lead-in.
+    assert.deepEqual(outputsPerDelta(['a;\n', '\n', 'b']), [[code('a;\n')], [], [code('\n'), code('b')]]);
   });
 
   it('code filter: a stop writes nothing held back that may be prose, at every cut', () => {
     assertStopAnywhere('Sure! Here is the function:\n\n```ts\nlet x = 1;\n```\nDone.', 'let x = 1;');
-    assertStopAnywhere('let x = 1;\n\nHere is a test:\n```\nt\n```', 'let x = 1;\n\n');
+    assertStopAnywhere('let x = 1;\n\nHere is a test:\n```\nt\n```', 'let x = 1;\n');
     assertStopAnywhere('let x = 1;\nThis declares x.\n', 'let x = 1;\n');
     // At the end of a complete answer, a last line that is no sentence is code; after a stop it is dropped.
     const filter = new CodeOnlyFilter();
@@ -287,7 +294,7 @@ describe('code filter (Insert at Cursor)', () => {
     const prose = 'The code below greets everyone.\n\n';
     assertManyCuts(`${prose}~~~~\n${longCode}~~~~\n\nIt uses ~index.`, { code: longCode.slice(0, -1), prose });
     const test = '\nThat greets everyone. It uses `~index`.\n\nHere is a test:\n\n```ts\n';
-    assertManyCuts(`${longCode}${test}${longCode}\`\`\`\nDone.`, { code: `${longCode}\n` });
+    assertManyCuts(`${longCode}${test}${longCode}\`\`\`\nDone.`, { code: longCode });
   });
 
   it('code filter: once the first line is decided, a delta with no fence chars or newline is one event of it', () => {

@@ -76,8 +76,8 @@ describe('inline streamed insertion: never prose', () => {
       '```',
     ];
     const { result, seen, final } = await insertSampled(deltas);
-    assert.equal(result.text, 'const x = 1;\n\n');
-    assert.equal(final, 'before\nconst x = 1;\n\n\nafter\n');
+    assert.equal(result.text, 'const x = 1;\n');
+    assert.equal(final, 'before\nconst x = 1;\n\nafter\n');
     assert.deepEqual(
       seen.filter((text) => /Here|test|assert/.test(text)),
       [],
