@@ -1,5 +1,6 @@
 // Turns a streamed answer into the code to insert into a document: strips a markdown fence and the prose around it.
 // Same shape as think.ts: a splitter that holds back only what the next delta could still change.
+import { hasCode, isProseLine, lineAt, mayBeProse, startsWithCapital } from './proseLines';
 
 export type CodeFilterOutput =
   | { type: 'code'; text: string } // append this to what was inserted
@@ -12,11 +13,19 @@ const enum State {
   Lead,
   /** The answer began with code, not a fence: code unless a line opens a fence (then it was prose). */
   Raw,
+  /**
+   * After raw code, lines that may be prose ("Here is a test:"): held, never inserted, until what follows settles
+   * them: code (they were code: a docstring, a YAML key), a fence (they led into it) or the end (an explanation).
+   */
+  Aside,
   /** The answer began with code in a markdown document: fences are content, everything passes. */
   Plain,
   /** Inside the fence: code until the closing fence line. */
   Fence,
-  /** The fence closed (or opened and ended with the stream): the rest is explanation. */
+  /**
+   * The fence closed (or opened and ended with the stream), or a lead-in after raw code opened one: the rest is
+   * explanation or extras, dropped.
+   */
   Done,
 }
 
@@ -77,25 +86,13 @@ function closingFence(input: string, start: number, marker: string, length: numb
   return input[i] === '\n' || (input[i] === '\r' && input[i + 1] === '\n') ? Verdict.Yes : Verdict.No;
 }
 
-/** Characters prose does not use: a first line with one of them is code. */
-const CODE_ONLY = /[=;{}[\]<>$\\|^~@]|\w\(/;
-
 /**
- * Whether the first line, so far, may still turn out to be prose: a capital letter first (as a
- * sentence starts; code seldom does), and nothing only code uses.
+ * Whether the line at `start` in raw code may begin lines to hold back: it may be prose (a capital first, nothing
+ * only code uses), or it is blank (a line break first), so it is not written before the prose it may lead into.
  */
-function mayBeProse(line: string): boolean {
-  return /^\p{Lu}/u.test(line) && !CODE_ONLY.test(line);
-}
-
-function firstLine(input: string): string {
-  const newline = input.indexOf('\n');
-  return newline === -1 ? input : input.slice(0, newline);
-}
-
-/** A whole first line that reads as a sentence of prose: it may be, and it ends like a sentence. */
-function isProseLine(line: string): boolean {
-  return mayBeProse(line) && /[.!?:…]\s*$/.test(line);
+function mayStartAside(input: string, start: number): boolean {
+  if (input[start] === '\n' || input[start] === '\r') return true;
+  return startsWithCapital(input, start) && mayBeProse(lineAt(input, start));
 }
 
 /** Index after the next '\n' at or after `from`, or -1. */
@@ -110,10 +107,12 @@ function isBlank(char: string): boolean {
 
 /**
  * One per answer. Code streams out as it arrives; held back is only what the next delta could turn into a fence
- * line: the first line while it may open one, a line start that may close one (with the line break before it, so
- * inserting mid-line leaves the rest of the line where it was), a line start in raw code that may open one. Slices
- * only at ASCII chars it searched for, so multi-byte chars stay as they arrived. One `indexOf('\n')` per delta when
- * no line starts in it.
+ * line or what may be prose: the first line while it may open a fence or be a sentence, a line start that may close
+ * the fence (with the line break before it, so inserting mid-line leaves the rest of the line where it was), a line
+ * start in raw code that may open one, and a line of raw code at the margin that may be prose (until its end, and a
+ * sentence until what follows settles it). What may be prose is never emitted; nothing emitted is taken back,
+ * except when a fence shows that raw text with nothing only code uses was prose. Slices only at ASCII chars it
+ * searched for, so multi-byte chars stay as they arrived. One `indexOf('\n')` per delta when no line starts in it.
  */
 export class CodeOnlyFilter {
   private readonly markdownDocument: boolean;
@@ -124,6 +123,8 @@ export class CodeOnlyFilter {
   private indent = -1;
   private marker = '';
   private fenceLength = 0;
+  /** Aside: where the line being read starts in `held`; before it, held lines that may be prose, and blank ones. */
+  private asideEnd = 0;
   /** The code emitted so far, in pieces (no rope per delta). */
   private readonly pieces: string[] = [];
 
@@ -163,7 +164,7 @@ export class CodeOnlyFilter {
           if (run === undefined || open === -1) {
             // In a markdown document prose is content; elsewhere a sentence is held until its line ends.
             if (this.markdownDocument) this.state = State.Plain;
-            else this.state = mayBeProse(firstLine(input)) ? State.Lead : State.Raw;
+            else this.state = mayBeProse(lineAt(input, 0)) ? State.Lead : State.Raw;
             this.indent = -1;
             continue;
           }
@@ -183,6 +184,12 @@ export class CodeOnlyFilter {
           input = rest;
           continue;
         }
+        case State.Aside: {
+          const rest = this.aside(input, out);
+          if (rest === undefined) return;
+          input = rest;
+          continue;
+        }
         case State.Plain:
           this.emit(input, out);
           return;
@@ -195,12 +202,18 @@ export class CodeOnlyFilter {
     }
   }
 
-  /** The stream ended (or stopped): release what was held back, if it is code. */
-  flush(out: CodeFilterOutput[]): void {
+  /**
+   * The stream ended: release what was held back, if it is code. A line held because it may be prose is written
+   * only when the answer `complete`d and the line does not end like a sentence (the last line of code, "FROM t");
+   * after a stop or a failure it is dropped, never written: the line may be prose, or code cut short.
+   */
+  flush(out: CodeFilterOutput[], options?: { complete?: boolean }): void {
+    const complete = options?.complete ?? true;
     const held = this.held;
     this.held = '';
     // Start holds blanks or a first line that may open a fence; Fence holds a line break and what may close it.
-    if (held !== '' && this.state === State.Lead && !isProseLine(held)) this.emit(held, out);
+    if (held !== '' && complete && this.state === State.Lead && !isProseLine(held)) this.emit(held, out);
+    if (held !== '' && complete && this.state === State.Aside && this.asideEndsInCode(held)) this.emit(held, out);
     if (held === '' || this.state !== State.Raw) return;
     // A line that opens a fence at the very end is one (with nothing in it): what came before was prose.
     if ((readFenceRun(held, 0, this.indent)?.length ?? 0) >= 3) {
@@ -217,6 +230,7 @@ export class CodeOnlyFilter {
     this.state = State.Start;
     this.held = '';
     this.indent = -1;
+    this.asideEnd = 0;
     this.pieces.length = 0;
   }
 
@@ -226,7 +240,7 @@ export class CodeOnlyFilter {
    * input to go on with in the new state, undefined while still held.
    */
   private lead(input: string): string | undefined {
-    const line = firstLine(input);
+    const line = lineAt(input, 0);
     if (!mayBeProse(line)) {
       this.state = State.Raw;
       return input;
@@ -249,7 +263,15 @@ export class CodeOnlyFilter {
     ) {
       const run = readFenceRun(input, start, spaces);
       const open = run === undefined ? -1 : openingFence(input, run);
-      if (run === undefined || open === -1) continue;
+      if (run === undefined || open === -1) {
+        if (spaces > 0 || !mayStartAside(input, start)) continue;
+        // A line at the margin that may be prose ("Here is a test:"), or a blank line that may come before one:
+        // held, never inserted, until settled.
+        this.emit(input.slice(0, start), out);
+        this.state = State.Aside;
+        this.asideEnd = 0;
+        return input.slice(start);
+      }
       if (open === 0) {
         // A fence retracts everything anyway: hold from the marker only, so indenting spaces are not delayed.
         this.emit(input.slice(0, run.markerStart), out);
@@ -264,6 +286,64 @@ export class CodeOnlyFilter {
     this.emit(input, out);
     this.indent = -1;
     return undefined;
+  }
+
+  /**
+   * Lines that may be prose after raw code, held from the start of the first. Each line is read as it comes: a
+   * sentence (or lead-in, ':') or a blank line stays held; a fence drops them (they led into it); any other line
+   * is code, and the held lines go in with it. Returns the input to go on with in the new state, if any.
+   */
+  private aside(input: string, out: CodeFilterOutput[]): string | undefined {
+    for (let start = this.asideEnd; ;) {
+      const run = readFenceRun(input, start, 0);
+      const open = run === undefined ? -1 : openingFence(input, run);
+      if (run !== undefined && open > 0) return this.fenceAfterAside(run, input, start, open, out);
+      const newline = input.indexOf('\n', start);
+      const line = newline === -1 ? input.slice(start) : input.slice(start, newline);
+      const blank = line.trim() === '';
+      if (open === 0 || (newline === -1 && (blank || mayBeProse(line)))) {
+        this.held = input;
+        this.asideEnd = start;
+        return undefined;
+      }
+      if (newline !== -1 && (blank || isProseLine(line))) {
+        start = newline + 1;
+        continue;
+      }
+      // Code after all: the held lines were code too (a docstring, a YAML key) and go in with it.
+      this.emit(input.slice(0, start), out);
+      this.state = State.Raw;
+      this.indent = -1;
+      return input.slice(start);
+    }
+  }
+
+  /**
+   * The held lines (`input` up to `start`) led into a fence that opens there: they were prose, and are dropped.
+   * When what was written before them has something only code uses, it is the code and the fence an extra (a usage
+   * example, a test), left out with all after it; otherwise, or when only blank lines were held (as when a fence
+   * follows code directly), what was written was prose that slipped through, and the fence holds the code.
+   */
+  private fenceAfterAside(
+    run: FenceRun,
+    input: string,
+    start: number,
+    open: number,
+    out: CodeFilterOutput[],
+  ): string | undefined {
+    if (input.slice(0, start).trim() !== '' && hasCode(this.emitted)) {
+      this.state = State.Done;
+      return undefined;
+    }
+    this.retract(out);
+    this.openFence(run);
+    return input.slice(open);
+  }
+
+  /** At the end: whether the held lines end in a line of code (then they were all code), not prose or a fence. */
+  private asideEndsInCode(held: string): boolean {
+    const line = held.slice(this.asideEnd);
+    return line.trim() !== '' && !isProseLine(line) && (readFenceRun(line, 0, 0)?.length ?? 0) < 3;
   }
 
   /**

@@ -264,9 +264,13 @@ class CodeFeed {
     this.apply();
   }
 
-  /** The stream ended: what the filter held back (it could have been the start of a fence) goes in too. */
-  flush(): void {
-    this.filter.flush(this.outputs);
+  /**
+   * The stream ended: what the filter held back goes in if it is code (the start of what could have been a fence).
+   * A line held because it may be prose goes in only at the end of a `complete` answer, and only if it is no
+   * sentence; after a stop or a failure it stays out.
+   */
+  flush(complete: boolean): void {
+    this.filter.flush(this.outputs, { complete });
     this.apply();
   }
 
@@ -305,7 +309,7 @@ async function streamInto(
       }
     },
   );
-  if (insertion.stoppedBy === undefined) feed.flush();
+  if (insertion.stoppedBy === undefined) feed.flush(!answer.stopped && answer.error === undefined);
   await insertion.finish();
   return answer;
 }

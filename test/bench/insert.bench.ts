@@ -4,7 +4,7 @@
 // print the table, check the targets at 1,000 events/s, write test/bench/results/insert.json.
 //
 //   BENCH_RATES=200,1000,3000  BENCH_DELTAS=4000  BENCH_DEADLINE_S=300 (per run, after the stream's nominal end)
-//   BENCH_VARIANTS=ours,naive  BENCH_LANGUAGE=typescript  STREAM_CHAT_TEST_VERBOSE=1 (the workbench console)
+//   BENCH_VARIANTS=ours,prose,naive  BENCH_LANGUAGE=typescript  STREAM_CHAT_TEST_VERBOSE=1 (the workbench console)
 //   BENCH_PROFILE=<dir> (extension host CPU profiles)  BENCH_UNDO_CAP=5000  BENCH_UNDO_LIMIT_S=120
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -37,6 +37,30 @@ function table(title: string, header: string[], rows: string[][]): void {
 
 function undoText(run: InsertBenchRun): string {
   return `${run.undoCapped ? '>' : ''}${run.undoSteps}`;
+}
+
+/** The prose-first answer's lag beside the pure-code answer's, per rate: what holding the sentence back costs. */
+function printProseBesideCode(runs: InsertBenchRun[]): void {
+  const rows = runs.flatMap((prose) => {
+    const code = runs.find((run) => run.variant === 'ours' && run.rate === prose.rate);
+    if (prose.variant !== 'prose' || code === undefined) return [];
+    return [
+      [
+        String(prose.rate),
+        `${fmt(code.lagP50Ms)} / ${fmt(prose.lagP50Ms)}`,
+        `${fmt(code.lagP95Ms)} / ${fmt(prose.lagP95Ms)}`,
+        `${fmt(code.lagMaxMs)} / ${fmt(prose.lagMaxMs)}`,
+        `${fmt(code.completeAfterLastByteMs)} / ${fmt(prose.completeAfterLastByteMs)}`,
+        `${undoText(code)} / ${undoText(prose)}`,
+      ],
+    ];
+  });
+  if (rows.length === 0) return;
+  table(
+    'Pure code / prose first (a sentence, the code fenced, an explanation after), ms',
+    ['rate/s', 'lag p50', 'lag p95', 'lag max', 'complete after last byte', 'undo steps'],
+    rows,
+  );
 }
 
 async function main(): Promise<void> {
@@ -123,6 +147,8 @@ async function main(): Promise<void> {
       `\n  targets at 1,000 events/s:\n${checks.map(([label, ok]) => `    ${ok ? '✓' : '✗'} ${label}`).join('\n')}`,
     );
   }
+
+  printProseBesideCode(runs);
 
   // A partial run (other rates or length) does not replace the recorded results.
   const complete =

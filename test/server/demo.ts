@@ -1,4 +1,6 @@
 // Canned markdown answers for the demo model: realistic enough to show streaming, code blocks and lists.
+// An Insert at Cursor / Rewrite Selection prompt gets code instead, shaped as coding models shape it (demoInsert.ts).
+import { demoInsertAnswer, insertionLanguage } from './demoInsert';
 
 const ANSWERS: Array<{ match: RegExp; text: string }> = [
   {
@@ -87,6 +89,9 @@ const ANSWERS: Array<{ match: RegExp; text: string }> = [
 
 /** The demo answer for `question`, cut into tokens of roughly four characters, as a tokenizer would. */
 export function demoAnswer(question: string): string[] {
-  const answer = (ANSWERS.find((a) => a.match.test(question)) ?? ANSWERS[ANSWERS.length - 1]).text;
+  const answer =
+    insertionLanguage(question) !== undefined
+      ? demoInsertAnswer(question)
+      : (ANSWERS.find((a) => a.match.test(question)) ?? ANSWERS[ANSWERS.length - 1]).text;
   return answer.match(/\s*[^\s]{1,6}|\s+/g) ?? [answer];
 }

@@ -102,6 +102,23 @@ function outputsPerDelta(deltas: string[], filter = new CodeOnlyFilter()): CodeF
 
 const code = (text: string): CodeFilterOutput => ({ type: 'code', text });
 
+/**
+ * Stops the answer at every character (one delta up to there, and one delta per character): what was written
+ * is a prefix of the code, so nothing held back that may be prose was written at the stop.
+ */
+function assertStopAnywhere(answer: string, finalCode: string): void {
+  const chars = Array.from(answer);
+  for (let cut = 0; cut <= chars.length; cut++)
+    for (const deltas of [[chars.slice(0, cut).join('')], chars.slice(0, cut)]) {
+      const filter = new CodeOnlyFilter();
+      const out: CodeFilterOutput[] = [];
+      for (const delta of deltas) filter.push(delta, out);
+      filter.flush(out, { complete: false });
+      assert.ok(!out.some((output) => output.type === 'retract'), `no retract, stopped at ${cut}`);
+      assert.ok(finalCode.startsWith(filter.emitted), `stopped at ${cut}: ${JSON.stringify(filter.emitted)}`);
+    }
+}
+
 /** About 4 KB of code with template literals and `~` but no fence. */
 const longCode = 'const greeting = `Hello ${name}`; // ~4 KB of this\nif (~index) list.splice(index, 1);\n'.repeat(48);
 
@@ -169,6 +186,82 @@ describe('code filter (Insert at Cursor)', () => {
     assertAllCuts('Here is the code\n```\nx\n```', { code: 'x', prose: 'Here is the code\n' });
   });
 
+  it('code filter: after raw code, a lead-in to a fence never reaches the document; the fence is left out', () => {
+    const add = 'function add(a, b) {\n  return a + b;\n}\n';
+    const test = '```ts\nassert.equal(add(1, 2), 3);\n```\n';
+    // The blank line before the lead-in is held with it, so it is not left behind either.
+    assertAllCuts(`${add}\nHere is a test:\n\n${test}That is all.`, { code: add });
+    assertAllCuts(`${add}\r\nHere is a test for \`add()\`:\n${test}`, { code: add });
+    assertAllCuts('let x = 1;\nHere is the test:\r\n```\nt\n```', { code: 'let x = 1;\n' });
+    assertAllCuts('let x = 1;\nIt declares x.\n\nAnd a test:\n~~~\nt\n~~~', { code: 'let x = 1;\n' });
+    // Prose that slipped through (nothing only code uses) then a lead-in: the fence holds the code (documented).
+    assertAllCuts('sure, here it is\nThe code:\n```\nx\n```', { code: 'x', prose: 'sure, here it is\n' });
+  });
+
+  it('code filter: an explanation after raw code never reaches the document', () => {
+    assertAllCuts('const x = 1;\n\nThis declares x.\nIt is a constant!\n\n', { code: 'const x = 1;\n' });
+    // Blank lines in code go in with the code after them; at the end they are left out.
+    assertAllCuts('a();\n\n\r\nb();\n\n', { code: 'a();\n\n\r\nb();\n' });
+    // A fence right after code and a blank line: as right after code, what was written was prose (documented).
+    assertAllCuts('a = 1\n\n```\nx\n```', { code: 'x', prose: 'a = 1\n' });
+    assertAllCuts('Here is the code.\n\nlet x = 1;\nThat is all…', { code: 'let x = 1;\n' });
+    assertAllCuts('x();\nDone.\n```', { code: 'x();\n' });
+  });
+
+  it('code filter: a sentence first, then fences: only the first code block', () => {
+    assertAllCuts('Sure! I can help.\n\nHere is the function:\n\n```ts\nx\n```', { code: 'x' });
+    assertAllCuts('Sure! Here it is:\n```ts\nA\n```\nAnd a test:\n```ts\nB\n```\n', { code: 'A' });
+  });
+
+  it('code filter: held lines that turn out to be code go in with the code that settles them', () => {
+    for (const answer of [
+      '"""\nAdds two numbers.\n"""\ndef add(a, b):\n    return a + b\n',
+      'Version: "1"\nResources:\n  Bucket:\n    Type: AWS::S3::Bucket\n',
+      'let a;\nSELECT a\nFROM t\nWHERE b\n',
+      'let a;\nFROM t',
+      'x = 1\nNote: ok.\n\n    y = 2\n',
+    ])
+      assertAllCuts(answer, { code: answer });
+  });
+
+  it('code filter: after raw code a capitalised line waits for its end or a code char; other code is not held', () => {
+    assert.deepEqual(outputsPerDelta(['let x = 1;\n', 'Here', ' is a test', ':\n', '```', '\nt\n```']), [
+      [code('let x = 1;\n')],
+      [],
+      [],
+      [],
+      [],
+      [],
+    ]);
+    assert.deepEqual(outputsPerDelta(['x: 1\n', 'Resources', ':\n', '  a: 1\n']), [
+      [code('x: 1\n')],
+      [],
+      [],
+      [code('Resources:\n'), code('  a: 1\n')],
+    ]);
+    assert.deepEqual(outputsPerDelta(['a;\n', 'Foo', ' = 1;\n', 'bar']), [
+      [code('a;\n')],
+      [],
+      [code('Foo = 1;\n')],
+      [code('bar')],
+    ]);
+    assert.deepEqual(outputsPerDelta(['a;\nSELECT b\n', 'c']), [[code('a;\n'), code('SELECT b\n')], [code('c')]]);
+    // A blank line waits for the next line's first char: it may come before a lead-in.
+    assert.deepEqual(outputsPerDelta(['a;\n', '\n', 'b']), [[code('a;\n')], [], [code('\n'), code('b')]]);
+  });
+
+  it('code filter: a stop writes nothing held back that may be prose, at every cut', () => {
+    assertStopAnywhere('Sure! Here is the function:\n\n```ts\nlet x = 1;\n```\nDone.', 'let x = 1;');
+    assertStopAnywhere('let x = 1;\n\nHere is a test:\n```\nt\n```', 'let x = 1;\n');
+    assertStopAnywhere('let x = 1;\nThis declares x.\n', 'let x = 1;\n');
+    // At the end of a complete answer, a last line that is no sentence is code; after a stop it is dropped.
+    const filter = new CodeOnlyFilter();
+    const out: CodeFilterOutput[] = [];
+    filter.push('let a;\nFROM t', out);
+    filter.flush(out, { complete: false });
+    assert.equal(filter.emitted, 'let a;\n');
+  });
+
   it('code filter: raw code with backticks is code, also lines that start with one or two', () => {
     const answer = 'const s = `a${b}`;\nconst t =\n  `x` +\n``;\nf(`\n`);\n```js```;\nconst u = `\nline\n`';
     assertAllCuts(answer, { code: answer });
@@ -200,6 +293,8 @@ describe('code filter (Insert at Cursor)', () => {
     assertManyCuts(`\`\`\`ts\n${longCode}\`\`\`\nThat is all.`, { code: longCode.slice(0, -1) });
     const prose = 'The code below greets everyone.\n\n';
     assertManyCuts(`${prose}~~~~\n${longCode}~~~~\n\nIt uses ~index.`, { code: longCode.slice(0, -1), prose });
+    const test = '\nThat greets everyone. It uses `~index`.\n\nHere is a test:\n\n```ts\n';
+    assertManyCuts(`${longCode}${test}${longCode}\`\`\`\nDone.`, { code: longCode });
   });
 
   it('code filter: once the first line is decided, a delta with no fence chars or newline is one event of it', () => {

@@ -1,24 +1,27 @@
 // bench:insert, the part that runs inside the real extension host (loaded by
 // test/integration/index.ts from this directory; started by test/bench/insert.bench.ts).
 //
-// For each rate (events/s), the two variants one after the other, each into a fresh untitled
+// For each rate (events/s), the variants one after the other, each into a fresh untitled
 // document, the same paced stream of DELTAS content deltas from a loopback server in this process:
 //   ours   the extension's `streamChat.insertAtCursor` command (runner, code filter, StreamingInsertion)
+//   prose  ours, with the same code as a chatty model sends it: a sentence first (held back and dropped by
+//          the code filter), the code in a fence, an explanation after (benchAnswer.ts)
 //   naive  ChatClient's events, one awaited `editor.edit(insert at the end)` per content delta, default undo stops
-// Per delta: lag = when its marker is first in the document (onDidChangeTextDocument) − when the
+// Per code delta: lag = when its marker is first in the document (onDidChangeTextDocument) − when the
 // server wrote it. Then: document complete − the server's last byte, and undo steps back to empty.
 // Results go to the JSON file named by STREAM_CHAT_BENCH_INSERT_OUT after every run.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as inspector from 'node:inspector';
 import * as path from 'node:path';
-import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { ChatClient } from '../../../src/api';
 import type { InsertResult } from '../../../src/insert/insertCommands';
+import { proseFirstAnswer, pureCodeAnswer, type BenchAnswer } from './benchAnswer';
+import { MarkerWatch } from './markerWatch';
 import { startPacedServer, type PacedServer, type PacedStream } from './pacedServer';
 
-export type Variant = 'ours' | 'naive';
+export type Variant = 'ours' | 'prose' | 'naive';
 
 export interface InsertBenchRun {
   rate: number;
@@ -77,9 +80,9 @@ const RATES = (process.env.BENCH_RATES ?? '200,1000,3000')
 const DEADLINE_MS = Number(process.env.BENCH_DEADLINE_S ?? 300) * 1000;
 const UNDO_CAP = Number(process.env.BENCH_UNDO_CAP ?? 5000);
 const UNDO_LIMIT_MS = Number(process.env.BENCH_UNDO_LIMIT_S ?? 120) * 1000;
-const VARIANTS = (process.env.BENCH_VARIANTS ?? 'ours,naive')
+const VARIANTS = (process.env.BENCH_VARIANTS ?? 'ours,prose,naive')
   .split(',')
-  .filter((variant): variant is Variant => variant === 'ours' || variant === 'naive');
+  .filter((variant): variant is Variant => variant === 'ours' || variant === 'prose' || variant === 'naive');
 const OUT = process.env.STREAM_CHAT_BENCH_INSERT_OUT;
 const LANGUAGE = process.env.BENCH_LANGUAGE ?? 'typescript';
 /** A folder: each measured run's extension host CPU profile is written there (`<variant>-<rate>.cpuprofile`). */
@@ -104,70 +107,6 @@ async function profiled<T>(name: string, body: () => Promise<T>): Promise<T> {
     fs.mkdirSync(PROFILE_DIR, { recursive: true });
     fs.writeFileSync(path.join(PROFILE_DIR, `${name}.cpuprofile`), JSON.stringify(profile));
     session.disconnect();
-  }
-}
-
-/** `d0000 ` … : a unique marker per delta, ten per line, plain code to the code filter. */
-function benchDeltas(count: number): string[] {
-  const width = Math.max(4, String(count - 1).length);
-  return Array.from({ length: count }, (_, i) => `d${String(i).padStart(width, '0')} ${i % 10 === 9 ? '\n' : ''}`);
-}
-
-function markerOf(delta: string): string {
-  return delta.trimEnd();
-}
-
-/**
- * Records when each delta's marker is first in the document; markers arrive in order, each scan
- * starts after the last one found.
- */
-class MarkerWatch implements vscode.Disposable {
-  readonly seenAt: Float64Array;
-  next = 0;
-  /** When each document change (with content) arrived. */
-  readonly changeTimes: number[] = [];
-  private offset = 0;
-  private readonly markers: string[];
-  private readonly listener: vscode.Disposable;
-  readonly loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: 5 });
-  private completed!: () => void;
-  readonly complete = new Promise<void>((resolve) => (this.completed = resolve));
-
-  constructor(
-    private readonly document: vscode.TextDocument,
-    deltas: readonly string[],
-  ) {
-    this.markers = deltas.map(markerOf);
-    this.seenAt = new Float64Array(deltas.length).fill(NaN);
-    this.loopDelay.enable();
-    this.listener = vscode.workspace.onDidChangeTextDocument((event) => {
-      if (event.document !== this.document || event.contentChanges.length === 0) return;
-      const now = performance.now();
-      this.changeTimes.push(now);
-      this.scan(now);
-    });
-  }
-
-  private scan(now: number): void {
-    const { document } = this;
-    const text = document.getText(
-      new vscode.Range(document.positionAt(this.offset), document.lineAt(document.lineCount - 1).range.end),
-    );
-    let from = 0;
-    while (this.next < this.markers.length) {
-      const marker = this.markers[this.next];
-      const at = text.indexOf(marker, from);
-      if (at === -1) break;
-      this.seenAt[this.next++] = now;
-      from = at + marker.length;
-    }
-    this.offset += from;
-    if (this.next === this.markers.length) this.completed();
-  }
-
-  dispose(): void {
-    this.loopDelay.disable();
-    this.listener.dispose();
   }
 }
 
@@ -222,10 +161,15 @@ async function countUndoSteps(editor: vscode.TextEditor): Promise<{ steps: numbe
   return { steps, capped: !empty, ms: performance.now() - started };
 }
 
-async function runOurs(server: PacedServer, rate: number, deltas: readonly string[]): Promise<InsertBenchRun> {
+async function runOurs(
+  server: PacedServer,
+  rate: number,
+  variant: 'ours' | 'prose',
+  { deltas, markers, document }: BenchAnswer,
+): Promise<InsertBenchRun> {
   const editor = await freshEditor();
   const stream = server.expect(deltas, rate);
-  const watch = new MarkerWatch(editor.document, deltas);
+  const watch = new MarkerWatch(editor.document, markers);
   const started = performance.now();
   const deadline = started + (deltas.length / rate) * 1000 + DEADLINE_MS;
   try {
@@ -235,19 +179,18 @@ async function runOurs(server: PacedServer, rate: number, deltas: readonly strin
     const result = await command;
     assert.equal(result.error, undefined, `the insertion failed: ${result.error}`);
     if (!deadlineHit) deadlineHit = !(await settlesBy(watch.complete, deadline));
-    if (!deadlineHit)
-      assert.equal(editor.document.getText(), deltas.join(''), 'the document holds exactly the streamed text');
-    return await finishRun('ours', rate, stream, watch, editor, started, deadlineHit);
+    if (!deadlineHit) assert.equal(editor.document.getText(), document, 'the document holds exactly the code');
+    return await finishRun(variant, rate, stream, watch, editor, started, deadlineHit);
   } finally {
     watch.dispose();
   }
 }
 
-async function runNaive(server: PacedServer, rate: number, deltas: readonly string[]): Promise<InsertBenchRun> {
+async function runNaive(server: PacedServer, rate: number, { deltas, markers }: BenchAnswer): Promise<InsertBenchRun> {
   const editor = await freshEditor();
   const { document } = editor;
   const stream = server.expect(deltas, rate);
-  const watch = new MarkerWatch(document, deltas);
+  const watch = new MarkerWatch(document, markers);
   const started = performance.now();
   const deadline = started + (deltas.length / rate) * 1000 + DEADLINE_MS;
   let deadlineHit = false;
@@ -286,13 +229,13 @@ async function finishRun(
   await settlesBy(stream.done, performance.now() + 5000);
   const cutoff = performance.now();
   const seen = watch.next;
-  // A delta not in the document by the deadline counts with the lag it had then (a lower bound).
-  const lags = Float64Array.from(
-    stream.writtenAt,
-    (writtenAt, i) => (i < seen ? watch.seenAt[i] : cutoff) - writtenAt,
+  // A code delta not in the document by the deadline counts with the lag it had then (a lower bound); prose and
+  // fence lines never reach it and have no lag.
+  const lags = Float64Array.from(stream.writtenAt, (writtenAt, i) =>
+    watch.marked(i) ? (i < seen ? watch.seenAt[i] : cutoff) - writtenAt : NaN,
   ).filter((lag) => !Number.isNaN(lag));
   lags.sort();
-  const completeAt = seen === stream.deltas.length ? watch.seenAt[seen - 1] : NaN;
+  const completeAt = seen > watch.lastMarked ? watch.seenAt[watch.lastMarked] : NaN;
   const changes = watch.changeTimes.length;
   const intervals = new Float64Array(Math.max(0, changes - 1));
   for (let i = 1; i < changes; i++) intervals[i - 1] = watch.changeTimes[i] - watch.changeTimes[i - 1];
@@ -403,9 +346,9 @@ describe('bench:insert — streaming into the editor in the extension host', fun
   // server, JIT): ours streams a whole run, naive a short one.
   it(`warm-up: ours ${DELTAS} deltas, naive 200, at 1,000/s (not recorded)`, async function () {
     this.timeout(2 * DEADLINE_MS + 2 * UNDO_LIMIT_MS + 60_000);
-    if (VARIANTS.includes('ours')) await runOurs(server, 1000, benchDeltas(DELTAS));
+    if (VARIANTS.includes('ours')) await runOurs(server, 1000, 'ours', pureCodeAnswer(DELTAS));
     await settle();
-    if (VARIANTS.includes('naive')) await runNaive(server, 1000, benchDeltas(200));
+    if (VARIANTS.includes('naive')) await runNaive(server, 1000, pureCodeAnswer(200));
     await settle();
   });
 
@@ -433,9 +376,9 @@ describe('bench:insert — streaming into the editor in the extension host', fun
     for (const variant of VARIANTS) {
       it(`${variant} at ${rate} events/s, ${DELTAS} deltas`, async function () {
         this.timeout((DELTAS / rate) * 1000 + DEADLINE_MS + UNDO_LIMIT_MS + 60_000);
-        const deltas = benchDeltas(DELTAS);
+        const answer = variant === 'prose' ? proseFirstAnswer(DELTAS) : pureCodeAnswer(DELTAS);
         const run = await profiled(`${variant}-${rate}`, () =>
-          variant === 'ours' ? runOurs(server, rate, deltas) : runNaive(server, rate, deltas),
+          variant === 'naive' ? runNaive(server, rate, answer) : runOurs(server, rate, variant, answer),
         );
         report.runs.push(run);
         save();

@@ -3,43 +3,9 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { InsertResult } from '../../../src/insert/insertCommands';
-import { chunk, sse, type Scenario, type StreamStep, type TestServer } from '../../server';
+import { chunk, sse, type StreamStep, type TestServer } from '../../server';
 import { withTestEndpoint } from './helpers';
-
-/** A stream whose content deltas are exactly `deltas`. */
-function contentStream(deltas: string[], extra: Partial<Extract<Scenario, { kind: 'stream' }>> = {}): Scenario {
-  return {
-    kind: 'stream',
-    steps: [
-      sse.data(chunk({ role: 'assistant', content: '' })),
-      ...deltas.map((text) => sse.data(chunk({ content: text }))),
-      sse.data(chunk({}, { finishReason: 'stop' })),
-      sse.done(),
-    ],
-    ...extra,
-  };
-}
-
-async function editorWith(content: string, language = 'typescript'): Promise<vscode.TextEditor> {
-  const document = await vscode.workspace.openTextDocument({ content, language });
-  return vscode.window.showTextDocument(document);
-}
-
-function insertAtCursor(prompt = 'write it'): Thenable<InsertResult> {
-  return vscode.commands.executeCommand<InsertResult>('streamChat.insertAtCursor', { prompt });
-}
-
-/** Resolves at the next change of `document` whose text satisfies `predicate`. */
-function documentChange(document: vscode.TextDocument, predicate: (text: string) => boolean): Promise<void> {
-  return new Promise((resolve) => {
-    const listener = vscode.workspace.onDidChangeTextDocument((event) => {
-      if (event.document === document && predicate(document.getText())) {
-        listener.dispose();
-        resolve();
-      }
-    });
-  });
-}
+import { contentStream, documentChange, editorWith, insertAtCursor } from './insertHelpers';
 
 describe('inline streamed insertion', () => {
   let server: TestServer;
@@ -62,29 +28,6 @@ describe('inline streamed insertion', () => {
       assert.equal(editor.document.getText(), 'before\nconst x = 1;\nafter\n', `cut at ${cut}`);
       assert.equal(result.text, 'const x = 1;');
     }
-  });
-
-  it('an answer that opens with a sentence never puts it in the document, sampled at every change', async () => {
-    const editor = await editorWith('before\n\nafter\n');
-    editor.selection = new vscode.Selection(1, 0, 1, 0);
-    const seen: string[] = [];
-    const sampler = vscode.workspace.onDidChangeTextDocument((event) => {
-      if (event.document === editor.document) seen.push(event.document.getText());
-    });
-    const deltas = ['Sure', '! Here is', ' the function', ':\n\n', '```ts\n', 'const x', ' = 1;\n', '```\n', 'Done.'];
-    // A pause after each delta: the insertion applies each one before the next arrives.
-    const stream = contentStream(deltas) as Extract<Scenario, { kind: 'stream' }>;
-    server.enqueue({ ...stream, steps: stream.steps.flatMap((step) => [step, { wait: 20 }]) });
-    try {
-      const result = await insertAtCursor();
-      assert.equal(result.text, 'const x = 1;');
-    } finally {
-      sampler.dispose();
-    }
-    assert.equal(editor.document.getText(), 'before\nconst x = 1;\nafter\n');
-    assert.ok(seen.length >= 1, 'the document changed');
-    const withProse = seen.filter((text) => /Sure|Here is|function:/.test(text));
-    assert.deepEqual(withProse, [], 'prose reached the document');
   });
 
   it('multi-byte characters dripped one byte at a time arrive intact', async () => {
