@@ -62,6 +62,8 @@ export interface StreamChatTestApi extends Pick<TestHooks, 'onDidFillModelPick'>
   readonly postFromChatPanel: (message: unknown) => void;
   /** Fires with each link the host would have opened outside VS Code (recorded, not opened, in tests). */
   readonly onDidOpenExternal: vscode.Event<string>;
+  /** Lets VS Code's model list follow settings and key changes (off by default in tests). */
+  setLanguageModelsFollowSettings(follow: boolean): void;
 }
 
 type ChatPanelTestApi = Pick<StreamChatTestApi, 'postFromChatPanel' | 'onDidOpenExternal'>;
@@ -223,6 +225,9 @@ function testApi(
     setChatFocused: (focused) => {
       services.focus.chatViewFocused = focused;
     },
+    setLanguageModelsFollowSettings: (follow) => {
+      hooks.languageModelsFollowSettings = follow;
+    },
   };
 }
 
@@ -239,6 +244,7 @@ function createTestHooks(): TestModeHooks {
         openedExternally.fire(uri.toString());
         return Promise.resolve(true);
       },
+      languageModelsFollowSettings: false,
     },
     chatPanel: {
       postFromChatPanel: (message) => chatPanelMessages.fire(message),

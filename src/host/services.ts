@@ -36,4 +36,9 @@ export interface TestHooks {
   readonly onDidPostFromChatPanel: vscode.Event<unknown>;
   /** Stands in for `vscode.env.openExternal`: records the link, opening no browser tab and no prompt. */
   openExternal(uri: vscode.Uri): Thenable<boolean>;
+  /**
+   * Whether VS Code is told our models changed on every settings or key change (each time it then
+   * lists `/models`). Off in tests, whose servers count requests, except those about the models.
+   */
+  languageModelsFollowSettings: boolean;
 }

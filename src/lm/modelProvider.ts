@@ -35,8 +35,8 @@ export class StreamChatModelProvider implements LanguageModelChatProvider<Stream
     this.tokens = new TokenCounter(services.tokens);
     this.subscriptions = [
       this.changed,
-      services.config.onDidChange(() => this.refresh()),
-      services.keys.onDidChange(() => this.refresh()),
+      services.config.onDidChange(() => this.followChange()),
+      services.keys.onDidChange(() => this.followChange()),
     ];
   }
 
@@ -44,6 +44,10 @@ export class StreamChatModelProvider implements LanguageModelChatProvider<Stream
   refresh(): void {
     this.catalog.forget();
     this.changed.fire();
+  }
+
+  private followChange(): void {
+    if (this.services.testHooks?.languageModelsFollowSettings ?? true) this.refresh();
   }
 
   dispose(): void {

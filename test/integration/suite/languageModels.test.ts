@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { chunk, sse, type Scenario, type StreamStep, type TestServer } from '../../server';
-import { useEndpoint, withTestEndpoint } from './helpers';
+import { streamChatApi, useEndpoint, withTestEndpoint } from './helpers';
 
 const VENDOR = 'stream-chat';
 const hasProviderApi =
@@ -48,6 +48,9 @@ async function readAll(response: vscode.LanguageModelChatResponse): Promise<unkn
 (hasProviderApi ? describe : describe.skip)('Stream Chat models in vscode.lm', () => {
   let server: TestServer;
   withTestEndpoint((started) => (server = started));
+  // Here VS Code's model list follows settings as for a user (other suites' servers count requests).
+  before(async () => (await streamChatApi()).testing.setLanguageModelsFollowSettings(true));
+  after(async () => (await streamChatApi()).testing.setLanguageModelsFollowSettings(false));
 
   it('lists the server’s models by vendor, named endpoint · model, with token limits', async () => {
     server.models = ['test-model', 'other-model'];
