@@ -726,6 +726,7 @@ describe('e2e: chat panel', () => {
           [
             'select-model',
             'edit-question',
+            'wrap-code',
             'copy',
             'insert',
             'open',
