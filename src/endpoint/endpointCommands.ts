@@ -2,6 +2,8 @@
 // endpoint preset, pick a model, show the log. Each accepts an argument for automation; with
 // an argument nothing is asked and failures reject, without one the user is asked and failures are shown.
 import * as vscode from 'vscode';
+import { DEFAULT_PROFILE_NAME } from '../core/profiles';
+import { SELECT_PROFILE_COMMAND } from './profileCommands';
 import { apiKeyProblem, checkBaseUrl, displayUrl, isLocalOrigin, keyWouldTravelInClear } from '../core/endpointPolicy';
 import type { ModelInfo } from '../api';
 import type { ResolvedEndpoint } from '../host/endpointResolver';
@@ -193,7 +195,7 @@ async function selectModel(services: Services, arg: unknown): Promise<string | u
     }
     return saveModel(services, arg.model.trim(), true);
   }
-  const model = await pickModel(services);
+  const model = await pickModel(services, undefined, true);
   if (model === undefined) return undefined;
   if (config.environment.model !== undefined)
     log.warn(`STREAM_CHAT_MODEL (${config.environment.model}) overrides streamChat.model in this window`);
@@ -215,20 +217,32 @@ async function saveModel(services: Services, model: string, automated: boolean):
 type ModelItem = vscode.QuickPickItem & { modelId?: string };
 
 /** Quick pick filled from `GET /models` while it is open; any typed id is accepted too. */
-export async function pickModel(services: Services, title?: string): Promise<string | undefined> {
+/** The picker's title-bar button that switches profile instead (the chat header and status bar open the picker). */
+const SWITCH_PROFILE = Symbol('switch profile');
+
+export async function pickModel(
+  services: Services,
+  title?: string,
+  offerProfiles = false,
+): Promise<string | undefined> {
   let resolved;
   try {
     resolved = await services.resolver.resolve();
   } catch (error) {
     return fail(services, false, error);
   }
-  const picker = new ModelQuickPick(resolved.origin, resolved.model, title);
+  const profile = offerProfiles ? resolved.settings.profile.name : undefined;
+  const picker = new ModelQuickPick(resolved.origin, resolved.model, title, profile);
+  let choice: string | typeof SWITCH_PROFILE | undefined;
   try {
     fillWithModels(services, resolved, picker);
-    return await picker.choice();
+    choice = await picker.choice();
   } finally {
     picker.dispose();
   }
+  if (choice !== SWITCH_PROFILE) return choice;
+  await vscode.commands.executeCommand(SELECT_PROFILE_COMMAND);
+  return undefined;
 }
 
 /** Lists the endpoint's models into the open picker; a failure becomes a notice in it. */
@@ -269,8 +283,14 @@ class ModelQuickPick implements vscode.Disposable {
     private readonly origin: string,
     private readonly current: string,
     title: string | undefined,
+    profile?: string,
   ) {
-    this.picker.title = title ?? `Stream Chat: Model on ${origin}`;
+    const named = profile !== undefined && profile !== DEFAULT_PROFILE_NAME ? ` (profile ${profile})` : '';
+    this.picker.title = title ?? `Stream Chat: Model on ${origin}${named}`;
+    if (profile !== undefined)
+      this.picker.buttons = [
+        { iconPath: new vscode.ThemeIcon('server-environment'), tooltip: `Switch Profile (in use: ${profile})` },
+      ];
     this.picker.placeholder = `Loading models from ${origin}… (or type a model id)`;
     this.picker.busy = true;
     this.picker.matchOnDescription = true;
@@ -315,10 +335,14 @@ class ModelQuickPick implements vscode.Disposable {
   }
 
   /** Shows the picker; resolves with the accepted model id, or undefined when it is dismissed. */
-  choice(): Promise<string | undefined> {
-    return new Promise<string | undefined>((resolve) => {
+  choice(): Promise<string | typeof SWITCH_PROFILE | undefined> {
+    return new Promise<string | typeof SWITCH_PROFILE | undefined>((resolve) => {
       this.disposables.push(
         this.picker.onDidChangeValue(() => this.render()),
+        this.picker.onDidTriggerButton(() => {
+          resolve(SWITCH_PROFILE);
+          this.picker.hide();
+        }),
         this.picker.onDidAccept(() => {
           const id = this.picker.selectedItems[0]?.modelId;
           if (id === undefined) return; // the error notice: keep the picker open
