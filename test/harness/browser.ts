@@ -221,6 +221,14 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return file;
 }
 
+/** Saves a screenshot of one element (e.g. a view, for the README) under test/e2e/screenshots/. */
+export async function elementScreenshot(element: Locator, name: string): Promise<string> {
+  fs.mkdirSync(screenshotsDir, { recursive: true });
+  const file = path.join(screenshotsDir, `${name.replace(/[^\w.-]+/g, '-')}.png`);
+  await element.screenshot({ path: file });
+  return file;
+}
+
 /**
  * Opens a workspace file as a person does: "Go to File…" (Quick Open), type its name, Enter; waits
  * for its tab to be active.

@@ -1,5 +1,5 @@
-// Streamed answers for the chat panel's end-to-end tests (test/e2e/chat.test.ts): slow answers that
-// can be watched, stopped and hidden mid-way, reasoning, code with a table, and hostile markup.
+// Streamed answers for the end-to-end tests (test/e2e/chat.test.ts and others): slow answers that
+// can be watched, stopped and hidden mid-way, reasoning, code with a table, hostile markup, tool calls.
 import { chunk, sse } from './fixtures';
 import type { Scenario, StreamStep } from './types';
 
@@ -145,3 +145,23 @@ export function hostileAnswerText(origin: string): string {
 
 /** The paths `hostileAnswerText` tries to reach. */
 export const hostilePaths = ['/pwned', '/img-onerror', '/remote.png', '/js-link', '/iframe'];
+
+/**
+ * An answer that is only a call of `tool` with `args` (JSON), its arguments split over two
+ * fragments as servers stream them, ending with `finish_reason: "tool_calls"`.
+ */
+export function toolCallStream(tool: string, args: object, model = 'test-model'): Scenario {
+  const json = JSON.stringify(args);
+  const half = Math.ceil(json.length / 2);
+  const call = (fragment: object) => sse.data(chunk({ tool_calls: [{ index: 0, ...fragment }] }, { model }));
+  return {
+    kind: 'stream',
+    steps: [
+      sse.data(chunk({ role: 'assistant', content: '' }, { model })),
+      call({ id: 'call_fixture_1', type: 'function', function: { name: tool, arguments: json.slice(0, half) } }),
+      call({ function: { arguments: json.slice(half) } }),
+      sse.data(chunk({}, { model, finishReason: 'tool_calls' })),
+      sse.done(),
+    ],
+  };
+}

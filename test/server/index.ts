@@ -261,6 +261,20 @@ async function drip(res: http.ServerResponse, bytes: Uint8Array, delayMs: number
   }
 }
 
+/** What a `decide` scenario chose, or a 500 that carries why it could not choose. */
+async function decided(
+  decide: (request: RecordedRequest) => Scenario | Promise<Scenario>,
+  record: RecordedRequest,
+): Promise<Scenario> {
+  try {
+    return await decide(record);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const message = `test server: the scenario's decide failed: ${reason}`;
+    return { kind: 'respond', status: 500, body: { error: { message, type: 'server_error', code: 'decide_failed' } } };
+  }
+}
+
 async function play(
   scenario: Scenario,
   req: http.IncomingMessage,
@@ -268,6 +282,8 @@ async function play(
   record: RecordedRequest,
 ): Promise<void> {
   switch (scenario.kind) {
+    case 'decide':
+      return play(await decided(scenario.decide, record), req, res, record);
     case 'reset':
       req.socket.destroy();
       return;

@@ -39,7 +39,13 @@ export type Scenario =
   /** Accept the request and never answer (no headers). */
   | { kind: 'stall' }
   /** A redirect; `location` may be absolute (another origin) or a path. */
-  | { kind: 'redirect'; status: 301 | 302 | 303 | 307 | 308; location: string };
+  | { kind: 'redirect'; status: 301 | 302 | 303 | 307 | 308; location: string }
+  /**
+   * The scenario chosen once the request is there: `decide` reads it (its body, e.g. the `tools` a
+   * client offers) and returns what to play, at once or later (the request waits meanwhile). A
+   * `decide` that throws or rejects is answered 500 with its message, so the test sees why.
+   */
+  | { kind: 'decide'; decide: (request: RecordedRequest) => Scenario | Promise<Scenario> };
 
 export interface RecordedRequest {
   /** 1-based, in arrival order across all routes. */
