@@ -179,21 +179,26 @@ export class StreamChatConfig implements vscode.Disposable {
   }
 
   /**
-   * VS Code's `chat.allowAnonymousAccess`: whether its Chat view may be used without signing in.
-   * Undefined where the editor has no such setting.
+   * VS Code's `chat.allowAnonymousAccess` as the user set it: whether its Chat view may be used
+   * without signing in. Read as a plain value: VS Code 1.139 does not register it for extensions.
    */
-  anonymousChatAccess(): boolean | undefined {
-    const inspected = this.configuration('chat').inspect<unknown>('allowAnonymousAccess');
-    // An unregistered key is inspected too, without a default: the editor has no such setting.
-    if (inspected?.defaultValue === undefined) return undefined;
-    return (inspected.globalValue ?? inspected.defaultValue) === true;
+  anonymousChatAccess(): boolean {
+    return this.configuration('chat').get<unknown>('allowAnonymousAccess') === true;
   }
 
-  /** Turns VS Code's anonymous chat access on in the user's settings (the user agreed). */
-  async allowAnonymousChatAccess(): Promise<void> {
-    await vscode.workspace
-      .getConfiguration('chat')
-      .update('allowAnonymousAccess', true, vscode.ConfigurationTarget.Global);
+  /**
+   * Turns VS Code's anonymous chat access on in the user's settings (the user agreed); false where
+   * the editor refuses extensions the write ("not a registered configuration").
+   */
+  async allowAnonymousChatAccess(): Promise<boolean> {
+    try {
+      await vscode.workspace
+        .getConfiguration('chat')
+        .update('allowAnonymousAccess', true, vscode.ConfigurationTarget.Global);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** Human-readable notes for the log about the environment overrides (headers: `describeHeaders`). */

@@ -16,7 +16,10 @@ const TURN_ON = 'Turn On and Open Chat';
 const WITHOUT = 'Open Chat Without';
 
 /** What the command did, for callers (tests, other extensions). */
-export type UseInChatResult = 'opened' | 'no-provider-api' | 'no-chat-view' | 'cancelled';
+export type UseInChatResult = 'opened' | 'no-provider-api' | 'no-chat-view' | 'cancelled' | 'needs-setting';
+
+/** The line the user adds where the editor does not let an extension write it. */
+export const ANONYMOUS_ACCESS_LINE = '"chat.allowAnonymousAccess": true,';
 
 export function registerUseInChatCommand(services: Services): vscode.Disposable {
   return vscode.commands.registerCommand(USE_IN_CHAT_COMMAND, (arg?: unknown) =>
@@ -42,13 +45,15 @@ async function useInChat(services: Services, arg: UseInChatArgument): Promise<Us
     void vscode.window.showInformationMessage(`Stream Chat: ${vscode.env.appName} has no Chat view to use them in.`);
     return 'no-chat-view';
   }
-  if (services.config.anonymousChatAccess() === false) {
+  if (!services.config.anonymousChatAccess()) {
     const allow = arg.allowAnonymousAccess ?? (await askAnonymousAccess());
     if (allow === undefined) return 'cancelled';
-    if (allow) {
-      await services.config.allowAnonymousChatAccess();
-      services.log.info('VS Code chat: anonymous access turned on (chat.allowAnonymousAccess), as the user chose.');
+    if (allow && !(await services.config.allowAnonymousChatAccess())) {
+      await showSettingToAdd();
+      return 'needs-setting';
     }
+    if (allow)
+      services.log.info('VS Code chat: anonymous access turned on (chat.allowAnonymousAccess), as the user chose.');
   }
   await vscode.commands.executeCommand('workbench.action.chat.open', { mode: 'agent' });
   void vscode.window.showInformationMessage(
@@ -56,6 +61,17 @@ async function useInChat(services: Services, arg: UseInChatArgument): Promise<Us
       '(they are listed under Stream Chat).',
   );
   return 'opened';
+}
+
+/** Where the editor keeps the setting from extensions: the user adds the line, helped as far as we can. */
+async function showSettingToAdd(): Promise<void> {
+  await vscode.env.clipboard.writeText(ANONYMOUS_ACCESS_LINE);
+  await vscode.commands.executeCommand('workbench.action.openSettingsJson');
+  void vscode.window.showInformationMessage(
+    `Stream Chat: ${vscode.env.appName} does not let extensions change chat.allowAnonymousAccess. ` +
+      `Paste the line now on the clipboard (${ANONYMOUS_ACCESS_LINE}) into your settings.json, save, ` +
+      'then run "Use Stream Chat Models in VS Code Chat" again.',
+  );
 }
 
 async function askAnonymousAccess(): Promise<boolean | undefined> {

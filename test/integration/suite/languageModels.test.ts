@@ -217,9 +217,9 @@ async function readAll(response: vscode.LanguageModelChatResponse): Promise<unkn
     );
   });
 
-  it('Use Stream Chat Models in VS Code Chat: turns on anonymous access when agreed, and opens the chat', async () => {
+  it('Use Models in VS Code Chat: anonymous access turned on when agreed, else the line handed over', async () => {
     const chat = vscode.workspace.getConfiguration('chat');
-    // Registered by VS Code's built-in chat; an editor (or a window) without it has nothing to turn on.
+    // VS Code 1.139 keeps the setting from extensions (not registered: no default, and writes refused).
     const registered = chat.inspect('allowAnonymousAccess')?.defaultValue !== undefined;
     if (registered) await chat.update('allowAnonymousAccess', false, vscode.ConfigurationTarget.Global);
     try {
@@ -227,18 +227,23 @@ async function readAll(response: vscode.LanguageModelChatResponse): Promise<unkn
         allowAnonymousAccess: true,
       });
       const chatView = (await vscode.commands.getCommands(true)).includes('workbench.action.chat.open');
-      assert.equal(result, chatView ? 'opened' : 'no-chat-view');
-      if (!registered) return;
-      assert.equal(
-        vscode.workspace.getConfiguration('chat').inspect('allowAnonymousAccess')?.globalValue,
-        true,
-        'the user setting is on',
-      );
+      if (!chatView) {
+        assert.equal(result, 'no-chat-view');
+        return;
+      }
+      if (registered) {
+        assert.equal(result, 'opened');
+        assert.equal(vscode.workspace.getConfiguration('chat').inspect('allowAnonymousAccess')?.globalValue, true);
+      } else {
+        assert.equal(result, 'needs-setting');
+        assert.equal(await vscode.env.clipboard.readText(), '"chat.allowAnonymousAccess": true,');
+      }
     } finally {
       if (registered)
         await vscode.workspace
           .getConfiguration('chat')
           .update('allowAnonymousAccess', undefined, vscode.ConfigurationTarget.Global);
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     }
   });
 });
