@@ -141,6 +141,10 @@ describe('e2e: first run', () => {
     try {
       await step(page, 'insertAtCursor').click();
       await step(page, 'insertAtCursor').locator('.monaco-button').filter({ hasText: 'Open a Scratch File' }).click();
+      // The new editor opens beside the walkthrough; which group has the focus then varies: take it.
+      const scratchTab = page.locator('.tabs-container .tab').filter({ hasText: /^Untitled-\d+/ });
+      await scratchTab.first().waitFor({ state: 'visible', timeout: 30_000 });
+      await scratchTab.first().click();
       await waitUntil('a scratch file beside the walkthrough', async () =>
         (await activeEditorTitle(page))?.startsWith('Untitled'),
       );
