@@ -48,12 +48,6 @@ interface PlannedRequest {
 }
 
 /** A change to a conversation, for the history to save; `streaming` = only an answer's text grew. */
-/** Who sent a question: the surface (for the log and stop) and an ask command's short label. */
-export interface AskedBy {
-  owner?: Extract<RequestOwner, 'chat' | 'ask'>;
-  label?: string;
-}
-
 export interface ConversationChange {
   conversation: Conversation;
   streaming: boolean;
@@ -119,9 +113,14 @@ export class ChatSession implements vscode.Disposable {
 
   /**
    * Sends a question, with code to go with it (an ask command's selection, attachments); ignored
-   * while an answer is streaming (the panel offers Stop instead). `owner` names the surface that asked.
+   * while an answer is streaming (the panel offers Stop instead). `asked`: the surface that asked (for
+   * the log and stop) and an ask command's short label.
    */
-  async send(text: string, snippets?: CodeSnippet[], asked: AskedBy = {}): Promise<AssistantTurnView | undefined> {
+  async send(
+    text: string,
+    snippets?: CodeSnippet[],
+    asked: { owner?: Extract<RequestOwner, 'chat' | 'ask'>; label?: string } = {},
+  ): Promise<AssistantTurnView | undefined> {
     const question = text.trim();
     if (question === '' || this.busy) return undefined;
     const turn = this.conversation.addQuestion(question, snippets, asked.label);
@@ -278,6 +277,7 @@ export class ChatSession implements vscode.Disposable {
     } catch (error) {
       return { problem: errorView(error, this.services) };
     }
+    conversation.profile = resolved.settings.profile.name; // reopened from the history, it goes back to it
     const prepared = prepareRequest(resolved.settings, conversation.messages(), model === undefined ? {} : { model });
     const fit = await this.budget.fit(resolved, prepared.request.model, prepared.request.messages, leaveOutAtLeast);
     if (!fit.fitted.fits) return { problem: tooLongView(fit) };

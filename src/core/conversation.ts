@@ -19,6 +19,8 @@ export interface ConversationData {
   turns: TurnView[];
   /** Oldest turns left out of the saved copy to keep it under the size limit. */
   omittedTurns?: number;
+  /** The endpoint profile its last answer came from (`Default` for the plain settings). */
+  profile?: string;
 }
 
 /** Restored answers get request ids no request of this session can have (the runner counts up from 1). */
@@ -31,6 +33,8 @@ export class Conversation {
   title: string | undefined;
   /** Turns left out of the saved copy (size limit), carried over when it is saved again. */
   omittedTurns = 0;
+  /** The endpoint profile its last answer came from. */
+  profile: string | undefined;
 
   constructor(
     readonly id: string = newConversationId(),
@@ -48,6 +52,7 @@ export class Conversation {
     };
     if (this.title !== undefined) data.title = this.title;
     if (this.omittedTurns > 0) data.omittedTurns = this.omittedTurns;
+    if (this.profile !== undefined) data.profile = this.profile;
     return data;
   }
 
@@ -59,6 +64,7 @@ export class Conversation {
     const conversation = new Conversation(data.id, data.createdAt);
     conversation.title = data.title;
     conversation.omittedTurns = data.omittedTurns ?? 0;
+    conversation.profile = data.profile;
     for (const saved of data.turns) {
       const turn: TurnView = { ...saved };
       if (turn.role === 'assistant') {
@@ -145,6 +151,7 @@ export class Conversation {
     const copy = new Conversation(newConversationId(), this.createdAt);
     copy.title = title;
     copy.omittedTurns = this.omittedTurns;
+    copy.profile = this.profile;
     copy.nextTurn = this.nextTurn;
     copy.turns.push(...structuredClone(this.turns));
     return copy;

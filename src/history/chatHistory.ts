@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ChatSession } from '../chat/chatSession';
 import { Conversation, type ConversationData } from '../core/conversation';
+import { isDefaultProfile } from '../core/profiles';
 import { SECTION } from '../host/config';
 import type { Services } from '../host/services';
 import { ConversationSaver } from './saver';
@@ -122,7 +123,30 @@ export class ChatHistory implements vscode.Disposable {
     if (problem !== undefined) this.report([problem]);
     if (data === undefined) return false;
     this.session.open(Conversation.fromJSON(data));
+    await this.returnToProfile(data.profile);
     return true;
+  }
+
+  /** A reopened conversation goes on with the profile it was answered from; one that is gone is said so. */
+  private async returnToProfile(wanted: string | undefined): Promise<void> {
+    const { config, log } = this.services;
+    const active = config.read().profile.name;
+    if (wanted === undefined || wanted === active) return;
+    if (isDefaultProfile(wanted) || config.profiles().some((profile) => profile.name === wanted)) {
+      await config.activateProfile(wanted);
+      log.info(`Profile: ${wanted} (the reopened conversation's)`);
+      return;
+    }
+    log.warn(`The reopened conversation's profile "${wanted}" no longer exists; it goes on with "${active}"`);
+    void vscode.window
+      .showWarningMessage(
+        `Stream Chat: this conversation was answered with the profile "${wanted}", which no longer exists; ` +
+          `it goes on with "${active}".`,
+        'Select Profile…',
+      )
+      .then((choice) => {
+        if (choice !== undefined) void vscode.commands.executeCommand('streamChat.selectProfile');
+      });
   }
 
   async rename(id: string, title: string): Promise<void> {

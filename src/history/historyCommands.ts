@@ -1,6 +1,7 @@
 // Show Chat History (a quick pick of saved conversations: open, rename, delete with Undo, search by
 // text) and Export Chat as Markdown (an untitled Markdown document).
 import * as vscode from 'vscode';
+import { isDefaultProfile } from '../core/profiles';
 import type { ChatSession } from '../chat/chatSession';
 import type { ConversationData } from '../core/conversation';
 import type { ChatHistory } from './chatHistory';
@@ -105,7 +106,8 @@ async function offerUndo(history: ChatHistory, deleted: ConversationData): Promi
 function itemOf(data: ConversationData, open: boolean, match: string | undefined): HistoryItem {
   const model = conversationModel(data);
   const questions = data.turns.filter((turn) => turn.role === 'user').length;
-  const description = [new Date(data.updatedAt).toLocaleString(), model]
+  const profile = data.profile !== undefined && !isDefaultProfile(data.profile) ? data.profile : undefined;
+  const description = [new Date(data.updatedAt).toLocaleString(), profile, model]
     .filter((part) => part !== undefined)
     .join(' · ');
   const omitted = (data.omittedTurns ?? 0) > 0 ? ` · oldest ${data.omittedTurns} turns not saved (size limit)` : '';

@@ -35,6 +35,7 @@ export function parseConversationData(raw: unknown): ConversationData {
   if (typeof data.title === 'string') parsed.title = data.title;
   if (typeof data.omittedTurns === 'number' && Number.isInteger(data.omittedTurns) && data.omittedTurns > 0)
     parsed.omittedTurns = data.omittedTurns;
+  if (typeof data.profile === 'string' && data.profile.trim() !== '') parsed.profile = data.profile;
   return parsed;
 }
 

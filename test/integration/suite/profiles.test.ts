@@ -56,4 +56,33 @@ describe('endpoint profiles', () => {
     assert.match(testing.statusBar().tooltip, /Profile "Gone" no longer exists: using the Default profile/);
     assert.equal(await vscode.commands.executeCommand('streamChat.selectProfile', 'Nowhere'), undefined);
   });
+
+  it('a conversation remembers its profile: reopened, it goes on there; a deleted one is said so', async () => {
+    await setProfiles([{ name: 'Lab', baseUrl: server.baseUrl, model: 'lab-model' }], 'Lab');
+    const api = await streamChatApi();
+    const { chat, history } = api.testing;
+    await chat.send('Asked in the lab');
+    const labConversation = chat.current.id;
+    assert.equal(chat.current.profile, 'Lab');
+    await history.flush();
+    chat.newChat();
+    await vscode.commands.executeCommand('streamChat.selectProfile', 'Default');
+    await chat.send('Asked on Default');
+    const defaultConversation = chat.current.id;
+    await history.flush();
+    const listed = await history.list();
+    assert.equal(listed.find((data) => data.id === labConversation)?.profile, 'Lab', 'saved with it');
+
+    assert.ok(await history.open(labConversation));
+    assert.equal(api.testing.statusBar().text.includes('Lab · lab-model'), true, 'the profile is back in use');
+    await chat.send('And a follow-up');
+    assert.equal(lastChatModel(server), 'lab-model');
+
+    // Gone: said so (log and a notification), and the profile in use stays.
+    assert.ok(await history.open(defaultConversation));
+    await setProfiles([], undefined);
+    assert.ok(await history.open(labConversation));
+    assert.match(api.logLines().join('\n'), /The reopened conversation's profile "Lab" no longer exists/);
+    assert.doesNotMatch(api.testing.statusBar().text, /Lab/);
+  });
 });
