@@ -5,26 +5,22 @@
 // screenshots. Its own code-server: the shared e2e window turns VS Code's AI features off.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import type Mocha from 'mocha';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import {
-  closeWorkbench,
   elementScreenshot,
-  launchBrowser,
-  openWorkbench,
   pickQuickItem,
   runCommand,
   runCommandExact,
   screenshot,
   waitForNotification,
 } from '../harness/browser';
-import { startCodeServer, type CodeServer } from '../harness/code-server';
+import type { CodeServer } from '../harness/code-server';
 import { repoRoot } from '../harness/paths';
-import { startTestServer, type RecordedRequest, type TestServer } from '../server';
+import type { RecordedRequest, TestServer } from '../server';
 import { answerStream, pieces, toolCallStream } from '../server/chatFixtures';
 import { chatRequests, squash, waitUntil } from './chatPanel';
+import { withOwnWindow } from './ownWindow';
 import { testModel } from './environment';
 
 const OTHER_MODEL = 'other-model';
@@ -80,27 +76,16 @@ async function useColorTheme(page: Page, theme: string, workbenchClass: string):
 }
 
 describe('e2e: Stream Chat models in VS Code Chat (Agent mode)', () => {
-  const cleanups: (() => Promise<void>)[] = [];
-  let testServer: TestServer;
-  let codeServer: CodeServer;
-  let browser: Browser;
-  let page: Page;
-  let host: string;
-
-  before(async () => {
-    const tempRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'stream-chat-vscode-chat-'));
-    cleanups.push(async () => fs.rmSync(tempRoot, { recursive: true, force: true }));
-    testServer = await startTestServer();
-    cleanups.push(() => testServer.close());
-    host = new URL(testServer.baseUrl).host;
+  const window = withOwnWindow('stream-chat-vscode-chat-', (tempRoot, server) => {
+    server.models = [OTHER_MODEL, testModel];
     const workspace = path.join(tempRoot, 'agent-workspace');
     fs.mkdirSync(workspace);
     fs.writeFileSync(path.join(workspace, FILE), FILE_TEXT);
-    codeServer = await startCodeServer({
+    return {
       workspace,
       // Stream Chat's own model is the other one: the agent gets test-model only if it is picked.
       userSettings: {
-        'streamChat.baseUrl': testServer.baseUrl,
+        'streamChat.baseUrl': server.baseUrl,
         'streamChat.model': OTHER_MODEL,
         'chat.disableAIFeatures': false,
         // As after the command's hand-over: VS Code 1.139 refuses extensions this setting, so the
@@ -110,26 +95,15 @@ describe('e2e: Stream Chat models in VS Code Chat (Agent mode)', () => {
       linkExtensions: [repoRoot],
       smokeTestDriver: false,
       env: { STREAM_CHAT_SKIP_WELCOME: '1' },
-    });
-    cleanups.push(() => codeServer.stop());
-    testServer.models = [OTHER_MODEL, testModel];
-    browser = await launchBrowser();
-    cleanups.push(() => browser.close());
-    page = await openWorkbench(browser, codeServer.url());
-    cleanups.push(() => closeWorkbench(page));
+    };
   });
-
-  // This window is not the shared one the root hook photographs: a failing test here leaves its own.
-  afterEach(async function (this: Mocha.Context) {
-    if (this.currentTest?.state === 'failed' && page !== undefined)
-      console.log(`    screenshot of the failure: ${await screenshot(page, `FAILED-${this.currentTest.fullTitle()}`)}`);
-  });
-
-  after(async () => {
-    while (cleanups.length > 0)
-      await cleanups
-        .pop()?.()
-        .catch((error: unknown) => console.error(String(error)));
+  let testServer: TestServer;
+  let codeServer: CodeServer;
+  let page: Page;
+  let host: string;
+  before(() => {
+    ({ testServer, codeServer, page } = window());
+    host = new URL(testServer.baseUrl).host;
   });
 
   it('the command opens the Chat view in Agent mode', async () => {

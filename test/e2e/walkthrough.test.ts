@@ -4,16 +4,11 @@
 // puts one in the composer, nothing is sent) and lists the keys. Light and dark screenshots.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import type Mocha from 'mocha';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import {
   activeEditorText,
   activeEditorTitle,
-  closeWorkbench,
-  launchBrowser,
-  openWorkbench,
   pickQuickItem,
   runCommand,
   runCommandExact,
@@ -22,10 +17,10 @@ import {
   waitForNotification,
   waitForQuickInput,
 } from '../harness/browser';
-import { startCodeServer, type CodeServer } from '../harness/code-server';
 import { repoRoot } from '../harness/paths';
-import { startTestServer, type TestServer } from '../server';
+import type { TestServer } from '../server';
 import { answerStream, pieces } from '../server/chatFixtures';
+import { withOwnWindow } from './ownWindow';
 import { ChatPanel, chatRequests, colorsOf, contrastRatio, focusedInPanel, squash, waitUntil } from './chatPanel';
 import { testModel } from './environment';
 
@@ -55,47 +50,22 @@ async function useColorTheme(page: Page, panel: ChatPanel, theme: string, kind: 
 }
 
 describe('e2e: first run', () => {
-  const cleanups: (() => Promise<void>)[] = [];
-  let testServer: TestServer;
-  let codeServer: CodeServer;
-  let browser: Browser;
-  let page: Page;
-
-  before(async () => {
-    const tempRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'stream-chat-first-run-'));
-    cleanups.push(async () => fs.rmSync(tempRoot, { recursive: true, force: true }));
-    testServer = await startTestServer();
-    testServer.models = [testModel];
-    cleanups.push(() => testServer.close());
+  const window = withOwnWindow('stream-chat-first-run-', (tempRoot, server) => {
+    server.models = [testModel];
     const workspace = path.join(tempRoot, 'first-run-workspace');
     fs.mkdirSync(workspace);
     fs.writeFileSync(path.join(workspace, 'hello.ts'), 'export const greeting = "Hello";\n');
     // No STREAM_CHAT_SKIP_WELCOME: this window is the first run of a new user.
-    codeServer = await startCodeServer({
+    return {
       workspace,
-      userSettings: { 'streamChat.baseUrl': testServer.baseUrl, 'streamChat.model': testModel },
+      userSettings: { 'streamChat.baseUrl': server.baseUrl, 'streamChat.model': testModel },
       linkExtensions: [repoRoot],
       smokeTestDriver: false,
-    });
-    cleanups.push(() => codeServer.stop());
-    browser = await launchBrowser();
-    cleanups.push(() => browser.close());
-    page = await openWorkbench(browser, codeServer.url());
-    cleanups.push(() => closeWorkbench(page));
+    };
   });
-
-  // This window is not the shared one the root hook photographs: a failing test here leaves its own.
-  afterEach(async function (this: Mocha.Context) {
-    if (this.currentTest?.state === 'failed' && page !== undefined)
-      console.log(`    screenshot of the failure: ${await screenshot(page, `FAILED-${this.currentTest.fullTitle()}`)}`);
-  });
-
-  after(async () => {
-    while (cleanups.length > 0)
-      await cleanups
-        .pop()?.()
-        .catch((error: unknown) => console.error(String(error)));
-  });
+  let testServer: TestServer;
+  let page: Page;
+  before(() => ({ testServer, page } = window()));
 
   it('opens the walkthrough with its six steps, none done, and shows the chat view beside it', async () => {
     await step(page, 'insertAtCursor').waitFor({ state: 'visible', timeout: 90_000 });
