@@ -101,7 +101,7 @@ export function activate(context: vscode.ExtensionContext): StreamChatApi {
   void history.restoreLatest();
   showWelcome(context, log, () => vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`));
   for (const note of config.describeOverrides()) log.warn(note);
-  resolver.logHeaderNotes();
+  resolver.logSettingsNotes();
   const activationMs = performance.now() - started;
   const version = String((context.extension.packageJSON as { version?: unknown }).version);
   log.info(`Activated in ${activationMs.toFixed(1)} ms (Stream Chat ${version}, VS Code ${vscode.version})`);

@@ -33,7 +33,7 @@ export interface ResolvedEndpoint {
 
 export class EndpointResolver {
   /** The header notes last logged, so a change is logged once, not per request. */
-  private loggedHeaderNotes = '';
+  private loggedSettingsNotes = '';
 
   constructor(
     private readonly config: StreamChatConfig,
@@ -70,7 +70,7 @@ export class EndpointResolver {
     const secretHeaders = Object.entries(settings.endpoint.headers).filter(([name]) => isSecretHeaderName(name));
     // Scrubbed from the log and messages in case a server echoes them back.
     for (const [, value] of secretHeaders) this.log.addSecret(value);
-    this.logHeaderNotes(settings);
+    this.logSettingsNotes(settings);
     const carriesSecret = apiKey !== undefined || secretHeaders.length > 0;
     if (carriesSecret && keyWouldTravelInClear(origin) && !(await this.plainHttpGuard.mayCarryKey(origin))) {
       const what =
@@ -99,12 +99,15 @@ export class EndpointResolver {
     return !secretHeader && (await this.keyFor(origin, settings)) === undefined;
   }
 
-  /** Logs what is wrong with `streamChat.headers` once per change (at activation and before requests). */
-  logHeaderNotes(settings: Settings = this.config.read()): void {
-    const notes = this.config.describeHeaders(settings.endpoint);
+  /**
+   * Logs what is wrong with `streamChat.headers` and the entries of `streamChat.profiles` that are left
+   * out, once per change (at activation and before requests).
+   */
+  logSettingsNotes(settings: Settings = this.config.read()): void {
+    const notes = [...this.config.describeHeaders(settings.endpoint), ...this.config.profileProblems()];
     const joined = notes.join('\n');
-    if (joined === this.loggedHeaderNotes) return;
-    this.loggedHeaderNotes = joined;
+    if (joined === this.loggedSettingsNotes) return;
+    this.loggedSettingsNotes = joined;
     for (const note of notes) this.log.warn(note);
   }
 }

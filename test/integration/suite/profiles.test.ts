@@ -51,8 +51,15 @@ describe('endpoint profiles', () => {
   });
 
   it('a profile that no longer exists is said so; the Default profile is used meanwhile', async () => {
-    await setProfiles([], 'Gone');
-    const { testing } = await streamChatApi();
+    await setProfiles([{ name: 'a/b', baseUrl: server.baseUrl }], 'Gone');
+    const api = await streamChatApi();
+    const { testing } = api;
+    await testing.chat.send('Logged?');
+    assert.match(
+      api.logLines().join('\n'),
+      /streamChat\.profiles\[0\]: the name "a\/b" contains "\/"/,
+      'a refused entry is logged',
+    );
     assert.match(testing.statusBar().tooltip, /Profile "Gone" no longer exists: using the Default profile/);
     assert.equal(await vscode.commands.executeCommand('streamChat.selectProfile', 'Nowhere'), undefined);
   });
