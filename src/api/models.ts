@@ -12,6 +12,7 @@ function modelOf(entry: unknown): ModelInfo | undefined {
   const model: ModelInfo = typeof record.owned_by === 'string' ? { id, ownedBy: record.owned_by } : { id };
   const contextWindow = contextWindowOf(entry);
   if (contextWindow !== undefined) model.contextWindow = contextWindow;
+  if (takesImagesOf(entry)) model.imageInput = true;
   return model;
 }
 
@@ -55,6 +56,32 @@ export function contextWindowOf(entry: unknown): number | undefined {
   return undefined;
 }
 
+const IMAGE_INPUT = /^(image|vision|multimodal)$/i;
+
+function namesImages(value: unknown): boolean {
+  return Array.isArray(value) && value.some((item) => typeof item === 'string' && IMAGE_INPUT.test(item));
+}
+
+/**
+ * Whether a `/models` entry says the model reads images: OpenRouter's `architecture.input_modalities`
+ * (or its older `architecture.modality`, "text+image->text"), a top-level `input_modalities`, LM
+ * Studio's `type: "vlm"`, or `capabilities` naming vision (Ollama) or multimodal (llama.cpp with a
+ * projector loaded). Servers that say nothing (vLLM, OpenAI) are taken at their silence: text only.
+ */
+export function takesImagesOf(entry: unknown): boolean {
+  if (entry === null || typeof entry !== 'object') return false;
+  const record = entry as Record<string, unknown>;
+  const architecture = recordAt(record, 'architecture');
+  const modality = architecture?.modality;
+  return (
+    namesImages(architecture?.input_modalities) ||
+    (typeof modality === 'string' && /image.*->/.test(modality)) ||
+    namesImages(record.input_modalities) ||
+    record.type === 'vlm' ||
+    namesImages(record.capabilities)
+  );
+}
+
 /**
  * OpenAI `{"data":[{"id","owned_by"}]}`, Ollama-style `{"models":[{"name"}]}`, or a bare array.
  * Undefined when the body is not a model list at all.
@@ -67,16 +94,22 @@ export function modelsFromBody(text: string): ModelInfo[] | undefined {
     return undefined;
   }
   let list: unknown;
+  let siblings: unknown[] = [];
   if (Array.isArray(value)) list = value;
   else if (value !== null && typeof value === 'object') {
     const record = value as { data?: unknown; models?: unknown };
     list = Array.isArray(record.data) ? record.data : record.models;
+    // llama.cpp lists each model twice, its capabilities only in the Ollama-style `models` entry.
+    if (list === record.data && Array.isArray(record.models)) siblings = record.models as unknown[];
   }
   if (!Array.isArray(list)) return undefined;
   const models: ModelInfo[] = [];
   for (const entry of list) {
     const model = modelOf(entry);
-    if (model) models.push(model);
+    if (model === undefined) continue;
+    if (siblings.some((sibling) => modelOf(sibling)?.id === model.id && takesImagesOf(sibling)))
+      model.imageInput = true;
+    models.push(model);
   }
   return models;
 }

@@ -20,10 +20,18 @@ export function requestBody(request: ChatRequest, includeUsage: boolean): string
 
 /** A plain message goes as it is (most of them); only tool turns and reasoning need fields renamed. */
 function wireMessage(message: ChatMessage): object {
-  const { toolCalls, toolCallId, reasoning } = message;
-  if (toolCalls === undefined && toolCallId === undefined && reasoning === undefined)
+  const { toolCalls, toolCallId, reasoning, images } = message;
+  if (toolCalls === undefined && toolCallId === undefined && reasoning === undefined && images === undefined)
     return { role: message.role, content: message.content };
   const wire: Record<string, unknown> = { role: message.role, content: message.content };
+  if (images !== undefined && images.length > 0) {
+    const text = message.content === '' ? [] : [{ type: 'text', text: message.content }];
+    const pictures = images.map((image) => ({
+      type: 'image_url',
+      image_url: { url: `data:${image.mimeType};base64,${image.base64}` },
+    }));
+    wire.content = [...text, ...pictures];
+  }
   if (toolCalls !== undefined && toolCalls.length > 0) {
     // Some servers refuse an empty string beside tool calls; null is what OpenAI itself sends.
     if (message.content === '') wire.content = null;

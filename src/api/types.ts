@@ -25,6 +25,14 @@ export interface ChatMessage {
    * think between tool calls (DeepSeek, Qwen3 and others on vLLM) want it back on tool-call turns.
    */
   reasoning?: { field: 'reasoning' | 'reasoning_content'; text: string };
+  /** A user message's images, sent after its text as `image_url` parts (only to models that take them). */
+  images?: ChatImage[];
+}
+
+/** An image as a message carries it: its MIME type and its bytes in base64. */
+export interface ChatImage {
+  mimeType: string;
+  base64: string;
 }
 
 /** A tool call as the history carries it: its id, the function's name and its JSON arguments text. */
@@ -204,4 +212,6 @@ export interface ModelInfo {
   ownedBy?: string;
   /** The model's context window in tokens, when the server reports it (see `contextWindowOf`). */
   contextWindow?: number;
+  /** Set when the server says the model reads images (see `takesImagesOf`). */
+  imageInput?: true;
 }

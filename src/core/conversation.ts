@@ -200,3 +200,13 @@ export function conversationTitle(title: string | undefined, turns: readonly Tur
   if (line === '') return 'New chat';
   return line.length > TITLE_MAX_CHARS ? `${line.slice(0, TITLE_MAX_CHARS - 1)}…` : line;
 }
+
+/** The model its last answer was asked of (undefined before the first answer). */
+export function lastAnswerModel(turns: readonly TurnView[]): string | undefined {
+  for (let index = turns.length - 1; index >= 0; index--) {
+    const turn = turns[index];
+    if (turn.role === 'assistant' && turn.footer !== undefined && turn.footer.model.trim() !== '')
+      return turn.footer.model;
+  }
+  return undefined;
+}

@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ChatSession } from '../chat/chatSession';
-import { Conversation, type ConversationData } from '../core/conversation';
+import { Conversation, lastAnswerModel, type ConversationData } from '../core/conversation';
 import { isDefaultProfile } from '../core/profiles';
 import { SECTION } from '../host/config';
 import type { Services } from '../host/services';
@@ -123,19 +123,33 @@ export class ChatHistory implements vscode.Disposable {
     if (problem !== undefined) this.report([problem]);
     if (data === undefined) return false;
     this.session.open(Conversation.fromJSON(data));
-    await this.returnToProfile(data.profile);
+    // Its model belongs to its profile's server: with the profile gone, the model in use stays too.
+    if (await this.returnToProfile(data.profile)) await this.returnToModel(lastAnswerModel(data.turns));
     return true;
   }
 
+  /** A reopened conversation goes on with the model its last answer was asked of, as the model picker would save it. */
+  private async returnToModel(wanted: string | undefined): Promise<void> {
+    const { config, log } = this.services;
+    const settings = config.read();
+    if (wanted === undefined || wanted === settings.model) return;
+    if (settings.modelSource === 'environment') {
+      log.info(`The reopened conversation's model is ${wanted}; STREAM_CHAT_MODEL (${settings.model}) overrides it`);
+      return;
+    }
+    await config.update('model', wanted);
+    log.info(`Model: ${wanted} (the reopened conversation's)`);
+  }
+
   /** A reopened conversation goes on with the profile it was answered from; one that is gone is said so. */
-  private async returnToProfile(wanted: string | undefined): Promise<void> {
+  private async returnToProfile(wanted: string | undefined): Promise<boolean> {
     const { config, log } = this.services;
     const active = config.read().profile.name;
-    if (wanted === undefined || wanted === active) return;
+    if (wanted === undefined || wanted === active) return true;
     if (isDefaultProfile(wanted) || config.profiles().some((profile) => profile.name === wanted)) {
       await config.activateProfile(wanted);
       log.info(`Profile: ${wanted} (the reopened conversation's)`);
-      return;
+      return true;
     }
     log.warn(`The reopened conversation's profile "${wanted}" no longer exists; it goes on with "${active}"`);
     void vscode.window
@@ -147,6 +161,7 @@ export class ChatHistory implements vscode.Disposable {
       .then((choice) => {
         if (choice !== undefined) void vscode.commands.executeCommand('streamChat.selectProfile');
       });
+    return false;
   }
 
   async rename(id: string, title: string): Promise<void> {

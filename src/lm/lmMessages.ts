@@ -1,7 +1,7 @@
 // VS Code's language-model messages and tools → the client's request, and the model's tool calls back.
 // No 'vscode' import: parts are recognised by their shape (the extension host hands in instances of
 // its part classes, unit tests plain objects), so every rule here is unit-tested in plain Node.
-import type { ChatMessage, ChatTool, ChatToolCall, ToolCall } from '../api';
+import type { ChatImage, ChatMessage, ChatTool, ChatToolCall, ToolCall } from '../api';
 
 /** `LanguageModelChatMessageRole`: the stable API names User (1) and Assistant; the agent also sends System. */
 const ASSISTANT = 2;
@@ -52,10 +52,13 @@ export function toChatMessages(messages: readonly ProviderMessage[], reasoningFo
   for (const message of messages) {
     const texts: string[] = [];
     const calls: ChatToolCall[] = [];
+    const images: ChatImage[] = [];
     for (const part of message.content) {
       if (isToolCall(part)) calls.push({ id: ids.wire(part.callId), name: part.name, arguments: argumentsText(part) });
       else if (isToolResult(part))
         out.push({ role: 'tool', toolCallId: ids.wire(part.callId), content: partsText(part.content) });
+      else if (isImage(part))
+        images.push({ mimeType: part.mimeType, base64: Buffer.from(part.data).toString('base64') });
       else texts.push(partText(part));
     }
     const content = texts.join('');
@@ -68,6 +71,9 @@ export function toChatMessages(messages: readonly ProviderMessage[], reasoningFo
         if (reasoning !== undefined) assistant.reasoning = reasoning;
       }
       if (content !== '' || calls.length > 0) out.push(assistant);
+    } else if (message.role !== SYSTEM && images.length > 0) {
+      // Only a model whose listing says it reads images is offered them (modelCatalog.ts).
+      out.push({ role: 'user', content, images });
     } else if (content !== '') {
       // An unknown role is taken as the user's: its words must not vanish.
       out.push({ role: message.role === SYSTEM ? 'system' : 'user', content });
@@ -152,6 +158,13 @@ function isToolCall(part: unknown): part is ToolCallShape {
   if (typeof part !== 'object' || part === null) return false;
   const { callId, name } = part as Partial<ToolCallShape>;
   return typeof callId === 'string' && typeof name === 'string' && 'input' in part;
+}
+
+/** A `LanguageModelDataPart` holding an image (VS Code sends them only to models with `imageInput`). */
+function isImage(part: unknown): part is { mimeType: string; data: Uint8Array } {
+  if (typeof part !== 'object' || part === null) return false;
+  const { mimeType, data } = part as { mimeType?: unknown; data?: unknown };
+  return typeof mimeType === 'string' && mimeType.startsWith('image/') && data instanceof Uint8Array;
 }
 
 function isToolResult(part: unknown): part is ToolResultShape {

@@ -110,10 +110,12 @@ export function modelInformation(entry: ModelInfo, context: ModelContext): Strea
     detail: 'Stream Chat',
     tooltip:
       `${entry.id} at ${context.origin}, through Stream Chat. ` +
-      `Context window ${window.toLocaleString('en-US')} tokens (${windowNote}).`,
+      `Context window ${window.toLocaleString('en-US')} tokens (${windowNote}).` +
+      (entry.imageInput === true ? ' Reads images.' : ''),
     maxInputTokens,
     maxOutputTokens,
     // VS Code's picker lists only models that can call tools; a server that cannot says so when asked.
-    capabilities: { toolCalling: true, imageInput: false },
+    // Images only where the server's listing says the model reads them (servers that say nothing get none).
+    capabilities: { toolCalling: true, imageInput: entry.imageInput === true },
   };
 }

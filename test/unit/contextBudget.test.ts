@@ -151,6 +151,61 @@ describe('context window from /models', () => {
   });
 });
 
+describe('models that read images, as servers list them', () => {
+  const takes = (body: object) => modelsFromBody(JSON.stringify(body))?.map((model) => model.imageInput === true);
+
+  it('OpenRouter input_modalities and its older modality string', () => {
+    assert.deepEqual(
+      takes({
+        data: [
+          { id: 'a', architecture: { input_modalities: ['text', 'image'] } },
+          { id: 'b', architecture: { input_modalities: ['text'] } },
+          { id: 'c', architecture: { modality: 'text+image->text' } },
+          { id: 'd', architecture: { modality: 'text->image' } },
+        ],
+      }),
+      [true, false, true, false],
+    );
+  });
+  it('LM Studio type vlm, Ollama capabilities vision', () => {
+    assert.deepEqual(
+      takes({
+        data: [
+          { id: 'a', type: 'vlm' },
+          { id: 'b', type: 'llm' },
+        ],
+      }),
+      [true, false],
+    );
+    assert.deepEqual(takes({ models: [{ name: 'llava', capabilities: ['completion', 'vision'] }] }), [true]);
+  });
+  it('llama.cpp: the capabilities of the Ollama-style twin of each data entry', () => {
+    const body = {
+      models: [
+        { name: 'gemma', model: 'gemma', capabilities: ['completion', 'multimodal'] },
+        { name: 'qwen', model: 'qwen', capabilities: ['completion'] },
+      ],
+      object: 'list',
+      data: [
+        { id: 'gemma', meta: { n_ctx_train: 8192 } },
+        { id: 'qwen', meta: {} },
+      ],
+    };
+    assert.deepEqual(takes(body), [true, false]);
+  });
+  it('a server that says nothing (vLLM, OpenAI) lists text-only models', () => {
+    assert.deepEqual(
+      takes({
+        data: [
+          { id: 'm', max_model_len: 4096 },
+          { id: 'gpt', owned_by: 'openai' },
+        ],
+      }),
+      [false, false],
+    );
+  });
+});
+
 describe('context-length errors', () => {
   const classify = (status: number, body: object) =>
     httpError({

@@ -81,6 +81,20 @@ describe('VS Code chat messages → the request', () => {
     assert.deepEqual(message, { role: 'tool', toolCallId: 'abcdefghi', content: 'line one\nline two{"ok":true}' });
   });
 
+  it("a user message's images go with it in base64; a system message's and a tool result's do not", () => {
+    const png = { mimeType: 'image/png', data: new Uint8Array([137, 80, 78, 71]) };
+    const messages: ProviderMessage[] = [
+      { role: 3, content: [text('System.'), png] },
+      { role: 1, content: [text('What is this?'), png] },
+      { role: 1, content: [png] },
+    ];
+    assert.deepEqual(toChatMessages(messages, none), [
+      { role: 'system', content: 'System.' },
+      { role: 'user', content: 'What is this?', images: [{ mimeType: 'image/png', base64: 'iVBORw==' }] },
+      { role: 'user', content: '', images: [{ mimeType: 'image/png', base64: 'iVBORw==' }] },
+    ]);
+  });
+
   it('tools: name, description and schema; none when VS Code offers none', () => {
     const schema = { type: 'object', properties: {} };
     assert.deepEqual(

@@ -96,6 +96,36 @@ describe('tools on the wire', () => {
     assert.deepEqual(fromUs, fromSdk);
   });
 
+  it("a user message's images go as the openai SDK sends image_url parts", async () => {
+    server.enqueue(answer(), answer());
+    const sdk = new OpenAI({ baseURL: server.baseUrl, apiKey: 'x', maxRetries: 0 });
+    const url = 'data:image/png;base64,iVBORw==';
+    const stream = await sdk.chat.completions.create({
+      model: 'test-model',
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'What is this?' },
+            { type: 'image_url', image_url: { url } },
+          ],
+        },
+      ],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    for await (const part of stream) void part;
+    const image = { mimeType: 'image/png', base64: 'iVBORw==' };
+    await drain(
+      new ChatClient().streamChat(
+        { baseUrl: server.baseUrl },
+        { model: 'test-model', messages: [{ role: 'user', content: 'What is this?', images: [image] }] },
+      ),
+    );
+    const [fromSdk, fromUs] = server.requests.map((request) => request.json as Record<string, unknown>);
+    assert.deepEqual(fromUs, fromSdk);
+  });
+
   it('a plain conversation has no tool fields at all', async () => {
     server.enqueue(answer());
     await drain(

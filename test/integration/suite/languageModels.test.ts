@@ -7,6 +7,9 @@ import { chunk, sse, type Scenario, type StreamStep, type TestServer } from '../
 import { streamChatApi, useEndpoint, withTestEndpoint } from './helpers';
 
 const VENDOR = 'stream-chat';
+/** A 1×1 PNG. */
+const ONE_PIXEL_PNG =
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 const hasProviderApi =
   typeof (vscode.lm as { registerLanguageModelChatProvider?: unknown }).registerLanguageModelChatProvider ===
   'function';
@@ -190,6 +193,43 @@ async function readAll(response: vscode.LanguageModelChatResponse): Promise<unkn
       },
       { role: 'tool', tool_call_id: toolCall.callId, content: '# Sample' },
     ]);
+  });
+
+  it('a model the server lists as reading images gets the picture as an image_url part', async () => {
+    const DataPart = (
+      vscode as unknown as { LanguageModelDataPart?: { image(data: Uint8Array, mime: string): object } }
+    ).LanguageModelDataPart;
+    if (DataPart === undefined) return; // an editor without image parts: nothing to send
+    server.modelFields = { architecture: { input_modalities: ['text', 'image'] } };
+    try {
+      // A settings change (the same endpoint, written another way) has VS Code ask for the models again.
+      await useEndpoint(`${server.baseUrl}/`);
+      const model = await ourModel();
+      server.enqueue(stream(sse.data(chunk({ role: 'assistant', content: 'A dot.' }))));
+      // A real PNG: VS Code decodes (and may re-encode) images before they reach the provider.
+      const png = Buffer.from(ONE_PIXEL_PNG, 'base64');
+      const question = vscode.LanguageModelChatMessage.User([
+        new vscode.LanguageModelTextPart('What is this?'),
+        DataPart.image(new Uint8Array(png), 'image/png') as vscode.LanguageModelTextPart,
+      ]);
+      await readAll(await model.sendRequest([question]));
+      const [sent] = (chatRequests(server)[0].json as { messages: { role: string; content: unknown }[] }).messages;
+      assert.equal(sent.role, 'user');
+      const [text, image] = sent.content as [
+        { type: string; text: string },
+        { type: string; image_url: { url: string } },
+      ];
+      assert.deepEqual(text, { type: 'text', text: 'What is this?' });
+      assert.equal(image.type, 'image_url');
+      const match = /^data:(image\/[a-z]+);base64,(.+)$/.exec(image.image_url.url);
+      assert.ok(match !== null, image.image_url.url.slice(0, 60));
+      const bytes = Buffer.from(match[2], 'base64');
+      assert.ok(bytes.length > 8, 'the picture itself');
+      if (match[1] === 'image/png') assert.equal(bytes.subarray(1, 4).toString('latin1'), 'PNG');
+    } finally {
+      server.modelFields = {};
+      await useEndpoint(server.baseUrl);
+    }
   });
 
   it('a rejected key is an error that names the key and the fix', async () => {

@@ -92,4 +92,31 @@ describe('endpoint profiles', () => {
     assert.match(api.logLines().join('\n'), /The reopened conversation's profile "Lab" no longer exists/);
     assert.doesNotMatch(api.testing.statusBar().text, /Lab/);
   });
+
+  it('a reopened conversation goes back to the model of its last answer, unless its profile is gone', async () => {
+    await setProfiles([{ name: 'Lab', baseUrl: server.baseUrl, model: 'first-model' }], 'Lab');
+    const api = await streamChatApi();
+    const { chat, history } = api.testing;
+    await chat.send('Asked of the first model');
+    const firstConversation = chat.current.id;
+    await history.flush();
+    chat.newChat();
+    await vscode.commands.executeCommand('streamChat.selectModel', { model: 'second-model' });
+    await chat.send('Asked of the second model');
+    assert.equal(lastChatModel(server), 'second-model');
+    await history.flush();
+
+    assert.ok(await history.open(firstConversation));
+    assert.match(api.testing.statusBar().text, /Lab · first-model/);
+    await chat.send('A follow-up');
+    assert.equal(lastChatModel(server), 'first-model');
+    assert.match(api.logLines().join('\n'), /Model: first-model \(the reopened conversation's\)/);
+
+    // Its profile gone: the model in use stays (a model of another server would not be there).
+    chat.newChat();
+    await setProfiles([], undefined);
+    await vscode.commands.executeCommand('streamChat.selectModel', { model: 'default-model' });
+    assert.ok(await history.open(firstConversation));
+    assert.match(api.testing.statusBar().text, /default-model/);
+  });
 });
