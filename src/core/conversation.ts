@@ -2,7 +2,7 @@
 // No 'vscode' import: the webview only ever sees views of it (see protocol.ts).
 import type { ChatMessage } from '../api';
 import { userMessageContent } from '../shared/snippets';
-import type { AssistantTurnView, CodeSnippet, TurnView, UserTurnView } from '../protocol';
+import type { AnswerFooter, AssistantTurnView, CodeSnippet, TurnView, UserTurnView } from '../protocol';
 
 /** The version of the stored form below; a reader refuses versions it does not know. */
 export const CONVERSATION_DATA_VERSION = 1;
@@ -201,12 +201,11 @@ export function conversationTitle(title: string | undefined, turns: readonly Tur
   return line.length > TITLE_MAX_CHARS ? `${line.slice(0, TITLE_MAX_CHARS - 1)}…` : line;
 }
 
-/** The model its last answer was asked of (undefined before the first answer). */
-export function lastAnswerModel(turns: readonly TurnView[]): string | undefined {
+/** The footer of its last finished answer: the model it was asked of and the one that answered. */
+export function lastAnswerFooter(turns: readonly TurnView[]): AnswerFooter | undefined {
   for (let index = turns.length - 1; index >= 0; index--) {
     const turn = turns[index];
-    if (turn.role === 'assistant' && turn.footer !== undefined && turn.footer.model.trim() !== '')
-      return turn.footer.model;
+    if (turn.role === 'assistant' && turn.footer !== undefined) return turn.footer;
   }
   return undefined;
 }

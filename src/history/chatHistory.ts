@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ChatSession } from '../chat/chatSession';
-import { Conversation, lastAnswerModel, type ConversationData } from '../core/conversation';
+import { Conversation, lastAnswerFooter, type ConversationData } from '../core/conversation';
 import { isDefaultProfile } from '../core/profiles';
 import { SECTION } from '../host/config';
 import type { Services } from '../host/services';
@@ -124,7 +124,7 @@ export class ChatHistory implements vscode.Disposable {
     if (data === undefined) return false;
     this.session.open(Conversation.fromJSON(data));
     // Its model belongs to its profile's server: with the profile gone, the model in use stays too.
-    if (await this.returnToProfile(data.profile)) await this.returnToModel(lastAnswerModel(data.turns));
+    if (await this.returnToProfile(data.profile)) await this.returnToModel(lastAnswerFooter(data.turns)?.model);
     return true;
   }
 
@@ -132,7 +132,7 @@ export class ChatHistory implements vscode.Disposable {
   private async returnToModel(wanted: string | undefined): Promise<void> {
     const { config, log } = this.services;
     const settings = config.read();
-    if (wanted === undefined || wanted === settings.model) return;
+    if (wanted === undefined || wanted.trim() === '' || wanted === settings.model) return;
     if (settings.modelSource === 'environment') {
       log.info(`The reopened conversation's model is ${wanted}; STREAM_CHAT_MODEL (${settings.model}) overrides it`);
       return;

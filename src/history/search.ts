@@ -1,16 +1,13 @@
 // Searching saved conversations by text (the history list's filter): the title and every turn's
 // words. No 'vscode' import (unit-tested in plain Node).
-import { conversationTitle, type ConversationData } from '../core/conversation';
+import { conversationTitle, lastAnswerFooter, type ConversationData } from '../core/conversation';
 
 const SNIPPET_CONTEXT_CHARS = 40;
 
 /** The model of a conversation's last answer (what the history list shows). */
 export function conversationModel(data: ConversationData): string | undefined {
-  for (let i = data.turns.length - 1; i >= 0; i--) {
-    const turn = data.turns[i];
-    if (turn.role === 'assistant' && turn.footer !== undefined) return turn.footer.respondedModel ?? turn.footer.model;
-  }
-  return undefined;
+  const footer = lastAnswerFooter(data.turns);
+  return footer?.respondedModel ?? footer?.model;
 }
 
 export function conversationTitleOf(data: ConversationData): string {
