@@ -43,18 +43,19 @@ export function activeResources(): Record<string, number> {
  * that have not fired or been cleared yet. The extension host's own timers come and go beside them.
  */
 export class ExtensionTimers implements vscode.Disposable {
-  private readonly live = new Map<number, string>();
+  private readonly live = new Map<number, { name: string; timer: WeakRef<object> }>();
   private readonly hook: asyncHooks.AsyncHook;
 
   constructor(bundle: string) {
     this.hook = asyncHooks.createHook({
-      init: (asyncId, type) => {
+      init: (asyncId, type, _trigger, resource) => {
         if (type !== 'Timeout' && type !== 'Immediate') return;
         const stack = new Error().stack ?? '';
         if (!stack.includes(bundle)) return;
         // The bundle's innermost function that started it names it in the report.
         const frame = stack.split('\n').find((line) => line.includes(bundle)) ?? '';
-        this.live.set(asyncId, `${type} ${frame.trim().replace(/^at /, '').split(' ')[0]}`);
+        const name = `${type} ${frame.trim().replace(/^at /, '').split(' ')[0]}`;
+        this.live.set(asyncId, { name, timer: new WeakRef(resource) });
       },
       destroy: (asyncId) => this.live.delete(asyncId),
     });
@@ -62,12 +63,17 @@ export class ExtensionTimers implements vscode.Disposable {
   }
 
   get count(): number {
-    return this.live.size;
+    return this.names().length;
   }
 
   /** The pending ones, each named by the function that started it. */
   names(): string[] {
-    return [...this.live.values()];
+    // Destroy hooks arrive a little later than the clear or the run: a timer already marked done is not pending.
+    for (const [asyncId, { timer }] of this.live) {
+      const object = timer.deref() as { _destroyed?: boolean } | undefined;
+      if (object === undefined || object._destroyed === true) this.live.delete(asyncId);
+    }
+    return [...this.live.values()].map(({ name }) => name);
   }
 
   dispose(): void {
