@@ -41,7 +41,10 @@ export class ChatHistory implements vscode.Disposable {
   private readonly prunedEmitter = new vscode.EventEmitter<readonly string[]>();
   /** Fires after old conversations were deleted to keep `streamChat.history.maxConversations`, with their ids. */
   readonly onDidPrune = this.prunedEmitter.event;
-  /** Ids written this session: the first write of each may pass the limit, so it prunes. */
+  /**
+   * Ids written this session: the first write of each may pass the limit, so it prunes. Pruned and
+   * deleted ids are forgotten (with their warnings), so a long session keeps only what is on disk.
+   */
   private readonly known = new Set<string>();
   /** Conversations already warned about the size limit, and about failed saves. */
   private readonly sizeWarned = new Set<string>();
@@ -193,7 +196,7 @@ export class ChatHistory implements vscode.Disposable {
       data = (await this.store.load(id)).data;
     }
     await this.store.delete(id);
-    this.known.delete(id);
+    this.forget([id]);
     this.services.log.info(`History: deleted conversation ${id}`);
     return data;
   }
@@ -202,6 +205,11 @@ export class ChatHistory implements vscode.Disposable {
   async undoDelete(data: ConversationData): Promise<void> {
     await this.store.save(data);
     if (this.session.current.length === 0 && !this.session.busy) this.session.open(Conversation.fromJSON(data));
+  }
+
+  /** Whether `id` was written this session and is still in the history (tests, the soak bench). */
+  writtenThisSession(id: string): boolean {
+    return this.known.has(id);
   }
 
   /** Writes every change still waiting (deactivation, tests). */
@@ -253,6 +261,7 @@ export class ChatHistory implements vscode.Disposable {
     try {
       const removed = await this.store.prune(this.maxConversations, this.session.current.id);
       if (removed.length === 0) return;
+      this.forget(removed);
       this.services.log.info(
         `History: removed the ${removed.length} oldest conversations ` +
           `(streamChat.history.maxConversations is ${this.maxConversations})`,
@@ -260,6 +269,14 @@ export class ChatHistory implements vscode.Disposable {
       this.prunedEmitter.fire(removed);
     } catch (error) {
       this.services.log.error(`History: could not prune ${this.store.directory}: ${String(error)}`);
+    }
+  }
+
+  private forget(ids: readonly string[]): void {
+    for (const id of ids) {
+      this.known.delete(id);
+      this.sizeWarned.delete(id);
+      this.saveWarned.delete(id);
     }
   }
 

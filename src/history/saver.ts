@@ -25,6 +25,7 @@ interface Pending {
 
 export class ConversationSaver {
   private readonly pending = new Map<string, Pending>();
+  /** When each conversation was last written, in write order; only writes within the interval are kept. */
   private readonly lastWrite = new Map<string, number>();
   private chain: Promise<void> = Promise.resolve();
   private disposed = false;
@@ -55,6 +56,11 @@ export class ConversationSaver {
     await this.chain;
   }
 
+  /** Conversations whose write time is still remembered (at most those written in the last interval). */
+  get remembered(): number {
+    return this.lastWrite.size;
+  }
+
   /** Writes what is waiting, then accepts no more changes (the window is closing). */
   dispose(): Promise<void> {
     const flushed = this.flush();
@@ -62,11 +68,25 @@ export class ConversationSaver {
     return flushed;
   }
 
+  /**
+   * Only a write less than an interval ago delays the next one: older times are forgotten, so a long
+   * session's hundreds of conversations are not remembered one entry each.
+   */
+  private noteWrite(id: string): void {
+    const now = performance.now();
+    this.lastWrite.delete(id); // re-added last: the map stays in write order, oldest first
+    this.lastWrite.set(id, now);
+    for (const [written, at] of this.lastWrite) {
+      if (now - at < this.intervalMs) break;
+      this.lastWrite.delete(written);
+    }
+  }
+
   private writeNow(conversation: Conversation): void {
     const waiting = this.pending.get(conversation.id);
     if (waiting !== undefined) clearTimeout(waiting.timer);
     this.pending.delete(conversation.id);
-    this.lastWrite.set(conversation.id, performance.now());
+    this.noteWrite(conversation.id);
     this.chain = this.chain.then(async () => {
       const data = conversation.toJSON(); // as it is now, not as it was when the write was asked for
       try {

@@ -313,6 +313,35 @@ describe('chat history', () => {
       await saver.flush();
       assert.equal(writes.length, 2);
     });
+    it('remembers write times only while they delay a write: not one per conversation in a long session', async () => {
+      const answered = (question: string): Conversation => {
+        const conversation = new Conversation();
+        conversation.addQuestion(question);
+        conversation.addAnswer(1);
+        return conversation;
+      };
+      const writes: ConversationData[] = [];
+      const target = { save: async (d: ConversationData) => (writes.push(d), { bytes: 0, omittedTurns: 0 }) };
+      const immediate = new ConversationSaver(target, {}, 0);
+      for (let i = 0; i < 200; i++) immediate.changed(answered(`Q${i}`), false);
+      await immediate.flush();
+      assert.equal(writes.length, 200);
+      assert.ok(immediate.remembered <= 1, `${immediate.remembered} write times remembered`);
+
+      // Within the interval every time still counts: the first conversation's next streamed text waits.
+      const throttled = new ConversationSaver(target, {}, 60_000);
+      const first = answered('first');
+      throttled.changed(first, false);
+      for (let i = 0; i < 20; i++) throttled.changed(answered(`other ${i}`), false);
+      await throttled.flush();
+      const before = writes.length;
+      throttled.changed(first, true);
+      assert.equal(throttled.remembered, 21);
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.equal(writes.length, before, 'a streamed change within the interval is not written at once');
+      await throttled.dispose();
+      assert.equal(writes.length, before + 1);
+    });
   });
 
   it('search finds text in titles, questions, answers and code, with an excerpt', () => {

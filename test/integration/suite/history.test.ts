@@ -191,6 +191,8 @@ describe('chat history (saved conversations)', () => {
         .update('history.maxConversations', 2, vscode.ConfigurationTarget.Global);
       const removed = await pruned;
       assert.ok(removed.includes(b), 'B is the oldest one not open');
+      assert.equal(history.writtenThisSession(b), false, 'a pruned conversation is forgotten, not kept in memory');
+      assert.equal(history.writtenThisSession(c), true);
       const left = (await fs.readdir(history.store.directory)).filter((name) => name.endsWith('.json')).sort();
       assert.deepEqual(left, [`${a}.json`, `${c}.json`].sort());
     } finally {
