@@ -10,6 +10,8 @@ const path = require('path');
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 const tests = process.argv.includes('--tests');
+// Where the bundles go: dist/ unless a benchmark stages a build of its own elsewhere (bench:activation).
+const distDir = process.env.STREAM_CHAT_DIST_DIR || 'dist';
 
 /** @type {import('esbuild').Plugin} */
 const reportProblems = {
@@ -37,7 +39,7 @@ const bundles = [
   {
     ...common,
     entryPoints: ['src/extension.ts'],
-    outfile: 'dist/extension.js',
+    outfile: path.join(distDir, 'extension.js'),
     platform: 'node',
     format: 'cjs',
     target: 'node20',
@@ -46,7 +48,7 @@ const bundles = [
   {
     ...common,
     entryPoints: ['src/webview/main.ts'],
-    outfile: 'dist/webview.js',
+    outfile: path.join(distDir, 'webview.js'),
     platform: 'browser',
     format: 'iife',
     target: 'es2022',
@@ -84,7 +86,7 @@ const testBuild = {
  */
 function copyCodicons() {
   const from = path.join('node_modules', '@vscode', 'codicons');
-  const to = path.join('dist', 'codicons');
+  const to = path.join(distDir, 'codicons');
   fs.mkdirSync(to, { recursive: true });
   for (const file of ['codicon.css', 'codicon.ttf'])
     fs.copyFileSync(path.join(from, 'dist', file), path.join(to, file));
