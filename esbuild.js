@@ -35,16 +35,21 @@ const common = {
   plugins: [reportProblems],
 };
 
+// Two extension-host bundles: the core activation evaluates (extension.js) and the surfaces it loads
+// on first use (surfaces.js, by a require() esbuild does not follow: createRequire in
+// src/surfaceLoader.ts). They share no instance: modules both use (host/config, host/log, …) are
+// compiled into each, and the core hands its instances to the surfaces; none keeps module-level state.
+const hostBundle = {
+  ...common,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['vscode'],
+};
+
 const bundles = [
-  {
-    ...common,
-    entryPoints: ['src/extension.ts'],
-    outfile: path.join(distDir, 'extension.js'),
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['vscode'],
-  },
+  { ...hostBundle, entryPoints: ['src/extension.ts'], outfile: path.join(distDir, 'extension.js') },
+  { ...hostBundle, entryPoints: ['src/surfaces.ts'], outfile: path.join(distDir, 'surfaces.js') },
   {
     ...common,
     entryPoints: ['src/webview/main.ts'],

@@ -2,6 +2,7 @@
 // its commands.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { StreamChatApi } from '../../../src/extension';
 
 export const extensionId = 'stream-chat.stream-chat';
 
@@ -24,6 +25,26 @@ describe('activation', () => {
     assert.equal(extension.isActive, true);
   });
 
+  // The first suite to run: nothing has used Stream Chat in this window yet.
+  it('loads no surface at activation; the first command loads them and runs with its arguments', async () => {
+    const extension = vscode.extensions.getExtension<StreamChatApi>(extensionId);
+    assert.ok(extension);
+    const api = await extension.activate();
+    assert.equal(api.surfacesLoaded, false, 'activation loaded the surfaces');
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, 'no workspace folder is open');
+    const readme = vscode.Uri.joinPath(folder.uri, 'README.md');
+    // From the explorer's context menu: the clicked file comes as the argument, the chip as the result.
+    const added = await vscode.commands.executeCommand<{ path: string } | undefined>('streamChat.attachFile', readme);
+    assert.equal(api.surfacesLoaded, true);
+    assert.equal(added?.path, 'README.md');
+    assert.deepEqual(
+      api.testing?.attachments.take().map((attachment) => attachment.path),
+      ['README.md'],
+    );
+  });
+
+  // After the test above: the surfaces' own registrations, which replaced the stand-ins.
   it('registers every contributed command, and streamChat.testConnection', async () => {
     const extension = vscode.extensions.getExtension(extensionId);
     assert.ok(extension);
