@@ -22,8 +22,11 @@ export const EMPTY_MAIN = 'exports.activate = () => ({});\n';
 export interface ActivationSample {
   /** `extension.activate()` from the call to its settling, as another extension sees it (ms). */
   activateMs: number;
+  /** The extension host's CPU time (user + system) during that call (ms). */
+  activateCpuMs: number;
   /** The same call for the empty extension in the same window, just before or after (alternating). */
   emptyActivateMs: number;
+  emptyActivateCpuMs: number;
   /** What activate() itself reports (`StreamChatApi.activationMs`): its body only, without loading the module. */
   insideMs: number;
   /** Whether the test API came back: false when the extension ran in Production mode, as for a user. */
