@@ -10,6 +10,8 @@ const path = require('path');
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 const tests = process.argv.includes('--tests');
+// Where the bundles go: dist/ unless a benchmark stages a build of its own elsewhere (bench:activation).
+const distDir = process.env.STREAM_CHAT_DIST_DIR || 'dist';
 
 /** @type {import('esbuild').Plugin} */
 const reportProblems = {
@@ -33,20 +35,25 @@ const common = {
   plugins: [reportProblems],
 };
 
+// Two extension-host bundles: the core activation evaluates (extension.js) and the surfaces it loads
+// on first use (surfaces.js, by a require() esbuild does not follow: createRequire in
+// src/surfaceLoader.ts). They share no instance: modules both use (host/config, host/log, …) are
+// compiled into each, and the core hands its instances to the surfaces; none keeps module-level state.
+const hostBundle = {
+  ...common,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['vscode'],
+};
+
 const bundles = [
-  {
-    ...common,
-    entryPoints: ['src/extension.ts'],
-    outfile: 'dist/extension.js',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['vscode'],
-  },
+  { ...hostBundle, entryPoints: ['src/extension.ts'], outfile: path.join(distDir, 'extension.js') },
+  { ...hostBundle, entryPoints: ['src/surfaces.ts'], outfile: path.join(distDir, 'surfaces.js') },
   {
     ...common,
     entryPoints: ['src/webview/main.ts'],
-    outfile: 'dist/webview.js',
+    outfile: path.join(distDir, 'webview.js'),
     platform: 'browser',
     format: 'iife',
     target: 'es2022',
@@ -84,7 +91,7 @@ const testBuild = {
  */
 function copyCodicons() {
   const from = path.join('node_modules', '@vscode', 'codicons');
-  const to = path.join('dist', 'codicons');
+  const to = path.join(distDir, 'codicons');
   fs.mkdirSync(to, { recursive: true });
   for (const file of ['codicon.css', 'codicon.ttf'])
     fs.copyFileSync(path.join(from, 'dist', file), path.join(to, file));

@@ -1,29 +1,22 @@
-// Entry point: builds the pieces and registers them; no logic of its own.
+// Entry point (dist/extension.js): the small core activation evaluates. It registers what VS Code
+// shows at once — every command, the chat view, the status bar item, the language-model vendor —
+// with stand-ins that load the surfaces (src/surfaces.ts, dist/surfaces.js) on first use. No logic
+// of its own.
 import * as vscode from 'vscode';
-import { ChatClient } from './api';
-import { registerAskCommands } from './ask/askCommands';
-import { PendingAttachments, registerAttachmentCommands } from './chat/attachments';
-import { ChatSession } from './chat/chatSession';
-import { registerRegenerateWith } from './chat/regenerateWith';
-import { CHAT_VIEW_ID, ChatViewProvider } from './chat/chatView';
-import { ViewOptionsStore } from './chat/viewOptions';
-import { registerProfileCommands } from './endpoint/profileCommands';
-import { registerLanguageModels } from './lm/registerModels';
-import { registerEndpointCommands } from './endpoint/endpointCommands';
-import { registerInsertCommands } from './insert/insertCommands';
-import { registerStopCommand } from './endpoint/stop';
-import { registerTestConnectionCommand } from './endpoint/testConnection';
+import type { PendingAttachments } from './chat/attachments';
+import type { ChatSession } from './chat/chatSession';
+import { CHAT_VIEW_ID } from './chat/chatViewId';
+import type { RequestRunner } from './core/requestRunner';
+import type { ChatHistory, ChatHistoryOptions } from './history/chatHistory';
 import { readEnvironment, StreamChatConfig } from './host/config';
-import { ChatHistory, type ChatHistoryOptions } from './history/chatHistory';
-import { registerHistoryCommands } from './history/historyCommands';
-import { EndpointResolver } from './host/endpointResolver';
 import { StreamChatLog } from './host/log';
-import { RequestRunner } from './core/requestRunner';
 import { ApiKeyStore, PlainHttpKeyGuard, type PlainHttpAnswer } from './host/secrets';
-import type { Services, TestHooks } from './host/services';
+import type { TestHooks } from './host/services';
 import { ModelStatusItem } from './host/statusBar';
-import { loadTokenCalibrations } from './host/tokenCalibrationStore';
 import { showWelcome } from './host/welcome';
+import { registerModelsOnDemand } from './lm/lazyModels';
+import { SurfaceLoader } from './surfaceLoader';
+import type { CoreServices } from './surfaces';
 
 /** What `activate` returns: for tests and diagnostics only; never holds a secret. */
 export interface StreamChatApi {
@@ -31,6 +24,8 @@ export interface StreamChatApi {
   readonly activationMs: number;
   /** Recent log lines, already redacted. */
   logLines(): readonly string[];
+  /** Whether the surfaces' bundle has loaded (activation loads only the core; first use loads it). */
+  readonly surfacesLoaded: boolean;
   /** Present only in ExtensionMode.Test. */
   readonly testing?: StreamChatTestApi;
 }
@@ -75,33 +70,25 @@ interface TestModeHooks {
   dispose(): void;
 }
 
-/** Written on deactivation (window reload or close): the history's last changes. */
-let activeHistory: ChatHistory | undefined;
+/** Holds the surfaces once loaded: deactivation writes the history's last changes. */
+let activeLoader: SurfaceLoader | undefined;
 
 export function activate(context: vscode.ExtensionContext): StreamChatApi {
   const started = performance.now();
-  const { services, testHooks } = createServices(context);
-  const { config, keys, runner, log, resolver } = services;
-  const statusItem = new ModelStatusItem(config, runner, keys);
-  const chat = new ChatSession(services);
-  const attachments = new PendingAttachments();
-  const history = new ChatHistory(context.globalStorageUri.fsPath, chat, services);
-  activeHistory = history;
-
+  const { core, testHooks } = createCore(context);
+  const { log, config, keys, statusItem } = core;
+  const loader = new SurfaceLoader(context, core);
+  activeLoader = loader;
   context.subscriptions.push(
     log,
     config,
     keys,
-    runner,
     statusItem,
-    ...registerSurfaces(context, services, { chat, attachments, history }),
+    loader,
+    ...registerOnDemand(context, core, loader),
     ...(testHooks ? [testHooks] : []),
   );
-
-  void history.restoreLatest();
   showWelcome(context, log, () => vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`));
-  for (const note of config.describeOverrides()) log.warn(note);
-  resolver.logSettingsNotes();
   const activationMs = performance.now() - started;
   const version = String((context.extension.packageJSON as { version?: unknown }).version);
   log.info(`Activated in ${activationMs.toFixed(1)} ms (Stream Chat ${version}, VS Code ${vscode.version})`);
@@ -109,93 +96,54 @@ export function activate(context: vscode.ExtensionContext): StreamChatApi {
   return {
     activationMs,
     logLines: () => log.recentLines(),
-    testing: testHooks && testApi(context, services, testHooks, { chat, attachments, history, statusItem }),
+    get surfacesLoaded() {
+      return loader.loaded !== undefined;
+    },
+    testing: testHooks && testApi(context, core, testHooks, loader),
   };
 }
 
-/** The long-lived services every surface shares (extension lifetime). */
-function createServices(context: vscode.ExtensionContext): {
-  services: Services;
-  testHooks?: TestModeHooks;
-} {
+/** What activation builds: the services the status bar and the stand-ins need (extension lifetime). */
+function createCore(context: vscode.ExtensionContext): { core: CoreServices; testHooks?: TestModeHooks } {
   const log = new StreamChatLog();
   const environment = readEnvironment();
   log.addSecret(environment.apiKey);
   const config = new StreamChatConfig(environment);
   const keys = new ApiKeyStore(context.secrets, log);
   const plainHttpGuard = new PlainHttpKeyGuard(log);
-  const resolver = new EndpointResolver(config, keys, plainHttpGuard, log);
-  const tokens = loadTokenCalibrations(context.globalState);
-  context.subscriptions.push(tokens);
-  const runner = new RequestRunner(new ChatClient(), log, tokens.calibrations);
+  const statusItem = new ModelStatusItem(config, keys);
   const testHooks = context.extensionMode === vscode.ExtensionMode.Test ? createTestHooks() : undefined;
   const focus = { chatViewFocused: false };
-  const services: Services = {
-    config,
-    keys,
-    plainHttpGuard,
-    resolver,
-    runner,
-    tokens: tokens.calibrations,
-    log,
-    focus,
-    testHooks: testHooks?.hooks,
-  };
-  return { services, testHooks };
+  const core: CoreServices = { config, keys, plainHttpGuard, log, focus, statusItem, testHooks: testHooks?.hooks };
+  return { core, testHooks };
 }
 
-interface ChatPieces {
-  chat: ChatSession;
-  attachments: PendingAttachments;
-  history: ChatHistory;
-}
-
-/** Each surface's commands and views, in the order their disposables should go. */
-function registerSurfaces(
+/** Every contributed command, the chat view and the models, each loading the surfaces when first used. */
+function registerOnDemand(
   context: vscode.ExtensionContext,
-  services: Services,
-  { chat, attachments, history }: ChatPieces,
+  core: CoreServices,
+  loader: SurfaceLoader,
 ): vscode.Disposable[] {
-  const chatView = new ChatViewProvider(
-    context.extensionUri,
-    chat,
-    services,
-    attachments,
-    new ViewOptionsStore(context.globalState),
-  );
-  const focusChat = () => vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`);
+  const manifest = context.extension.packageJSON as { contributes?: { commands?: { command: string }[] } };
+  loader.registerCommands((manifest.contributes?.commands ?? []).map(({ command }) => command));
+  const chatView: vscode.WebviewViewProvider = {
+    resolveWebviewView: (view) => loader.load('the chat view').chatView.resolveWebviewView(view),
+  };
   return [
-    ...registerEndpointCommands(services),
-    registerTestConnectionCommand(services),
-    ...registerProfileCommands(services),
-    registerStopCommand(services),
-    ...registerInsertCommands(services),
-    chat,
-    ...registerAskCommands(services, chat),
-    history,
-    ...registerHistoryCommands(history, chat),
-    attachments,
-    ...registerAttachmentCommands(attachments, services),
-    chatView,
     vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, chatView),
-    vscode.commands.registerCommand('streamChat.openChat', focusChat),
-    registerRegenerateWith(services, chat),
-    ...registerLanguageModels(services),
-    vscode.commands.registerCommand('streamChat.newChat', async () => {
-      chat.newChat();
-      await focusChat();
-    }),
+    ...registerModelsOnDemand(core.log, () => loader.load('VS Code asked for models').models),
   ];
 }
 
-/** What integration tests may reach (ExtensionMode.Test only). */
+/** What integration tests may reach (ExtensionMode.Test only); the surfaces' pieces load when first read. */
 function testApi(
   context: vscode.ExtensionContext,
-  services: Services,
+  core: CoreServices,
   { hooks, chatPanel }: TestModeHooks,
-  { chat, attachments, history, statusItem }: ChatPieces & { statusItem: ModelStatusItem },
+  loader: SurfaceLoader,
 ): StreamChatTestApi {
-  const { plainHttpGuard, runner } = services;
+  const { plainHttpGuard, statusItem } = core;
+  const surfaces = () => loader.load('the test API');
   return {
     onDidFillModelPick: hooks.onDidFillModelPick,
     answerPlainHttpWarning: (answer) => {
@@ -204,26 +152,22 @@ function testApi(
     forgetPlainHttpAnswers: () => plainHttpGuard.forget(),
     logDirectory: vscode.Uri.joinPath(context.logUri, '..').fsPath,
     statusBar: () => statusItem.snapshot(),
-    runner,
-    chat,
-    history,
-    recreateChat: async (options) => {
-      const next = new ChatSession(services);
-      const nextHistory = new ChatHistory(context.globalStorageUri.fsPath, next, services, options);
-      await nextHistory.restoreLatest();
-      return {
-        chat: next,
-        history: nextHistory,
-        dispose: async () => {
-          await nextHistory.dispose();
-          next.dispose();
-        },
-      };
+    get runner() {
+      return surfaces().services.runner;
     },
-    attachments,
+    get chat() {
+      return surfaces().chat;
+    },
+    get history() {
+      return surfaces().history;
+    },
+    recreateChat: (options?: ChatHistoryOptions) => surfaces().recreateChat(options),
+    get attachments() {
+      return surfaces().attachments;
+    },
     ...chatPanel,
     setChatFocused: (focused) => {
-      services.focus.chatViewFocused = focused;
+      core.focus.chatViewFocused = focused;
     },
     setLanguageModelsFollowSettings: (follow) => {
       hooks.languageModelsFollowSettings = follow;
@@ -261,5 +205,5 @@ function createTestHooks(): TestModeHooks {
 export function deactivate(): Promise<void> | undefined {
   // Before the subscriptions are disposed: an answer still streaming is written as it stands (the
   // next window shows it interrupted), not as stopped by the chat's own disposal.
-  return activeHistory?.dispose();
+  return activeLoader?.loaded?.history.dispose();
 }

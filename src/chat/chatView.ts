@@ -11,7 +11,7 @@ import type { ChatSession } from './chatSession';
 import type { ViewOptionsStore } from './viewOptions';
 import { readWebviewMessage } from './webviewMessages';
 
-export const CHAT_VIEW_ID = 'streamChat.chatView';
+export { CHAT_VIEW_ID } from './chatViewId';
 
 /** The messages about the conversation, which `handle` passes to the session. */
 type ConversationMessageType =

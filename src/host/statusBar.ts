@@ -9,8 +9,12 @@ import type { ApiKeyStore } from './secrets';
 const REFRESH_WHILE_STREAMING_MS = 250;
 export const REQUEST_ACTIVE_CONTEXT = 'streamChat.requestActive';
 
+/** What the item reads of the request runner (which loads with the surfaces, after activation). */
+export type RequestActivity = Pick<RequestRunner, 'onDidChangeActivity' | 'activeRequests' | 'liveTokensPerSecond'>;
+
 export class ModelStatusItem implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
+  private runner: RequestActivity | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private ticker: NodeJS.Timeout | undefined;
   private keyNote = '';
@@ -18,7 +22,6 @@ export class ModelStatusItem implements vscode.Disposable {
 
   constructor(
     private readonly config: StreamChatConfig,
-    private readonly runner: RequestRunner,
     private readonly keys: ApiKeyStore,
   ) {
     this.item = vscode.window.createStatusBarItem('streamChat.model', vscode.StatusBarAlignment.Right, 100);
@@ -27,11 +30,16 @@ export class ModelStatusItem implements vscode.Disposable {
       this.item,
       config.onDidChange(() => void this.refreshKeyNote()),
       keys.onDidChange(() => void this.refreshKeyNote()),
-      runner.onDidChangeActivity(() => this.onActivity()),
     );
     this.render();
     this.item.show();
     void this.refreshKeyNote();
+  }
+
+  /** Shows the runner's requests from now on; until then none can run (the surfaces are not loaded). */
+  followRequests(runner: RequestActivity): void {
+    this.runner = runner;
+    this.disposables.push(runner.onDidChangeActivity(() => this.onActivity()));
   }
 
   /** What the item shows for the settings as they are now (for tests: the refresh after a change is async). */
@@ -51,7 +59,7 @@ export class ModelStatusItem implements vscode.Disposable {
   }
 
   private onActivity(): void {
-    const busy = this.runner.activeRequests().length > 0;
+    const busy = (this.runner?.activeRequests().length ?? 0) > 0;
     if (busy !== this.wasBusy) {
       this.wasBusy = busy;
       void vscode.commands.executeCommand('setContext', REQUEST_ACTIVE_CONTEXT, busy);
@@ -79,12 +87,12 @@ export class ModelStatusItem implements vscode.Disposable {
     const settings = this.config.read();
     const { endpoint } = settings;
     const modelLabel = endpoint.demo ? `Demo model (${settings.model})` : settings.model;
-    const active = this.runner.activeRequests();
+    const active = this.runner?.activeRequests() ?? [];
 
     const tooltip: string[] = [];
 
     if (active.length > 0) {
-      const rate = this.runner.liveTokensPerSecond();
+      const rate = this.runner?.liveTokensPerSecond();
       this.item.text = `$(loading~spin) ${rate !== undefined ? `${rate.toFixed(1)} tok/s` : 'waiting…'}`;
       this.item.command = { title: 'Stop', command: 'streamChat.stop' };
       this.item.backgroundColor = undefined;

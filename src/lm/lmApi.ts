@@ -3,6 +3,9 @@
 // API): these declarations follow `vscode.d.ts`, and the API is looked up at run time.
 import * as vscode from 'vscode';
 
+/** The vendor VS Code and other extensions select our models by (`vscode.lm.selectChatModels`). */
+export const LM_VENDOR = 'stream-chat';
+
 export interface LanguageModelChatInformation {
   readonly id: string;
   readonly name: string;

@@ -28,6 +28,10 @@ export interface IntegrationOptions {
   suiteSuffix?: string;
   /** More environment variables for the extension host (e.g. where a benchmark writes its results). */
   env?: Record<string, string>;
+  /** The extension loaded as under development (default this repository). */
+  extensionDevelopmentPath?: string;
+  /** Extension folders installed (linked) before start, loaded as a user's are (`bench:activation`). */
+  linkExtensions?: string[];
   /** Whole run limit (default 10 min, or STREAM_CHAT_TEST_TIMEOUT_MS). */
   timeoutMs?: number;
   log?: (line: string) => void;
@@ -101,6 +105,7 @@ interface PassContext {
   grep?: string;
   /** Extra extension host environment (suite directory, benchmark settings). */
   env: Record<string, string>;
+  extensionDevelopmentPath: string;
   log: (line: string) => void;
 }
 
@@ -150,7 +155,7 @@ async function runPass(pass: TrustMode, ctx: PassContext): Promise<IntegrationRe
   try {
     const url = ctx.server.url({
       folder: ctx.workspace,
-      extensionDevelopmentPath: repoRoot,
+      extensionDevelopmentPath: ctx.extensionDevelopmentPath,
       extensionTestsPath: integrationIndex,
       extensionEnvironment: {
         ...ctx.env,
@@ -212,7 +217,11 @@ export async function runIntegration(options: IntegrationOptions = {}): Promise<
   try {
     await receiver.listen();
     const started = Date.now();
-    server = await startCodeServer({ workspace: makeWorkspace(tempRoot, 'workspace'), workspaceTrust: true });
+    server = await startCodeServer({
+      workspace: makeWorkspace(tempRoot, 'workspace'),
+      workspaceTrust: true,
+      linkExtensions: options.linkExtensions,
+    });
     browser = await launchBrowser();
     log(`[integration] code-server ${server.origin} ready in ${Date.now() - started} ms`);
     for (const pass of passes) {
@@ -226,6 +235,7 @@ export async function runIntegration(options: IntegrationOptions = {}): Promise<
         timeoutMs,
         grep: options.grep,
         env,
+        extensionDevelopmentPath: options.extensionDevelopmentPath ?? repoRoot,
         log,
       });
       total.passed += result.passed;

@@ -2,6 +2,7 @@
 // its commands.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { StreamChatApi } from '../../../src/extension';
 
 export const extensionId = 'stream-chat.stream-chat';
 
@@ -24,6 +25,22 @@ describe('activation', () => {
     assert.equal(extension.isActive, true);
   });
 
+  // The first suite to run: nothing has used Stream Chat in this window yet.
+  it('loads no surface at activation; the first command loads them and runs with its arguments', async () => {
+    const extension = vscode.extensions.getExtension<StreamChatApi>(extensionId);
+    assert.ok(extension);
+    const api = await extension.activate();
+    assert.equal(api.surfacesLoaded, false, 'activation loaded the surfaces');
+    // An argument makes the command scripted: it throws what is wrong instead of asking (no UI, no state
+    // changed, no chat view opened for the suites after this one). Without the argument it would ask.
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('streamChat.setApiKey', { key: '' })),
+      /streamChat\.baseUrl is not set|streamChat\.setApiKey expects \{ key: string \}/,
+    );
+    assert.equal(api.surfacesLoaded, true);
+  });
+
+  // After the test above: the surfaces' own registrations, which replaced the stand-ins.
   it('registers every contributed command, and streamChat.testConnection', async () => {
     const extension = vscode.extensions.getExtension(extensionId);
     assert.ok(extension);
