@@ -1,34 +1,33 @@
 // The transcript: the turns in order, kept in step with the host's messages, and scrolled to follow
-// the stream unless the user scrolled up to read.
+// the stream unless the user scrolled up to read. Finished answers hold their DOM only near the
+// screen (rules in turnWindow.ts): an answer not rendered yet, or released far off screen, keeps its
+// height and renders when it comes near; answers never scrolled to cost nothing.
 import type { AssistantTurnView, DeltaChannel, TurnView } from '../protocol';
 import { el } from './dom';
 import { emptyState, onMac } from './emptyState';
 import type { StreamingMarkdownOptions } from './markdown';
 import { withEditButton } from './questionEdit';
-import { AssistantTurn, userTurnElement } from './turns';
+import { AssistantTurn } from './turns';
+import { eagerFrom, mayRelease, RELEASE_MARGIN, RENDER_MARGIN } from './turnWindow';
+import { userTurnElement } from './userTurn';
 
 /** Within this many pixels of the bottom counts as "at the bottom" (following the stream). */
 const FOLLOW_SLACK_PX = 48;
-/**
- * Opening a long conversation renders only its last answers at once (until about this many characters
- * of markdown, at least the last one); the others render when they come within DEFERRED_MARGIN of
- * the screen. Answers never scrolled to cost nothing: streaming the next one costs what it costs in
- * a new chat.
- */
-const EAGER_CHARS = 4_000;
 /**
  * A reopened conversation's turns go into groups of this many: the transcript then lays out a few
  * groups, not every turn, each frame an answer streams below them (a group off screen is skipped).
  */
 const TURNS_PER_GROUP = 20;
-const DEFERRED_MARGIN = '1200px 0px';
 
 export class Transcript {
   readonly element: HTMLElement;
   private readonly answers = new Map<number, AssistantTurn>();
   private following = true;
   private readonly empty: HTMLElement;
+  /** Watches answers not rendered, to render them when they come near the screen… */
   private readonly nearScreen: IntersectionObserver;
+  /** …and rendered finished ones, to release them when they are far off it. */
+  private readonly farOff: IntersectionObserver;
 
   constructor(
     private readonly scroller: HTMLElement,
@@ -51,7 +50,11 @@ export class Transcript {
     new ResizeObserver(() => this.follow()).observe(this.element);
     this.nearScreen = new IntersectionObserver((entries) => this.onNearScreen(entries), {
       root: scroller,
-      rootMargin: DEFERRED_MARGIN,
+      rootMargin: RENDER_MARGIN,
+    });
+    this.farOff = new IntersectionObserver((entries) => this.onFarOff(entries), {
+      root: scroller,
+      rootMargin: RELEASE_MARGIN,
     });
   }
 
@@ -59,6 +62,7 @@ export class Transcript {
     for (const answer of this.answers.values()) answer.dispose();
     this.answers.clear();
     this.nearScreen.disconnect();
+    this.farOff.disconnect();
     this.element.replaceChildren(this.empty);
     this.add(turns, true);
     this.following = true;
@@ -67,15 +71,7 @@ export class Transcript {
 
   /** Appends turns; from a snapshot (`opening`), older finished answers are deferred. */
   add(turns: TurnView[], opening = false): void {
-    let eagerFrom = 0;
-    if (opening) {
-      let chars = 0;
-      eagerFrom = turns.length;
-      while (eagerFrom > 0 && (chars < EAGER_CHARS || eagerFrom === turns.length)) {
-        const turn = turns[--eagerFrom];
-        if (turn.role === 'assistant') chars += turn.content.length + turn.reasoning.length;
-      }
-    }
+    const eager = opening ? eagerFrom(turns) : 0;
     let parent: HTMLElement = this.element;
     turns.forEach((turn, index) => {
       if (opening && turns.length > TURNS_PER_GROUP && index % TURNS_PER_GROUP === 0) {
@@ -84,10 +80,10 @@ export class Transcript {
       }
       if (turn.role === 'user') parent.append(withEditButton(userTurnElement(turn)));
       else {
-        const answer = new AssistantTurn(turn, this.renderOptions, index < eagerFrom);
+        const answer = new AssistantTurn(turn, this.renderOptions, index < eager);
         this.answers.set(turn.requestId, answer);
         parent.append(answer.element);
-        if (answer.isDeferred) this.nearScreen.observe(answer.element);
+        this.watch(answer);
       }
     });
     this.updateEmpty();
@@ -108,7 +104,9 @@ export class Transcript {
   }
 
   ended(turn: AssistantTurnView): void {
-    this.answers.get(turn.requestId)?.end(turn, this.isLast(turn.id));
+    const answer = this.answers.get(turn.requestId);
+    answer?.end(turn, this.isLast(turn.id));
+    if (answer !== undefined) this.watch(answer);
     this.follow();
   }
 
@@ -120,6 +118,8 @@ export class Transcript {
     for (const node of turns.slice(first)) {
       const requestId = node.dataset.requestId;
       if (requestId !== undefined) {
+        this.nearScreen.unobserve(node);
+        this.farOff.unobserve(node);
         this.answers.get(Number(requestId))?.dispose();
         this.answers.delete(Number(requestId));
       }
@@ -152,12 +152,46 @@ export class Transcript {
     for (const answer of this.answers.values()) answer.setLast(this.isLast(answer.id));
   }
 
+  /** Not rendered: watched until it comes near. Rendered and finished: watched until it is far off. */
+  private watch(answer: AssistantTurn): void {
+    if (!answer.isRendered) this.nearScreen.observe(answer.element);
+    else if (!answer.isStreaming) this.farOff.observe(answer.element);
+  }
+
+  private answerOf(element: Element): AssistantTurn | undefined {
+    return this.answers.get(Number((element as HTMLElement).dataset.requestId));
+  }
+
   private onNearScreen(entries: IntersectionObserverEntry[]): void {
     for (const entry of entries) {
       if (!entry.isIntersecting) continue;
+      const answer = this.answerOf(entry.target);
       this.nearScreen.unobserve(entry.target);
-      const turnId = (entry.target as HTMLElement).dataset.turnId ?? '';
-      this.answerById(turnId)?.materialize(this.isLast(turnId));
+      if (answer === undefined) continue;
+      answer.materialize(this.isLast(answer.id));
+      this.watch(answer);
+    }
+  }
+
+  private onFarOff(entries: IntersectionObserverEntry[]): void {
+    const selection = document.getSelection();
+    const selecting = selection !== null && selection.rangeCount > 0 && !selection.isCollapsed;
+    for (const entry of entries) {
+      if (entry.isIntersecting) continue;
+      const answer = this.answerOf(entry.target);
+      if (answer === undefined) continue;
+      const element = answer.element;
+      const candidate = {
+        streaming: answer.isStreaming,
+        isLast: this.isLast(answer.id),
+        holdsFocus: element.contains(document.activeElement),
+        holdsSelection: selecting && selection.containsNode(element, true),
+      };
+      // One the user works in stays rendered until it comes back and leaves again.
+      if (!mayRelease(candidate)) continue;
+      this.farOff.unobserve(element);
+      answer.release(element.getBoundingClientRect().height);
+      this.watch(answer);
     }
   }
 
