@@ -8,7 +8,7 @@ import { emptyState, onMac } from './emptyState';
 import type { StreamingMarkdownOptions } from './markdown';
 import { withEditButton } from './questionEdit';
 import { AssistantTurn } from './turns';
-import { eagerFrom, mayRelease, RELEASE_MARGIN, RENDER_MARGIN } from './turnWindow';
+import { eagerFrom, estimatedGroupHeightPx, mayRelease, RELEASE_MARGIN, RENDER_MARGIN } from './turnWindow';
 import { userTurnElement } from './userTurn';
 
 /** Within this many pixels of the bottom counts as "at the bottom" (following the stream). */
@@ -28,6 +28,8 @@ export class Transcript {
   private readonly nearScreen: IntersectionObserver;
   /** …and rendered finished ones, to release them when they are far off it. */
   private readonly farOff: IntersectionObserver;
+  /** Groups of older turns of a reopened conversation not built yet, with their turns. */
+  private readonly unbuilt = new Map<Element, TurnView[]>();
 
   constructor(
     private readonly scroller: HTMLElement,
@@ -63,21 +65,37 @@ export class Transcript {
     this.answers.clear();
     this.nearScreen.disconnect();
     this.farOff.disconnect();
+    this.unbuilt.clear();
     this.element.replaceChildren(this.empty);
     this.add(turns, true);
     this.following = true;
     this.follow();
   }
 
-  /** Appends turns; from a snapshot (`opening`), older finished answers are deferred. */
+  /**
+   * Appends turns. From a snapshot (`opening`), older finished answers are deferred, and a long
+   * conversation's groups of older turns are not even built until they come near the screen.
+   */
   add(turns: TurnView[], opening = false): void {
     const eager = opening ? eagerFrom(turns) : 0;
-    let parent: HTMLElement = this.element;
-    turns.forEach((turn, index) => {
-      if (opening && turns.length > TURNS_PER_GROUP && index % TURNS_PER_GROUP === 0) {
-        parent = el('div', { class: 'turn-group' });
-        this.element.append(parent);
+    if (opening && turns.length > TURNS_PER_GROUP)
+      for (let first = 0; first < turns.length; first += TURNS_PER_GROUP) {
+        const group = el('div', { class: 'turn-group' });
+        this.element.append(group);
+        const members = turns.slice(first, first + TURNS_PER_GROUP);
+        if (first + members.length > eager) this.build(group, members, eager - first);
+        else this.hold(group, members);
       }
+    else this.build(this.element, turns, eager);
+    this.updateEmpty();
+    this.markLast();
+    if (turns.some((turn) => turn.role === 'user')) this.following = true;
+    this.follow();
+  }
+
+  /** Turns into `parent`; answers before `eager` deferred. */
+  private build(parent: HTMLElement, turns: TurnView[], eager: number): void {
+    turns.forEach((turn, index) => {
       if (turn.role === 'user') parent.append(withEditButton(userTurnElement(turn)));
       else {
         const answer = new AssistantTurn(turn, this.renderOptions, index < eager);
@@ -86,10 +104,25 @@ export class Transcript {
         this.watch(answer);
       }
     });
-    this.updateEmpty();
-    this.markLast();
-    if (turns.some((turn) => turn.role === 'user')) this.following = true;
-    this.follow();
+  }
+
+  /** A group left empty at about its height, its turns built when it comes near the screen. */
+  private hold(group: HTMLElement, turns: TurnView[]): void {
+    group.classList.add('unbuilt');
+    group.style.setProperty('--held-height', `${estimatedGroupHeightPx(turns)}px`);
+    this.unbuilt.set(group, turns);
+    this.nearScreen.observe(group);
+  }
+
+  private buildGroup(group: Element): void {
+    const turns = this.unbuilt.get(group);
+    if (turns === undefined) return;
+    this.unbuilt.delete(group);
+    this.nearScreen.unobserve(group);
+    const element = group as HTMLElement;
+    element.classList.remove('unbuilt');
+    element.style.removeProperty('--held-height');
+    this.build(element, turns, turns.length);
   }
 
   delta(requestId: number, channel: DeltaChannel, text: string): void {
@@ -112,9 +145,16 @@ export class Transcript {
 
   /** Removes the turn with this id and everything after it. */
   removeFrom(turnId: string): void {
+    for (const [group, members] of this.unbuilt) if (members.some((turn) => turn.id === turnId)) this.buildGroup(group);
     const turns = [...this.element.querySelectorAll<HTMLElement>('.turn')];
     const first = turns.findIndex((turn) => turn.dataset.turnId === turnId);
     if (first === -1) return;
+    for (const group of [...this.unbuilt.keys()])
+      if (turns[first].compareDocumentPosition(group) & Node.DOCUMENT_POSITION_FOLLOWING) {
+        this.unbuilt.delete(group);
+        this.nearScreen.unobserve(group);
+        group.remove();
+      }
     for (const node of turns.slice(first)) {
       const requestId = node.dataset.requestId;
       if (requestId !== undefined) {
@@ -165,6 +205,10 @@ export class Transcript {
   private onNearScreen(entries: IntersectionObserverEntry[]): void {
     for (const entry of entries) {
       if (!entry.isIntersecting) continue;
+      if (this.unbuilt.has(entry.target)) {
+        this.buildGroup(entry.target);
+        continue;
+      }
       const answer = this.answerOf(entry.target);
       this.nearScreen.unobserve(entry.target);
       if (answer === undefined) continue;

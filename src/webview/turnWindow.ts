@@ -47,3 +47,15 @@ export function estimatedHeightPx(view: AssistantTurnView): number {
   for (let i = view.content.indexOf('\n'); i !== -1; i = view.content.indexOf('\n', i + 1)) lines++;
   return Math.round(80 + (lines + view.content.length / 70) * 18);
 }
+
+/** Each turn's bottom margin (media/chat.css `.turn`), and about a one-line question's height. */
+const TURN_MARGIN_PX = 14;
+const QUESTION_PX = 34;
+
+/** Estimated height of a group of turns not built yet: its answers and questions, with their margins. */
+export function estimatedGroupHeightPx(turns: readonly TurnView[]): number {
+  let height = 0;
+  for (const turn of turns)
+    height += TURN_MARGIN_PX + (turn.role === 'assistant' ? estimatedHeightPx(turn) : QUESTION_PX);
+  return height;
+}

@@ -2,7 +2,13 @@
 // conversation renders at once, and which answers may give their DOM up far off screen.
 import * as assert from 'node:assert/strict';
 import type { AssistantTurnView, TurnView } from '../../src/protocol';
-import { eagerFrom, estimatedHeightPx, mayRelease, type ReleaseCandidate } from '../../src/webview/turnWindow';
+import {
+  eagerFrom,
+  estimatedGroupHeightPx,
+  estimatedHeightPx,
+  mayRelease,
+  type ReleaseCandidate,
+} from '../../src/webview/turnWindow';
 
 function conversation(answerLengths: number[]): TurnView[] {
   return answerLengths.flatMap((length, i): TurnView[] => [
@@ -66,5 +72,12 @@ describe('chat panel: which answers hold their DOM', () => {
     const short = estimatedHeightPx(view('one line'));
     assert.ok(estimatedHeightPx(view('line\n'.repeat(40))) > short + 40 * 17);
     assert.ok(estimatedHeightPx(view('x'.repeat(7000))) > short + 90 * 17);
+  });
+
+  it('estimates a group not built yet as its answers, questions and their margins', () => {
+    const turns = conversation([700, 1400]);
+    const answers = turns.filter((turn): turn is AssistantTurnView => turn.role === 'assistant');
+    const expected = answers.reduce((sum, answer) => sum + estimatedHeightPx(answer), 0) + 2 * 34 + 4 * 14;
+    assert.equal(estimatedGroupHeightPx(turns), expected);
   });
 });
