@@ -1,34 +1,35 @@
 // The transcript: the turns in order, kept in step with the host's messages, and scrolled to follow
-// the stream unless the user scrolled up to read.
+// the stream unless the user scrolled up to read. Finished answers hold their DOM only near the
+// screen (rules in turnWindow.ts): an answer not rendered yet, or released far off screen, keeps its
+// height and renders when it comes near; answers never scrolled to cost nothing.
 import type { AssistantTurnView, DeltaChannel, TurnView } from '../protocol';
 import { el } from './dom';
 import { emptyState, onMac } from './emptyState';
 import type { StreamingMarkdownOptions } from './markdown';
 import { withEditButton } from './questionEdit';
-import { AssistantTurn, userTurnElement } from './turns';
+import { AssistantTurn } from './turns';
+import { eagerFrom, estimatedGroupHeightPx, mayRelease, RELEASE_MARGIN, RENDER_MARGIN } from './turnWindow';
+import { userTurnElement } from './userTurn';
 
 /** Within this many pixels of the bottom counts as "at the bottom" (following the stream). */
 const FOLLOW_SLACK_PX = 48;
-/**
- * Opening a long conversation renders only its last answers at once (until about this many characters
- * of markdown, at least the last one); the others render when they come within DEFERRED_MARGIN of
- * the screen. Answers never scrolled to cost nothing: streaming the next one costs what it costs in
- * a new chat.
- */
-const EAGER_CHARS = 4_000;
 /**
  * A reopened conversation's turns go into groups of this many: the transcript then lays out a few
  * groups, not every turn, each frame an answer streams below them (a group off screen is skipped).
  */
 const TURNS_PER_GROUP = 20;
-const DEFERRED_MARGIN = '1200px 0px';
 
 export class Transcript {
   readonly element: HTMLElement;
   private readonly answers = new Map<number, AssistantTurn>();
   private following = true;
   private readonly empty: HTMLElement;
+  /** Watches answers not rendered, to render them when they come near the screen… */
   private readonly nearScreen: IntersectionObserver;
+  /** …and rendered finished ones, to release them when they are far off it. */
+  private readonly farOff: IntersectionObserver;
+  /** Groups of older turns of a reopened conversation not built yet, with their turns. */
+  private readonly unbuilt = new Map<Element, TurnView[]>();
 
   constructor(
     private readonly scroller: HTMLElement,
@@ -51,7 +52,11 @@ export class Transcript {
     new ResizeObserver(() => this.follow()).observe(this.element);
     this.nearScreen = new IntersectionObserver((entries) => this.onNearScreen(entries), {
       root: scroller,
-      rootMargin: DEFERRED_MARGIN,
+      rootMargin: RENDER_MARGIN,
+    });
+    this.farOff = new IntersectionObserver((entries) => this.onFarOff(entries), {
+      root: scroller,
+      rootMargin: RELEASE_MARGIN,
     });
   }
 
@@ -59,41 +64,65 @@ export class Transcript {
     for (const answer of this.answers.values()) answer.dispose();
     this.answers.clear();
     this.nearScreen.disconnect();
+    this.farOff.disconnect();
+    this.unbuilt.clear();
     this.element.replaceChildren(this.empty);
     this.add(turns, true);
     this.following = true;
     this.follow();
   }
 
-  /** Appends turns; from a snapshot (`opening`), older finished answers are deferred. */
+  /**
+   * Appends turns. From a snapshot (`opening`), older finished answers are deferred, and a long
+   * conversation's groups of older turns are not even built until they come near the screen.
+   */
   add(turns: TurnView[], opening = false): void {
-    let eagerFrom = 0;
-    if (opening) {
-      let chars = 0;
-      eagerFrom = turns.length;
-      while (eagerFrom > 0 && (chars < EAGER_CHARS || eagerFrom === turns.length)) {
-        const turn = turns[--eagerFrom];
-        if (turn.role === 'assistant') chars += turn.content.length + turn.reasoning.length;
+    const eager = opening ? eagerFrom(turns) : 0;
+    if (opening && turns.length > TURNS_PER_GROUP)
+      for (let first = 0; first < turns.length; first += TURNS_PER_GROUP) {
+        const group = el('div', { class: 'turn-group' });
+        this.element.append(group);
+        const members = turns.slice(first, first + TURNS_PER_GROUP);
+        if (first + members.length > eager) this.build(group, members, eager - first);
+        else this.hold(group, members);
       }
-    }
-    let parent: HTMLElement = this.element;
-    turns.forEach((turn, index) => {
-      if (opening && turns.length > TURNS_PER_GROUP && index % TURNS_PER_GROUP === 0) {
-        parent = el('div', { class: 'turn-group' });
-        this.element.append(parent);
-      }
-      if (turn.role === 'user') parent.append(withEditButton(userTurnElement(turn)));
-      else {
-        const answer = new AssistantTurn(turn, this.renderOptions, index < eagerFrom);
-        this.answers.set(turn.requestId, answer);
-        parent.append(answer.element);
-        if (answer.isDeferred) this.nearScreen.observe(answer.element);
-      }
-    });
+    else this.build(this.element, turns, eager);
     this.updateEmpty();
     this.markLast();
     if (turns.some((turn) => turn.role === 'user')) this.following = true;
     this.follow();
+  }
+
+  /** Turns into `parent`; answers before `eager` deferred. */
+  private build(parent: HTMLElement, turns: TurnView[], eager: number): void {
+    turns.forEach((turn, index) => {
+      if (turn.role === 'user') parent.append(withEditButton(userTurnElement(turn)));
+      else {
+        const answer = new AssistantTurn(turn, this.renderOptions, index < eager);
+        this.answers.set(turn.requestId, answer);
+        parent.append(answer.element);
+        this.watch(answer);
+      }
+    });
+  }
+
+  /** A group left empty at about its height, its turns built when it comes near the screen. */
+  private hold(group: HTMLElement, turns: TurnView[]): void {
+    group.classList.add('unbuilt');
+    group.style.setProperty('--held-height', `${estimatedGroupHeightPx(turns)}px`);
+    this.unbuilt.set(group, turns);
+    this.nearScreen.observe(group);
+  }
+
+  private buildGroup(group: Element): void {
+    const turns = this.unbuilt.get(group);
+    if (turns === undefined) return;
+    this.unbuilt.delete(group);
+    this.nearScreen.unobserve(group);
+    const element = group as HTMLElement;
+    element.classList.remove('unbuilt');
+    element.style.removeProperty('--held-height');
+    this.build(element, turns, turns.length);
   }
 
   delta(requestId: number, channel: DeltaChannel, text: string): void {
@@ -108,18 +137,29 @@ export class Transcript {
   }
 
   ended(turn: AssistantTurnView): void {
-    this.answers.get(turn.requestId)?.end(turn, this.isLast(turn.id));
+    const answer = this.answers.get(turn.requestId);
+    answer?.end(turn, this.isLast(turn.id));
+    if (answer !== undefined) this.watch(answer);
     this.follow();
   }
 
   /** Removes the turn with this id and everything after it. */
   removeFrom(turnId: string): void {
+    for (const [group, members] of this.unbuilt) if (members.some((turn) => turn.id === turnId)) this.buildGroup(group);
     const turns = [...this.element.querySelectorAll<HTMLElement>('.turn')];
     const first = turns.findIndex((turn) => turn.dataset.turnId === turnId);
     if (first === -1) return;
+    for (const group of [...this.unbuilt.keys()])
+      if (turns[first].compareDocumentPosition(group) & Node.DOCUMENT_POSITION_FOLLOWING) {
+        this.unbuilt.delete(group);
+        this.nearScreen.unobserve(group);
+        group.remove();
+      }
     for (const node of turns.slice(first)) {
       const requestId = node.dataset.requestId;
       if (requestId !== undefined) {
+        this.nearScreen.unobserve(node);
+        this.farOff.unobserve(node);
         this.answers.get(Number(requestId))?.dispose();
         this.answers.delete(Number(requestId));
       }
@@ -152,12 +192,50 @@ export class Transcript {
     for (const answer of this.answers.values()) answer.setLast(this.isLast(answer.id));
   }
 
+  /** Not rendered: watched until it comes near. Rendered and finished: watched until it is far off. */
+  private watch(answer: AssistantTurn): void {
+    if (!answer.isRendered) this.nearScreen.observe(answer.element);
+    else if (!answer.isStreaming) this.farOff.observe(answer.element);
+  }
+
+  private answerOf(element: Element): AssistantTurn | undefined {
+    return this.answers.get(Number((element as HTMLElement).dataset.requestId));
+  }
+
   private onNearScreen(entries: IntersectionObserverEntry[]): void {
     for (const entry of entries) {
       if (!entry.isIntersecting) continue;
+      if (this.unbuilt.has(entry.target)) {
+        this.buildGroup(entry.target);
+        continue;
+      }
+      const answer = this.answerOf(entry.target);
       this.nearScreen.unobserve(entry.target);
-      const turnId = (entry.target as HTMLElement).dataset.turnId ?? '';
-      this.answerById(turnId)?.materialize(this.isLast(turnId));
+      if (answer === undefined) continue;
+      answer.materialize(this.isLast(answer.id));
+      this.watch(answer);
+    }
+  }
+
+  private onFarOff(entries: IntersectionObserverEntry[]): void {
+    const selection = document.getSelection();
+    const selecting = selection !== null && selection.rangeCount > 0 && !selection.isCollapsed;
+    for (const entry of entries) {
+      if (entry.isIntersecting) continue;
+      const answer = this.answerOf(entry.target);
+      if (answer === undefined) continue;
+      const element = answer.element;
+      const candidate = {
+        streaming: answer.isStreaming,
+        isLast: this.isLast(answer.id),
+        holdsFocus: element.contains(document.activeElement),
+        holdsSelection: selecting && selection.containsNode(element, true),
+      };
+      // One the user works in stays rendered until it comes back and leaves again.
+      if (!mayRelease(candidate)) continue;
+      this.farOff.unobserve(element);
+      answer.release(element.getBoundingClientRect().height);
+      this.watch(answer);
     }
   }
 

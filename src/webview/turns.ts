@@ -1,78 +1,18 @@
-// One turn of the transcript as the panel shows it. An answer streams into markdown renderers (the
-// Thinking section and the answer); when it ends it shows its footer, its error with the fix, and
-// the actions that apply (regenerate, continue).
-import { snippetLabel } from '../shared/snippets';
-import type { AnswerFooter, AssistantTurnView, CodeSnippet, ErrorView, UserTurnView } from '../protocol';
+// An answer in the transcript as the panel shows it (a question: userTurn.ts). It streams into
+// markdown renderers (the Thinking section and the answer); when it ends it shows its footer, its
+// error with the fix, and the actions that apply (regenerate, continue).
+import type { AnswerFooter, AssistantTurnView, ErrorView } from '../protocol';
 import { button, el, icon } from './dom';
 import { StreamingMarkdown, type StreamingMarkdownOptions } from './markdown';
-
-export function userTurnElement(turn: UserTurnView): HTMLElement {
-  const snippets = turn.snippets ?? [];
-  const body =
-    snippets.length === 0 && turn.label === undefined
-      ? [turn.text]
-      : [
-          ...(turn.label !== undefined ? [el('div', { class: 'user-label' }, turn.label)] : []),
-          el('div', { class: 'user-snippets' }, ...snippets.map(snippetElement)),
-          turn.label !== undefined ? instructionElement(turn.text) : el('div', { class: 'user-question' }, turn.text),
-        ];
-  return el(
-    'article',
-    { class: 'turn user', 'data-turn-id': turn.id, 'aria-label': 'You' },
-    el('div', { class: 'user-text' }, ...body),
-  );
-}
-
-/** An ask command's standing instruction, folded away under its label (as text, never HTML). */
-function instructionElement(text: string): HTMLElement {
-  return el(
-    'details',
-    { class: 'snippet instruction' },
-    el(
-      'summary',
-      { title: 'Show or hide the instruction sent with the code' },
-      el('i', { class: 'codicon codicon-chevron-right snippet-chevron', 'aria-hidden': 'true' }),
-      icon('comment'),
-      el('span', { class: 'snippet-label' }, 'Instruction'),
-    ),
-    el('div', { class: 'user-question instruction-text' }, text),
-  );
-}
-
-/**
- * Code sent with a question, compact: `file:lines`, what it is and its size; the code folds out (as
- * text, never HTML).
- */
-function snippetElement(snippet: CodeSnippet): HTMLElement {
-  const lines = snippet.code === '' ? 1 : snippet.code.replace(/(\r\n|\r|\n)$/, '').split(/\r\n|\r|\n/).length;
-  const size = `${lines} ${lines === 1 ? 'line' : 'lines'} · ~${snippet.tokens.toLocaleString('en-US')} tokens`;
-  const meta = snippet.description !== undefined ? `${snippet.description} · ${size}` : size;
-  const label = snippetLabel(snippet.path, snippet.range);
-  return el(
-    'details',
-    { class: 'snippet' },
-    el(
-      'summary',
-      { title: `${label}: show or hide the code sent` },
-      el('i', { class: 'codicon codicon-chevron-right snippet-chevron', 'aria-hidden': 'true' }),
-      icon('file-code'),
-      el('span', { class: 'snippet-label' }, label),
-      el('span', { class: 'snippet-meta' }, meta),
-    ),
-    el('pre', { class: 'snippet-code' }, el('code', {}, snippet.code)),
-  );
-}
-
-/** Estimated height of a deferred answer before it is rendered (so the scrollbar is about right). */
-function estimatedHeightPx(view: AssistantTurnView): number {
-  const lines = view.content.split('\n').length + view.content.length / 70;
-  return Math.round(80 + lines * 18);
-}
+import { estimatedHeightPx } from './turnWindow';
 
 export class AssistantTurn {
   readonly element: HTMLElement;
-  /** A finished answer from a snapshot that is not rendered until it comes near the screen. */
-  private deferred: boolean;
+  /**
+   * Not rendered now: a finished answer from a snapshot not rendered yet (`deferred`), or one that gave
+   * its DOM up far off screen (`released`). Its text stays in `view`; it renders when it comes near.
+   */
+  private unrendered: 'deferred' | 'released' | undefined;
   private readonly thinking: HTMLDetailsElement;
   private readonly thinkingLabel: HTMLElement;
   private readonly reasoning: StreamingMarkdown;
@@ -88,7 +28,7 @@ export class AssistantTurn {
     deferred = false,
   ) {
     this.status = view.status;
-    this.deferred = deferred && view.status !== 'streaming';
+    this.unrendered = deferred && view.status !== 'streaming' ? 'deferred' : undefined;
     const reasoningRoot = el('div', { class: 'thinking-body markdown' });
     const answerRoot = el('div', { class: 'answer markdown' });
     this.thinkingLabel = el('span', { class: 'thinking-label' }, 'Thinking…');
@@ -118,25 +58,64 @@ export class AssistantTurn {
     );
     this.reasoning = new StreamingMarkdown(reasoningRoot, renderOptions);
     this.answer = new StreamingMarkdown(answerRoot, renderOptions);
-    if (this.deferred) {
+    if (this.unrendered !== undefined) {
       this.element.classList.add('deferred');
-      this.element.style.setProperty('--estimated-height', `${estimatedHeightPx(view)}px`);
+      this.element.style.setProperty('--held-height', `${estimatedHeightPx(view)}px`);
       return;
     }
     this.renderView(false);
   }
 
   get isDeferred(): boolean {
-    return this.deferred;
+    return this.unrendered === 'deferred';
   }
 
-  /** Renders a deferred answer now (it came near the screen). */
+  /** Whether its markdown is in the DOM now (neither deferred nor released). */
+  get isRendered(): boolean {
+    return this.unrendered === undefined;
+  }
+
+  get isStreaming(): boolean {
+    return this.status === 'streaming';
+  }
+
+  /** Renders a deferred or released answer now (it came near the screen). */
   materialize(isLast: boolean): void {
-    if (!this.deferred) return;
-    this.deferred = false;
-    this.element.classList.remove('deferred');
-    this.element.style.removeProperty('--estimated-height');
-    this.renderView(isLast);
+    const was = this.unrendered;
+    if (was === undefined) return;
+    this.unrendered = undefined;
+    this.element.classList.remove(was);
+    this.element.style.removeProperty('--held-height');
+    if (was === 'deferred') this.renderView(isLast);
+    else this.renderAgain(isLast);
+  }
+
+  /**
+   * Gives up the rendered markdown and buttons of a finished answer far off screen, keeping its
+   * height (`heightPx`, as laid out) so nothing around it moves; `materialize` brings them back.
+   * Its Thinking section keeps its place and whether it was open.
+   */
+  release(heightPx: number): void {
+    if (this.unrendered !== undefined || this.view.status === 'streaming') return;
+    this.unrendered = 'released';
+    this.element.classList.add('released');
+    this.element.style.setProperty('--held-height', `${heightPx}px`);
+    for (const markdown of [this.reasoning, this.answer]) {
+      markdown.reset('');
+      markdown.finish();
+    }
+    this.after.replaceChildren();
+  }
+
+  private renderAgain(isLast: boolean): void {
+    const { view } = this;
+    if (view.reasoning !== '') {
+      this.reasoning.reset(view.reasoning);
+      this.reasoning.finish();
+    }
+    this.answer.reset(view.content);
+    this.answer.finish();
+    this.renderAfter(isLast);
   }
 
   private renderView(isLast: boolean): void {
@@ -156,7 +135,7 @@ export class AssistantTurn {
 
   /** The answer's markdown as it stands. */
   get answerText(): string {
-    return this.deferred ? this.view.content : this.answer.text;
+    return this.unrendered !== undefined ? this.view.content : this.answer.text;
   }
 
   appendContent(text: string): void {
@@ -192,7 +171,7 @@ export class AssistantTurn {
   /** The final state from the host (its text wins: nothing the host has can be missing here). */
   end(view: AssistantTurnView, isLast: boolean): void {
     this.view = view;
-    if (this.deferred) return;
+    if (this.unrendered !== undefined) return;
     this.status = view.status;
     this.element.dataset.status = view.status;
     if (this.reasoning.text !== view.reasoning) this.reasoning.reset(view.reasoning);
@@ -207,7 +186,7 @@ export class AssistantTurn {
 
   /** Only the last answer offers Regenerate / Continue. */
   setLast(isLast: boolean): void {
-    if (this.status !== 'streaming' && !this.deferred) this.renderAfter(isLast);
+    if (this.status !== 'streaming' && this.unrendered === undefined) this.renderAfter(isLast);
   }
 
   dispose(): void {

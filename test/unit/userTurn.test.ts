@@ -5,7 +5,7 @@ import { JSDOM } from 'jsdom';
 import { withGlobalDocument } from './helpers';
 import type { UserTurnView } from '../../src/protocol';
 import { questionText, withEditButton } from '../../src/webview/questionEdit';
-import { userTurnElement } from '../../src/webview/turns';
+import { userTurnElement } from '../../src/webview/userTurn';
 
 describe('chat panel: user turn with code', () => {
   const { window } = new JSDOM('<!doctype html><html><body></body></html>');
