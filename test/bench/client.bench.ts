@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import OpenAI from 'openai';
 import { ChatClient } from '../../src/api';
 import { longStream } from '../server/fixtures';
-import { startTestServer } from '../server';
+import { startTestServer, type TestServer } from '../server';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 24);
@@ -110,7 +110,7 @@ function spreadOf(values: number[]): Spread {
 
 const gc = (globalThis as { gc?: () => void }).gc;
 
-async function measure(name: Name, server: Awaited<ReturnType<typeof startTestServer>>, body: Buffer) {
+async function measureOnce(name: Name, server: TestServer, body: Buffer): Promise<number> {
   gc?.();
   server.enqueue({ kind: 'stream', steps: [body] });
   const start = process.hrtime.bigint();
@@ -118,6 +118,21 @@ async function measure(name: Name, server: Awaited<ReturnType<typeof startTestSe
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   if (seen !== EVENTS) throw new Error(`${name} decoded ${seen} content events, expected ${EVENTS}`);
   return EVENTS / seconds;
+}
+
+/**
+ * One measurement. On a loaded machine an idle keep-alive connection can be closed by the server just
+ * as the next request reuses it (any of the three may draw it): that measurement is taken again, once.
+ */
+async function measure(name: Name, server: TestServer, body: Buffer): Promise<number> {
+  try {
+    return await measureOnce(name, server, body);
+  } catch (error) {
+    if (String(error).includes('content events')) throw error;
+    server.reset();
+    console.log(`${name}: ${String(error)}; measured again`);
+    return measureOnce(name, server, body);
+  }
 }
 
 /** Events/s per runner, one sample per measured round. */
