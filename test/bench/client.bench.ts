@@ -6,7 +6,8 @@
 // (no runner always first or last); warm-up rounds are discarded; with --expose-gc a full GC runs
 // before each measurement so no runner pays another's garbage. Reported: the median of each, the
 // spread (min, quartiles, max), and the ratios both as ratio of medians and as the median of each
-// round's own ratio (the two runs of a pair share the machine's load of that moment).
+// round's own ratio (the two runs of a pair share the machine's load of that moment); the medians per
+// second of this process's CPU are reported too, steadier than wall time when other work shares the cores.
 // BENCH_ONLY=ours runs one runner alone (for `node --cpu-prof`); BENCH_ROUNDS / BENCH_WARMUP / BENCH_EVENTS.
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -110,21 +111,29 @@ function spreadOf(values: number[]): Spread {
 
 const gc = (globalThis as { gc?: () => void }).gc;
 
-async function measureOnce(name: Name, server: TestServer, body: Buffer): Promise<number> {
+/** Events per wall-clock second, and per second of this process's CPU (steadier on a shared machine). */
+interface Rate {
+  wall: number;
+  cpu: number;
+}
+
+async function measureOnce(name: Name, server: TestServer, body: Buffer): Promise<Rate> {
   gc?.();
   server.enqueue({ kind: 'stream', steps: [body] });
+  const cpuStart = process.cpuUsage();
   const start = process.hrtime.bigint();
   const seen = await runners[name](server.baseUrl);
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const cpu = process.cpuUsage(cpuStart);
   if (seen !== EVENTS) throw new Error(`${name} decoded ${seen} content events, expected ${EVENTS}`);
-  return EVENTS / seconds;
+  return { wall: EVENTS / seconds, cpu: EVENTS / ((cpu.user + cpu.system) / 1e6) };
 }
 
 /**
  * One measurement. On a loaded machine an idle keep-alive connection can be closed by the server just
  * as the next request reuses it (any of the three may draw it): that measurement is taken again, once.
  */
-async function measure(name: Name, server: TestServer, body: Buffer): Promise<number> {
+async function measure(name: Name, server: TestServer, body: Buffer): Promise<Rate> {
   try {
     return await measureOnce(name, server, body);
   } catch (error) {
@@ -136,27 +145,30 @@ async function measure(name: Name, server: TestServer, body: Buffer): Promise<nu
 }
 
 /** Events/s per runner, one sample per measured round. */
-async function runRounds(names: Name[]): Promise<Record<Name, number[]>> {
+async function runRounds(names: Name[]): Promise<{ wall: Record<Name, number[]>; cpu: Record<Name, number[]> }> {
   const server = await startTestServer();
   const body = Buffer.from(longStream(EVENTS), 'utf8');
   const orders = permutations(names);
   const samples = { ours: [], openai: [], floor: [] } as Record<Name, number[]>;
+  const cpuSamples = { ours: [], openai: [], floor: [] } as Record<Name, number[]>;
   try {
     for (let round = -WARMUP; round < ROUNDS; round++) {
       for (const name of orders[(round + WARMUP) % orders.length]) {
-        const perSecond = await measure(name, server, body);
-        if (round >= 0) samples[name].push(perSecond);
+        const rate = await measure(name, server, body);
+        if (round < 0) continue;
+        samples[name].push(rate.wall);
+        cpuSamples[name].push(rate.cpu);
       }
     }
   } finally {
     await server.close();
   }
-  return samples;
+  return { wall: samples, cpu: cpuSamples };
 }
 
 const fmt = (value: number) => Math.round(value).toLocaleString('en-US').padStart(10);
 
-function report(samples: Record<Name, number[]>): void {
+function report(samples: Record<Name, number[]>, cpuSamples: Record<Name, number[]>): void {
   const spreads = {
     ours: spreadOf(samples.ours),
     openai: spreadOf(samples.openai),
@@ -193,6 +205,18 @@ function report(samples: Record<Name, number[]>): void {
       `(p25 ${pct(vsFloor.p25)}, p75 ${pct(vsFloor.p75)})   target >= ${pct(TARGET_VS_FLOOR)} ` +
       pass(ofMedians.floor >= TARGET_VS_FLOOR),
   );
+  const cpuMedian = (name: Name) => quantile(cpuSamples[name], 0.5);
+  const perCpuSecond = {
+    ours: cpuMedian('ours'),
+    openai: cpuMedian('openai'),
+    floor: cpuMedian('floor'),
+    oursOverOpenai: cpuMedian('ours') / cpuMedian('openai'),
+    oursOverFloor: cpuMedian('ours') / cpuMedian('floor'),
+  };
+  console.log(
+    `per CPU second (medians): ours / openai = ${perCpuSecond.oursOverOpenai.toFixed(2)}x, ` +
+      `ours / floor = ${pct(perCpuSecond.oursOverFloor)}`,
+  );
   const result = {
     ours: spreads.ours.median,
     openai: spreads.openai.median,
@@ -204,7 +228,12 @@ function report(samples: Record<Name, number[]>): void {
     spread: spreads,
     oursOverOpenai: { ofMedians: ofMedians.openai, perRound: vsOpenai },
     oursOverFloor: { ofMedians: ofMedians.floor, perRound: vsFloor },
+    perCpuSecond,
   };
+  writeResult(result);
+}
+
+function writeResult(result: object): void {
   const out = path.join(__dirname, '..', '..', '..', 'test', 'bench', 'results', 'client.json');
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
@@ -214,12 +243,13 @@ function report(samples: Record<Name, number[]>): void {
 async function main(): Promise<void> {
   if (ONLY !== undefined) {
     if (!(ONLY in runners)) throw new Error(`BENCH_ONLY must be one of ${Object.keys(runners).join(', ')}`);
-    const samples = await runRounds([ONLY as Name]);
-    const s = spreadOf(samples[ONLY as Name]);
+    const { wall } = await runRounds([ONLY as Name]);
+    const s = spreadOf(wall[ONLY as Name]);
     console.log(`${ONLY} alone: median ${fmt(s.median)} events/s (min ${fmt(s.min)}, max ${fmt(s.max)})`);
     return;
   }
-  report(await runRounds(['ours', 'openai', 'floor']));
+  const { wall, cpu } = await runRounds(['ours', 'openai', 'floor']);
+  report(wall, cpu);
 }
 
 main().catch((error) => {
