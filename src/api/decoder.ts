@@ -1,8 +1,8 @@
 // Bytes of a chat-completions event stream → typed StreamEvents. Synchronous and transport-free:
 // the HTTP client feeds it network reads, tests feed it in-memory chunkings of the same bytes.
-import { createParser, type EventSourceMessage, type EventSourceParser, type ParseError } from 'eventsource-parser';
 import { errorInfoOf, excerptOf, isContextLengthError, serverMessageOf } from './errors';
 import { BASE_URL_HINT } from './text';
+import { SseReader } from './sse';
 import { ThinkTagSplitter } from './think';
 import { ChatError, type ChatErrorKind, type StreamEvent, type Usage } from './types';
 
@@ -75,7 +75,7 @@ export class ChatStreamDecoder {
   sawFinish = false;
 
   private readonly text = new TextDecoder('utf-8');
-  private readonly parser: EventSourceParser;
+  private readonly sse: SseReader;
   private readonly think: ThinkTagSplitter | undefined;
   private readonly maxEventBytes: number;
   private readonly origin: string;
@@ -93,21 +93,24 @@ export class ChatStreamDecoder {
     this.maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
     this.origin = options.origin ?? 'the server';
     this.apiKey = options.apiKey;
-    this.parser = createParser({
-      onEvent: (message) => this.onMessage(message),
-      onComment: () => {
-        this.sawEvent = true;
+    this.sse = new SseReader(
+      {
+        onEvent: (type, data) => this.onMessage(type, data),
+        onComment: () => {
+          this.sawEvent = true;
+        },
+        onUnknownField: (field, value, line) => this.onUnknownField(field, value, line),
+        onTooLarge: () => this.onTooLarge(),
       },
-      onError: (error) => this.onParseError(error),
-      maxBufferSize: this.maxEventBytes,
-    });
+      this.maxEventBytes,
+    );
   }
 
   push(bytes: Uint8Array): void {
     if (this.finished || this.failure) return;
     // TextDecoder strips a leading BOM once, even when it is split across reads.
     const chunk = this.text.decode(bytes, STREAM);
-    if (chunk !== '') this.parser.feed(chunk);
+    if (chunk !== '') this.sse.feed(chunk);
   }
 
   /** The body ended normally: dispatch what is left, then flag a stream that never said it was done. */
@@ -116,7 +119,7 @@ export class ChatStreamDecoder {
     this.endingBody = true;
     const rest = this.text.decode();
     // A final event without its blank line (or a trailing lone CR) still counts.
-    this.parser.feed(rest + '\n\n');
+    this.sse.feed(rest + '\n\n');
     if (this.finished || this.failure) return;
     this.flushThink();
     if (!this.sawEvent && this.firstStrayLine !== undefined) {
@@ -173,11 +176,10 @@ export class ChatStreamDecoder {
     });
   }
 
-  private onMessage(message: EventSourceMessage): void {
+  private onMessage(type: string | undefined, data: string): void {
     if (this.finished || this.failure) return;
     this.sawEvent = true;
-    const data = message.data;
-    if (message.event === 'error') {
+    if (type === 'error') {
       this.streamError(this.parseLoose(data), data);
       return;
     }
@@ -195,7 +197,7 @@ export class ChatStreamDecoder {
         this.fail('incomplete', `The stream from ${this.origin} ended in the middle of an event.`, {
           excerpt: excerptOf(data, this.apiKey),
         });
-      } else if (data.trim() === '' || (message.event !== undefined && message.event !== 'message')) {
+      } else if (data.trim() === '' || (type !== undefined && type !== 'message')) {
         return; // an empty data line, or a non-JSON event of a kind this client does not use (e.g. `event: ping`)
       } else {
         this.fail('malformed', `${this.origin} sent an event that is not valid JSON.`, {
@@ -316,36 +318,34 @@ export class ChatStreamDecoder {
     });
   }
 
-  private onParseError(error: ParseError): void {
+  private onTooLarge(): void {
     if (this.finished || this.failure) return;
-    if (error.type === 'max-buffer-size-exceeded') {
-      const limit = `${Math.round(this.maxEventBytes / 1024)} KiB`;
-      this.fail('too-large', `${this.origin} sent a single event larger than ${limit}; stopped reading it.`);
-      return;
-    }
-    if (error.type !== 'unknown-field') return; // invalid `retry:` values are ignored, per the SSE standard
+    const limit = `${Math.round(this.maxEventBytes / 1024)} KiB`;
+    this.fail('too-large', `${this.origin} sent a single event larger than ${limit}; stopped reading it.`);
+  }
+
+  private onUnknownField(field: string, value: string, line: string): void {
+    if (this.finished || this.failure) return;
     // llama.cpp server writes a mid-stream error as an `error: {"code","message","type"}` field (then `[DONE]`).
-    if (error.field === 'error') {
+    if (field === 'error') {
       this.sawEvent = true;
-      const value = error.value ?? '';
       this.streamError(this.parseLoose(value), value);
       return;
     }
-    // Ollama (and some proxies) write a bare JSON error line without `data:`; the parser sees an unknown field.
-    const line = error.line ?? error.field ?? '';
+    // Ollama (and some proxies) write a bare JSON error line without `data:`; it reads as an unknown field.
     if (!this.sawEvent && this.firstStrayLine === undefined) this.firstStrayLine = line;
     if (line.charCodeAt(0) !== 123 /* { */) return;
-    let value: unknown;
+    let parsed: unknown;
     try {
-      value = JSON.parse(line);
+      parsed = JSON.parse(line);
     } catch {
       return; // some other unknown field: ignored, per the SSE standard
     }
     if (
-      value !== null &&
-      typeof value === 'object' &&
-      ('error' in value || (value as { object?: unknown }).object === 'error')
+      parsed !== null &&
+      typeof parsed === 'object' &&
+      ('error' in parsed || (parsed as { object?: unknown }).object === 'error')
     )
-      this.streamError(value, line);
+      this.streamError(parsed, line);
   }
 }

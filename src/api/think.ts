@@ -127,6 +127,47 @@ class MarkdownScanner {
   }
 }
 
+/** Deltas per block of shown content. */
+const PIECES_PER_BLOCK = 64;
+
+/**
+ * Content shown while a lone `</think>` could still turn it into reasoning. The deltas are joined in
+ * blocks, so a long answer keeps a few large strings alive rather than one per delta, which the GC
+ * would copy again and again until it promoted them all.
+ */
+class ShownContent {
+  /** Joined blocks, in order; what a `</think>` judgement scans. */
+  readonly blocks: string[] = [];
+  private readonly recent: string[] = [];
+
+  get isEmpty(): boolean {
+    return this.blocks.length === 0 && this.recent.length === 0;
+  }
+
+  add(piece: string): void {
+    this.recent.push(piece);
+    if (this.recent.length === PIECES_PER_BLOCK) this.seal();
+  }
+
+  /** Moves the recent deltas into a block, so `blocks` holds all the content. */
+  seal(): void {
+    const recent = this.recent;
+    if (recent.length === 0) return;
+    this.blocks.push(recent.length === 1 ? recent[0] : recent.join(''));
+    recent.length = 0;
+  }
+
+  text(): string {
+    this.seal();
+    return this.blocks.join('');
+  }
+
+  clear(): void {
+    this.blocks.length = 0;
+    this.recent.length = 0;
+  }
+}
+
 /**
  * One per response. Only a `<think>` at the very start of the answer opens a block (models that think put it
  * there; later it is the model talking about the tag). A lone `</think>` (templates that open the tag in the
@@ -137,9 +178,9 @@ export class ThinkTagSplitter {
   private state = State.Start;
   /** Text held back because it may be the start of a tag cut by the network. */
   private held = '';
-  /** Content yielded while a lone `</think>` could still turn it into reasoning (pieces: no rope per delta). */
-  private readonly shownContent: string[] = [];
-  /** `shownContent[0, scanned)` has been fed to `markdown`; the rest waits until a `</think>` needs judging. */
+  /** Content yielded while a lone `</think>` could still turn it into reasoning. */
+  private readonly shownContent = new ShownContent();
+  /** `shownContent.blocks[0, scanned)` has been fed to `markdown`; the rest waits until a `</think>` needs judging. */
   private scanned = 0;
   private readonly markdown = new MarkdownScanner();
   private trimLeading = false;
@@ -180,14 +221,14 @@ export class ThinkTagSplitter {
       if (held.trim() === '') return;
       this.state = State.Content;
     }
-    if (this.state === State.Content) this.shownContent.push(held);
+    if (this.state === State.Content) this.shownContent.add(held);
     out.push({ type: 'content', text: held });
   }
 
   /** Content so far: passed through, unless a lone `</think>` at a line boundary turns it into reasoning. */
   private pushContent(input: string, out: StreamEvent[]): string {
     if (input.indexOf('<') === -1) {
-      this.shownContent.push(input);
+      this.shownContent.add(input);
       out.push({ type: 'content', text: input });
       return '';
     }
@@ -196,17 +237,18 @@ export class ThinkTagSplitter {
     let verdict = Verdict.Text;
     let close = input.indexOf(CLOSE);
     for (; close !== -1; close = input.indexOf(CLOSE, close + CLOSE.length)) {
-      for (; this.scanned < this.shownContent.length; this.scanned++)
-        this.markdown.scan(this.shownContent[this.scanned]);
+      const blocks = this.shownContent.blocks;
+      this.shownContent.seal();
+      for (; this.scanned < blocks.length; this.scanned++) this.markdown.scan(blocks[this.scanned]);
       this.markdown.scan(input.slice(fed, close));
       fed = close;
       verdict = this.markdown.judge(input, close);
       if (verdict !== Verdict.Text) break;
     }
     if (verdict === Verdict.EndsReasoning) {
-      if (this.shownContent.length !== 0) out.push({ type: 'content-was-reasoning', text: this.shownContent.join('') });
+      if (!this.shownContent.isEmpty) out.push({ type: 'content-was-reasoning', text: this.shownContent.text() });
+      this.shownContent.clear();
       if (close > 0) out.push({ type: 'reasoning', text: input.slice(0, close), source: 'think-tag' });
-      this.shownContent.length = 0;
       this.enterAfter();
       return input.slice(close + CLOSE.length);
     }
@@ -214,13 +256,14 @@ export class ThinkTagSplitter {
     const shown = input.slice(0, end);
     this.held = input.slice(end);
     if (shown !== '') {
-      this.shownContent.push(shown);
+      this.shownContent.add(shown);
       out.push({ type: 'content', text: shown });
     }
     if (fed !== 0) {
       // The scanner has seen all before this delta and part of it: feed the rest, keep one piece.
       this.markdown.scan(shown.slice(fed));
-      this.scanned = this.shownContent.length;
+      this.shownContent.seal();
+      this.scanned = this.shownContent.blocks.length;
     }
     return '';
   }
