@@ -1,8 +1,8 @@
 // Bytes of a chat-completions event stream → typed StreamEvents. Synchronous and transport-free:
 // the HTTP client feeds it network reads, tests feed it in-memory chunkings of the same bytes.
+import { createParser, type EventSourceMessage, type EventSourceParser, type ParseError } from 'eventsource-parser';
 import { errorInfoOf, excerptOf, isContextLengthError, serverMessageOf } from './errors';
 import { BASE_URL_HINT } from './text';
-import { SseReader } from './sse';
 import { ThinkTagSplitter } from './think';
 import { ChatError, type ChatErrorKind, type StreamEvent, type Usage } from './types';
 
@@ -75,7 +75,7 @@ export class ChatStreamDecoder {
   sawFinish = false;
 
   private readonly text = new TextDecoder('utf-8');
-  private readonly sse: SseReader;
+  private readonly parser: EventSourceParser;
   private readonly think: ThinkTagSplitter | undefined;
   private readonly maxEventBytes: number;
   private readonly origin: string;
@@ -93,24 +93,21 @@ export class ChatStreamDecoder {
     this.maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
     this.origin = options.origin ?? 'the server';
     this.apiKey = options.apiKey;
-    this.sse = new SseReader(
-      {
-        onEvent: (type, data) => this.onMessage(type, data),
-        onComment: () => {
-          this.sawEvent = true;
-        },
-        onUnknownField: (field, value, line) => this.onUnknownField(field, value, line),
-        onTooLarge: () => this.onTooLarge(),
+    this.parser = createParser({
+      onEvent: (message) => this.onMessage(message),
+      onComment: () => {
+        this.sawEvent = true;
       },
-      this.maxEventBytes,
-    );
+      onError: (error) => this.onParseError(error),
+      maxBufferSize: this.maxEventBytes,
+    });
   }
 
   push(bytes: Uint8Array): void {
     if (this.finished || this.failure) return;
     // TextDecoder strips a leading BOM once, even when it is split across reads.
     const chunk = this.text.decode(bytes, STREAM);
-    if (chunk !== '') this.sse.feed(chunk);
+    if (chunk !== '') this.parser.feed(chunk);
   }
 
   /** The body ended normally: dispatch what is left, then flag a stream that never said it was done. */
@@ -119,7 +116,7 @@ export class ChatStreamDecoder {
     this.endingBody = true;
     const rest = this.text.decode();
     // A final event without its blank line (or a trailing lone CR) still counts.
-    this.sse.feed(rest + '\n\n');
+    this.parser.feed(rest + '\n\n');
     if (this.finished || this.failure) return;
     this.flushThink();
     if (!this.sawEvent && this.firstStrayLine !== undefined) {
@@ -176,10 +173,11 @@ export class ChatStreamDecoder {
     });
   }
 
-  private onMessage(type: string | undefined, data: string): void {
+  private onMessage(message: EventSourceMessage): void {
     if (this.finished || this.failure) return;
     this.sawEvent = true;
-    if (type === 'error') {
+    const data = message.data;
+    if (message.event === 'error') {
       this.streamError(this.parseLoose(data), data);
       return;
     }
@@ -197,7 +195,7 @@ export class ChatStreamDecoder {
         this.fail('incomplete', `The stream from ${this.origin} ended in the middle of an event.`, {
           excerpt: excerptOf(data, this.apiKey),
         });
-      } else if (data.trim() === '' || (type !== undefined && type !== 'message')) {
+      } else if (data.trim() === '' || (message.event !== undefined && message.event !== 'message')) {
         return; // an empty data line, or a non-JSON event of a kind this client does not use (e.g. `event: ping`)
       } else {
         this.fail('malformed', `${this.origin} sent an event that is not valid JSON.`, {
@@ -318,34 +316,36 @@ export class ChatStreamDecoder {
     });
   }
 
-  private onTooLarge(): void {
+  private onParseError(error: ParseError): void {
     if (this.finished || this.failure) return;
-    const limit = `${Math.round(this.maxEventBytes / 1024)} KiB`;
-    this.fail('too-large', `${this.origin} sent a single event larger than ${limit}; stopped reading it.`);
-  }
-
-  private onUnknownField(field: string, value: string, line: string): void {
-    if (this.finished || this.failure) return;
+    if (error.type === 'max-buffer-size-exceeded') {
+      const limit = `${Math.round(this.maxEventBytes / 1024)} KiB`;
+      this.fail('too-large', `${this.origin} sent a single event larger than ${limit}; stopped reading it.`);
+      return;
+    }
+    if (error.type !== 'unknown-field') return; // invalid `retry:` values are ignored, per the SSE standard
     // llama.cpp server writes a mid-stream error as an `error: {"code","message","type"}` field (then `[DONE]`).
-    if (field === 'error') {
+    if (error.field === 'error') {
       this.sawEvent = true;
+      const value = error.value ?? '';
       this.streamError(this.parseLoose(value), value);
       return;
     }
-    // Ollama (and some proxies) write a bare JSON error line without `data:`; it reads as an unknown field.
+    // Ollama (and some proxies) write a bare JSON error line without `data:`; the parser sees an unknown field.
+    const line = error.line ?? error.field ?? '';
     if (!this.sawEvent && this.firstStrayLine === undefined) this.firstStrayLine = line;
     if (line.charCodeAt(0) !== 123 /* { */) return;
-    let parsed: unknown;
+    let value: unknown;
     try {
-      parsed = JSON.parse(line);
+      value = JSON.parse(line);
     } catch {
       return; // some other unknown field: ignored, per the SSE standard
     }
     if (
-      parsed !== null &&
-      typeof parsed === 'object' &&
-      ('error' in parsed || (parsed as { object?: unknown }).object === 'error')
+      value !== null &&
+      typeof value === 'object' &&
+      ('error' in value || (value as { object?: unknown }).object === 'error')
     )
-      this.streamError(parsed, line);
+      this.streamError(value, line);
   }
 }
