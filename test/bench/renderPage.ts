@@ -15,6 +15,8 @@ export interface PhaseResult {
   longTasks: number[];
   /** Milliseconds spent in animation-frame callbacks during the phase. */
   frameWorkMs: number;
+  /** The duration of each frame callback that rendered, in order: the work of one render. */
+  renderWork: number[];
   finalLength: number;
 }
 
@@ -81,9 +83,11 @@ async function stream(deltas: string[], rate: number, requestId = 1): Promise<Ph
     frames: [],
     longTasks: [],
     frameWorkMs: 0,
+    renderWork: [],
     finalLength: 0,
   };
   const frameWorkBefore = window.frameWorkMs;
+  const renderWorkBefore = window.renderWork.length;
   const onRendered = (event: Event) =>
     result.renders.push(performance.now(), (event as CustomEvent<{ length: number }>).detail.length);
   document.addEventListener('markdown-rendered', onRendered);
@@ -106,6 +110,7 @@ async function stream(deltas: string[], rate: number, requestId = 1): Promise<Ph
   await frames(2);
   recording = false;
   result.frameWorkMs = window.frameWorkMs - frameWorkBefore;
+  result.renderWork = window.renderWork.slice(renderWorkBefore);
   observer.disconnect();
   document.removeEventListener('markdown-rendered', onRendered);
   result.finalLength = document.querySelector('.turn.assistant .answer')?.textContent?.length ?? 0;
@@ -172,6 +177,9 @@ declare global {
   interface Window {
     /** Kept by the bench page's wrapper around requestAnimationFrame (render.bench.ts). */
     frameWorkMs: number;
+    /** Kept by the same wrapper: the duration of each frame callback that rendered. */
+    renderWork: number[];
+    renderCount: number;
     renderBench: {
       setup: typeof setup;
       openHistory: typeof openHistory;
