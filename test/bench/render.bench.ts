@@ -41,6 +41,123 @@ const DELTA_CHARS = 4;
 /** The whole run stops by itself after this long, whatever happens. */
 const WATCHDOG_MS = 9 * 60_000;
 
+/** Medians per rate, and the ratios between modes. */
+function rateFigures(runs: Run[]) {
+  const pick = (mode: Mode, rate: number, key: keyof Run) =>
+    median(runs.filter((r) => r.mode === mode && r.rate === rate).map((r) => r[key] as number));
+  const ratio = (a: number, b: number) => +(a / b).toFixed(3);
+  return RATES.map((rate) => {
+    const [ours, naive, plain, floor] = (['ours', 'naive', 'plain', 'floor'] as const).map((mode) =>
+      pick(mode, rate, 'taskMs'),
+    );
+    const [oursFrames, naiveFrames] = (['ours', 'naive'] as const).map((mode) => pick(mode, rate, 'frameWorkMs'));
+    return {
+      rate,
+      oursTotalMs: Math.round(ours),
+      naiveTotalMs: Math.round(naive),
+      longestFrameMs: +pick('ours', rate, 'longestFrameMs').toFixed(1),
+      lagP50Ms: +pick('ours', rate, 'lagP50Ms').toFixed(1),
+      lagP95Ms: +pick('ours', rate, 'lagP95Ms').toFixed(1),
+      oursOfNaive: ratio(ours, naive),
+      // The same deltas to no answer: dispatching and handling 12,000 messages, the bench's frame loop.
+      floorTotalMs: Math.round(floor),
+      // The raw text in one text node, appended every frame: a panel that does no markdown at all.
+      plainTotalMs: Math.round(plain),
+      plainOfNaive: ratio(plain, naive),
+      // Ours against a panel that does no markdown at all (issue 17: ≤ 0.6).
+      oursOfPlain: ratio(ours, plain),
+      oursOfNaiveAboveFloor: ratio(ours - floor, naive - floor),
+      // Time in animation-frame callbacks: the renders and the layout they force (panel scroll-follow).
+      oursFrameWorkMs: Math.round(oursFrames),
+      naiveFrameWorkMs: Math.round(naiveFrames),
+      oursOfNaiveFrameWork: ratio(oursFrames, naiveFrames),
+      // Naive cannot keep up with the frame rate and renders less often: the work per render.
+      oursFrameWorkPerRenderMs: +(oursFrames / pick('ours', rate, 'renders')).toFixed(2),
+      naiveFrameWorkPerRenderMs: +(naiveFrames / pick('naive', rate, 'renders')).toFixed(2),
+      oursOfNaivePerRender: ratio(
+        oursFrames / pick('ours', rate, 'renders'),
+        naiveFrames / pick('naive', rate, 'renders'),
+      ),
+      oursScriptMs: Math.round(pick('ours', rate, 'scriptMs')),
+      naiveScriptMs: Math.round(pick('naive', rate, 'scriptMs')),
+      oursLongestTaskMs: +pick('ours', rate, 'longestTaskMs').toFixed(1),
+      naiveLongestFrameMs: +pick('naive', rate, 'longestFrameMs').toFixed(1),
+      naiveLongestTaskMs: +pick('naive', rate, 'longestTaskMs').toFixed(1),
+      naiveLagP50Ms: +pick('naive', rate, 'lagP50Ms').toFixed(1),
+      naiveLagP95Ms: +pick('naive', rate, 'lagP95Ms').toFixed(1),
+      oursRenders: pick('ours', rate, 'renders'),
+      naiveRenders: pick('naive', rate, 'renders'),
+    };
+  });
+}
+
+type RateFigures = ReturnType<typeof rateFigures>[number];
+
+/** The per-rate figures as two tables. */
+function printRateTables(rates: RateFigures[]): void {
+  const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+  const table = (title: string, header: string[], rows: string[][]) => {
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+    const line = (cells: string[]) => `  ${cells.map((cell, i) => cell.padStart(widths[i])).join(' │ ')}`;
+    console.log(
+      `\n  ${title}\n${line(header)}\n` +
+        `  ${widths.map((w) => '─'.repeat(w)).join('─┼─')}\n${rows.map(line).join('\n')}`,
+    );
+  };
+  table(
+    'main thread (medians; ms)',
+    [
+      'rate/s',
+      'ours',
+      'naive',
+      'ours/naive',
+      'plain text',
+      'ours/plain',
+      'plain/naive',
+      'floor',
+      'floor/naive',
+      'ours/naive above floor',
+      'in frames: ours',
+      'naive',
+      'ours/naive',
+      'per render: ours',
+      'naive',
+      'ours/naive',
+    ],
+    rates.map((r) => [
+      String(r.rate),
+      String(r.oursTotalMs),
+      String(r.naiveTotalMs),
+      pct(r.oursOfNaive),
+      String(r.plainTotalMs),
+      pct(r.oursOfPlain),
+      pct(r.plainOfNaive),
+      String(r.floorTotalMs),
+      pct(r.floorTotalMs / r.naiveTotalMs),
+      pct(r.oursOfNaiveAboveFloor),
+      String(r.oursFrameWorkMs),
+      String(r.naiveFrameWorkMs),
+      pct(r.oursOfNaiveFrameWork),
+      r.oursFrameWorkPerRenderMs.toFixed(2),
+      r.naiveFrameWorkPerRenderMs.toFixed(2),
+      pct(r.oursFrameWorkPerRenderMs / r.naiveFrameWorkPerRenderMs),
+    ]),
+  );
+  table(
+    'frames and display lag (medians; ms)',
+    ['rate/s', 'longest frame: ours', 'naive', 'lag p50 / p95: ours', 'naive', 'renders: ours', 'naive'],
+    rates.map((r) => [
+      String(r.rate),
+      fmt(r.longestFrameMs),
+      fmt(r.naiveLongestFrameMs),
+      `${fmt(r.lagP50Ms)} / ${fmt(r.lagP95Ms)}`,
+      `${fmt(r.naiveLagP50Ms)} / ${fmt(r.naiveLagP95Ms)}`,
+      String(r.oursRenders),
+      String(r.naiveRenders),
+    ]),
+  );
+}
+
 /** Issue 17's targets for one rate. */
 function rateChecks(r: {
   oursOfPlain: number;
@@ -136,114 +253,9 @@ async function main(): Promise<void> {
     await browser.close();
   }
 
-  const pick = (mode: Mode, rate: number, key: keyof Run) =>
-    median(runs.filter((r) => r.mode === mode && r.rate === rate).map((r) => r[key] as number));
-  const ratio = (a: number, b: number) => +(a / b).toFixed(3);
-  const rates = RATES.map((rate) => {
-    const [ours, naive, plain, floor] = (['ours', 'naive', 'plain', 'floor'] as const).map((mode) =>
-      pick(mode, rate, 'taskMs'),
-    );
-    const [oursFrames, naiveFrames] = (['ours', 'naive'] as const).map((mode) => pick(mode, rate, 'frameWorkMs'));
-    return {
-      rate,
-      oursTotalMs: Math.round(ours),
-      naiveTotalMs: Math.round(naive),
-      longestFrameMs: +pick('ours', rate, 'longestFrameMs').toFixed(1),
-      lagP50Ms: +pick('ours', rate, 'lagP50Ms').toFixed(1),
-      lagP95Ms: +pick('ours', rate, 'lagP95Ms').toFixed(1),
-      oursOfNaive: ratio(ours, naive),
-      // The same deltas to no answer: dispatching and handling 12,000 messages, the bench's frame loop.
-      floorTotalMs: Math.round(floor),
-      // The raw text in one text node, appended every frame: a panel that does no markdown at all.
-      plainTotalMs: Math.round(plain),
-      plainOfNaive: ratio(plain, naive),
-      // Ours against a panel that does no markdown at all (issue 17: ≤ 0.6).
-      oursOfPlain: ratio(ours, plain),
-      oursOfNaiveAboveFloor: ratio(ours - floor, naive - floor),
-      // Time in animation-frame callbacks: the renders and the layout they force (panel scroll-follow).
-      oursFrameWorkMs: Math.round(oursFrames),
-      naiveFrameWorkMs: Math.round(naiveFrames),
-      oursOfNaiveFrameWork: ratio(oursFrames, naiveFrames),
-      // Naive cannot keep up with the frame rate and renders less often: the work per render.
-      oursFrameWorkPerRenderMs: +(oursFrames / pick('ours', rate, 'renders')).toFixed(2),
-      naiveFrameWorkPerRenderMs: +(naiveFrames / pick('naive', rate, 'renders')).toFixed(2),
-      oursOfNaivePerRender: ratio(
-        oursFrames / pick('ours', rate, 'renders'),
-        naiveFrames / pick('naive', rate, 'renders'),
-      ),
-      oursScriptMs: Math.round(pick('ours', rate, 'scriptMs')),
-      naiveScriptMs: Math.round(pick('naive', rate, 'scriptMs')),
-      oursLongestTaskMs: +pick('ours', rate, 'longestTaskMs').toFixed(1),
-      naiveLongestFrameMs: +pick('naive', rate, 'longestFrameMs').toFixed(1),
-      naiveLongestTaskMs: +pick('naive', rate, 'longestTaskMs').toFixed(1),
-      naiveLagP50Ms: +pick('naive', rate, 'lagP50Ms').toFixed(1),
-      naiveLagP95Ms: +pick('naive', rate, 'lagP95Ms').toFixed(1),
-      oursRenders: pick('ours', rate, 'renders'),
-      naiveRenders: pick('naive', rate, 'renders'),
-    };
-  });
+  const rates = rateFigures(runs);
 
-  const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
-  const table = (title: string, header: string[], rows: string[][]) => {
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-    const line = (cells: string[]) => `  ${cells.map((cell, i) => cell.padStart(widths[i])).join(' │ ')}`;
-    console.log(
-      `\n  ${title}\n${line(header)}\n` +
-        `  ${widths.map((w) => '─'.repeat(w)).join('─┼─')}\n${rows.map(line).join('\n')}`,
-    );
-  };
-  table(
-    'main thread (medians; ms)',
-    [
-      'rate/s',
-      'ours',
-      'naive',
-      'ours/naive',
-      'plain text',
-      'ours/plain',
-      'plain/naive',
-      'floor',
-      'floor/naive',
-      'ours/naive above floor',
-      'in frames: ours',
-      'naive',
-      'ours/naive',
-      'per render: ours',
-      'naive',
-      'ours/naive',
-    ],
-    rates.map((r) => [
-      String(r.rate),
-      String(r.oursTotalMs),
-      String(r.naiveTotalMs),
-      pct(r.oursOfNaive),
-      String(r.plainTotalMs),
-      pct(r.oursOfPlain),
-      pct(r.plainOfNaive),
-      String(r.floorTotalMs),
-      pct(r.floorTotalMs / r.naiveTotalMs),
-      pct(r.oursOfNaiveAboveFloor),
-      String(r.oursFrameWorkMs),
-      String(r.naiveFrameWorkMs),
-      pct(r.oursOfNaiveFrameWork),
-      r.oursFrameWorkPerRenderMs.toFixed(2),
-      r.naiveFrameWorkPerRenderMs.toFixed(2),
-      pct(r.oursFrameWorkPerRenderMs / r.naiveFrameWorkPerRenderMs),
-    ]),
-  );
-  table(
-    'frames and display lag (medians; ms)',
-    ['rate/s', 'longest frame: ours', 'naive', 'lag p50 / p95: ours', 'naive', 'renders: ours', 'naive'],
-    rates.map((r) => [
-      String(r.rate),
-      fmt(r.longestFrameMs),
-      fmt(r.naiveLongestFrameMs),
-      `${fmt(r.lagP50Ms)} / ${fmt(r.lagP95Ms)}`,
-      `${fmt(r.naiveLagP50Ms)} / ${fmt(r.naiveLagP95Ms)}`,
-      String(r.oursRenders),
-      String(r.naiveRenders),
-    ]),
-  );
+  if (runs.length > 0) printRateTables(rates);
   for (const r of runs.length > 0 ? rates : []) printChecks(`targets at ${r.rate} events/s`, rateChecks(r));
   if (long !== undefined) printChecks('length targets', longChecks(long));
 
