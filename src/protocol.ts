@@ -4,7 +4,10 @@
 // of a discriminated union; stream messages carry the requestId of the answer they belong to.
 import type { ChatErrorKind } from './api/types';
 
-/** The host posts an answer's deltas once per this many ms (an animation frame at 60 Hz), a message per channel. */
+/**
+ * The host posts an answer's deltas when its last post has reached the webview, and at the latest
+ * this many ms after the text arrived (an animation frame at 60 Hz); a message per channel.
+ */
 export const DELTA_POST_INTERVAL_MS = 16;
 
 /** How an answer turn stands. */

@@ -1,6 +1,6 @@
 // The chat panel's conversation and its requests, owned by the host: it lives as long as the
 // extension, so a panel that is hidden, moved or re-created mid-answer loses nothing — the view
-// gets one snapshot when it is ready again, then deltas (coalesced to one post per frame).
+// gets one snapshot when it is ready again, then deltas (coalesced: posted when none is in flight).
 import * as vscode from 'vscode';
 import type { Answer, StreamEvent } from '../api';
 import { prepareRequest, type PreparedRequest } from '../core/requestPreparation';
@@ -28,8 +28,8 @@ const RECHECK_DELAY_MS = 300;
 /** What "Continue" asks after an answer was cut at the token limit. */
 const CONTINUE_PROMPT = 'Continue exactly where your previous answer stopped, without repeating it.';
 
-/** Where the session posts; undefined while no view is ready to receive. */
-export type ViewSink = (message: HostToWebview) => void;
+/** Where the session posts (settling once the view has it); undefined while no view is ready. */
+export type ViewSink = (message: HostToWebview) => void | PromiseLike<unknown>;
 
 interface AnswerOptions {
   /** The surface that asked (the chat panel, an ask command). */
@@ -394,7 +394,7 @@ export class ChatSession implements vscode.Disposable {
     this.post({ type: 'status', status: this.status() });
   }
 
-  private post(message: HostToWebview): void {
-    this.sink?.(message);
+  private post(message: HostToWebview): void | PromiseLike<unknown> {
+    return this.sink?.(message);
   }
 }

@@ -86,9 +86,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     this.viewDisposables = [];
   }
 
-  private post = (message: HostToWebview): void => {
-    void this.view?.webview.postMessage(message);
-  };
+  private post = (message: HostToWebview): PromiseLike<boolean> | undefined => this.view?.webview.postMessage(message);
 
   private onMessage(raw: unknown): void {
     const message = readWebviewMessage(raw, this.services.log);

@@ -4,14 +4,17 @@
 // typed may still become something else; a table needs its delimiter row ended). Finished blocks
 // are parsed, rendered, sanitized and attached once, as frozen nodes that are never touched again;
 // the open tail is re-rendered into one live element each frame, block by block, patched in place
-// (an unchanged block keeps its nodes, a growing one usually changes one text node). Frozen chunks
+// (an unchanged block keeps its nodes, a growing one usually changes one text node); an open tail
+// that is one long table or list is grown from a window of its last rows (openBlock.ts). Frozen chunks
 // are concatenated exactly as a one-shot render of the whole text would emit them, so the finished
 // DOM is byte-identical to `reset(text); finish()`.
 //
 // Link reference definitions carry over through one markdown-it `env`. A chunk that used a label
 // before its definition arrived is rendered again (once) when that definition is frozen.
 import { patchChildren } from './domPatch';
+import { lineStarts, markOpenFences } from './markdownLines';
 import { htmlToFragment, md, renderTokens, undefinedLabels, type MarkdownEnv, type Token } from './markdownRender';
+import { growingBlock, windowShape, type GrowingBlock } from './openBlock';
 
 export interface StreamingMarkdownOptions {
   /**
@@ -53,21 +56,6 @@ interface LiveBlock {
   nodes: ChildNode[];
 }
 
-/** Offsets where lines start (index 0 = 0, then one per line break: \n, \r\n or \r, as markdown-it counts them). */
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  if (!text.includes('\r')) {
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-    return starts;
-  }
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
-    if (ch === 13 && text.charCodeAt(i + 1) === 10) i++;
-    if (ch === 10 || ch === 13) starts.push(i + 1);
-  }
-  return starts;
-}
-
 // The line being typed when it is only markers so far (`#`, `***`, `-`, ```` ``` ````, `1.`, `>`):
 // it is not shown until it has more, so a heading, rule, list or setext underline does not flash.
 const AMBIGUOUS_PARTIAL_LINE = /^[ \t>]*(?:#{1,6}|[-*_+=]+|[`~]+|\d{1,9}[.)]?|\|)?[ \t]*$/;
@@ -76,28 +64,6 @@ function withoutAmbiguousPartialLine(text: string): string {
   const lastBreak = Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r'));
   const partial = text.slice(lastBreak + 1);
   return partial !== '' && AMBIGUOUS_PARTIAL_LINE.test(partial) ? text.slice(0, lastBreak + 1) : text;
-}
-
-const CLOSING_FENCE = /^[ \t>]*(`{3,}|~{3,})[ \t]*$/;
-
-/**
- * Marks fences that are still open (they run to the end of `text` with no closing line that has
- * ended): they render as plain text. A fence that closed, or whose container ended, is highlighted.
- */
-function markOpenFences(tokens: Token[], from: number, text: string, starts: number[]): void {
-  const complete = starts.length - 1;
-  const lineCount = complete + (starts[complete] < text.length ? 1 : 0);
-  for (let i = from; i < tokens.length; i++) {
-    const token = tokens[i];
-    if (token.type !== 'fence' || token.map === null || token.map[1] < lineCount) continue;
-    const last = token.map[1] - 1;
-    const closing =
-      last > token.map[0] && last < complete
-        ? CLOSING_FENCE.exec(text.slice(starts[last], starts[last + 1]).trimEnd())
-        : null;
-    const closed = closing !== null && closing[1][0] === token.markup[0] && closing[1].length >= token.markup.length;
-    if (!closed) token.meta = { open: true };
-  }
 }
 
 /**
@@ -131,6 +97,8 @@ export class StreamingMarkdown {
   private live: HTMLElement | undefined;
   /** …and what it holds, block by block. */
   private liveBlocks: LiveBlock[] = [];
+  /** The open tail is one long table or list, grown from a window (openBlock.ts), into `container`. */
+  private growing: (GrowingBlock & { container: Element }) | undefined;
   private frame: number | undefined;
   private dirty = false;
   private clearOnRender = false;
@@ -217,6 +185,7 @@ export class StreamingMarkdown {
       this.root.replaceChildren();
       this.live = undefined;
       this.liveBlocks = [];
+      this.growing = undefined;
       this.clearOnRender = false;
     }
     const { baseline } = this.options;
@@ -269,9 +238,13 @@ export class StreamingMarkdown {
       this.live?.remove();
       this.live = undefined;
       this.liveBlocks = [];
+      this.growing = undefined;
       return this.raw.length;
     }
     const visible = withoutAmbiguousPartialLine(tail);
+    if (this.growing !== undefined && this.renderWindow(this.growing, visible))
+      return this.frozenLength + visible.length;
+    this.growing = undefined;
     const env: MarkdownEnv = { references: { ...this.refs.references } };
     const tokens = this.parse(visible, env);
     const starts = lineStarts(visible);
@@ -309,7 +282,52 @@ export class StreamingMarkdown {
     }
     for (const block of this.liveBlocks.slice(next.length)) for (const node of block.nodes) node.remove();
     this.liveBlocks = next;
+    if (
+      blocks.length > 0 &&
+      finished + 2 === blocks.length &&
+      Object.keys(env.references).length === Object.keys(this.refs.references).length
+    )
+      this.startGrowing(growingBlock(tokens, blocks[finished + 1], visible, starts, frozenHere));
     return this.frozenLength + visible.length - frozenHere;
+  }
+
+  /** Remembers where the one live block's rows or items are (the table's body, the list). */
+  private startGrowing(block: GrowingBlock | undefined): void {
+    const element = this.liveBlocks[0].nodes[0];
+    const container =
+      block?.kind === 'table' && element instanceof this.window.Element
+        ? element.querySelector(':scope > tbody')
+        : element;
+    if (block !== undefined && container instanceof this.window.Element && container.children.length > block.settled)
+      this.growing = { ...block, container };
+  }
+
+  /**
+   * Renders the growing block from its window: its rows or items from the window's parse patched
+   * over those after the settled ones; false when the window is no longer one such block.
+   */
+  private renderWindow(block: GrowingBlock & { container: Element }, visible: string): boolean {
+    const source = block.head + visible.slice(block.windowStart);
+    const env: MarkdownEnv = { references: { ...this.refs.references } };
+    const tokens = this.parse(source, env);
+    const shape = windowShape(tokens, block);
+    if (shape === undefined) return false;
+    markOpenFences(tokens, 0, source, lineStarts(source));
+    const fragment = htmlToFragment(renderTokens(tokens, env), this.root.ownerDocument);
+    const rendered = block.kind === 'table' ? fragment.querySelector('tbody') : fragment.firstElementChild;
+    const next: ChildNode[] = [];
+    for (let node = rendered?.firstElementChild as ChildNode | null; node; node = node.nextSibling) next.push(node);
+    const current: ChildNode[] = [];
+    for (let node: ChildNode | null = block.container.children[block.settled]; node; node = node.nextSibling)
+      current.push(node);
+    patchChildren(block.container, current, next);
+    // The live block's HTML no longer describes its DOM: a whole render after this one patches it.
+    this.liveBlocks[0].html = '';
+    if (shape.parts > 1) {
+      block.settled += shape.parts - 1;
+      block.windowStart += lineStarts(source)[shape.lastLine] - block.head.length;
+    }
+    return true;
   }
 
   private liveElement(): HTMLElement {

@@ -16,21 +16,24 @@
 // Results: test/bench/results/render.json. BENCH_ROUNDS, BENCH_RATES (comma-separated), BENCH_CHARS,
 // BENCH_MODES (e.g. ours) change the run (then results go to render.json.tmp); BENCH_PROFILE /
 // BENCH_TRACE=ours|naive|floor write CPU profiles / Chromium traces of that mode's runs to the temp dir.
+// Then the length phases (renderLong.ts): the answer ×10 against the answer, and a long table and list
+// streamed as one open block; BENCH_LONG=0 leaves them out, BENCH_LONG=only runs only them
+// (BENCH_LONG_COPIES, BENCH_LONG_RATE, BENCH_LONG_ROUNDS shorten them; results then go to .tmp).
 // Then the history phase (renderHistory.ts): a saved 100-answer conversation opened, and streaming into
 // turn 101 against turn 1, before and after reading it all; a 1,000-answer one opened and read through.
 // BENCH_HISTORY=0 leaves it out, BENCH_HISTORY=only runs only it (reduced: see renderHistory.ts).
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium } from 'playwright-core';
 import { chromiumArgs } from '../harness/browser';
 import { chromiumPath, repoRoot } from '../harness/paths';
 import { seededRandom } from '../harness/random';
 import { randomChunks, sampleAnswer } from './renderFixture';
-import { median, openPage, pageMetrics, percentile, type Mode } from './renderHarness';
+import { median, type Mode } from './renderHarness';
 import { historyChecks, historyReduced, measureHistory, type HistoryResult } from './renderHistory';
-import type { PhaseResult } from './renderPage';
+import { longChecks, measureLong, type LongResult } from './renderLong';
+import { measure, type Run } from './renderMeasure';
 
 const RATES = (process.env.BENCH_RATES ?? '1000,3000').split(',').map(Number);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -39,112 +42,152 @@ const DELTA_CHARS = 4;
 /** The whole run stops by itself after this long, whatever happens. */
 const WATCHDOG_MS = 9 * 60_000;
 
-interface Run {
-  mode: Mode;
-  rate: number;
-  taskMs: number;
-  scriptMs: number;
-  layoutMs: number;
-  styleMs: number;
-  /** In animation-frame callbacks: the renders, the panel's scroll-follow, layout they force. */
-  frameWorkMs: number;
+/** Medians per rate, and the ratios between modes. */
+function rateFigures(runs: Run[]) {
+  const pick = (mode: Mode, rate: number, key: keyof Run) =>
+    median(runs.filter((r) => r.mode === mode && r.rate === rate).map((r) => r[key] as number));
+  const ratio = (a: number, b: number) => +(a / b).toFixed(3);
+  return RATES.map((rate) => {
+    const [ours, naive, plain, floor] = (['ours', 'naive', 'plain', 'floor'] as const).map((mode) =>
+      pick(mode, rate, 'taskMs'),
+    );
+    const [oursFrames, naiveFrames] = (['ours', 'naive'] as const).map((mode) => pick(mode, rate, 'frameWorkMs'));
+    return {
+      rate,
+      oursTotalMs: Math.round(ours),
+      naiveTotalMs: Math.round(naive),
+      longestFrameMs: +pick('ours', rate, 'longestFrameMs').toFixed(1),
+      lagP50Ms: +pick('ours', rate, 'lagP50Ms').toFixed(1),
+      lagP95Ms: +pick('ours', rate, 'lagP95Ms').toFixed(1),
+      oursOfNaive: ratio(ours, naive),
+      // The same deltas to no answer: dispatching and handling 12,000 messages, the bench's frame loop.
+      floorTotalMs: Math.round(floor),
+      // The raw text in one text node, appended every frame: a panel that does no markdown at all.
+      plainTotalMs: Math.round(plain),
+      plainOfNaive: ratio(plain, naive),
+      // Ours against a panel that does no markdown at all (issue 17: ≤ 0.6).
+      oursOfPlain: ratio(ours, plain),
+      oursOfNaiveAboveFloor: ratio(ours - floor, naive - floor),
+      // Time in animation-frame callbacks: the renders and the layout they force (panel scroll-follow).
+      oursFrameWorkMs: Math.round(oursFrames),
+      naiveFrameWorkMs: Math.round(naiveFrames),
+      oursOfNaiveFrameWork: ratio(oursFrames, naiveFrames),
+      // Naive cannot keep up with the frame rate and renders less often: the work per render.
+      oursFrameWorkPerRenderMs: +(oursFrames / pick('ours', rate, 'renders')).toFixed(2),
+      naiveFrameWorkPerRenderMs: +(naiveFrames / pick('naive', rate, 'renders')).toFixed(2),
+      oursOfNaivePerRender: ratio(
+        oursFrames / pick('ours', rate, 'renders'),
+        naiveFrames / pick('naive', rate, 'renders'),
+      ),
+      oursScriptMs: Math.round(pick('ours', rate, 'scriptMs')),
+      naiveScriptMs: Math.round(pick('naive', rate, 'scriptMs')),
+      oursLongestTaskMs: +pick('ours', rate, 'longestTaskMs').toFixed(1),
+      naiveLongestFrameMs: +pick('naive', rate, 'longestFrameMs').toFixed(1),
+      naiveLongestTaskMs: +pick('naive', rate, 'longestTaskMs').toFixed(1),
+      naiveLagP50Ms: +pick('naive', rate, 'lagP50Ms').toFixed(1),
+      naiveLagP95Ms: +pick('naive', rate, 'lagP95Ms').toFixed(1),
+      oursRenders: pick('ours', rate, 'renders'),
+      naiveRenders: pick('naive', rate, 'renders'),
+    };
+  });
+}
+
+type RateFigures = ReturnType<typeof rateFigures>[number];
+
+/** The per-rate figures as two tables. */
+function printRateTables(rates: RateFigures[]): void {
+  const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+  const table = (title: string, header: string[], rows: string[][]) => {
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+    const line = (cells: string[]) => `  ${cells.map((cell, i) => cell.padStart(widths[i])).join(' │ ')}`;
+    console.log(
+      `\n  ${title}\n${line(header)}\n` +
+        `  ${widths.map((w) => '─'.repeat(w)).join('─┼─')}\n${rows.map(line).join('\n')}`,
+    );
+  };
+  table(
+    'main thread (medians; ms)',
+    [
+      'rate/s',
+      'ours',
+      'naive',
+      'ours/naive',
+      'plain text',
+      'ours/plain',
+      'plain/naive',
+      'floor',
+      'floor/naive',
+      'ours/naive above floor',
+      'in frames: ours',
+      'naive',
+      'ours/naive',
+      'per render: ours',
+      'naive',
+      'ours/naive',
+    ],
+    rates.map((r) => [
+      String(r.rate),
+      String(r.oursTotalMs),
+      String(r.naiveTotalMs),
+      pct(r.oursOfNaive),
+      String(r.plainTotalMs),
+      pct(r.oursOfPlain),
+      pct(r.plainOfNaive),
+      String(r.floorTotalMs),
+      pct(r.floorTotalMs / r.naiveTotalMs),
+      pct(r.oursOfNaiveAboveFloor),
+      String(r.oursFrameWorkMs),
+      String(r.naiveFrameWorkMs),
+      pct(r.oursOfNaiveFrameWork),
+      r.oursFrameWorkPerRenderMs.toFixed(2),
+      r.naiveFrameWorkPerRenderMs.toFixed(2),
+      pct(r.oursFrameWorkPerRenderMs / r.naiveFrameWorkPerRenderMs),
+    ]),
+  );
+  table(
+    'frames and display lag (medians; ms)',
+    ['rate/s', 'longest frame: ours', 'naive', 'lag p50 / p95: ours', 'naive', 'renders: ours', 'naive'],
+    rates.map((r) => [
+      String(r.rate),
+      fmt(r.longestFrameMs),
+      fmt(r.naiveLongestFrameMs),
+      `${fmt(r.lagP50Ms)} / ${fmt(r.lagP95Ms)}`,
+      `${fmt(r.naiveLagP50Ms)} / ${fmt(r.naiveLagP95Ms)}`,
+      String(r.oursRenders),
+      String(r.naiveRenders),
+    ]),
+  );
+}
+
+/** Issue 17's targets for one rate. */
+function rateChecks(r: {
+  oursOfPlain: number;
+  oursOfNaivePerRender: number;
+  oursFrameWorkPerRenderMs: number;
+  naiveFrameWorkPerRenderMs: number;
   longestFrameMs: number;
-  longestTaskMs: number;
   lagP50Ms: number;
   lagP95Ms: number;
-  renders: number;
-  wallMs: number;
+  oursTotalMs: number;
+  plainTotalMs: number;
+}): [string, boolean][] {
+  return [
+    [
+      `ours ≤ 0.6× a plain-text panel: ${r.oursOfPlain}× (${r.oursTotalMs} vs ${r.plainTotalMs} ms main thread)`,
+      r.oursOfPlain <= 0.6,
+    ],
+    [
+      `per-render work ≤ 10% of naive's: ${(r.oursOfNaivePerRender * 100).toFixed(1)} % ` +
+        `(${r.oursFrameWorkPerRenderMs} vs ${r.naiveFrameWorkPerRenderMs} ms)`,
+      r.oursOfNaivePerRender <= 0.1,
+    ],
+    [`longest frame ≤ 17 ms: ${fmt(r.longestFrameMs)} ms`, r.longestFrameMs <= 17],
+    [`p95 lag ≤ 33 ms: ${fmt(r.lagP95Ms)} ms (p50 ${fmt(r.lagP50Ms)})`, r.lagP95Ms <= 33],
+  ];
 }
 
-/** Display lag per delta: dispatched → first render covering its text → next frame start after that render. */
-function lags(result: PhaseResult, deltas: string[]): number[] {
-  const out: number[] = [];
-  let covered = 0;
-  let render = 0;
-  let frame = 0;
-  for (let i = 0; i < deltas.length; i++) {
-    covered += deltas[i].length;
-    while (
-      render < result.renders.length &&
-      (result.renders[render + 1] < covered || result.renders[render] < result.dispatched[i])
-    )
-      render += 2;
-    if (render >= result.renders.length) break;
-    const renderedAt = result.renders[render];
-    while (frame < result.frames.length && result.frames[frame] <= renderedAt) frame++;
-    if (frame >= result.frames.length) break;
-    out.push(result.frames[frame] - result.dispatched[i]);
-  }
-  return out.sort((a, b) => a - b);
-}
-
-async function measure(
-  browser: Browser,
-  mode: Mode,
-  rate: number,
-  deltas: string[],
-  warmup: string[],
-  pageScript: string,
-): Promise<Run> {
-  const page = await openPage(browser, mode, pageScript);
-  try {
-    await page.evaluate((w) => window.renderBench.setup(w), warmup);
-    const cdp = await page.context().newCDPSession(page);
-    await cdp.send('Performance.enable');
-    const metrics = () => pageMetrics(cdp);
-    const profile = process.env.BENCH_PROFILE === mode;
-    if (profile) await cdp.send('Profiler.enable').then(() => cdp.send('Profiler.start'));
-    const tracing = process.env.BENCH_TRACE === mode;
-    if (tracing)
-      await page
-        .context()
-        .browser()!
-        .startTracing(page, {
-          path: path.join(os.tmpdir(), `render-${mode}-${rate}.trace.json`),
-          categories: ['devtools.timeline', 'blink', 'v8'],
-        });
-    const before = await metrics();
-    const started = Date.now();
-    await page.evaluate(([d, r, id]) => window.renderBench.stream(d, r, id), [
-      deltas,
-      rate,
-      mode === 'floor' ? 2 : 1,
-    ] as const);
-    const wallMs = Date.now() - started;
-    const after = await metrics();
-    const result = (await page.evaluate(() => window.renderBench.result()))!;
-    if (tracing) await page.context().browser()!.stopTracing();
-    if (profile) {
-      const file = path.join(os.tmpdir(), `render-${mode}-${rate}.cpuprofile`);
-      fs.writeFileSync(file, JSON.stringify((await cdp.send('Profiler.stop')).profile));
-      console.log(`  CPU profile: ${file}`);
-    }
-    const delta = (name: string) => ((after[name] ?? 0) - (before[name] ?? 0)) * 1000;
-    const text = deltas.join('');
-    if (mode !== 'floor' && result.renders[result.renders.length - 1] !== text.length)
-      throw new Error(
-        `${mode} at ${rate}/s: the final render covers ${result.renders.at(-1)} of ${text.length} characters`,
-      );
-    const gaps = result.frames.slice(1).map((t, i) => t - result.frames[i]);
-    const lag = mode === 'floor' ? [] : lags(result, deltas);
-    return {
-      mode,
-      rate,
-      taskMs: delta('TaskDuration'),
-      scriptMs: delta('ScriptDuration'),
-      layoutMs: delta('LayoutDuration'),
-      styleMs: delta('RecalcStyleDuration'),
-      frameWorkMs: result.frameWorkMs,
-      longestFrameMs: Math.max(0, ...gaps),
-      longestTaskMs: Math.max(0, ...result.longTasks),
-      lagP50Ms: percentile(lag, 50),
-      lagP95Ms: percentile(lag, 95),
-      renders: result.renders.length / 2,
-      wallMs,
-    };
-  } finally {
-    await page.context().close();
-  }
+function printChecks(title: string, checks: [string, boolean][]): void {
+  console.log(`\n  ${title}:\n${checks.map(([label, ok]) => `    ${ok ? '✓' : '✗'} ${label}`).join('\n')}`);
 }
 
 const fmt = (ms: number) => (Number.isNaN(ms) ? '—' : ms >= 100 ? ms.toFixed(0) : ms.toFixed(1));
@@ -179,9 +222,11 @@ async function main(): Promise<void> {
   const chromiumVersion = browser.version();
   const runs: Run[] = [];
   let history: HistoryResult | undefined;
+  let long: LongResult | undefined;
   const historyOnly = process.env.BENCH_HISTORY === 'only';
+  const longOnly = process.env.BENCH_LONG === 'only';
   try {
-    for (let round = 0; round < (historyOnly ? 0 : ROUNDS); round++) {
+    for (let round = 0; round < (historyOnly || longOnly ? 0 : ROUNDS); round++) {
       for (const rate of RATES) {
         // Alternate which mode goes first; the plain-text panel and the floor once per rate.
         let modes: Mode[] = round % 2 === 0 ? ['ours', 'naive'] : ['naive', 'ours'];
@@ -201,130 +246,19 @@ async function main(): Promise<void> {
         }
       }
     }
-    if (process.env.BENCH_HISTORY !== '0')
+    if (process.env.BENCH_LONG !== '0' && !historyOnly)
+      long = await measureLong(browser, pageScript, warmup, (line) => console.log(line));
+    if (process.env.BENCH_HISTORY !== '0' && !longOnly)
       history = await measureHistory(browser, pageScript, ROUNDS, warmup, (line) => console.log(line));
   } finally {
     await browser.close();
   }
 
-  const pick = (mode: Mode, rate: number, key: keyof Run) =>
-    median(runs.filter((r) => r.mode === mode && r.rate === rate).map((r) => r[key] as number));
-  const ratio = (a: number, b: number) => +(a / b).toFixed(3);
-  const rates = RATES.map((rate) => {
-    const [ours, naive, plain, floor] = (['ours', 'naive', 'plain', 'floor'] as const).map((mode) =>
-      pick(mode, rate, 'taskMs'),
-    );
-    const [oursFrames, naiveFrames] = (['ours', 'naive'] as const).map((mode) => pick(mode, rate, 'frameWorkMs'));
-    return {
-      rate,
-      oursTotalMs: Math.round(ours),
-      naiveTotalMs: Math.round(naive),
-      longestFrameMs: +pick('ours', rate, 'longestFrameMs').toFixed(1),
-      lagP50Ms: +pick('ours', rate, 'lagP50Ms').toFixed(1),
-      lagP95Ms: +pick('ours', rate, 'lagP95Ms').toFixed(1),
-      oursOfNaive: ratio(ours, naive),
-      // The same deltas to no answer: dispatching and handling 12,000 messages, the bench's frame loop.
-      floorTotalMs: Math.round(floor),
-      // The raw text in one text node, appended every frame: a panel that does no markdown at all.
-      plainTotalMs: Math.round(plain),
-      plainOfNaive: ratio(plain, naive),
-      oursOfNaiveAboveFloor: ratio(ours - floor, naive - floor),
-      // Time in animation-frame callbacks: the renders and the layout they force (panel scroll-follow).
-      oursFrameWorkMs: Math.round(oursFrames),
-      naiveFrameWorkMs: Math.round(naiveFrames),
-      oursOfNaiveFrameWork: ratio(oursFrames, naiveFrames),
-      // Naive cannot keep up with the frame rate and renders less often: the work per render.
-      oursFrameWorkPerRenderMs: +(oursFrames / pick('ours', rate, 'renders')).toFixed(2),
-      naiveFrameWorkPerRenderMs: +(naiveFrames / pick('naive', rate, 'renders')).toFixed(2),
-      oursScriptMs: Math.round(pick('ours', rate, 'scriptMs')),
-      naiveScriptMs: Math.round(pick('naive', rate, 'scriptMs')),
-      oursLongestTaskMs: +pick('ours', rate, 'longestTaskMs').toFixed(1),
-      naiveLongestFrameMs: +pick('naive', rate, 'longestFrameMs').toFixed(1),
-      naiveLongestTaskMs: +pick('naive', rate, 'longestTaskMs').toFixed(1),
-      naiveLagP50Ms: +pick('naive', rate, 'lagP50Ms').toFixed(1),
-      naiveLagP95Ms: +pick('naive', rate, 'lagP95Ms').toFixed(1),
-      oursRenders: pick('ours', rate, 'renders'),
-      naiveRenders: pick('naive', rate, 'renders'),
-    };
-  });
+  const rates = rateFigures(runs);
 
-  const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
-  const table = (title: string, header: string[], rows: string[][]) => {
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-    const line = (cells: string[]) => `  ${cells.map((cell, i) => cell.padStart(widths[i])).join(' │ ')}`;
-    console.log(
-      `\n  ${title}\n${line(header)}\n` +
-        `  ${widths.map((w) => '─'.repeat(w)).join('─┼─')}\n${rows.map(line).join('\n')}`,
-    );
-  };
-  table(
-    'main thread (medians; ms)',
-    [
-      'rate/s',
-      'ours',
-      'naive',
-      'ours/naive',
-      'plain text',
-      'plain/naive',
-      'floor',
-      'floor/naive',
-      'ours/naive above floor',
-      'in frames: ours',
-      'naive',
-      'ours/naive',
-      'per render: ours',
-      'naive',
-      'ours/naive',
-    ],
-    rates.map((r) => [
-      String(r.rate),
-      String(r.oursTotalMs),
-      String(r.naiveTotalMs),
-      pct(r.oursOfNaive),
-      String(r.plainTotalMs),
-      pct(r.plainOfNaive),
-      String(r.floorTotalMs),
-      pct(r.floorTotalMs / r.naiveTotalMs),
-      pct(r.oursOfNaiveAboveFloor),
-      String(r.oursFrameWorkMs),
-      String(r.naiveFrameWorkMs),
-      pct(r.oursOfNaiveFrameWork),
-      r.oursFrameWorkPerRenderMs.toFixed(2),
-      r.naiveFrameWorkPerRenderMs.toFixed(2),
-      pct(r.oursFrameWorkPerRenderMs / r.naiveFrameWorkPerRenderMs),
-    ]),
-  );
-  table(
-    'frames and display lag (medians; ms)',
-    ['rate/s', 'longest frame: ours', 'naive', 'lag p50 / p95: ours', 'naive', 'renders: ours', 'naive'],
-    rates.map((r) => [
-      String(r.rate),
-      fmt(r.longestFrameMs),
-      fmt(r.naiveLongestFrameMs),
-      `${fmt(r.lagP50Ms)} / ${fmt(r.lagP95Ms)}`,
-      `${fmt(r.naiveLagP50Ms)} / ${fmt(r.naiveLagP95Ms)}`,
-      String(r.oursRenders),
-      String(r.naiveRenders),
-    ]),
-  );
-  const at1000 = rates.find((r) => r.rate === 1000);
-  if (at1000 && runs.length > 0) {
-    const checks = [
-      [
-        `ours ≤ 10% of naive: ${pct(at1000.oursOfNaive)} ` +
-          `(a plain-text panel, no markdown: ${pct(at1000.plainOfNaive)}; ` +
-          `no rendering at all: ${pct(at1000.floorTotalMs / at1000.naiveTotalMs)}; ` +
-          `above the floor ${pct(at1000.oursOfNaiveAboveFloor)}, in frames ${pct(at1000.oursOfNaiveFrameWork)}, ` +
-          `per render ${pct(at1000.oursFrameWorkPerRenderMs / at1000.naiveFrameWorkPerRenderMs)})`,
-        at1000.oursOfNaive <= 0.1,
-      ],
-      [`longest frame ≤ 50 ms: ${fmt(at1000.longestFrameMs)} ms`, at1000.longestFrameMs <= 50],
-      [`p95 lag ≤ 50 ms: ${fmt(at1000.lagP95Ms)} ms`, at1000.lagP95Ms <= 50],
-    ] as const;
-    console.log(
-      `\n  targets at 1,000 events/s:\n${checks.map(([label, ok]) => `    ${ok ? '✓' : '✗'} ${label}`).join('\n')}`,
-    );
-  }
+  if (runs.length > 0) printRateTables(rates);
+  for (const r of runs.length > 0 ? rates : []) printChecks(`targets at ${r.rate} events/s`, rateChecks(r));
+  if (long !== undefined) printChecks('length targets', longChecks(long));
 
   if (history !== undefined) console.log(`\n  history targets:\n${historyChecks(history).join('\n')}`);
 
@@ -336,7 +270,8 @@ async function main(): Promise<void> {
     !process.env.BENCH_CHARS &&
     !process.env.BENCH_RATES &&
     !process.env.BENCH_PROFILE &&
-    !process.env.BENCH_TRACE;
+    !process.env.BENCH_TRACE &&
+    !Object.keys(process.env).some((name) => name.startsWith('BENCH_LONG'));
   const file = path.join(repoRoot, 'test', 'bench', 'results', complete ? 'render.json' : 'render.json.tmp');
   const config = {
     answerChars: answer.length,
@@ -354,7 +289,7 @@ async function main(): Promise<void> {
   );
   fs.writeFileSync(
     file,
-    `${JSON.stringify({ date: new Date().toISOString(), config, rates, runs: rounded, history }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), config, rates, runs: rounded, long, history }, null, 2)}\n`,
   );
   console.log(`\n  written to ${path.relative(repoRoot, file)}`);
 }

@@ -187,3 +187,34 @@ export function sampleAnswer(length: number): string {
   if (head.length + codeSize / 2 > length) throw new Error(`sampleAnswer: ${length} characters is too short`);
   return (head + code).slice(0, length);
 }
+
+/**
+ * `copies` of the answer of `length` characters, each with its last fence closed, one after the
+ * other: a long answer with the same mix of blocks all the way.
+ */
+export function repeatedAnswer(length: number, copies: number): string {
+  const closed = `${sampleAnswer(length)}\n\`\`\`\n\n`;
+  return closed.repeat(copies).slice(0, length * copies);
+}
+
+/** One open block of about `length` characters: a table after a short sentence, rows to the end. */
+export function longTable(length: number): string {
+  const random = seededRandom(43);
+  const rows = ['Every endpoint tried:', '', '| # | Server | Result | Check |', '|--:|:-------|:------:|-------|'];
+  for (let i = 1; rows.join('\n').length < length; i++) {
+    const words = Array.from({ length: 3 }, () => WORDS[Math.floor(random() * WORDS.length)]).join(' ');
+    rows.push(`| ${i} | server-${i % 17} | **${words}** | \`check(${i})\` |`);
+  }
+  return `${rows.join('\n')}\n`;
+}
+
+/** One open block of `items` items: a tight bulleted list after a short sentence. */
+export function longList(items: number): string {
+  const random = seededRandom(44);
+  const lines = ['Everything that changed:', ''];
+  for (let i = 1; i <= items; i++) {
+    const words = Array.from({ length: 6 }, () => WORDS[Math.floor(random() * WORDS.length)]).join(' ');
+    lines.push(`- step ${i}: ${words} with \`value${i}\``);
+  }
+  return `${lines.join('\n')}\n`;
+}

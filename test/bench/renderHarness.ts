@@ -33,10 +33,19 @@ getState: () => undefined, setState: () => {} });
 // Time spent in animation-frame callbacks: the renders (and what they trigger: \
 the panel's scroll-follow, forced layout).
 window.frameWorkMs = 0;
+// …and, per frame callback that rendered, its duration: the work of one render (flat in length?).
+window.renderWork = [];
+window.renderCount = 0;
+document.addEventListener('markdown-rendered', () => window.renderCount++);
 const raf = window.requestAnimationFrame.bind(window);
 window.requestAnimationFrame = (callback) => raf((time) => {
   const start = performance.now();
-  try { callback(time); } finally { window.frameWorkMs += performance.now() - start; }
+  const rendered = window.renderCount;
+  try { callback(time); } finally {
+    const spent = performance.now() - start;
+    window.frameWorkMs += spent;
+    if (window.renderCount !== rendered) window.renderWork.push(spent);
+  }
 });
 </script>
 <script src="/dist/webview.js"></script>

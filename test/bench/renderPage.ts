@@ -3,7 +3,8 @@
 // real webview bundle (dist/webview.js). It talks to the panel the way VS Code does (window messages
 // in the host's protocol) and records what the panel does: when each delta was dispatched, each
 // `markdown-rendered` event (time, length rendered), every animation frame, long tasks.
-import { DELTA_POST_INTERVAL_MS, type HostToWebview, type TurnView } from '../../src/protocol';
+import { DeltaCoalescer } from '../../src/chat/deltaCoalescer';
+import type { HostToWebview, TurnView } from '../../src/protocol';
 
 export interface PhaseResult {
   /** performance.now() at each delta's dispatch. */
@@ -15,6 +16,8 @@ export interface PhaseResult {
   longTasks: number[];
   /** Milliseconds spent in animation-frame callbacks during the phase. */
   frameWorkMs: number;
+  /** The duration of each frame callback that rendered, in order: the work of one render. */
+  renderWork: number[];
   finalLength: number;
 }
 
@@ -31,28 +34,73 @@ function answerTurn(requestId: number, content: string, status: 'streaming' | 'd
 
 /**
  * Delivers `deltas` for `requestId` the way the extension host does: they arrive at `rate` per
- * second and are posted coalesced, one post per DELTA_POST_INTERVAL_MS, like ChatSession. The host
- * runs in another process, so only its posts cost this page anything: one timer per post (not per
- * delta) stands in for it, and each delta's arrival is recorded at its scheduled time, so the lag
- * measured from it includes the coalescing.
+ * second and go through the host's own DeltaCoalescer, whose posts land when the panel has handled
+ * them (VS Code's postMessage settles once the webview has the message; here the round trip is
+ * none, the most posts it can make). The host runs in another process, so only its posts cost this
+ * page anything: the deltas that have arrived are handed to the coalescer when it is about to post
+ * or a post lands (a timer per post, not per delta), each arrival recorded at its scheduled time, so
+ * the lag measured from it includes the coalescing.
  */
 function dispatch(requestId: number, deltas: string[], rate: number, dispatched?: number[]): Promise<void> {
   return new Promise((resolve) => {
     const start = performance.now();
     const arrival = (index: number) => start + (index * 1000) / rate;
     let next = 0;
-    const post = () => {
+    const landings: (() => void)[] = [];
+    let flushes = 0;
+    let idle: ReturnType<typeof setTimeout> | undefined;
+    const coalescer = new DeltaCoalescer(
+      (message) => {
+        postToPanel(message);
+        return new Promise<void>((land) => landings.push(land));
+      },
+      (flush, delayMs) => {
+        flushes++;
+        let due = true;
+        const done = () => {
+          if (due) flushes--;
+          due = false;
+        };
+        const timer = setTimeout(() => {
+          done();
+          wake();
+          flush();
+        }, delayMs);
+        return () => {
+          done();
+          clearTimeout(timer);
+        };
+      },
+    );
+    // Registered after the panel's listener: the panel has handled the message.
+    const landed = (event: MessageEvent<HostToWebview>) => {
+      if (event.data.type !== 'delta' || event.data.requestId !== requestId) return;
+      landings.shift()?.();
+      wake();
+    };
+    window.addEventListener('message', landed);
+    /** Hands the deltas that have arrived to the coalescer; with nothing under way, waits for the next. */
+    function wake(): void {
       const now = performance.now();
-      let pending = '';
       while (next < deltas.length && arrival(next) <= now) {
         dispatched?.push(arrival(next));
-        pending += deltas[next++];
+        coalescer.add(requestId, 'content', deltas[next++]);
       }
-      if (pending !== '') postToPanel({ type: 'delta', requestId, channel: 'content', text: pending });
-      if (next < deltas.length) setTimeout(post, DELTA_POST_INTERVAL_MS);
-      else resolve();
-    };
-    post();
+      if (next >= deltas.length) {
+        coalescer.flush();
+        window.removeEventListener('message', landed);
+        resolve();
+      } else if (flushes === 0 && landings.length === 0 && idle === undefined) {
+        idle = setTimeout(
+          () => {
+            idle = undefined;
+            wake();
+          },
+          arrival(next) - now,
+        );
+      }
+    }
+    wake();
   });
 }
 
@@ -81,9 +129,11 @@ async function stream(deltas: string[], rate: number, requestId = 1): Promise<Ph
     frames: [],
     longTasks: [],
     frameWorkMs: 0,
+    renderWork: [],
     finalLength: 0,
   };
   const frameWorkBefore = window.frameWorkMs;
+  const renderWorkBefore = window.renderWork.length;
   const onRendered = (event: Event) =>
     result.renders.push(performance.now(), (event as CustomEvent<{ length: number }>).detail.length);
   document.addEventListener('markdown-rendered', onRendered);
@@ -106,6 +156,7 @@ async function stream(deltas: string[], rate: number, requestId = 1): Promise<Ph
   await frames(2);
   recording = false;
   result.frameWorkMs = window.frameWorkMs - frameWorkBefore;
+  result.renderWork = window.renderWork.slice(renderWorkBefore);
   observer.disconnect();
   document.removeEventListener('markdown-rendered', onRendered);
   result.finalLength = document.querySelector('.turn.assistant .answer')?.textContent?.length ?? 0;
@@ -172,6 +223,9 @@ declare global {
   interface Window {
     /** Kept by the bench page's wrapper around requestAnimationFrame (render.bench.ts). */
     frameWorkMs: number;
+    /** Kept by the same wrapper: the duration of each frame callback that rendered. */
+    renderWork: number[];
+    renderCount: number;
     renderBench: {
       setup: typeof setup;
       openHistory: typeof openHistory;

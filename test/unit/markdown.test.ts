@@ -3,50 +3,11 @@
 // once, open fences stay plain until they close, markers on the line being typed do not flash.
 import * as assert from 'node:assert/strict';
 import { JSDOM } from 'jsdom';
-import { StreamingMarkdown, type StreamingMarkdownOptions } from '../../src/webview/markdown';
+import type { StreamingMarkdownOptions } from '../../src/webview/markdown';
 import { md } from '../../src/webview/markdownRender';
 import { seededRandom } from '../harness/random';
 import { randomChunks, sampleAnswer } from '../bench/renderFixture';
-
-/** A jsdom page whose animation frames run only when the test says so. */
-class Page {
-  readonly window = new JSDOM('<!doctype html><html><body></body></html>').window;
-  private readonly callbacks = new Map<number, FrameRequestCallback>();
-  private nextId = 1;
-
-  constructor() {
-    this.window.requestAnimationFrame = (callback) => {
-      this.callbacks.set(this.nextId, callback);
-      return this.nextId++;
-    };
-    this.window.cancelAnimationFrame = (id) => void this.callbacks.delete(id);
-  }
-
-  renderer(options?: StreamingMarkdownOptions): { root: HTMLElement; markdown: StreamingMarkdown } {
-    const root = this.window.document.createElement('div');
-    this.window.document.body.append(root);
-    return { root, markdown: new StreamingMarkdown(root, options) };
-  }
-
-  /** Runs one animation frame: the callbacks requested so far. */
-  frame(): void {
-    const due = [...this.callbacks.values()];
-    this.callbacks.clear();
-    for (const callback of due) callback(this.window.performance.now());
-  }
-
-  get framesRequested(): number {
-    return this.callbacks.size;
-  }
-}
-
-function oneShot(page: Page, text: string): string {
-  const { root, markdown } = page.renderer();
-  markdown.reset(text);
-  markdown.finish();
-  root.remove();
-  return root.innerHTML;
-}
+import { oneShot, Page } from './markdownPage';
 
 /** Streams `chunks`, running a frame after a chunk with probability `frameChance`, then finishes. */
 function streamed(
@@ -185,9 +146,10 @@ describe('StreamingMarkdown', () => {
       const reRenderedCharsBefore = markdown.stats.rerenderedChars;
       page.frame();
       const { stats } = markdown;
-      // This frame parsed the tail (and the blocks it froze, once): never the frozen text again.
+      // This frame parsed the tail (and the blocks it froze, once; and, when the tail was a growing
+      // table or list that just ended, its window first): never the frozen text again.
       assert.ok(
-        stats.lastParsedChars - (stats.rerenderedChars - reRenderedCharsBefore) <= 2 * (tailBefore + chunk.length),
+        stats.lastParsedChars - (stats.rerenderedChars - reRenderedCharsBefore) <= 3 * (tailBefore + chunk.length),
         `frame parsed ${stats.lastParsedChars} characters`,
       );
       assert.ok(

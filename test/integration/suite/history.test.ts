@@ -102,7 +102,7 @@ describe('chat history (saved conversations)', () => {
     const reopened = await recreateChat();
     try {
       const posted: HostToWebview[] = [];
-      reopened.chat.attach((message) => posted.push(message));
+      reopened.chat.attach((message) => void posted.push(message));
       const snapshot = posted.find((message) => message.type === 'snapshot');
       assert.ok(snapshot?.type === 'snapshot');
       const answer = snapshot.turns.at(-1);

@@ -1,0 +1,40 @@
+// Line helpers of the streaming renderer (markdown.ts, openBlock windows): where lines start as
+// markdown-it counts them, and which fences are still open at the end of the text streamed so far.
+import type { Token } from './markdownRender';
+
+/** Offsets where lines start (index 0 = 0, then one per line break: \n, \r\n or \r, as markdown-it counts them). */
+export function lineStarts(text: string): number[] {
+  const starts = [0];
+  if (!text.includes('\r')) {
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    return starts;
+  }
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 13 && text.charCodeAt(i + 1) === 10) i++;
+    if (ch === 10 || ch === 13) starts.push(i + 1);
+  }
+  return starts;
+}
+
+const CLOSING_FENCE = /^[ \t>]*(`{3,}|~{3,})[ \t]*$/;
+
+/**
+ * Marks fences that are still open (they run to the end of `text` with no closing line that has
+ * ended): they render as plain text. A fence that closed, or whose container ended, is highlighted.
+ */
+export function markOpenFences(tokens: Token[], from: number, text: string, starts: number[]): void {
+  const complete = starts.length - 1;
+  const lineCount = complete + (starts[complete] < text.length ? 1 : 0);
+  for (let i = from; i < tokens.length; i++) {
+    const token = tokens[i];
+    if (token.type !== 'fence' || token.map === null || token.map[1] < lineCount) continue;
+    const last = token.map[1] - 1;
+    const closing =
+      last > token.map[0] && last < complete
+        ? CLOSING_FENCE.exec(text.slice(starts[last], starts[last + 1]).trimEnd())
+        : null;
+    const closed = closing !== null && closing[1][0] === token.markup[0] && closing[1].length >= token.markup.length;
+    if (!closed) token.meta = { open: true };
+  }
+}

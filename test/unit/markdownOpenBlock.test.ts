@@ -1,0 +1,113 @@
+// A long table or list as the open block (src/webview/openBlock.ts, used by markdown.ts): every frame
+// shows what a fresh render of the same text shows, the end is byte-identical to a one-shot render,
+// and a frame at the end of the block parses about as much as one at its start.
+import * as assert from 'node:assert/strict';
+import { md } from '../../src/webview/markdownRender';
+import { growingBlock, windowShape } from '../../src/webview/openBlock';
+import { seededRandom } from '../harness/random';
+import { longList, longTable, randomChunks } from '../bench/renderFixture';
+import { oneShot, Page } from './markdownPage';
+
+/**
+ * Streams `text` in random pieces, a frame after each; every `check`th frame the DOM must equal a
+ * fresh render of the text so far. Returns the characters parsed by each frame.
+ */
+function streamChecked(text: string, seed: number, check: number): number[] {
+  const page = new Page();
+  const { root, markdown } = page.renderer();
+  const random = seededRandom(seed);
+  const parsed: number[] = [];
+  let frames = 0;
+  for (const chunk of randomChunks(text, random, 1, 12)) {
+    markdown.append(chunk);
+    page.frame();
+    parsed.push(markdown.stats.lastParsedChars);
+    if (++frames % check !== 0) continue;
+    const fresh = page.renderer();
+    fresh.markdown.reset(markdown.text);
+    fresh.markdown.flush();
+    assert.equal(root.innerHTML, fresh.root.innerHTML, `after ${markdown.text.length} characters`);
+    fresh.root.remove();
+  }
+  markdown.finish();
+  root.remove();
+  assert.equal(root.innerHTML, oneShot(page, text));
+  return parsed;
+}
+
+/** The most characters one frame parsed among the last `n` frames. */
+const lastFrames = (parsed: number[], n: number) => Math.max(...parsed.slice(-n));
+
+describe('StreamingMarkdown: a long open block', () => {
+  it('a table: every frame as a fresh render; a frame at its end parses only the header and last rows', () => {
+    const text = longTable(3_000);
+    const parsed = streamChecked(text, 11, 9);
+    assert.ok(lastFrames(parsed, 50) < 400, `a frame near the end parsed ${lastFrames(parsed, 50)} characters`);
+  });
+
+  it('a tight list, with nested items, continuation lines and a fence in an item', () => {
+    const items = Array.from({ length: 80 }, (_, i) =>
+      i % 17 === 3
+        ? `- item ${i}\n  - nested a\n  - nested b`
+        : i % 23 === 5
+          ? `- item ${i} that goes on\n  over a second line`
+          : i % 41 === 7
+            ? `- item ${i}\n  \`\`\`ts\n  const x = ${i};\n  \`\`\``
+            : `- item ${i} with *emphasis* and \`code\``,
+    );
+    const text = `Intro:\n\n${items.join('\n')}\n`;
+    const parsed = streamChecked(text, 12, 7);
+    assert.ok(lastFrames(parsed, 50) < 400, `a frame near the end parsed ${lastFrames(parsed, 50)} characters`);
+  });
+
+  it('an ordered list starting at 3, then another list marker, then a paragraph', () => {
+    const items = Array.from({ length: 60 }, (_, i) => `${i + 3}. step ${i + 3}`).join('\n');
+    const text = `${items}\n- other marker\n- again\n\nAfter the lists.\n`;
+    streamChecked(text, 13, 3);
+  });
+
+  it('a list that turns loose after many items, and a table that ends with a paragraph', () => {
+    const tight = Array.from({ length: 40 }, (_, i) => `* point ${i}`).join('\n');
+    const text = `${tight}\n\n* now loose\n* and more\n\n${longTable(1_000)}Done.\n`;
+    streamChecked(text, 14, 3);
+  });
+
+  it('a 500-item list: the last frames parse as little as the first ones', () => {
+    const parsed = streamChecked(longList(500), 15, 1_000);
+    const early = Math.max(...parsed.slice(100, 200));
+    assert.ok(lastFrames(parsed, 100) <= 2 * early, `end ${lastFrames(parsed, 100)} vs start ${early} characters`);
+  });
+
+  describe('growingBlock and windowShape', () => {
+    const grow = (text: string) => {
+      const tokens = md.parse(text, {});
+      const starts = [0, ...[...text.matchAll(/\n/g)].map((m) => m.index + 1)];
+      return { tokens, block: growingBlock(tokens, 0, text, starts, 0) };
+    };
+
+    it('a table: the header kept, the window at its last row', () => {
+      const text = '| a | b |\n|---|---|\n| 1 | 2 |\n| 3 | 4 |\n| 5 |';
+      const { block } = grow(text);
+      assert.deepEqual(
+        { head: block?.head, window: text.slice(block!.windowStart), settled: block?.settled },
+        { head: '| a | b |\n|---|---|\n', window: '| 5 |', settled: 2 },
+      );
+    });
+
+    it('not for a loose list, a paragraph, or a list of one item', () => {
+      assert.equal(grow('- a\n\n- b\n- c\n').block, undefined);
+      assert.equal(grow('some\ntext\n').block, undefined);
+      assert.equal(grow('- a\n').block, undefined);
+    });
+
+    it('a window that is no longer one block of the same kind is refused', () => {
+      const { block } = grow('- a\n- b\n- c\n');
+      const shape = (source: string) => windowShape(md.parse(source, {}), block!);
+      assert.deepEqual(shape('- c\n- d\n- e'), { parts: 3, lastLine: 2 });
+      assert.equal(shape('- c\n+ d\n'), undefined, 'another marker starts another list');
+      assert.equal(shape('- c\n\n- d\n'), undefined, 'loose');
+      assert.equal(shape('- c\n\ntext\n'), undefined, 'the list ended');
+      assert.equal(shape('1. c\n'), undefined, 'another kind of list');
+    });
+  });
+});
