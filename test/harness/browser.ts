@@ -283,9 +283,19 @@ export async function focusedQuickItemLabel(page: Page, timeoutMs = 30_000): Pro
  */
 export async function runCommandExact(page: Page, title: string, timeoutMs = 30_000): Promise<void> {
   const input = page.locator('.quick-input-widget input');
-  await page.keyboard.press('F1');
-  await input.waitFor({ state: 'visible', timeout: timeoutMs });
-  await input.fill(`>${title}`);
+  const deadline = Date.now() + timeoutMs;
+  // As in runCommand: the palette can close again at once (focus taken by the panel), then F1 again.
+  for (let filled = false; !filled;) {
+    await page.keyboard.press('F1');
+    await input.waitFor({ state: 'visible', timeout: Math.max(1000, deadline - Date.now()) });
+    filled = await input.fill(`>${title}`, { timeout: 5000 }).then(
+      () => true,
+      (error: unknown) => {
+        if (Date.now() > deadline) throw error;
+        return false;
+      },
+    );
+  }
   const row = page
     .locator('.quick-input-list .monaco-list-row')
     .filter({
