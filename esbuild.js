@@ -37,7 +37,7 @@ const common = {
 
 // Two extension-host bundles: the core activation evaluates (extension.js) and the surfaces it loads
 // on first use (surfaces.js, by a require() esbuild does not follow: createRequire in
-// src/surfaceLoader.ts). They share no instance: modules both use (host/config, host/log, …) are
+// src/startup/surfaceLoader.ts). They share no instance: modules both use (host/config, host/log, …) are
 // compiled into each, and the core hands its instances to the surfaces; none keeps module-level state.
 const hostBundle = {
   ...common,
@@ -49,7 +49,7 @@ const hostBundle = {
 
 const bundles = [
   { ...hostBundle, entryPoints: ['src/extension.ts'], outfile: path.join(distDir, 'extension.js') },
-  { ...hostBundle, entryPoints: ['src/surfaces.ts'], outfile: path.join(distDir, 'surfaces.js') },
+  { ...hostBundle, entryPoints: ['src/startup/surfaces.ts'], outfile: path.join(distDir, 'surfaces.js') },
   {
     ...common,
     entryPoints: ['src/webview/main.ts'],

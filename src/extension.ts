@@ -1,6 +1,6 @@
 // Entry point (dist/extension.js): the small core activation evaluates. It registers what VS Code
 // shows at once — every command, the chat view, the status bar item, the language-model vendor —
-// with stand-ins that load the surfaces (src/surfaces.ts, dist/surfaces.js) on first use. No logic
+// with stand-ins that load the surfaces (src/startup/surfaces.ts, dist/surfaces.js) on first use. No logic
 // of its own.
 import * as vscode from 'vscode';
 import type { PendingAttachments } from './chat/attachments';
@@ -15,8 +15,8 @@ import type { TestHooks } from './host/services';
 import { ModelStatusItem } from './host/statusBar';
 import { showWelcome } from './host/welcome';
 import { registerModelsOnDemand } from './lm/lazyModels';
-import { SurfaceLoader } from './surfaceLoader';
-import type { CoreServices } from './surfaces';
+import { SurfaceLoader } from './startup/surfaceLoader';
+import type { CoreServices } from './startup/surfaces';
 
 /** What `activate` returns: for tests and diagnostics only; never holds a secret. */
 export interface StreamChatApi {

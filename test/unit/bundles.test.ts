@@ -31,7 +31,7 @@ describe('extension host bundles', () => {
     const inputs = await inputsOf('src/extension.ts');
     const allowed = [
       /^src\/extension\.ts$/,
-      /^src\/surfaceLoader\.ts$/,
+      /^src\/startup\/surfaceLoader\.ts$/,
       /^src\/host\/(config|log|secrets|statusBar|welcome)\.ts$/,
       /^src\/core\/(endpointPolicy|profiles|welcome)\.ts$/,
       /^src\/chat\/chatViewId\.ts$/,
@@ -44,7 +44,7 @@ describe('extension host bundles', () => {
   });
 
   it('the surfaces bundle has every surface', async () => {
-    const inputs = new Set(await inputsOf('src/surfaces.ts'));
+    const inputs = new Set(await inputsOf('src/startup/surfaces.ts'));
     for (const file of [
       'src/chat/chatSession.ts',
       'src/history/chatHistory.ts',

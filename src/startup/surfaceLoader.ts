@@ -1,4 +1,4 @@
-// Loads the surfaces' bundle (dist/surfaces.js, from src/surfaces.ts) on first use. Activation
+// Loads the surfaces' bundle (dist/surfaces.js, from src/startup/surfaces.ts) on first use. Activation
 // registers stand-ins under every contributed command id and for the chat view; the first of them
 // used loads the bundle once, which registers the real commands, and the stand-in hands over.
 import { createRequire } from 'node:module';

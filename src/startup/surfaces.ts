@@ -3,28 +3,28 @@
 // the test API), so activation evaluates only the small core. Builds the pieces and registers the
 // surfaces' commands; no logic of its own.
 import * as vscode from 'vscode';
-import { ChatClient } from './api/client';
-import { registerAskCommands } from './ask/askCommands';
-import { PendingAttachments, registerAttachmentCommands } from './chat/attachments';
-import { ChatSession } from './chat/chatSession';
-import { ChatViewProvider } from './chat/chatView';
-import { CHAT_VIEW_ID } from './chat/chatViewId';
-import { registerRegenerateWith } from './chat/regenerateWith';
-import { ViewOptionsStore } from './chat/viewOptions';
-import { RequestRunner } from './core/requestRunner';
-import { registerEndpointCommands } from './endpoint/endpointCommands';
-import { registerProfileCommands } from './endpoint/profileCommands';
-import { registerStopCommand } from './endpoint/stop';
-import { registerTestConnectionCommand } from './endpoint/testConnection';
-import { ChatHistory, type ChatHistoryOptions } from './history/chatHistory';
-import { registerHistoryCommands } from './history/historyCommands';
-import { EndpointResolver } from './host/endpointResolver';
-import type { Services } from './host/services';
-import type { ModelStatusItem } from './host/statusBar';
-import { loadTokenCalibrations } from './host/tokenCalibrationStore';
-import { registerInsertCommands } from './insert/insertCommands';
-import { createLanguageModels } from './lm/registerModels';
-import type { StreamChatModelProvider } from './lm/modelProvider';
+import { ChatClient } from '../api/client';
+import { registerAskCommands } from '../ask/askCommands';
+import { PendingAttachments, registerAttachmentCommands } from '../chat/attachments';
+import { ChatSession } from '../chat/chatSession';
+import { ChatViewProvider } from '../chat/chatView';
+import { CHAT_VIEW_ID } from '../chat/chatViewId';
+import { registerRegenerateWith } from '../chat/regenerateWith';
+import { ViewOptionsStore } from '../chat/viewOptions';
+import { RequestRunner } from '../core/requestRunner';
+import { registerEndpointCommands } from '../endpoint/endpointCommands';
+import { registerProfileCommands } from '../endpoint/profileCommands';
+import { registerStopCommand } from '../endpoint/stop';
+import { registerTestConnectionCommand } from '../endpoint/testConnection';
+import { ChatHistory, type ChatHistoryOptions } from '../history/chatHistory';
+import { registerHistoryCommands } from '../history/historyCommands';
+import { EndpointResolver } from '../host/endpointResolver';
+import type { Services } from '../host/services';
+import type { ModelStatusItem } from '../host/statusBar';
+import { loadTokenCalibrations } from '../host/tokenCalibrationStore';
+import { registerInsertCommands } from '../insert/insertCommands';
+import { createLanguageModels } from '../lm/registerModels';
+import type { StreamChatModelProvider } from '../lm/modelProvider';
 
 /** What activation built before the surfaces loaded (extension lifetime), handed to them. */
 export type CoreServices = Omit<Services, 'resolver' | 'runner' | 'tokens'> & { statusItem: ModelStatusItem };
