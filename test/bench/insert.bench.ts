@@ -7,10 +7,9 @@
 //   BENCH_VARIANTS=ours,prose,naive  BENCH_LANGUAGE=typescript  STREAM_CHAT_TEST_VERBOSE=1 (the workbench console)
 //   BENCH_PROFILE=<dir> (extension host CPU profiles)  BENCH_UNDO_CAP=5000  BENCH_UNDO_LIMIT_S=120
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { repoRoot } from '../harness/paths';
-import { printSummary, runIntegration } from '../integration/launch-code-server';
+import { runHostBench } from './hostBench';
 import type { InsertBenchReport, InsertBenchRun } from './insert/host.bench';
 
 const forwarded = [
@@ -65,19 +64,13 @@ function printProseBesideCode(runs: InsertBenchRun[]): void {
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'stream-chat-bench-insert-')), 'runs.json');
-  const env: Record<string, string> = { STREAM_CHAT_BENCH_INSERT_OUT: out };
-  for (const name of forwarded) if (process.env[name]) env[name] = process.env[name];
-  const result = await runIntegration({
-    passes: ['trusted'],
+  const { result, report } = await runHostBench<InsertBenchReport>({
+    name: 'bench:insert',
     suiteDir: path.join(__dirname, 'insert'),
-    suiteSuffix: '.bench.js',
-    env,
-    timeoutMs: Number(process.env.STREAM_CHAT_TEST_TIMEOUT_MS ?? 30 * 60_000),
+    outVariable: 'STREAM_CHAT_BENCH_INSERT_OUT',
+    forwarded,
+    timeoutMs: 30 * 60_000,
   });
-  printSummary('bench:insert', result);
-  const report = fs.existsSync(out) ? (JSON.parse(fs.readFileSync(out, 'utf8')) as InsertBenchReport) : undefined;
-  fs.rmSync(path.dirname(out), { recursive: true, force: true });
   const runs = report?.runs ?? [];
   if (runs.length === 0) throw new Error('the extension host reported no runs');
   const roundTrip = report?.editRoundTrip;

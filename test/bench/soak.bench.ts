@@ -7,10 +7,9 @@
 //   SOAK_SAMPLE_EVERY=50
 //   SOAK_BASELINE_AT=100 (growth is measured from there)  SOAK_SNAPSHOTS=0 (no heap snapshots)
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { repoRoot } from '../harness/paths';
-import { printSummary, runIntegration } from '../integration/launch-code-server';
+import { runHostBench } from './hostBench';
 import type { RequestHold, SoakReport, SoakSample } from './soak/host.bench';
 
 const forwarded = [
@@ -82,19 +81,13 @@ function checks(report: SoakReport): Array<[string, boolean]> {
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'stream-chat-bench-soak-')), 'soak.json');
-  const env: Record<string, string> = { STREAM_CHAT_BENCH_SOAK_OUT: out };
-  for (const name of forwarded) if (process.env[name]) env[name] = process.env[name];
-  const result = await runIntegration({
-    passes: ['trusted'],
+  const { result, report } = await runHostBench<SoakReport>({
+    name: 'bench:soak',
     suiteDir: path.join(__dirname, 'soak'),
-    suiteSuffix: '.bench.js',
-    env,
-    timeoutMs: Number(process.env.STREAM_CHAT_TEST_TIMEOUT_MS ?? 20 * 60_000),
+    outVariable: 'STREAM_CHAT_BENCH_SOAK_OUT',
+    forwarded,
+    timeoutMs: 20 * 60_000,
   });
-  printSummary('bench:soak', result);
-  const report = fs.existsSync(out) ? (JSON.parse(fs.readFileSync(out, 'utf8')) as SoakReport) : undefined;
-  fs.rmSync(path.dirname(out), { recursive: true, force: true });
   if (report === undefined) throw new Error('the extension host reported no results');
 
   console.log(
