@@ -19,6 +19,7 @@ export class ModelStatusItem implements vscode.Disposable {
   private ticker: NodeJS.Timeout | undefined;
   private keyNote = '';
   private wasBusy = false;
+  private firstDraw: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly config: StreamChatConfig,
@@ -31,9 +32,14 @@ export class ModelStatusItem implements vscode.Disposable {
       config.onDidChange(() => void this.refreshKeyNote()),
       keys.onDidChange(() => void this.refreshKeyNote()),
     );
-    this.render();
-    this.item.show();
-    void this.refreshKeyNote();
+    // Drawn just after activation rather than inside it: the first settings read is the costliest
+    // step activation would otherwise take, and one task later is not visible.
+    this.firstDraw = setTimeout(() => {
+      this.firstDraw = undefined;
+      this.render();
+      this.item.show();
+      void this.refreshKeyNote();
+    }, 0);
   }
 
   /** Shows the runner's requests from now on; until then none can run (the surfaces are not loaded). */
@@ -54,6 +60,7 @@ export class ModelStatusItem implements vscode.Disposable {
   }
 
   dispose(): void {
+    clearTimeout(this.firstDraw);
     this.stopTicker();
     for (const disposable of this.disposables) disposable.dispose();
   }

@@ -121,7 +121,7 @@ async function main(): Promise<void> {
         `  window ${index + 1}/${rounds}: activate() ${sample.activateMs.toFixed(1)} ms ` +
           `(CPU ${sample.activateCpuMs.toFixed(1)} ms; inside activate: ${sample.insideMs.toFixed(1)} ms; ` +
           `an empty extension: ${sample.emptyActivateMs.toFixed(1)} ms, ` +
-          `CPU ${sample.emptyActivateCpuMs.toFixed(1)} ms)`,
+          `CPU ${sample.emptyActivateCpuMs.toFixed(1)} ms; host quiet after ${sample.quietAfterMs.toFixed(0)} ms)`,
       );
     });
     const outside = samples.map((sample) => sample.activateMs);

@@ -57,6 +57,14 @@ describe('extension host bundles', () => {
       assert.ok(inputs.has(file), `${file} is in dist/surfaces.js`);
   });
 
+  it("each host bundle copies the vscode API's names once, not once per module that imports it", () => {
+    for (const bundle of ['extension.js', 'surfaces.js']) {
+      const code = fs.readFileSync(path.join(repoRoot, 'dist', bundle), 'utf8');
+      const loads = code.match(/require\(["']vscode["']\)/g) ?? [];
+      assert.equal(loads.length, 1, `dist/${bundle} loads the vscode API ${loads.length} times`);
+    }
+  });
+
   it('the VSIX carries every bundle esbuild.js writes', async () => {
     const packaged = new Set(await listFiles({ cwd: repoRoot, packageManager: PackageManager.None }));
     const bundles = fs

@@ -15,9 +15,9 @@ export const PROBE_MAIN = `exports.activate = () => {
 };
 `;
 
-/** An installed extension that does nothing: what activate() costs any extension in that window. */
+/** An installed extension that loads the API and does nothing: what activate() costs any extension in that window. */
 export const EMPTY_EXTENSION = { publisher: 'stream-chat-bench', name: 'empty-reference' };
-export const EMPTY_MAIN = 'exports.activate = () => ({});\n';
+export const EMPTY_MAIN = "require('vscode');\nexports.activate = () => ({});\n";
 
 export interface ActivationSample {
   /** `extension.activate()` from the call to its settling, as another extension sees it (ms). */
@@ -31,4 +31,6 @@ export interface ActivationSample {
   insideMs: number;
   /** Whether the test API came back: false when the extension ran in Production mode, as for a user. */
   testMode: boolean;
+  /** How long the extension host took to fall quiet before Stream Chat's activation was timed (ms). */
+  quietAfterMs: number;
 }
