@@ -6,12 +6,13 @@
 // the open tail is re-rendered into one live element each frame, block by block, patched in place
 // (an unchanged block keeps its nodes, a growing one usually changes one text node); an open tail
 // that is one long table or list is grown from a window of its last rows (openBlock.ts). Frozen chunks
-// are concatenated exactly as a one-shot render of the whole text would emit them, so the finished
-// DOM is byte-identical to `reset(text); finish()`.
+// are concatenated exactly as a one-shot render of the whole text would emit them, in groups
+// (frozenGroups.ts), so the finished DOM is byte-identical to `reset(text); finish()`.
 //
 // Link reference definitions carry over through one markdown-it `env`. A chunk that used a label
 // before its definition arrived is rendered again (once) when that definition is frozen.
 import { patchChildren } from './domPatch';
+import { FrozenGroups } from './frozenGroups';
 import { lineStarts, markOpenFences } from './markdownLines';
 import { htmlToFragment, md, renderTokens, undefinedLabels, type MarkdownEnv, type Token } from './markdownRender';
 import { growingBlock, windowShape, type GrowingBlock } from './openBlock';
@@ -87,12 +88,20 @@ export class StreamingMarkdown {
     rerenderedChunks: 0,
     rerenderedChars: 0,
   };
-  private raw = '';
-  /** Characters of `raw` rendered into frozen nodes (mirrored in stats.frozenChars). */
+  /**
+   * The text rendered into frozen nodes, in pieces, and the text after it. Kept apart so a render
+   * reads only the tail: slicing one growing string would copy all of it every frame (a string built
+   * by appends is flattened before it is sliced), a cost that grows with the answer.
+   */
+  private frozenParts: string[] = [];
+  private tail = '';
+  /** Characters in frozenParts (mirrored in stats.frozenChars). */
   private frozenLength = 0;
   /** References defined in frozen chunks (the tail parses against a copy). */
   private refs = newEnv();
   private pending: PendingChunk[] = [];
+  /** Where frozen nodes go (frozenGroups.ts). */
+  private readonly groups: FrozenGroups;
   /** The element the open tail renders into (the last child of root while streaming)… */
   private live: HTMLElement | undefined;
   /** …and what it holds, block by block. */
@@ -108,10 +117,12 @@ export class StreamingMarkdown {
   constructor(
     private readonly root: HTMLElement,
     private readonly options: StreamingMarkdownOptions = {},
-  ) {}
+  ) {
+    this.groups = new FrozenGroups(root, () => this.live ?? null);
+  }
 
   get text(): string {
-    return this.raw;
+    return this.frozenParts.join('') + this.tail;
   }
 
   /** Appends streamed text; renders at most once per animation frame (requestAnimationFrame). */
@@ -119,17 +130,18 @@ export class StreamingMarkdown {
     if (text === '') return;
     // More text after finish(): the last frozen block may continue, so start over.
     if (this.finished) {
-      this.reset(this.raw + text);
+      this.reset(this.text + text);
       return;
     }
-    this.raw += text;
+    this.tail += text;
     this.schedule();
   }
 
   /** Replaces the whole text (a snapshot, or content that turned out to be reasoning) and re-renders from scratch. */
   reset(text: string): void {
     this.cancelFrame();
-    this.raw = text;
+    this.frozenParts = [];
+    this.tail = text;
     this.frozenLength = 0;
     this.refs = newEnv();
     this.pending = [];
@@ -183,6 +195,7 @@ export class StreamingMarkdown {
     this.stats.lastParsedChars = 0;
     if (this.clearOnRender) {
       this.root.replaceChildren();
+      this.groups.clear();
       this.live = undefined;
       this.liveBlocks = [];
       this.growing = undefined;
@@ -210,36 +223,48 @@ export class StreamingMarkdown {
 
   /** The baseline: parse, render and sanitize everything, replace the whole DOM. */
   private renderWhole(final: boolean): number {
-    const text = final ? this.raw : withoutAmbiguousPartialLine(this.raw);
+    const all = this.text;
+    const text = final ? all : withoutAmbiguousPartialLine(all);
     const env = newEnv();
     const tokens = this.parse(text, env);
     if (!final) markOpenFences(tokens, 0, text, lineStarts(text));
-    this.root.replaceChildren(htmlToFragment(renderTokens(tokens, env), this.root.ownerDocument));
+    this.root.replaceChildren();
+    this.groups.clear();
+    this.groups.append([...htmlToFragment(renderTokens(tokens, env), this.root.ownerDocument).childNodes]);
     return text.length;
   }
 
-  /** The `plain` baseline: the new text appended to one text node. */
+  /** The `plain` baseline: the new text appended to one text node (and counted as frozen). */
   private renderPlain(): number {
     let text = this.root.firstChild;
     if (!(text instanceof this.window.Text)) {
       text = this.root.ownerDocument.createTextNode('');
       this.root.replaceChildren(text);
     }
-    (text as Text).appendData(this.raw.slice((text as Text).length));
-    return this.raw.length;
+    (text as Text).appendData(this.tail);
+    this.freezeText(this.tail.length);
+    return this.frozenLength;
+  }
+
+  /** The first `length` characters of the tail are now rendered for good. */
+  private freezeText(length: number): void {
+    if (length === 0) return;
+    this.frozenParts.push(this.tail.slice(0, length));
+    this.tail = this.tail.slice(length);
+    this.frozenLength += length;
   }
 
   /** Freezes the finished blocks of the tail, re-renders the rest into the live element; returns the length shown. */
   private renderTail(final: boolean): number {
-    const tail = this.raw.slice(this.frozenLength);
+    const tail = this.tail;
     if (final) {
       if (tail !== '') this.freeze(tail);
-      this.frozenLength = this.raw.length;
+      this.freezeText(tail.length);
       this.live?.remove();
       this.live = undefined;
       this.liveBlocks = [];
       this.growing = undefined;
-      return this.raw.length;
+      return this.frozenLength;
     }
     const visible = withoutAmbiguousPartialLine(tail);
     if (this.growing !== undefined && this.renderWindow(this.growing, visible))
@@ -261,7 +286,7 @@ export class StreamingMarkdown {
     if (finished >= 0) {
       frozenHere = starts[tokens[blocks[finished]].map![1]];
       this.freeze(visible.slice(0, frozenHere));
-      this.frozenLength += frozenHere;
+      this.freezeText(frozenHere);
       // Their live versions go; the blocks after them keep their place in liveBlocks.
       for (const block of this.liveBlocks.splice(0, finished + 1)) for (const node of block.nodes) node.remove();
     }
@@ -346,13 +371,14 @@ export class StreamingMarkdown {
     const labels = undefinedLabels(source, this.refs);
     if (labels.size > 0 && fragment.childNodes.length > 0)
       this.pending.push({ source, nodes: [...fragment.childNodes], labels });
-    this.root.insertBefore(fragment, this.live ?? null);
+    this.groups.append([...fragment.childNodes]);
     this.stats.frozenChunks++;
     if (this.pending.length > 0 && Object.keys(this.refs.references).length > defined) this.renderPendingAgain();
   }
 
-  /** Chunks that used a label defined only now are rendered again, in place. */
+  /** Chunks that used a label defined only now are rendered again, in place; the groups from there on are refilled. */
   private renderPendingAgain(): void {
+    let firstGroup: Element | undefined;
     for (const chunk of this.pending) {
       if (![...chunk.labels].some((label) => this.refs.references[label] !== undefined)) continue;
       const fragment = htmlToFragment(
@@ -360,6 +386,7 @@ export class StreamingMarkdown {
         this.root.ownerDocument,
       );
       const nodes = [...fragment.childNodes];
+      firstGroup ??= chunk.nodes[0].parentElement ?? undefined;
       chunk.nodes[0].before(fragment);
       for (const node of chunk.nodes) node.remove();
       chunk.nodes = nodes;
@@ -368,5 +395,6 @@ export class StreamingMarkdown {
       this.stats.rerenderedChars += chunk.source.length;
     }
     this.pending = this.pending.filter((chunk) => chunk.labels.size > 0 && chunk.nodes.length > 0);
+    if (firstGroup !== undefined) this.groups.refillFrom(firstGroup);
   }
 }

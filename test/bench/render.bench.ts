@@ -86,6 +86,12 @@ function rateFigures(runs: Run[]) {
       naiveLongestTaskMs: +pick('naive', rate, 'longestTaskMs').toFixed(1),
       naiveLagP50Ms: +pick('naive', rate, 'lagP50Ms').toFixed(1),
       naiveLagP95Ms: +pick('naive', rate, 'lagP95Ms').toFixed(1),
+      // What a panel that draws the raw text shows for the same stream, and frames with no panel at
+      // all: the part of lag and frame length that comes from drawing at frame times, not from markdown.
+      plainLongestFrameMs: +pick('plain', rate, 'longestFrameMs').toFixed(1),
+      plainLagP50Ms: +pick('plain', rate, 'lagP50Ms').toFixed(1),
+      plainLagP95Ms: +pick('plain', rate, 'lagP95Ms').toFixed(1),
+      floorLongestFrameMs: +pick('floor', rate, 'longestFrameMs').toFixed(1),
       oursRenders: pick('ours', rate, 'renders'),
       naiveRenders: pick('naive', rate, 'renders'),
     };
@@ -146,13 +152,27 @@ function printRateTables(rates: RateFigures[]): void {
   );
   table(
     'frames and display lag (medians; ms)',
-    ['rate/s', 'longest frame: ours', 'naive', 'lag p50 / p95: ours', 'naive', 'renders: ours', 'naive'],
+    [
+      'rate/s',
+      'longest frame: ours',
+      'naive',
+      'plain text',
+      'floor',
+      'lag p50 / p95: ours',
+      'naive',
+      'plain text',
+      'renders: ours',
+      'naive',
+    ],
     rates.map((r) => [
       String(r.rate),
       fmt(r.longestFrameMs),
       fmt(r.naiveLongestFrameMs),
+      fmt(r.plainLongestFrameMs),
+      fmt(r.floorLongestFrameMs),
       `${fmt(r.lagP50Ms)} / ${fmt(r.lagP95Ms)}`,
       `${fmt(r.naiveLagP50Ms)} / ${fmt(r.naiveLagP95Ms)}`,
+      `${fmt(r.plainLagP50Ms)} / ${fmt(r.plainLagP95Ms)}`,
       String(r.oursRenders),
       String(r.naiveRenders),
     ]),

@@ -4,6 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { JSDOM } from 'jsdom';
 import type { StreamingMarkdownOptions } from '../../src/webview/markdown';
+import { GROUP_NODES } from '../../src/webview/frozenGroups';
 import { md } from '../../src/webview/markdownRender';
 import { seededRandom } from '../harness/random';
 import { randomChunks, sampleAnswer } from '../bench/renderFixture';
@@ -29,12 +30,13 @@ function streamed(
   return root;
 }
 
-/** The frozen part of the DOM: everything before the live element. */
+/** The frozen part of the DOM: every node of the groups before the live element. */
 function frozenNodes(root: HTMLElement): ChildNode[] {
   const nodes: ChildNode[] = [];
   for (const node of root.childNodes) {
     if ((node as Element).classList?.contains('md-live')) break;
-    nodes.push(node);
+    assert.ok((node as Element).classList?.contains('md-group'), 'finished blocks sit in groups');
+    nodes.push(...node.childNodes);
   }
   return nodes;
 }
@@ -174,6 +176,24 @@ describe('StreamingMarkdown', () => {
       markdown.stats.parsedChars < 0.1 * wholeMessageCost,
       `parsed ${markdown.stats.parsedChars} characters in all, whole-message ${wholeMessageCost}`,
     );
+  });
+
+  it('finished blocks sit in groups of GROUP_NODES nodes, every one full but the last, as in a one-shot render', () => {
+    const page = new Page();
+    const { root, markdown } = page.renderer();
+    for (const chunk of randomChunks(sampleAnswer(24_000), seededRandom(3), 1, 40)) {
+      markdown.append(chunk);
+      page.frame();
+    }
+    markdown.finish();
+    const groups = [...root.children];
+    assert.ok(groups.length >= 3, `${groups.length} groups`);
+    assert.equal(root.childNodes.length, groups.length, 'nothing but groups at the top level');
+    groups.forEach((group, i) => {
+      assert.equal(group.className, 'md-group');
+      if (i < groups.length - 1) assert.equal(group.childNodes.length, GROUP_NODES, `group ${i} is full`);
+    });
+    assert.equal(root.innerHTML, oneShot(page, markdown.text));
   });
 
   it('between frames the DOM is what a fresh render of the same text shows (live blocks patched in place)', () => {
