@@ -39,7 +39,6 @@ export class FrozenGroups {
   /** After nodes inside `first` were replaced: its nodes and those of every group after it fill the groups again. */
   refillFrom(first: Element): void {
     const nodes: ChildNode[] = [];
-    const previous = first.previousElementSibling;
     const end = this.before();
     for (let group: Element | null = first; group !== null && group !== end;) {
       const next: Element | null = group.nextElementSibling;
@@ -47,7 +46,8 @@ export class FrozenGroups {
       group.remove();
       group = next;
     }
-    this.last = previous?.classList.contains('md-group') ? (previous as HTMLElement) : undefined;
+    // The groups before `first` are full: filling starts with a new group.
+    this.last = undefined;
     this.append(nodes);
   }
 }

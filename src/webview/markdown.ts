@@ -376,7 +376,7 @@ export class StreamingMarkdown {
     if (this.pending.length > 0 && Object.keys(this.refs.references).length > defined) this.renderPendingAgain();
   }
 
-  /** Chunks that used a label defined only now are rendered again, in place; the groups from there on are refilled. */
+  /** Chunks that used a label defined only now are rendered again, in place. */
   private renderPendingAgain(): void {
     let firstGroup: Element | undefined;
     for (const chunk of this.pending) {
@@ -386,9 +386,14 @@ export class StreamingMarkdown {
         this.root.ownerDocument,
       );
       const nodes = [...fragment.childNodes];
-      firstGroup ??= chunk.nodes[0].parentElement ?? undefined;
-      chunk.nodes[0].before(fragment);
-      for (const node of chunk.nodes) node.remove();
+      // Node for node when the count is the same (a paragraph stays one <p>): every group keeps
+      // its size. Otherwise the groups from this chunk's first one on are filled again.
+      if (nodes.length === chunk.nodes.length) chunk.nodes.forEach((node, i) => node.replaceWith(nodes[i]));
+      else {
+        firstGroup ??= chunk.nodes[0].parentElement ?? undefined;
+        chunk.nodes[0].before(fragment);
+        for (const node of chunk.nodes) node.remove();
+      }
       chunk.nodes = nodes;
       chunk.labels = undefinedLabels(chunk.source, this.refs);
       this.stats.rerenderedChunks++;
