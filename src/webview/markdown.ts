@@ -1,16 +1,12 @@
-// Streamed markdown, rendered incrementally. Text is appended to a string and rendered at most once
-// per animation frame. Only the text after the last finished top-level block is parsed: a block is
-// finished once the next block starts on a line that has ended (a lone `#` or `***` on the line being
-// typed may still become something else; a table needs its delimiter row ended). Finished blocks
-// are parsed, rendered, sanitized and attached once, as frozen nodes that are never touched again;
-// the open tail is re-rendered into one live element each frame, block by block, patched in place
-// (an unchanged block keeps its nodes, a growing one usually changes one text node); an open tail
-// that is one long table or list is grown from a window of its last rows (openBlock.ts). Frozen chunks
-// are concatenated exactly as a one-shot render of the whole text would emit them, in groups
-// (frozenGroups.ts), so the finished DOM is byte-identical to `reset(text); finish()`.
-//
-// Link reference definitions carry over through one markdown-it `env`. A chunk that used a label
-// before its definition arrived is rendered again (once) when that definition is frozen.
+// Streamed markdown, rendered incrementally, at most once per animation frame. Only the open tail
+// (the text after the last finished top-level block) is parsed: a block is finished once the next
+// starts on an ended line (a lone `#` or `***` being typed may still become something else; a table
+// needs its delimiter row ended). Finished blocks are rendered, sanitized and attached once, in
+// groups (frozenGroups.ts), never touched again; the tail is re-rendered into one live element,
+// block by block, patched in place; a tail that is one long table or list grows from a window of its
+// last rows (openBlock.ts). Frozen chunks concatenate exactly as a one-shot render emits them, so the
+// finished DOM is byte-identical to `reset(text); finish()`. Link reference definitions carry over
+// through one markdown-it `env`; a chunk that used a label before its definition is rendered again.
 import { patchChildren } from './domPatch';
 import { FrozenGroups } from './frozenGroups';
 import { lineStarts, markOpenFences } from './markdownLines';
@@ -88,11 +84,8 @@ export class StreamingMarkdown {
     rerenderedChunks: 0,
     rerenderedChars: 0,
   };
-  /**
-   * The text rendered into frozen nodes, in pieces, and the text after it. Kept apart so a render
-   * reads only the tail: slicing one growing string would copy all of it every frame (a string built
-   * by appends is flattened before it is sliced), a cost that grows with the answer.
-   */
+  // The frozen text in pieces and the tail after it, apart: slicing one growing string would copy
+  // all of it every frame (appends are flattened before a slice), a cost growing with the answer.
   private frozenParts: string[] = [];
   private tail = '';
   /** Characters in frozenParts (mirrored in stats.frozenChars). */
@@ -100,7 +93,6 @@ export class StreamingMarkdown {
   /** References defined in frozen chunks (the tail parses against a copy). */
   private refs = newEnv();
   private pending: PendingChunk[] = [];
-  /** Where frozen nodes go (frozenGroups.ts). */
   private readonly groups: FrozenGroups;
   /** The element the open tail renders into (the last child of root while streaming)… */
   private live: HTMLElement | undefined;
