@@ -77,6 +77,12 @@ export function isKnownLanguage(language: string): boolean {
   return language !== '' && hljs.getLanguage(language) !== undefined;
 }
 
+/** Whether highlightCode() colours code in `language` (a registered grammar, not plain text). */
+export function willHighlight(language: string): boolean {
+  const name = language.toLowerCase();
+  return isKnownLanguage(name) && hljs.getLanguage(name) !== plaintextGrammar;
+}
+
 /**
  * Highlighted HTML for `code` when its language is registered (by name or alias), else escaped
  * plain text. Unknown or absent languages are not guessed: hljs.highlightAuto runs every grammar
@@ -85,7 +91,7 @@ export function isKnownLanguage(language: string): boolean {
  */
 export function highlightCode(code: string, language: string): string {
   const name = language.toLowerCase();
-  if (!isKnownLanguage(name) || hljs.getLanguage(name) === plaintextGrammar) return escapeHtml(code);
+  if (!willHighlight(name)) return escapeHtml(code);
   const key = `${name}\u0000${code}`;
   const hit = cache.get(key);
   if (hit !== undefined) return hit;

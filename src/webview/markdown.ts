@@ -7,10 +7,12 @@
 // last rows (openBlock.ts). Frozen chunks concatenate exactly as a one-shot render emits them, so the
 // finished DOM is byte-identical to `reset(text); finish()`. Link reference definitions carry over
 // through one markdown-it `env`; a chunk that used a label before its definition is rendered again.
+import { DeferredHighlights } from './deferredHighlight';
 import { patchChildren } from './domPatch';
 import { FrozenGroups } from './frozenGroups';
-import { lineStarts, markOpenFences } from './markdownLines';
-import { htmlToFragment, md, renderTokens, undefinedLabels, type MarkdownEnv, type Token } from './markdownRender';
+import { lineStarts, markOpenFences, settledFrom, withoutAmbiguousPartialLine } from './markdownLines';
+import { htmlToFragment, md, renderTokens, undefinedLabels } from './markdownRender';
+import type { DeferredCode, MarkdownEnv, Token } from './markdownRender';
 import { growingBlock, windowShape, type GrowingBlock } from './openBlock';
 
 export interface StreamingMarkdownOptions {
@@ -53,25 +55,6 @@ interface LiveBlock {
   nodes: ChildNode[];
 }
 
-// The line being typed when it is only markers so far (`#`, `***`, `-`, ```` ``` ````, `1.`, `>`):
-// it is not shown until it has more, so a heading, rule, list or setext underline does not flash.
-const AMBIGUOUS_PARTIAL_LINE = /^[ \t>]*(?:#{1,6}|[-*_+=]+|[`~]+|\d{1,9}[.)]?|\|)?[ \t]*$/;
-
-function withoutAmbiguousPartialLine(text: string): string {
-  const lastBreak = Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r'));
-  const partial = text.slice(lastBreak + 1);
-  return partial !== '' && AMBIGUOUS_PARTIAL_LINE.test(partial) ? text.slice(0, lastBreak + 1) : text;
-}
-
-/**
- * The line whose end settles that `block` exists: its first, except for a table, which exists
- * only with its delimiter row (`a | b` then `|---|--` is a table; `|---|--x` makes both lines part
- * of the paragraph before, since a table can interrupt a paragraph).
- */
-function settledFrom(block: Token): number {
-  return block.map![0] + (block.type === 'table_open' ? 1 : 0);
-}
-
 const newEnv = (): MarkdownEnv => ({ references: {} });
 
 export class StreamingMarkdown {
@@ -94,6 +77,8 @@ export class StreamingMarkdown {
   private refs = newEnv();
   private pending: PendingChunk[] = [];
   private readonly groups: FrozenGroups;
+  /** Closed code blocks frozen as plain text, coloured after their frame (deferredHighlight.ts). */
+  private readonly highlights: DeferredHighlights;
   /** The element the open tail renders into (the last child of root while streaming)… */
   private live: HTMLElement | undefined;
   /** …and what it holds, block by block. */
@@ -111,6 +96,7 @@ export class StreamingMarkdown {
     private readonly options: StreamingMarkdownOptions = {},
   ) {
     this.groups = new FrozenGroups(root, () => this.live ?? null);
+    this.highlights = new DeferredHighlights(this.window);
   }
 
   get text(): string {
@@ -137,6 +123,7 @@ export class StreamingMarkdown {
     this.frozenLength = 0;
     this.refs = newEnv();
     this.pending = [];
+    this.highlights.clear();
     this.finished = false;
     // The old DOM stays until the next render replaces it (no blank frame in between).
     this.clearOnRender = true;
@@ -148,6 +135,7 @@ export class StreamingMarkdown {
     if (this.disposed) return;
     this.cancelFrame();
     this.render(true);
+    this.highlights.flush();
     this.finished = true;
   }
 
@@ -161,6 +149,7 @@ export class StreamingMarkdown {
   /** Cancels a pending frame; the DOM stays as it is. */
   dispose(): void {
     this.cancelFrame();
+    this.highlights.clear();
     this.disposed = true;
   }
 
@@ -262,7 +251,7 @@ export class StreamingMarkdown {
     if (this.growing !== undefined && this.renderWindow(this.growing, visible))
       return this.frozenLength + visible.length;
     this.growing = undefined;
-    const env: MarkdownEnv = { references: { ...this.refs.references } };
+    const env: MarkdownEnv = { references: { ...this.refs.references }, deferredCode: [] };
     const tokens = this.parse(visible, env);
     const starts = lineStarts(visible);
     const completeLines = starts.length - 1;
@@ -325,7 +314,7 @@ export class StreamingMarkdown {
    */
   private renderWindow(block: GrowingBlock & { container: Element }, visible: string): boolean {
     const source = block.head + visible.slice(block.windowStart);
-    const env: MarkdownEnv = { references: { ...this.refs.references } };
+    const env: MarkdownEnv = { references: { ...this.refs.references }, deferredCode: [] };
     const tokens = this.parse(source, env);
     const shape = windowShape(tokens, block);
     if (shape === undefined) return false;
@@ -359,7 +348,7 @@ export class StreamingMarkdown {
   /** Renders finished blocks once and attaches them before the live element. */
   private freeze(source: string): void {
     const defined = Object.keys(this.refs.references).length;
-    const fragment = htmlToFragment(renderTokens(this.parse(source, this.refs), this.refs), this.root.ownerDocument);
+    const fragment = this.renderFrozen(source);
     const labels = undefinedLabels(source, this.refs);
     if (labels.size > 0 && fragment.childNodes.length > 0)
       this.pending.push({ source, nodes: [...fragment.childNodes], labels });
@@ -368,15 +357,21 @@ export class StreamingMarkdown {
     if (this.pending.length > 0 && Object.keys(this.refs.references).length > defined) this.renderPendingAgain();
   }
 
+  /** Finished blocks' DOM, their code blocks queued for highlighting; references defined go into refs. */
+  private renderFrozen(source: string): DocumentFragment {
+    const deferredCode: DeferredCode[] = [];
+    const env: MarkdownEnv = { references: this.refs.references, deferredCode };
+    const fragment = htmlToFragment(renderTokens(this.parse(source, env), env), this.root.ownerDocument);
+    this.highlights.add(fragment, deferredCode);
+    return fragment;
+  }
+
   /** Chunks that used a label defined only now are rendered again, in place. */
   private renderPendingAgain(): void {
     let firstGroup: Element | undefined;
     for (const chunk of this.pending) {
       if (![...chunk.labels].some((label) => this.refs.references[label] !== undefined)) continue;
-      const fragment = htmlToFragment(
-        renderTokens(this.parse(chunk.source, this.refs), this.refs),
-        this.root.ownerDocument,
-      );
+      const fragment = this.renderFrozen(chunk.source);
       const nodes = [...fragment.childNodes];
       // Node for node when the count is the same (a paragraph stays one <p>): every group keeps
       // its size. Otherwise the groups from this chunk's first one on are filled again.

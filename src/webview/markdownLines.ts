@@ -1,5 +1,6 @@
 // Line helpers of the streaming renderer (markdown.ts, openBlock windows): where lines start as
-// markdown-it counts them, and which fences are still open at the end of the text streamed so far.
+// markdown-it counts them, which fences are still open at the end of the text streamed so far, which
+// line being typed is not shown yet, and which line settles that a block exists.
 import type { Token } from './markdownRender';
 
 /** Offsets where lines start (index 0 = 0, then one per line break: \n, \r\n or \r, as markdown-it counts them). */
@@ -37,4 +38,24 @@ export function markOpenFences(tokens: Token[], from: number, text: string, star
     const closed = closing !== null && closing[1][0] === token.markup[0] && closing[1].length >= token.markup.length;
     if (!closed) token.meta = { open: true };
   }
+}
+
+// A line being typed that is only markers so far (`#`, `***`, `-`, ```` ``` ````, `1.`, `>`) is not
+// shown until it has more, so a heading, rule, list or setext underline does not flash.
+const AMBIGUOUS_PARTIAL_LINE = /^[ \t>]*(?:#{1,6}|[-*_+=]+|[`~]+|\d{1,9}[.)]?|\|)?[ \t]*$/;
+
+/** The text without its last, unended line when that line is only markers so far. */
+export function withoutAmbiguousPartialLine(text: string): string {
+  const lastBreak = Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r'));
+  const partial = text.slice(lastBreak + 1);
+  return partial !== '' && AMBIGUOUS_PARTIAL_LINE.test(partial) ? text.slice(0, lastBreak + 1) : text;
+}
+
+/**
+ * The line whose end settles that `block` exists: its first, except for a table, which exists
+ * only with its delimiter row (`a | b` then `|---|--` is a table; `|---|--x` makes both lines part
+ * of the paragraph before, since a table can interrupt a paragraph).
+ */
+export function settledFrom(block: Token): number {
+  return block.map![0] + (block.type === 'table_open' ? 1 : 0);
 }

@@ -3,13 +3,27 @@
 // label and a toolbar, table alignment is a class (the webview's CSP blocks inline styles).
 // Everything it emits goes through sanitize.ts before it reaches the page.
 import MarkdownIt from 'markdown-it';
-import { escapeHtml, highlightCode } from './highlight';
+import { escapeHtml, highlightCode, willHighlight } from './highlight';
 import { SAFE_HREF, SAFE_IMAGE_SRC, sanitizeToFragment } from './sanitize';
 
 /** markdown-it's environment: the link reference definitions seen so far (label → target). */
 export interface MarkdownEnv {
   references: Record<string, { href: string; title: string }>;
+  /**
+   * When present, a closed fence that would be highlighted is not: it is listed here, in order, and
+   * rendered as plain text marked PENDING_HIGHLIGHT (deferredHighlight.ts colours it later).
+   */
+  deferredCode?: DeferredCode[];
 }
+
+/** A closed fence whose highlighting was left for later. */
+export interface DeferredCode {
+  code: string;
+  language: string;
+}
+
+/** The class of a code block waiting for its highlighting. */
+export const PENDING_HIGHLIGHT = 'code-highlight-pending';
 
 export const md = new MarkdownIt({ html: false, linkify: true, typographer: false });
 
@@ -27,21 +41,30 @@ function fenceLanguage(token: Token): string {
  * A fence marked open (still streaming) shows escaped plain text; highlighting waits until it closes.
  * The toolbar is added after sanitizing (decorateCodeBlocks).
  */
-function codeBlock(code: string, language: string, open: boolean): string {
+function codeBlock(code: string, language: string, state: 'open' | 'pending' | 'done'): string {
   const lang = escapeHtml(language);
-  const classes = [open ? '' : 'hljs', language ? `language-${lang}` : ''].filter(Boolean).join(' ');
-  const body = open ? escapeHtml(code) : highlightCode(code, language);
-  const blockClass = open ? 'code-block code-block-open' : 'code-block';
+  const plain = state !== 'done';
+  const classes = [plain ? '' : 'hljs', language ? `language-${lang}` : ''].filter(Boolean).join(' ');
+  const body = plain ? escapeHtml(code) : highlightCode(code, language);
+  const blockClass = {
+    open: 'code-block code-block-open',
+    pending: `code-block ${PENDING_HIGHLIGHT}`,
+    done: 'code-block',
+  }[state];
   const languageAttribute = language ? ` data-language="${lang}"` : '';
   const codeClass = classes ? ` class="${classes}"` : '';
   return `<div class="${blockClass}"${languageAttribute}><pre><code${codeClass}>${body}</code></pre></div>\n`;
 }
 
-md.renderer.rules.fence = (tokens, idx) => {
+md.renderer.rules.fence = (tokens, idx, _options, env: MarkdownEnv) => {
   const token = tokens[idx];
-  return codeBlock(token.content, fenceLanguage(token), (token.meta as { open?: boolean } | null)?.open === true);
+  const language = fenceLanguage(token);
+  if ((token.meta as { open?: boolean } | null)?.open === true) return codeBlock(token.content, language, 'open');
+  if (env.deferredCode === undefined || !willHighlight(language)) return codeBlock(token.content, language, 'done');
+  env.deferredCode.push({ code: token.content, language });
+  return codeBlock(token.content, language, 'pending');
 };
-md.renderer.rules.code_block = (tokens, idx) => codeBlock(tokens[idx].content, '', false);
+md.renderer.rules.code_block = (tokens, idx) => codeBlock(tokens[idx].content, '', 'done');
 
 /** Whether the inline token at `idx` sits inside a link (an image there must not become a second link). */
 function insideLink(tokens: Token[], idx: number): boolean {
@@ -150,6 +173,11 @@ export function htmlToFragment(html: string, doc: Document): DocumentFragment {
   for (const block of fragment.querySelectorAll<HTMLElement>('div.code-block'))
     block.prepend(toolbar(doc, block.dataset.language ?? ''));
   return fragment;
+}
+
+/** A finished code block as a one-shot render makes it: highlighted, sanitized, with its toolbar. */
+export function highlightedCodeBlock(code: string, language: string, doc: Document): Element {
+  return htmlToFragment(codeBlock(code, language, 'done'), doc).firstElementChild!;
 }
 
 // A bracketed run that could be a link label ([text], [label], [text][label]): no unescaped brackets.

@@ -178,6 +178,22 @@ describe('StreamingMarkdown', () => {
     );
   });
 
+  it('finish() highlights the code blocks still waiting for an idle period, at once', () => {
+    const page = new Page();
+    const { root, markdown } = page.renderer();
+    for (const chunk of randomChunks(sampleAnswer(24_000), seededRandom(4), 1, 40)) {
+      markdown.append(chunk);
+      page.frame();
+    }
+    assert.ok(root.querySelector('.code-highlight-pending'), 'code blocks wait while the answer streams');
+    assert.ok(page.idleRequested > 0);
+    markdown.finish();
+    assert.equal(root.querySelector('.code-highlight-pending'), null);
+    assert.ok(root.querySelectorAll('code.hljs span[class^="hljs-"]').length > 50, 'highlighted');
+    assert.equal(page.idleRequested, 0, 'no idle work left behind');
+    assert.equal(root.innerHTML, oneShot(page, markdown.text));
+  });
+
   it('finished blocks sit in groups of GROUP_NODES nodes, every one full but the last, as in a one-shot render', () => {
     const page = new Page();
     const { root, markdown } = page.renderer();
@@ -235,7 +251,7 @@ describe('StreamingMarkdown', () => {
     assert.deepEqual(events.slice(1), [markdown.text.length, markdown.text.length]);
   });
 
-  it('an open fence shows escaped plain text; it is highlighted once its closing line has ended', () => {
+  it('an open fence shows escaped plain text; once closed and finished, it is highlighted in the next idle period', () => {
     const page = new Page();
     const { root, markdown } = page.renderer();
     markdown.append('Intro.\n\n```ts\nconst a = 1;\nif (a < 2) {}\n');
@@ -251,9 +267,19 @@ describe('StreamingMarkdown', () => {
     assert.equal(code().children.length, 0, 'a closing line still being typed may become ``` x (not a closer)');
     markdown.append('\n');
     page.frame();
+    const pending = () => root.querySelector('.code-block')!.classList.contains('code-highlight-pending');
+    assert.ok(pending() && code().children.length === 0, 'closed, but still the last block: not highlighted yet');
+    markdown.append('\nAfter.\n');
+    page.frame();
+    assert.ok(pending() && code().children.length === 0, 'frozen as plain text, not highlighted in this frame');
+    assert.equal(page.idleRequested, 1, 'highlighting waits for an idle period');
+    page.idle();
+    assert.ok(!pending());
     assert.equal(code().className, 'hljs language-ts');
     assert.ok(code().querySelector('span.hljs-keyword'), 'highlighted');
     assert.equal(code().textContent, 'const a = 1;\nif (a < 2) {}\n', 'the text is unchanged');
+    markdown.finish();
+    assert.equal(root.innerHTML, oneShot(page, markdown.text), 'as a one-shot render makes it');
 
     const block = root.querySelector<HTMLElement>('div.code-block')!;
     assert.equal(block.dataset.language, 'ts');

@@ -1,5 +1,5 @@
 // The jsdom page the streaming markdown renderer's tests draw on (markdown*.test.ts): animation
-// frames run only when the test says so.
+// frames and idle periods run only when the test says so.
 import { JSDOM } from 'jsdom';
 import { StreamingMarkdown, type StreamingMarkdownOptions } from '../../src/webview/markdown';
 
@@ -7,6 +7,7 @@ import { StreamingMarkdown, type StreamingMarkdownOptions } from '../../src/webv
 export class Page {
   readonly window = new JSDOM('<!doctype html><html><body></body></html>').window;
   private readonly callbacks = new Map<number, FrameRequestCallback>();
+  private readonly idleCallbacks = new Map<number, IdleRequestCallback>();
   private nextId = 1;
 
   constructor() {
@@ -15,6 +16,24 @@ export class Page {
       return this.nextId++;
     };
     this.window.cancelAnimationFrame = (id) => void this.callbacks.delete(id);
+    this.window.requestIdleCallback = (callback) => {
+      this.idleCallbacks.set(this.nextId, callback);
+      return this.nextId++;
+    };
+    this.window.cancelIdleCallback = (id) => void this.idleCallbacks.delete(id);
+  }
+
+  /** Runs one idle period of `ms`: the idle callbacks requested so far. */
+  idle(ms = 50): void {
+    const due = [...this.idleCallbacks.values()];
+    this.idleCallbacks.clear();
+    const ends = this.window.performance.now() + ms;
+    const deadline = { didTimeout: false, timeRemaining: () => Math.max(0, ends - this.window.performance.now()) };
+    for (const callback of due) callback(deadline);
+  }
+
+  get idleRequested(): number {
+    return this.idleCallbacks.size;
   }
 
   renderer(options?: StreamingMarkdownOptions): { root: HTMLElement; markdown: StreamingMarkdown } {
