@@ -251,7 +251,7 @@ describe('StreamingMarkdown', () => {
     assert.deepEqual(events.slice(1), [markdown.text.length, markdown.text.length]);
   });
 
-  it('an open fence shows escaped plain text; once closed and finished, it is highlighted in the next idle period', () => {
+  it('an open fence shows plain text; once closed and frozen, it is highlighted in the next idle period', () => {
     const page = new Page();
     const { root, markdown } = page.renderer();
     markdown.append('Intro.\n\n```ts\nconst a = 1;\nif (a < 2) {}\n');
