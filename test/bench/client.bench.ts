@@ -2,6 +2,7 @@
 //   ours    ChatClient.streamChat (typed events, think-tag split, idle timer, retries armed)
 //   openai  the official SDK's stream (reference peer)
 //   floor   node:http socket read + streaming UTF-8 decode + split lines + JSON.parse per data line
+//   fetchFloor  the same, read through fetch (undici's web stream), as ours and the SDK read a response
 // Same server, same run. Each round runs all three, in an order that cycles through every permutation
 // (no runner always first or last); warm-up rounds are discarded; with --expose-gc a full GC runs
 // before each measurement so no runner pays another's garbage. Reported: the median of each, the
@@ -25,7 +26,7 @@ const TARGET_VS_OPENAI = 5;
 const TARGET_VS_FLOOR = 0.9;
 const request = { model: 'bench-model', messages: [{ role: 'user' as const, content: 'go' }] };
 
-type Name = 'ours' | 'openai' | 'floor';
+type Name = 'ours' | 'openai' | 'floor' | 'fetchFloor';
 type Runner = (baseUrl: string) => Promise<number>; // returns the number of content events seen
 
 const runners: Record<Name, Runner> = {
@@ -73,6 +74,29 @@ const runners: Record<Name, Runner> = {
       req.on('error', reject);
       req.end(JSON.stringify({ ...request, stream: true }));
     });
+  },
+  async fetchFloor(baseUrl) {
+    const response = await fetch(`${baseUrl}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...request, stream: true }),
+    });
+    const decoder = new TextDecoder();
+    let rest = '';
+    let events = 0;
+    const onLine = (line: string) => {
+      if (!line.startsWith('data: ') || line === 'data: [DONE]') return;
+      const parsed = JSON.parse(line.slice(6)) as { choices?: Array<{ delta?: { content?: string } }> };
+      if (parsed.choices?.[0]?.delta?.content) events++;
+    };
+    const reader = response.body!.getReader();
+    for (let read = await reader.read(); !read.done; read = await reader.read()) {
+      const lines = (rest + decoder.decode(read.value, { stream: true })).split('\n');
+      rest = lines.pop() ?? '';
+      for (const line of lines) onLine(line);
+    }
+    onLine(rest + decoder.decode());
+    return events;
   },
 };
 
@@ -149,8 +173,8 @@ async function runRounds(names: Name[]): Promise<{ wall: Record<Name, number[]>;
   const server = await startTestServer();
   const body = Buffer.from(longStream(EVENTS), 'utf8');
   const orders = permutations(names);
-  const samples = { ours: [], openai: [], floor: [] } as Record<Name, number[]>;
-  const cpuSamples = { ours: [], openai: [], floor: [] } as Record<Name, number[]>;
+  const samples = { ours: [], openai: [], floor: [], fetchFloor: [] } as Record<Name, number[]>;
+  const cpuSamples = { ours: [], openai: [], floor: [], fetchFloor: [] } as Record<Name, number[]>;
   try {
     for (let round = -WARMUP; round < ROUNDS; round++) {
       for (const name of orders[(round + WARMUP) % orders.length]) {
@@ -173,13 +197,16 @@ function report(samples: Record<Name, number[]>, cpuSamples: Record<Name, number
     ours: spreadOf(samples.ours),
     openai: spreadOf(samples.openai),
     floor: spreadOf(samples.floor),
+    fetchFloor: spreadOf(samples.fetchFloor),
   };
   const perRound = (other: Name) => samples.ours.map((value, i) => value / samples[other][i]);
   const vsOpenai = spreadOf(perRound('openai'));
   const vsFloor = spreadOf(perRound('floor'));
+  const vsFetchFloor = spreadOf(perRound('fetchFloor'));
   const ofMedians = {
     openai: spreads.ours.median / spreads.openai.median,
     floor: spreads.ours.median / spreads.floor.median,
+    fetchFloor: spreads.ours.median / spreads.fetchFloor.median,
   };
   console.log(
     `client throughput: ${EVENTS.toLocaleString('en-US')} events over loopback, ${ROUNDS} rounds ` +
@@ -189,7 +216,7 @@ function report(samples: Record<Name, number[]>, cpuSamples: Record<Name, number
     `${''.padEnd(8)} ${'median'.padStart(10)} ${'min'.padStart(10)} ${'p25'.padStart(10)} ` +
       `${'p75'.padStart(10)} ${'max'.padStart(10)}  events/s`,
   );
-  for (const name of ['ours', 'openai', 'floor'] as const) {
+  for (const name of ['ours', 'openai', 'floor', 'fetchFloor'] as const) {
     const s = spreads[name];
     console.log(`${name.padEnd(8)} ${fmt(s.median)} ${fmt(s.min)} ${fmt(s.p25)} ${fmt(s.p75)} ${fmt(s.max)}`);
   }
@@ -205,11 +232,17 @@ function report(samples: Record<Name, number[]>, cpuSamples: Record<Name, number
       `(p25 ${pct(vsFloor.p25)}, p75 ${pct(vsFloor.p75)})   target >= ${pct(TARGET_VS_FLOOR)} ` +
       pass(ofMedians.floor >= TARGET_VS_FLOOR),
   );
+  // What holds ours back from the floor: the part fetch costs any client that reads through it.
+  console.log(
+    `ours / fetch floor = ${pct(ofMedians.fetchFloor)} of medians; per round median ${pct(vsFetchFloor.median)}; ` +
+      `fetch floor / floor = ${pct(spreads.fetchFloor.median / spreads.floor.median)}`,
+  );
   const cpuMedian = (name: Name) => quantile(cpuSamples[name], 0.5);
   const perCpuSecond = {
     ours: cpuMedian('ours'),
     openai: cpuMedian('openai'),
     floor: cpuMedian('floor'),
+    fetchFloor: cpuMedian('fetchFloor'),
     oursOverOpenai: cpuMedian('ours') / cpuMedian('openai'),
     oursOverFloor: cpuMedian('ours') / cpuMedian('floor'),
   };
@@ -221,6 +254,7 @@ function report(samples: Record<Name, number[]>, cpuSamples: Record<Name, number
     ours: spreads.ours.median,
     openai: spreads.openai.median,
     floor: spreads.floor.median,
+    fetchFloor: spreads.fetchFloor.median,
     events: EVENTS,
     rounds: ROUNDS,
     warmupRounds: WARMUP,
@@ -228,6 +262,7 @@ function report(samples: Record<Name, number[]>, cpuSamples: Record<Name, number
     spread: spreads,
     oursOverOpenai: { ofMedians: ofMedians.openai, perRound: vsOpenai },
     oursOverFloor: { ofMedians: ofMedians.floor, perRound: vsFloor },
+    oursOverFetchFloor: { ofMedians: ofMedians.fetchFloor, perRound: vsFetchFloor },
     perCpuSecond,
   };
   writeResult(result);
@@ -248,7 +283,7 @@ async function main(): Promise<void> {
     console.log(`${ONLY} alone: median ${fmt(s.median)} events/s (min ${fmt(s.min)}, max ${fmt(s.max)})`);
     return;
   }
-  const { wall, cpu } = await runRounds(['ours', 'openai', 'floor']);
+  const { wall, cpu } = await runRounds(['ours', 'openai', 'floor', 'fetchFloor']);
   report(wall, cpu);
 }
 
