@@ -29,6 +29,30 @@ const request = { model: 'bench-model', messages: [{ role: 'user' as const, cont
 type Name = 'ours' | 'openai' | 'floor' | 'fetchFloor';
 type Runner = (baseUrl: string) => Promise<number>; // returns the number of content events seen
 
+/** The floors' reading: streaming UTF-8 decode, split lines, JSON.parse per data line, count content. */
+class FloorCounter {
+  private readonly decoder = new TextDecoder();
+  private rest = '';
+  private events = 0;
+
+  push(bytes: Uint8Array): void {
+    const lines = (this.rest + this.decoder.decode(bytes, { stream: true })).split('\n');
+    this.rest = lines.pop() ?? '';
+    for (const line of lines) this.onLine(line);
+  }
+
+  end(): number {
+    this.onLine(this.rest + this.decoder.decode());
+    return this.events;
+  }
+
+  private onLine(line: string): void {
+    if (!line.startsWith('data: ') || line === 'data: [DONE]') return;
+    const parsed = JSON.parse(line.slice(6)) as { choices?: Array<{ delta?: { content?: string } }> };
+    if (parsed.choices?.[0]?.delta?.content) this.events++;
+  }
+}
+
 const runners: Record<Name, Runner> = {
   async ours(baseUrl) {
     const client = new ChatClient();
@@ -51,23 +75,9 @@ const runners: Record<Name, Runner> = {
         `${baseUrl}/chat/completions`,
         { method: 'POST', headers: { 'content-type': 'application/json' } },
         (res) => {
-          const decoder = new TextDecoder();
-          let rest = '';
-          let events = 0;
-          const onLine = (line: string) => {
-            if (!line.startsWith('data: ') || line === 'data: [DONE]') return;
-            const parsed = JSON.parse(line.slice(6)) as { choices?: Array<{ delta?: { content?: string } }> };
-            if (parsed.choices?.[0]?.delta?.content) events++;
-          };
-          res.on('data', (bytes: Buffer) => {
-            const lines = (rest + decoder.decode(bytes, { stream: true })).split('\n');
-            rest = lines.pop() ?? '';
-            for (const line of lines) onLine(line);
-          });
-          res.on('end', () => {
-            onLine(rest + decoder.decode());
-            resolve(events);
-          });
+          const counter = new FloorCounter();
+          res.on('data', (bytes: Buffer) => counter.push(bytes));
+          res.on('end', () => resolve(counter.end()));
           res.on('error', reject);
         },
       );
@@ -81,22 +91,10 @@ const runners: Record<Name, Runner> = {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ ...request, stream: true }),
     });
-    const decoder = new TextDecoder();
-    let rest = '';
-    let events = 0;
-    const onLine = (line: string) => {
-      if (!line.startsWith('data: ') || line === 'data: [DONE]') return;
-      const parsed = JSON.parse(line.slice(6)) as { choices?: Array<{ delta?: { content?: string } }> };
-      if (parsed.choices?.[0]?.delta?.content) events++;
-    };
+    const counter = new FloorCounter();
     const reader = response.body!.getReader();
-    for (let read = await reader.read(); !read.done; read = await reader.read()) {
-      const lines = (rest + decoder.decode(read.value, { stream: true })).split('\n');
-      rest = lines.pop() ?? '';
-      for (const line of lines) onLine(line);
-    }
-    onLine(rest + decoder.decode());
-    return events;
+    for (let read = await reader.read(); !read.done; read = await reader.read()) counter.push(read.value);
+    return counter.end();
   },
 };
 
