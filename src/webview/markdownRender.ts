@@ -38,7 +38,8 @@ function fenceLanguage(token: Token): string {
 
 /**
  * Fences and indented code: `<div class="code-block" data-language><pre><code class="hljs language-…">`.
- * A fence marked open (still streaming) shows escaped plain text; highlighting waits until it closes.
+ * A fence marked open (still streaming) shows escaped plain text; highlighting waits until it closes,
+ * and a closed one rendered `pending` stays plain until deferredHighlight.ts replaces it.
  * The toolbar is added after sanitizing (decorateCodeBlocks).
  */
 function codeBlock(code: string, language: string, state: 'open' | 'pending' | 'done'): string {
