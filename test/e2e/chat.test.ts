@@ -881,15 +881,17 @@ describe('e2e: chat panel', () => {
     await panel.ask('Tell me a long story, then write an add function');
     await panel.waitForStatus('done');
     await panel.waitForAnswerText('Call it with two numbers.');
-    await new Promise((resolve) => setTimeout(resolve, 500)); // the last render and scroll have happened
-    const position = await scrollPosition(panel);
+    // The last render's scroll lands within a frame or two; a panel that stopped following never gets there.
+    let position = await scrollPosition(panel);
+    const atEnd = (p: typeof position) => p.scrollHeight - p.scrollTop - p.clientHeight <= 2;
+    await waitUntil(
+      'the panel to follow the answer to its end',
+      async () => atEnd((position = await scrollPosition(panel))),
+      5_000,
+    ).catch(() => assert.fail(`the panel is not at the end of the answer: ${JSON.stringify(position)}`));
     assert.ok(
       position.scrollHeight > position.clientHeight + 200,
       `the answer fits the panel: ${JSON.stringify(position)}`,
-    );
-    assert.ok(
-      position.scrollHeight - position.scrollTop - position.clientHeight <= 2,
-      `the panel is not at the end of the answer: ${JSON.stringify(position)}`,
     );
     const regenerate = await boxInPanel(panel.lastAnswer().locator('button[data-action=regenerate]'));
     const scroller = await boxInPanel(panel.locator('main.scroller'));
