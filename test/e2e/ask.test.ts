@@ -115,7 +115,13 @@ describe('e2e: ask commands from the editor context menu', () => {
     const panel = await ChatPanel.find(page);
     const question = panel.userTurns().last();
     await question.waitFor({ state: 'visible' });
-    assert.equal(await question.locator('.user-label').innerText(), 'Explain · hello.ts:1-3');
+    // A turn above the last is skipped while off screen (content-visibility): just after it comes
+    // into view its innerText can still read as empty (one CI run saw ''). Wait for it to be drawn.
+    const label = await waitUntil(
+      'the question drawn',
+      async () => (await question.locator('.user-label').innerText()) || undefined,
+    );
+    assert.equal(label, 'Explain · hello.ts:1-3');
     const code = question.locator('.user-snippets .snippet');
     assert.equal(await code.locator('.snippet-label').innerText(), 'hello.ts:1-3');
     assert.equal(await code.locator('.snippet-meta').innerText(), '3 lines · ~19 tokens');
