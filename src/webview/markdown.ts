@@ -4,16 +4,19 @@
 // needs its delimiter row ended). Finished blocks are rendered, sanitized and attached once, in
 // groups (frozenGroups.ts), never touched again; the tail is re-rendered into one live element,
 // block by block, patched in place; a tail that is one long table or list grows from a window of its
-// last rows (openBlock.ts). Frozen chunks concatenate exactly as a one-shot render emits them, so the
-// finished DOM is byte-identical to `reset(text); finish()`. Link reference definitions carry over
-// through one markdown-it `env`; a chunk that used a label before its definition is rendered again.
+// last rows (openBlock.ts), one open code block by appending its text (openFence.ts). Frozen chunks
+// concatenate exactly as a one-shot render emits them, so the finished DOM is byte-identical to
+// `reset(text); finish()`. Link reference definitions carry over through one markdown-it `env`; a
+// chunk that used a label before its definition is rendered again.
 import { DeferredHighlights } from './deferredHighlight';
 import { patchChildren } from './domPatch';
 import { FrozenGroups } from './frozenGroups';
+import { appendPlain, renderWhole } from './markdownBaselines';
 import { lineStarts, markOpenFences, settledFrom, withoutAmbiguousPartialLine } from './markdownLines';
 import { htmlToFragment, md, renderTokens, undefinedLabels } from './markdownRender';
 import type { DeferredCode, MarkdownEnv, Token } from './markdownRender';
 import { growingBlock, windowShape, type GrowingBlock } from './openBlock';
+import { GrowingFence } from './openFence';
 
 export interface StreamingMarkdownOptions {
   /**
@@ -85,6 +88,8 @@ export class StreamingMarkdown {
   private liveBlocks: LiveBlock[] = [];
   /** The open tail is one long table or list, grown from a window (openBlock.ts), into `container`. */
   private growing: (GrowingBlock & { container: Element }) | undefined;
+  /** The open tail is one open code block, grown by appending to its text (openFence.ts). */
+  private fence: GrowingFence | undefined;
   private frame: number | undefined;
   private dirty = false;
   private clearOnRender = false;
@@ -177,15 +182,13 @@ export class StreamingMarkdown {
     if (this.clearOnRender) {
       this.root.replaceChildren();
       this.groups.clear();
-      this.live = undefined;
-      this.liveBlocks = [];
-      this.growing = undefined;
+      this.forgetLive();
       this.clearOnRender = false;
     }
     const { baseline } = this.options;
     const shown =
       baseline === 'whole'
-        ? this.renderWhole(final)
+        ? renderWhole(this.text, final, (text, env) => this.parse(text, env), this.root, this.groups)
         : baseline === 'plain'
           ? this.renderPlain()
           : this.renderTail(final);
@@ -202,27 +205,9 @@ export class StreamingMarkdown {
     return md.parse(text, env);
   }
 
-  /** The baseline: parse, render and sanitize everything, replace the whole DOM. */
-  private renderWhole(final: boolean): number {
-    const all = this.text;
-    const text = final ? all : withoutAmbiguousPartialLine(all);
-    const env = newEnv();
-    const tokens = this.parse(text, env);
-    if (!final) markOpenFences(tokens, 0, text, lineStarts(text));
-    this.root.replaceChildren();
-    this.groups.clear();
-    this.groups.append([...htmlToFragment(renderTokens(tokens, env), this.root.ownerDocument).childNodes]);
-    return text.length;
-  }
-
-  /** The `plain` baseline: the new text appended to one text node (and counted as frozen). */
+  /** The `plain` baseline: the new text appended as it is (and counted as frozen). */
   private renderPlain(): number {
-    let text = this.root.firstChild;
-    if (!(text instanceof this.window.Text)) {
-      text = this.root.ownerDocument.createTextNode('');
-      this.root.replaceChildren(text);
-    }
-    (text as Text).appendData(this.tail);
+    appendPlain(this.root, this.tail);
     this.freezeText(this.tail.length);
     return this.frozenLength;
   }
@@ -241,13 +226,15 @@ export class StreamingMarkdown {
     if (final) {
       if (tail !== '') this.freeze(tail);
       this.freezeText(tail.length);
-      this.live?.remove();
-      this.live = undefined;
-      this.liveBlocks = [];
-      this.growing = undefined;
+      this.forgetLive();
       return this.frozenLength;
     }
     const visible = withoutAmbiguousPartialLine(tail);
+    if (this.fence?.extend(visible) === true) {
+      this.liveBlocks[0].html = '';
+      return this.frozenLength + visible.length;
+    }
+    this.fence = undefined;
     if (this.growing !== undefined && this.renderWindow(this.growing, visible))
       return this.frozenLength + visible.length;
     this.growing = undefined;
@@ -288,12 +275,12 @@ export class StreamingMarkdown {
     }
     for (const block of this.liveBlocks.slice(next.length)) for (const node of block.nodes) node.remove();
     this.liveBlocks = next;
-    if (
-      blocks.length > 0 &&
-      finished + 2 === blocks.length &&
-      Object.keys(env.references).length === Object.keys(this.refs.references).length
-    )
-      this.startGrowing(growingBlock(tokens, blocks[finished + 1], visible, starts, frozenHere));
+    if (blocks.length > 0 && finished + 2 === blocks.length) {
+      const open = tokens[blocks[finished + 1]];
+      this.fence = GrowingFence.of(open, visible, starts[open.map![0]], frozenHere, this.liveBlocks[0].nodes[0]);
+      if (Object.keys(env.references).length === Object.keys(this.refs.references).length)
+        this.startGrowing(growingBlock(tokens, blocks[finished + 1], visible, starts, frozenHere));
+    }
     return this.frozenLength + visible.length - frozenHere;
   }
 
@@ -334,6 +321,15 @@ export class StreamingMarkdown {
       block.windowStart += lineStarts(source)[shape.lastLine] - block.head.length;
     }
     return true;
+  }
+
+  /** No open tail any more: its element goes, with what was known about it. */
+  private forgetLive(): void {
+    this.live?.remove();
+    this.live = undefined;
+    this.liveBlocks = [];
+    this.growing = undefined;
+    this.fence = undefined;
   }
 
   private liveElement(): HTMLElement {

@@ -18,7 +18,16 @@ export function lineStarts(text: string): number[] {
   return starts;
 }
 
+// A closing fence line: inside a container (a list item, a quote) after its markers; at the top
+// level with at most 3 spaces before it (4 make it a line of the code).
 const CLOSING_FENCE = /^[ \t>]*(`{3,}|~{3,})[ \t]*$/;
+const TOP_LEVEL_CLOSING_FENCE = /^ {0,3}(`{3,}|~{3,})[ \t]*$/;
+
+/** Whether `line` (its break trimmed) closes a fence opened with `markup`. */
+export function closesFence(line: string, markup: string, topLevel: boolean): boolean {
+  const closing = (topLevel ? TOP_LEVEL_CLOSING_FENCE : CLOSING_FENCE).exec(line.trimEnd());
+  return closing !== null && closing[1][0] === markup[0] && closing[1].length >= markup.length;
+}
 
 /**
  * Marks fences that are still open (they run to the end of `text` with no closing line that has
@@ -31,11 +40,10 @@ export function markOpenFences(tokens: Token[], from: number, text: string, star
     const token = tokens[i];
     if (token.type !== 'fence' || token.map === null || token.map[1] < lineCount) continue;
     const last = token.map[1] - 1;
-    const closing =
-      last > token.map[0] && last < complete
-        ? CLOSING_FENCE.exec(text.slice(starts[last], starts[last + 1]).trimEnd())
-        : null;
-    const closed = closing !== null && closing[1][0] === token.markup[0] && closing[1].length >= token.markup.length;
+    const closed =
+      last > token.map[0] &&
+      last < complete &&
+      closesFence(text.slice(starts[last], starts[last + 1]), token.markup, token.level === 0);
     if (!closed) token.meta = { open: true };
   }
 }

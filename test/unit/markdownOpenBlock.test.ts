@@ -1,6 +1,7 @@
-// A long table or list as the open block (src/webview/openBlock.ts, used by markdown.ts): every frame
-// shows what a fresh render of the same text shows, the end is byte-identical to a one-shot render,
-// and a frame at the end of the block parses about as much as one at its start.
+// A long table, list or code block as the open block (src/webview/openBlock.ts, openFence.ts, used
+// by markdown.ts): every frame shows what a fresh render of the same text shows, the end is
+// byte-identical to a one-shot render, and a frame at the end of the block parses about as much as
+// one at its start (an open code block: nothing at all).
 import * as assert from 'node:assert/strict';
 import { md } from '../../src/webview/markdownRender';
 import { growingBlock, windowShape } from '../../src/webview/openBlock';
@@ -12,13 +13,13 @@ import { oneShot, Page } from './markdownPage';
  * Streams `text` in random pieces, a frame after each; every `check`th frame the DOM must equal a
  * fresh render of the text so far. Returns the characters parsed by each frame.
  */
-function streamChecked(text: string, seed: number, check: number): number[] {
+function streamChecked(text: string, seed: number, check: number, maxPiece = 12): number[] {
   const page = new Page();
   const { root, markdown } = page.renderer();
   const random = seededRandom(seed);
   const parsed: number[] = [];
   let frames = 0;
-  for (const chunk of randomChunks(text, random, 1, 12)) {
+  for (const chunk of randomChunks(text, random, 1, maxPiece)) {
     markdown.append(chunk);
     page.frame();
     parsed.push(markdown.stats.lastParsedChars);
@@ -76,6 +77,42 @@ describe('StreamingMarkdown: a long open block', () => {
     const parsed = streamChecked(longList(500), 15, 1_000);
     const early = Math.max(...parsed.slice(100, 200));
     assert.ok(lastFrames(parsed, 100) <= 2 * early, `end ${lastFrames(parsed, 100)} vs start ${early} characters`);
+  });
+
+  describe('a code block grows by appending to its text', () => {
+    const line = (i: number, language: string) => `\tvalue${i} := compute(${i}, "text") // ${language} \`tick\``;
+    const code = (lines: number, language = 'go') =>
+      Array.from({ length: lines }, (_, i) => line(i, language)).join('\n');
+
+    it('a long fence: every frame as a fresh render, and its frames parse nothing', () => {
+      const text = `Here it is:\n\n\`\`\`go\n${code(300)}\n\`\`\`\n\nAfter the code.\n`;
+      const parsed = streamChecked(text, 21, 5);
+      const inCode = parsed.slice(20, -20);
+      assert.ok(
+        inCode.filter((chars) => chars === 0).length > inCode.length * 0.9,
+        `frames that parsed: ${inCode.filter((chars) => chars > 0).length} of ${inCode.length}`,
+      );
+    });
+
+    it('lines that look like fences: only a real closing line ends it', () => {
+      const inner = ['``', '```js', '~~~', '    ```', ' `` `', '```` x', 'text ```', '\t```'].join('\n');
+      for (const [seed, fence] of [
+        [22, '```'],
+        [23, '````'],
+        [24, '~~~'],
+      ] as const) {
+        const close = fence[0] === '~' ? '   ~~~~~' : `  ${fence}${fence[0]}  `;
+        streamChecked(`${fence}\n${inner}\n${code(20)}\n${close}\nThen a paragraph.\n`, seed, 1, 6);
+      }
+    });
+
+    it('where it does not grow (indented, in a list, after a paragraph, CRLF, empty) it still renders right', () => {
+      streamChecked(`  \`\`\`ts\n${code(30, 'ts')}\n  \`\`\`\ndone\n`, 25, 1, 8);
+      streamChecked(`- item\n  \`\`\`ts\n  const x = 1;\n  const y = 2;\n  \`\`\`\n- next\n`, 26, 1, 4);
+      streamChecked(`A paragraph\n\`\`\`\n${code(30)}\n\`\`\``, 27, 1, 8);
+      streamChecked(`\`\`\`py\r\nx = 1\r\ny = 2\r\n\`\`\`\r\n`, 28, 1, 3);
+      streamChecked('```\n\n\n```\n\n```\n```\n', 29, 1, 2);
+    });
   });
 
   describe('growingBlock and windowShape', () => {
