@@ -108,6 +108,17 @@ export class StreamingMarkdown {
     return this.frozenParts.join('') + this.tail;
   }
 
+  /** Whether the text is `text`, compared piece by piece: joining a long answer's pieces copies it all. */
+  hasText(text: string): boolean {
+    if (text.length !== this.frozenLength + this.tail.length) return false;
+    let at = 0;
+    for (const part of this.frozenParts) {
+      if (!text.startsWith(part, at)) return false;
+      at += part.length;
+    }
+    return text.startsWith(this.tail, at);
+  }
+
   /** Appends streamed text; renders at most once per animation frame (requestAnimationFrame). */
   append(text: string): void {
     if (text === '') return;

@@ -174,8 +174,8 @@ export class AssistantTurn {
     if (this.unrendered !== undefined) return;
     this.status = view.status;
     this.element.dataset.status = view.status;
-    if (this.reasoning.text !== view.reasoning) this.reasoning.reset(view.reasoning);
-    if (this.answer.text !== view.content) this.answer.reset(view.content);
+    if (!this.reasoning.hasText(view.reasoning)) this.reasoning.reset(view.reasoning);
+    if (!this.answer.hasText(view.content)) this.answer.reset(view.content);
     if (view.reasoning !== '') this.thinking.hidden = false;
     this.reasoning.finish();
     this.answer.finish();

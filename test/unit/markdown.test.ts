@@ -25,7 +25,11 @@ function streamed(
   }
   markdown.finish();
   assert.equal(page.framesRequested, 0, 'finish() cancels the pending frame');
-  assert.equal(markdown.text, chunks.join(''));
+  const text = chunks.join('');
+  assert.equal(markdown.text, text);
+  assert.ok(markdown.hasText(text), 'hasText() agrees with text');
+  const other = text.slice(0, text.length >> 1) + '\u0000' + text.slice((text.length >> 1) + 1);
+  assert.ok(!markdown.hasText(other) && !markdown.hasText(`${text} `), 'hasText() tells another text apart');
   root.remove(); // jsdom's DOM operations slow down as the document grows
   return root;
 }
