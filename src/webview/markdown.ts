@@ -70,8 +70,7 @@ export class StreamingMarkdown {
     rerenderedChunks: 0,
     rerenderedChars: 0,
   };
-  // The frozen text in pieces and the tail after it, apart: slicing one growing string would copy
-  // all of it every frame (appends are flattened before a slice), a cost growing with the answer.
+  // Frozen text in pieces, the tail apart: slicing one growing string flattens and copies it all.
   private frozenParts: string[] = [];
   private tail = '';
   /** Characters in frozenParts (mirrored in stats.frozenChars). */
@@ -146,12 +145,12 @@ export class StreamingMarkdown {
     this.schedule();
   }
 
-  /** The stream ended: render everything now, synchronously, the tail as finished blocks too. */
+  /** The stream ended: renders what is new now (an unused Thinking section has none), the tail as finished. */
   finish(): void {
     if (this.disposed) return;
     this.cancelFrame();
-    this.render(true);
-    this.highlights.flush();
+    if (this.dirty || this.tail !== '' || this.clearOnRender) this.render(true);
+    else this.highlights.flush();
     this.finished = true;
   }
 
@@ -203,6 +202,8 @@ export class StreamingMarkdown {
         : baseline === 'plain'
           ? this.renderPlain()
           : this.renderTail(final);
+    // Before the event: whoever follows the stream lays the answer out once, already coloured.
+    if (final) this.highlights.flush();
     this.stats.renders++;
     this.stats.frozenChars = this.frozenLength;
     this.root.dispatchEvent(

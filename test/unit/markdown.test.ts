@@ -299,6 +299,28 @@ describe('StreamingMarkdown', () => {
     ]);
   });
 
+  it('finish(): the event comes once every block is coloured; with nothing new, no render at all', () => {
+    const page = new Page();
+    const { root, markdown } = page.renderer();
+    const atEvent: boolean[] = [];
+    root.addEventListener('markdown-rendered', () =>
+      atEvent.push(root.querySelector('.code-highlight-pending, .code-block-open') === null),
+    );
+    markdown.append('```ts\nconst a = 1;\n```\n\nText.\n\n```ts\nlet b = 2;\n');
+    page.frame();
+    assert.deepEqual(atEvent, [false], 'while streaming: one block waits for idle, one is open');
+    markdown.finish();
+    assert.deepEqual(atEvent, [false, true], 'the final render says so only after colouring both');
+    assert.equal(root.querySelectorAll('code span.hljs-keyword').length, 2);
+
+    const unused = page.renderer();
+    const events: Event[] = [];
+    unused.root.addEventListener('markdown-rendered', (event) => events.push(event));
+    unused.markdown.finish();
+    assert.equal(unused.markdown.stats.renders, 0);
+    assert.equal(events.length, 0, 'an empty Thinking section that ends makes nobody lay the panel out');
+  });
+
   it('highlights registered languages and aliases; unknown or absent ones stay plain (no guessing)', () => {
     const page = new Page();
     const { root, markdown } = page.renderer();
