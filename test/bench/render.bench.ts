@@ -12,7 +12,8 @@
 //   in frames     time inside animation-frame callbacks: the renders and the layout they force
 //   longest frame the longest gap between animation frames; long tasks
 //   lag           delta dispatched → the `markdown-rendered` event covering it → the next frame
-//                 start (the render has been painted), p50 and p95
+//                 start (the render has been painted), p50 and p95; and its parts: dispatched →
+//                 handled by the panel, handled → the start of the frame that renders it
 // Results: test/bench/results/render.json. BENCH_ROUNDS, BENCH_RATES (comma-separated), BENCH_CHARS,
 // BENCH_MODES (e.g. ours) change the run (then results go to render.json.tmp); BENCH_PROFILE /
 // BENCH_TRACE=ours|naive|floor write CPU profiles / Chromium traces of that mode's runs to the temp dir.
@@ -59,6 +60,12 @@ function rateFigures(runs: Run[]) {
       longestFrameMs: +pick('ours', rate, 'longestFrameMs').toFixed(1),
       lagP50Ms: +pick('ours', rate, 'lagP50Ms').toFixed(1),
       lagP95Ms: +pick('ours', rate, 'lagP95Ms').toFixed(1),
+      // The lag's parts: until the panel has the text (coalescing, posting), then until the frame
+      // that draws it starts; one frame more puts it on screen.
+      transitP50Ms: +pick('ours', rate, 'transitP50Ms').toFixed(1),
+      transitP95Ms: +pick('ours', rate, 'transitP95Ms').toFixed(1),
+      frameWaitP50Ms: +pick('ours', rate, 'frameWaitP50Ms').toFixed(1),
+      frameWaitP95Ms: +pick('ours', rate, 'frameWaitP95Ms').toFixed(1),
       oursOfNaive: ratio(ours, naive),
       // The same deltas to no answer: dispatching and handling 12,000 messages, the bench's frame loop.
       floorTotalMs: Math.round(floor),
@@ -159,6 +166,8 @@ function printRateTables(rates: RateFigures[]): void {
       'plain text',
       'floor',
       'lag p50 / p95: ours',
+      'to the panel',
+      'to its frame',
       'naive',
       'plain text',
       'renders: ours',
@@ -171,6 +180,8 @@ function printRateTables(rates: RateFigures[]): void {
       fmt(r.plainLongestFrameMs),
       fmt(r.floorLongestFrameMs),
       `${fmt(r.lagP50Ms)} / ${fmt(r.lagP95Ms)}`,
+      `${fmt(r.transitP50Ms)} / ${fmt(r.transitP95Ms)}`,
+      `${fmt(r.frameWaitP50Ms)} / ${fmt(r.frameWaitP95Ms)}`,
       `${fmt(r.naiveLagP50Ms)} / ${fmt(r.naiveLagP95Ms)}`,
       `${fmt(r.plainLagP50Ms)} / ${fmt(r.plainLagP95Ms)}`,
       String(r.oursRenders),

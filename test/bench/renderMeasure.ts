@@ -23,6 +23,11 @@ export interface Run {
   longestTaskMs: number;
   lagP50Ms: number;
   lagP95Ms: number;
+  /** Parts of the lag (see lags()). */
+  transitP50Ms: number;
+  transitP95Ms: number;
+  frameWaitP50Ms: number;
+  frameWaitP95Ms: number;
   renders: number;
   wallMs: number;
 }
@@ -33,12 +38,20 @@ function renderWorkAtEnds(work: number[]): { first: number; last: number } {
   return { first: median(work.slice(0, n)), last: median(work.slice(-n)) };
 }
 
-/** Display lag per delta: dispatched → first render covering its text → next frame start after that render. */
-function lags(result: PhaseResult, deltas: string[]): number[] {
-  const out: number[] = [];
+/**
+ * Display lag per delta: dispatched → first render covering its text → next frame start after that
+ * render (the frame that render was drawn in is on screen then). And its parts: `transit`,
+ * dispatched → the panel has handled the message holding it (coalescing, posting, delivery);
+ * `frameWait`, handled → the start of the frame that rendered it. The rest is that one frame.
+ */
+function lags(result: PhaseResult, deltas: string[]): { lag: number[]; transit: number[]; frameWait: number[] } {
+  const lag: number[] = [];
+  const transit: number[] = [];
+  const frameWait: number[] = [];
   let covered = 0;
   let render = 0;
   let frame = 0;
+  let received = 0;
   for (let i = 0; i < deltas.length; i++) {
     covered += deltas[i].length;
     while (
@@ -50,9 +63,14 @@ function lags(result: PhaseResult, deltas: string[]): number[] {
     const renderedAt = result.renders[render];
     while (frame < result.frames.length && result.frames[frame] <= renderedAt) frame++;
     if (frame >= result.frames.length) break;
-    out.push(result.frames[frame] - result.dispatched[i]);
+    lag.push(result.frames[frame] - result.dispatched[i]);
+    while (received < result.received.length && result.received[received + 1] < covered) received += 2;
+    if (received >= result.received.length || frame === 0) continue;
+    transit.push(result.received[received] - result.dispatched[i]);
+    frameWait.push(result.frames[frame - 1] - result.received[received]);
   }
-  return out.sort((a, b) => a - b);
+  const sorted = (values: number[]) => values.sort((a, b) => a - b);
+  return { lag: sorted(lag), transit: sorted(transit), frameWait: sorted(frameWait) };
 }
 
 export async function measure(
@@ -103,7 +121,8 @@ export async function measure(
         `${mode} at ${rate}/s: the final render covers ${result.renders.at(-1)} of ${text.length} characters`,
       );
     const gaps = result.frames.slice(1).map((t, i) => t - result.frames[i]);
-    const lag = mode === 'floor' ? [] : lags(result, deltas);
+    const { lag, transit, frameWait } =
+      mode === 'floor' ? { lag: [], transit: [], frameWait: [] } : lags(result, deltas);
     const ends = renderWorkAtEnds(result.renderWork);
     return {
       mode,
@@ -119,6 +138,10 @@ export async function measure(
       longestTaskMs: Math.max(0, ...result.longTasks),
       lagP50Ms: percentile(lag, 50),
       lagP95Ms: percentile(lag, 95),
+      transitP50Ms: percentile(transit, 50),
+      transitP95Ms: percentile(transit, 95),
+      frameWaitP50Ms: percentile(frameWait, 50),
+      frameWaitP95Ms: percentile(frameWait, 95),
       renders: result.renders.length / 2,
       wallMs,
     };

@@ -11,6 +11,8 @@ export interface PhaseResult {
   dispatched: number[];
   /** Flat pairs: time of a `markdown-rendered` event, length it covered. */
   renders: number[];
+  /** Flat pairs: time the panel had handled a delta message, characters received up to it. */
+  received: number[];
   /** rAF timestamps (frame starts) while streaming, until two frames after the final render. */
   frames: number[];
   longTasks: number[];
@@ -126,6 +128,7 @@ async function stream(deltas: string[], rate: number, requestId = 1): Promise<Ph
   const result: PhaseResult = {
     dispatched: [],
     renders: [],
+    received: [],
     frames: [],
     longTasks: [],
     frameWorkMs: 0,
@@ -137,6 +140,14 @@ async function stream(deltas: string[], rate: number, requestId = 1): Promise<Ph
   const onRendered = (event: Event) =>
     result.renders.push(performance.now(), (event as CustomEvent<{ length: number }>).detail.length);
   document.addEventListener('markdown-rendered', onRendered);
+  // Registered after the panel's listener: the panel has handled the message.
+  let receivedChars = 0;
+  const onReceived = (event: MessageEvent<HostToWebview>) => {
+    if (event.data.type !== 'delta' || event.data.requestId !== requestId) return;
+    receivedChars += event.data.text.length;
+    result.received.push(performance.now(), receivedChars);
+  };
+  window.addEventListener('message', onReceived);
   const observer = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) result.longTasks.push(entry.duration);
   });
@@ -159,6 +170,7 @@ async function stream(deltas: string[], rate: number, requestId = 1): Promise<Ph
   result.renderWork = window.renderWork.slice(renderWorkBefore);
   observer.disconnect();
   document.removeEventListener('markdown-rendered', onRendered);
+  window.removeEventListener('message', onReceived);
   result.finalLength = document.querySelector('.turn.assistant .answer')?.textContent?.length ?? 0;
   return result;
 }
