@@ -51,3 +51,37 @@ export function patchChildren(
   }
   return result;
 }
+
+// The end of a block's HTML after its text: closing tags, nothing between them, the block's line break.
+const CLOSING_TAGS = /(?:<\/([a-z][a-z0-9]*)>)+\n?$/;
+// Text that needs no escaping and that the HTML parser keeps as it is: appended, it is what the HTML says.
+// eslint-disable-next-line no-control-regex -- control characters are what it rules out
+const PLAIN_TEXT = /^[^<>&"\u0000-\u0008\u000B-\u001F\u007F]+$/;
+
+/**
+ * When `after` is `before` (the HTML `nodes` were made from) with plain text added at the end of
+ * its last text (a word typed at the end of a paragraph, heading or item), appends that text to
+ * the text node it continues and returns true: the DOM is then what `after` makes, with nothing
+ * parsed or sanitized. Anything else (markup changed, text elsewhere) returns false.
+ */
+export function appendGrownText(nodes: ChildNode[], before: string, after: string): boolean {
+  const closing = CLOSING_TAGS.exec(before);
+  if (closing === null || after.length <= before.length) return false;
+  const end = closing.index;
+  const suffix = closing[0];
+  if (end === 0 || before.charCodeAt(end - 1) === 62 /* > */ || !after.endsWith(suffix)) return false;
+  const added = after.slice(end, after.length - suffix.length);
+  if (!PLAIN_TEXT.test(added) || !after.startsWith(before.slice(0, end))) return false;
+  // The elements the closing tags close, innermost last: each the last child of the one before.
+  const tags = suffix.match(/[a-z][a-z0-9]*/g)!.reverse();
+  let element: Node | undefined;
+  for (const node of nodes) if (node.nodeType === 1) element = node;
+  for (let i = 0; i < tags.length; i++) {
+    if (element?.nodeType !== 1 || element.nodeName.toLowerCase() !== tags[i]) return false;
+    if (i < tags.length - 1) element = element.lastChild ?? undefined;
+  }
+  const text = element!.lastChild;
+  if (text?.nodeType !== 3) return false;
+  (text as Text).appendData(added);
+  return true;
+}

@@ -9,12 +9,13 @@
 // `reset(text); finish()`. Link reference definitions carry over through one markdown-it `env`; a
 // chunk that used a label before its definition is rendered again.
 import { DeferredHighlights } from './deferredHighlight';
-import { patchChildren } from './domPatch';
+import { appendGrownText, patchChildren } from './domPatch';
 import { FrozenGroups } from './frozenGroups';
 import { appendPlain, renderWhole } from './markdownBaselines';
 import { lineStarts, markOpenFences, settledFrom, withoutAmbiguousPartialLine } from './markdownLines';
 import { htmlToFragment, md, renderTokens, undefinedLabels } from './markdownRender';
 import type { DeferredCode, MarkdownEnv, Token } from './markdownRender';
+import { newRenderStats, type RenderStats } from './markdownStats';
 import { growingBlock, windowShape, type GrowingBlock } from './openBlock';
 import { GrowingFence } from './openFence';
 
@@ -25,24 +26,6 @@ export interface StreamingMarkdownOptions {
    * markdown at all: what a plain-text panel costs).
    */
   baseline?: 'whole' | 'plain';
-}
-
-/** Counters for tests and the benchmark (cheap, always on). */
-export interface RenderStats {
-  /** Renders done (frames, flushes, finishes). */
-  renders: number;
-  /** Characters handed to markdown-it's parser, in total. */
-  parsedChars: number;
-  /** The same, in the last render only. */
-  lastParsedChars: number;
-  /** Characters of the text rendered into frozen nodes (the rest is the open tail). */
-  frozenChars: number;
-  /** Chunks of finished blocks attached. */
-  frozenChunks: number;
-  /** Frozen chunks rendered again because a link reference they use was defined after them… */
-  rerenderedChunks: number;
-  /** …and the characters parsed for that (part of parsedChars). */
-  rerenderedChars: number;
 }
 
 /** A frozen chunk that mentions a label not defined (yet): kept so a later definition can fix it. */
@@ -61,15 +44,7 @@ interface LiveBlock {
 const newEnv = (): MarkdownEnv => ({ references: {} });
 
 export class StreamingMarkdown {
-  readonly stats: RenderStats = {
-    renders: 0,
-    parsedChars: 0,
-    lastParsedChars: 0,
-    frozenChars: 0,
-    frozenChunks: 0,
-    rerenderedChunks: 0,
-    rerenderedChars: 0,
-  };
+  readonly stats: RenderStats = newRenderStats();
   // Frozen text in pieces, the tail apart: slicing one growing string flattens and copies it all.
   private frozenParts: string[] = [];
   private tail = '';
@@ -278,8 +253,9 @@ export class StreamingMarkdown {
     for (let b = finished + 1; b < blocks.length; b++) {
       const html = renderTokens(tokens.slice(blocks[b], blocks[b + 1] ?? tokens.length), env);
       const previous = this.liveBlocks[next.length];
-      if (previous?.html === html) {
-        next.push(previous);
+      if (previous !== undefined && (previous.html === html || appendGrownText(previous.nodes, previous.html, html))) {
+        if (previous.html !== html) this.stats.grownTexts++;
+        next.push({ html, nodes: previous.nodes });
         continue;
       }
       const nodes = [...htmlToFragment(html, this.root.ownerDocument).childNodes];

@@ -229,6 +229,36 @@ describe('StreamingMarkdown', () => {
     }
   });
 
+  it('text typed at the end of an open block is appended to its last text node; every frame as a fresh render', () => {
+    const text = [
+      '## A heading that grows word by word',
+      'A paragraph with *emphasis*, `inline code`, a [link](https://example.com/a) and https://example.com/auto ' +
+        'then plain words again, a < b && c > d, "quoted" and \'single\', a\ttab.',
+      '- an item that grows\n- another *item* with `code`\n  - nested and growing',
+      '> a quote that grows\n> over two lines',
+      '| a | b |\n|---|---|\n| cell text | more text |',
+      'Last paragraph ending with **bold** then words.',
+    ].join('\n\n');
+    // The blocks, whether frozen or live: a block before a table whose delimiter row is being typed
+    // may already be frozen here and not yet in a fresh render (both right).
+    const blocks = (root: HTMLElement) => [...root.children].map((wrapper) => wrapper.innerHTML).join('');
+    const page = new Page();
+    const { root, markdown } = page.renderer();
+    let frames = 0;
+    for (const chunk of randomChunks(text, seededRandom(31), 1, 6)) {
+      markdown.append(chunk);
+      page.frame();
+      frames++;
+      const fresh = page.renderer();
+      fresh.markdown.reset(markdown.text);
+      fresh.markdown.flush();
+      assert.equal(blocks(root), blocks(fresh.root), `after ${markdown.text.length} characters`);
+      fresh.root.remove();
+    }
+    const { grownTexts } = markdown.stats;
+    assert.ok(grownTexts > frames / 3, `${grownTexts} of ${frames} frames appended their text`);
+  });
+
   it('renders at most once per animation frame and says so with one bubbling event', () => {
     const page = new Page();
     const { root, markdown } = page.renderer();
