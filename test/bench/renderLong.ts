@@ -85,7 +85,8 @@ export async function measureLong(
       log(
         `  length round ${round + 1} ${name.padEnd(5)} ${texts[name].length} chars at ${rate}/s: ` +
           `main thread ${run.taskMs.toFixed(0)} ms, one render at start ${run.firstRenderMs.toFixed(2)} ms, ` +
-          `at end ${run.lastRenderMs.toFixed(2)} ms, longest frame ${run.longestFrameMs.toFixed(1)} ms, ` +
+          `at end ${run.lastRenderMs.toFixed(2)} ms, longest frame ${run.longestFrameMs.toFixed(1)} ms ` +
+          `(${run.longestFrameBeforeEndMs.toFixed(0)} ms before the end; ${run.longFrames} frames over 17 ms), ` +
           `${run.renders} renders`,
       );
     }

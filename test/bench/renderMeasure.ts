@@ -20,6 +20,9 @@ export interface Run {
   firstRenderMs: number;
   lastRenderMs: number;
   longestFrameMs: number;
+  /** Frames longer than one (a dropped frame each), and how long before the last frame the longest began. */
+  longFrames: number;
+  longestFrameBeforeEndMs: number;
   longestTaskMs: number;
   lagP50Ms: number;
   lagP95Ms: number;
@@ -135,6 +138,11 @@ export async function measure(
       firstRenderMs: ends.first,
       lastRenderMs: ends.last,
       longestFrameMs: Math.max(0, ...gaps),
+      longFrames: gaps.filter((gap) => gap > 17.5).length,
+      longestFrameBeforeEndMs:
+        gaps.length === 0
+          ? NaN
+          : result.frames[result.frames.length - 1] - result.frames[gaps.indexOf(Math.max(...gaps))],
       longestTaskMs: Math.max(0, ...result.longTasks),
       lagP50Ms: percentile(lag, 50),
       lagP95Ms: percentile(lag, 95),
