@@ -3,18 +3,22 @@
 //   openai  the official SDK's stream (reference peer)
 //   floor   node:http socket read + streaming UTF-8 decode + split lines + JSON.parse per data line
 //   fetchFloor  the same, read through fetch (undici's web stream), as ours and the SDK read a response
-// Same server, same run. Each round runs all three, in an order that cycles through every permutation
-// (no runner always first or last); warm-up rounds are discarded; with --expose-gc a full GC runs
-// before each measurement so no runner pays another's garbage. Reported: the median of each, the
-// spread (min, quartiles, max), and the ratios both as ratio of medians and as the median of each
-// round's own ratio (the two runs of a pair share the machine's load of that moment); the medians per
-// second of this process's CPU are reported too, steadier than wall time when other work shares the cores.
+//   decoder the fetch floor's reading with our ChatStreamDecoder in place of split + JSON.parse: ours
+//           without the client around it (retries, watchdog, the event iterator)
+// Same server, same run. Each round runs all of them, the order rotated round by round and reversed
+// every other cycle (each runner as often in each place); warm-up rounds are discarded; with
+// --expose-gc a full GC runs before each measurement so no runner pays another's garbage. Reported:
+// the median of each, the spread (min, quartiles, max), and the ratios both as ratio of medians and
+// as the median of each round's own ratio (the two runs of a pair share the machine's load of that
+// moment); the medians per second of this process's CPU are reported too, steadier than wall time
+// when other work shares the cores.
 // BENCH_ONLY=ours runs one runner alone (for `node --cpu-prof`); BENCH_ROUNDS / BENCH_WARMUP / BENCH_EVENTS.
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import OpenAI from 'openai';
 import { ChatClient } from '../../src/api';
+import { ChatStreamDecoder } from '../../src/api/decoder';
 import { longStream } from '../server/fixtures';
 import { startTestServer, type TestServer } from '../server';
 
@@ -26,7 +30,7 @@ const TARGET_VS_OPENAI = 5;
 const TARGET_VS_FLOOR = 0.9;
 const request = { model: 'bench-model', messages: [{ role: 'user' as const, content: 'go' }] };
 
-type Name = 'ours' | 'openai' | 'floor' | 'fetchFloor';
+type Name = 'ours' | 'openai' | 'floor' | 'fetchFloor' | 'decoder';
 type Runner = (baseUrl: string) => Promise<number>; // returns the number of content events seen
 
 /** The floors' reading: streaming UTF-8 decode, split lines, JSON.parse per data line, count content. */
@@ -51,6 +55,16 @@ class FloorCounter {
     const parsed = JSON.parse(line.slice(6)) as { choices?: Array<{ delta?: { content?: string } }> };
     if (parsed.choices?.[0]?.delta?.content) this.events++;
   }
+}
+
+/** The test server's stream, read through fetch. */
+async function fetchStream(baseUrl: string): Promise<ReadableStreamDefaultReader<Uint8Array>> {
+  const response = await fetch(`${baseUrl}/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ...request, stream: true }),
+  });
+  return response.body!.getReader();
 }
 
 const runners: Record<Name, Runner> = {
@@ -86,24 +100,35 @@ const runners: Record<Name, Runner> = {
     });
   },
   async fetchFloor(baseUrl) {
-    const response = await fetch(`${baseUrl}/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ ...request, stream: true }),
-    });
     const counter = new FloorCounter();
-    const reader = response.body!.getReader();
+    const reader = await fetchStream(baseUrl);
     for (let read = await reader.read(); !read.done; read = await reader.read()) counter.push(read.value);
     return counter.end();
   },
+  async decoder(baseUrl) {
+    const decoder = new ChatStreamDecoder();
+    const count = () => {
+      let content = 0;
+      for (const event of decoder.events) if (event.type === 'content') content++;
+      decoder.events.length = 0;
+      return content;
+    };
+    const reader = await fetchStream(baseUrl);
+    let events = 0;
+    for (let read = await reader.read(); !read.done; read = await reader.read()) {
+      decoder.push(read.value);
+      events += count();
+    }
+    decoder.end();
+    return events + count();
+  },
 };
 
-/** Every order of the runners, cycled round by round. */
-function permutations<T>(items: T[]): T[][] {
-  if (items.length <= 1) return [items];
-  return items.flatMap((item, i) =>
-    permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]),
-  );
+/** The order of round `round`: `names` rotated by it, backwards every other cycle of rotations. */
+function orderOf<T>(names: T[], round: number): T[] {
+  const shift = round % names.length;
+  const rotated = [...names.slice(shift), ...names.slice(0, shift)];
+  return Math.floor(round / names.length) % 2 === 1 ? rotated.reverse() : rotated;
 }
 
 function quantile(values: number[], q: number): number {
@@ -170,12 +195,11 @@ async function measure(name: Name, server: TestServer, body: Buffer): Promise<Ra
 async function runRounds(names: Name[]): Promise<{ wall: Record<Name, number[]>; cpu: Record<Name, number[]> }> {
   const server = await startTestServer();
   const body = Buffer.from(longStream(EVENTS), 'utf8');
-  const orders = permutations(names);
-  const samples = { ours: [], openai: [], floor: [], fetchFloor: [] } as Record<Name, number[]>;
-  const cpuSamples = { ours: [], openai: [], floor: [], fetchFloor: [] } as Record<Name, number[]>;
+  const samples = { ours: [], openai: [], floor: [], fetchFloor: [], decoder: [] } as Record<Name, number[]>;
+  const cpuSamples = { ours: [], openai: [], floor: [], fetchFloor: [], decoder: [] } as Record<Name, number[]>;
   try {
     for (let round = -WARMUP; round < ROUNDS; round++) {
-      for (const name of orders[(round + WARMUP) % orders.length]) {
+      for (const name of orderOf(names, round + WARMUP)) {
         const rate = await measure(name, server, body);
         if (round < 0) continue;
         samples[name].push(rate.wall);
@@ -196,6 +220,7 @@ function report(samples: Record<Name, number[]>, cpuSamples: Record<Name, number
     openai: spreadOf(samples.openai),
     floor: spreadOf(samples.floor),
     fetchFloor: spreadOf(samples.fetchFloor),
+    decoder: spreadOf(samples.decoder),
   };
   const perRound = (other: Name) => samples.ours.map((value, i) => value / samples[other][i]);
   const vsOpenai = spreadOf(perRound('openai'));
@@ -205,6 +230,7 @@ function report(samples: Record<Name, number[]>, cpuSamples: Record<Name, number
     openai: spreads.ours.median / spreads.openai.median,
     floor: spreads.ours.median / spreads.floor.median,
     fetchFloor: spreads.ours.median / spreads.fetchFloor.median,
+    decoder: spreads.ours.median / spreads.decoder.median,
   };
   console.log(
     `client throughput: ${EVENTS.toLocaleString('en-US')} events over loopback, ${ROUNDS} rounds ` +
@@ -214,7 +240,7 @@ function report(samples: Record<Name, number[]>, cpuSamples: Record<Name, number
     `${''.padEnd(8)} ${'median'.padStart(10)} ${'min'.padStart(10)} ${'p25'.padStart(10)} ` +
       `${'p75'.padStart(10)} ${'max'.padStart(10)}  events/s`,
   );
-  for (const name of ['ours', 'openai', 'floor', 'fetchFloor'] as const) {
+  for (const name of ['ours', 'openai', 'floor', 'fetchFloor', 'decoder'] as const) {
     const s = spreads[name];
     console.log(`${name.padEnd(8)} ${fmt(s.median)} ${fmt(s.min)} ${fmt(s.p25)} ${fmt(s.p75)} ${fmt(s.max)}`);
   }
@@ -235,6 +261,11 @@ function report(samples: Record<Name, number[]>, cpuSamples: Record<Name, number
     `ours / fetch floor = ${pct(ofMedians.fetchFloor)} of medians; per round median ${pct(vsFetchFloor.median)}; ` +
       `fetch floor / floor = ${pct(spreads.fetchFloor.median / spreads.floor.median)}`,
   );
+  // …and the part the decoder costs (typed events, think tags), against what the client adds around it.
+  console.log(
+    `decoder / fetch floor = ${pct(spreads.decoder.median / spreads.fetchFloor.median)}; ` +
+      `ours / decoder = ${pct(ofMedians.decoder)} of medians`,
+  );
   const cpuMedian = (name: Name) => quantile(cpuSamples[name], 0.5);
   const perCpuSecond = {
     ours: cpuMedian('ours'),
@@ -253,6 +284,7 @@ function report(samples: Record<Name, number[]>, cpuSamples: Record<Name, number
     openai: spreads.openai.median,
     floor: spreads.floor.median,
     fetchFloor: spreads.fetchFloor.median,
+    decoder: spreads.decoder.median,
     events: EVENTS,
     rounds: ROUNDS,
     warmupRounds: WARMUP,
@@ -261,6 +293,8 @@ function report(samples: Record<Name, number[]>, cpuSamples: Record<Name, number
     oursOverOpenai: { ofMedians: ofMedians.openai, perRound: vsOpenai },
     oursOverFloor: { ofMedians: ofMedians.floor, perRound: vsFloor },
     oursOverFetchFloor: { ofMedians: ofMedians.fetchFloor, perRound: vsFetchFloor },
+    decoderOverFetchFloor: spreads.decoder.median / spreads.fetchFloor.median,
+    oursOverDecoder: ofMedians.decoder,
     perCpuSecond,
   };
   writeResult(result);
@@ -281,7 +315,7 @@ async function main(): Promise<void> {
     console.log(`${ONLY} alone: median ${fmt(s.median)} events/s (min ${fmt(s.min)}, max ${fmt(s.max)})`);
     return;
   }
-  const { wall, cpu } = await runRounds(['ours', 'openai', 'floor', 'fetchFloor']);
+  const { wall, cpu } = await runRounds(['ours', 'openai', 'floor', 'fetchFloor', 'decoder']);
   report(wall, cpu);
 }
 
