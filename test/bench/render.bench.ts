@@ -17,8 +17,8 @@
 // Results: test/bench/results/render.json. BENCH_ROUNDS, BENCH_RATES (comma-separated), BENCH_CHARS,
 // BENCH_MODES (e.g. ours) change the run (then results go to render.json.tmp); BENCH_PROFILE /
 // BENCH_TRACE=ours|naive|floor write CPU profiles / Chromium traces of that mode's runs to the temp dir.
-// Then the length phases (renderLong.ts): the answer ×10 against the answer, and a long table and list
-// streamed as one open block; BENCH_LONG=0 leaves them out, BENCH_LONG=only runs only them
+// Then the length phases (renderLong.ts): the answer ×10 against the answer, and a long table, list
+// and code block streamed as one open block; BENCH_LONG=0 leaves them out, BENCH_LONG=only runs only them
 // (BENCH_LONG_COPIES, BENCH_LONG_RATE, BENCH_LONG_ROUNDS shorten them; results then go to .tmp).
 // Then the history phase (renderHistory.ts): a saved 100-answer conversation opened, and streaming into
 // turn 101 against turn 1, before and after reading it all; a 1,000-answer one opened and read through.

@@ -218,3 +218,8 @@ export function longList(items: number): string {
   }
   return `${lines.join('\n')}\n`;
 }
+
+/** One open block of about `length` characters: a TypeScript code block after a short sentence, to its end. */
+export function longCode(length: number): string {
+  return `The whole file:\n\n\`\`\`ts\n${codeLines('ts', length)}\n\`\`\`\n`;
+}

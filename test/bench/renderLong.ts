@@ -3,12 +3,12 @@
 //              48 KB answer, at one rate: the work of one render at the start and at the end of the
 //              long answer (firstRenderMs, lastRenderMs; medians of the first and last tenth of
 //              renders), main-thread totals (totalMs, shortTotalMs), the longest frame
-//   openBlock  one block that stays open while it grows: a 26 KB table and a 500-item list, streamed
-//              the same way: the work of one render at their start and at their end
+//   openBlock  one block that stays open while it grows: a 26 KB table, a 500-item list and a 26 KB
+//              code block, streamed the same way: the work of one render at their start and at their end
 // BENCH_LONG_COPIES (default 10), BENCH_LONG_RATE (default 3000), BENCH_LONG_ROUNDS (default 2)
 // shorten it while developing.
 import type { Browser } from 'playwright-core';
-import { longList, longTable, randomChunks, repeatedAnswer } from './renderFixture';
+import { longCode, longList, longTable, randomChunks, repeatedAnswer } from './renderFixture';
 import { median } from './renderHarness';
 import { measure, type Run } from './renderMeasure';
 
@@ -34,8 +34,8 @@ export interface LongResult {
   totalOfShort: number;
   longestFrameMs: number;
   longestTaskMs: number;
-  openBlock: { table: OpenBlockResult; list: OpenBlockResult };
-  runs: { long: Run[]; short: Run[]; table: Run[]; list: Run[] };
+  openBlock: { table: OpenBlockResult; list: OpenBlockResult; code: OpenBlockResult };
+  runs: { long: Run[]; short: Run[]; table: Run[]; list: Run[]; code: Run[] };
 }
 
 const SHORT_CHARS = 48_000;
@@ -75,11 +75,12 @@ export async function measureLong(
     short: repeatedAnswer(SHORT_CHARS, 1),
     table: longTable(26_000),
     list: longList(500),
+    code: longCode(26_000),
   };
-  const runs: LongResult['runs'] = { long: [], short: [], table: [], list: [] };
+  const runs: LongResult['runs'] = { long: [], short: [], table: [], list: [], code: [] };
   for (let round = 0; round < ROUNDS; round++) {
-    for (const name of ['short', 'long', 'table', 'list'] as const) {
-      const rate = name === 'table' || name === 'list' ? OPEN_BLOCK_RATE : RATE;
+    for (const name of ['short', 'long', 'table', 'list', 'code'] as const) {
+      const rate = name === 'short' || name === 'long' ? RATE : OPEN_BLOCK_RATE;
       const run = await measure(browser, 'ours', rate, chunks(texts[name]), warmup, pageScript);
       runs[name].push(run);
       log(
@@ -111,6 +112,7 @@ export async function measureLong(
     openBlock: {
       table: openBlockResult(texts.table, chunks(texts.table).length, runs.table),
       list: openBlockResult(texts.list, chunks(texts.list).length, runs.list),
+      code: openBlockResult(texts.code, chunks(texts.code).length, runs.code),
     },
     runs,
   };
