@@ -254,8 +254,11 @@ export class StreamingMarkdown {
       const html = renderTokens(tokens.slice(blocks[b], blocks[b + 1] ?? tokens.length), env);
       const previous = this.liveBlocks[next.length];
       if (previous !== undefined && (previous.html === html || appendGrownText(previous.nodes, previous.html, html))) {
-        if (previous.html !== html) this.stats.grownTexts++;
-        next.push({ html, nodes: previous.nodes });
+        if (previous.html !== html) {
+          this.stats.grownTexts++;
+          previous.html = html;
+        }
+        next.push(previous);
         continue;
       }
       const nodes = [...htmlToFragment(html, this.root.ownerDocument).childNodes];
