@@ -124,6 +124,7 @@ export async function measure(
         `${mode} at ${rate}/s: the final render covers ${result.renders.at(-1)} of ${text.length} characters`,
       );
     const gaps = result.frames.slice(1).map((t, i) => t - result.frames[i]);
+    const longestFrameMs = Math.max(0, ...gaps);
     const { lag, transit, frameWait } =
       mode === 'floor' ? { lag: [], transit: [], frameWait: [] } : lags(result, deltas);
     const ends = renderWorkAtEnds(result.renderWork);
@@ -137,12 +138,10 @@ export async function measure(
       frameWorkMs: result.frameWorkMs,
       firstRenderMs: ends.first,
       lastRenderMs: ends.last,
-      longestFrameMs: Math.max(0, ...gaps),
+      longestFrameMs,
       longFrames: gaps.filter((gap) => gap > 17.5).length,
       longestFrameBeforeEndMs:
-        gaps.length === 0
-          ? NaN
-          : result.frames[result.frames.length - 1] - result.frames[gaps.indexOf(Math.max(...gaps))],
+        gaps.length === 0 ? NaN : result.frames[result.frames.length - 1] - result.frames[gaps.indexOf(longestFrameMs)],
       longestTaskMs: Math.max(0, ...result.longTasks),
       lagP50Ms: percentile(lag, 50),
       lagP95Ms: percentile(lag, 95),
