@@ -14,7 +14,7 @@ import {
   waitForQuickInput,
 } from '../harness/browser';
 import { chunk, sse, type StreamStep } from '../server';
-import { ChatPanel, chatRequests, messagesOf, trackOutcome, waitUntil } from './chatPanel';
+import { ChatPanel, chatRequests, messagesOf, shownText, trackOutcome, waitUntil } from './chatPanel';
 import { e2eEnvironment } from './environment';
 
 /** A context-menu entry (the workbench renders menus in a shadow root; Playwright's CSS pierces it). */
@@ -117,10 +117,7 @@ describe('e2e: ask commands from the editor context menu', () => {
     await question.waitFor({ state: 'visible' });
     // A turn above the last is skipped while off screen (content-visibility): just after it comes
     // into view its innerText can still read as empty (one CI run saw ''). Wait for it to be drawn.
-    const label = await waitUntil(
-      'the question drawn',
-      async () => (await question.locator('.user-label').innerText()) || undefined,
-    );
+    const label = await shownText(question.locator('.user-label'));
     assert.equal(label, 'Explain · hello.ts:1-3');
     const code = question.locator('.user-snippets .snippet');
     assert.equal(await code.locator('.snippet-label').innerText(), 'hello.ts:1-3');
@@ -196,7 +193,7 @@ describe('e2e: ask commands from the editor context menu', () => {
       ),
     );
     assert.equal(
-      await panel.userTurns().last().locator('.snippet-meta').innerText(),
+      await shownText(panel.userTurns().last().locator('.snippet-meta')),
       'whole file · 3 lines · ~19 tokens',
     );
 

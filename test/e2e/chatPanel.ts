@@ -48,6 +48,15 @@ export async function waitUntil<T>(
 /** Whitespace collapsed, non-breaking spaces included. */
 export const squash = (text: string): string => text.replace(/[\s\u00a0]+/g, ' ').trim();
 
+/**
+ * The text a person sees in `locator`, once it is drawn. A turn above the last one is skipped while
+ * off screen (content-visibility: auto), and Chromium gives skipped content no innerText; a turn
+ * that has just stopped being the last is skipped until the next frame places it on screen.
+ */
+export async function shownText(locator: Locator, timeoutMs = 10_000): Promise<string> {
+  return waitUntil('the text to be drawn', async () => squash(await locator.innerText()) || undefined, timeoutMs, 20);
+}
+
 export class ChatPanel {
   private constructor(
     readonly page: Page,

@@ -15,7 +15,7 @@ import {
   waitForNotification,
 } from '../harness/browser';
 import { repoRoot } from '../harness/paths';
-import { ChatPanel, squash, waitUntil } from './chatPanel';
+import { ChatPanel, shownText, waitUntil } from './chatPanel';
 import { e2eEnvironment } from './environment';
 
 /** Resolves with the URL `start` prints, or rejects with its output if it exits first. */
@@ -99,7 +99,7 @@ describe('e2e: npm start', () => {
       await waitUntil('the earlier conversation', async () =>
         (await panel.userTurns().count()) > 0 ? true : undefined,
       );
-      assert.equal(squash(await panel.userTurns().first().innerText()), 'What does stockValue do?');
+      assert.equal(await shownText(panel.userTurns().first()), 'What does stockValue do?');
       await screenshot(page, 'start-history-kept');
     });
   });
