@@ -120,8 +120,8 @@ describe('e2e: ask commands from the editor context menu', () => {
     const label = await shownText(question.locator('.user-label'));
     assert.equal(label, 'Explain · hello.ts:1-3');
     const code = question.locator('.user-snippets .snippet');
-    assert.equal(await code.locator('.snippet-label').innerText(), 'hello.ts:1-3');
-    assert.equal(await code.locator('.snippet-meta').innerText(), '3 lines · ~19 tokens');
+    assert.equal(await shownText(code.locator('.snippet-label')), 'hello.ts:1-3');
+    assert.equal(await shownText(code.locator('.snippet-meta')), '3 lines · ~19 tokens');
     assert.equal(await code.getAttribute('open'), null, 'the code is collapsed');
     const instruction = question.locator('.instruction');
     assert.equal(await instruction.getAttribute('open'), null, 'the instruction is folded away');
