@@ -85,3 +85,15 @@ export function appendGrownText(nodes: ChildNode[], before: string, after: strin
   (text as Text).appendData(added);
   return true;
 }
+
+/**
+ * A growing table's body or list (`container`): its children after the first `settled` become those
+ * of `rendered` (a window's parse of its last rows or items), patched in place.
+ */
+export function patchRows(container: Element, settled: number, rendered: Element | null): void {
+  const next: ChildNode[] = [];
+  for (let node = rendered?.firstElementChild as ChildNode | null; node; node = node.nextSibling) next.push(node);
+  const current: ChildNode[] = [];
+  for (let node: ChildNode | null = container.children[settled]; node; node = node.nextSibling) current.push(node);
+  patchChildren(container, current, next);
+}

@@ -4,7 +4,8 @@
 // needs its delimiter row ended). Finished blocks are rendered, sanitized and attached once, in
 // groups (frozenGroups.ts), never touched again; the tail is re-rendered into one live element,
 // block by block, patched in place; a tail that is one long table or list grows from a window of its
-// last rows (openBlock.ts), one open code block by appending its text (openFence.ts). Frozen chunks
+// last rows (openBlock.ts, growingWindow.ts) and, once it ends, is frozen with the nodes it has; one
+// open code block grows by appending its text (openFence.ts). Frozen chunks
 // concatenate exactly as a one-shot render emits them, so the finished DOM is byte-identical to
 // `reset(text); finish()`. Link reference definitions carry over through one markdown-it `env`; a
 // chunk that used a label before its definition is rendered again.
@@ -16,7 +17,8 @@ import { lineStarts, markOpenFences, settledFrom, withoutAmbiguousPartialLine } 
 import { htmlToFragment, md, renderTokens, undefinedLabels } from './markdownRender';
 import type { DeferredCode, MarkdownEnv, Token } from './markdownRender';
 import { newRenderStats, type RenderStats } from './markdownStats';
-import { growingBlock, windowShape, type GrowingBlock } from './openBlock';
+import { growingBlock } from './openBlock';
+import { GrowingWindow } from './growingWindow';
 import { GrowingFence } from './openFence';
 
 export interface StreamingMarkdownOptions {
@@ -60,8 +62,8 @@ export class StreamingMarkdown {
   private live: HTMLElement | undefined;
   /** …and what it holds, block by block. */
   private liveBlocks: LiveBlock[] = [];
-  /** The open tail is one long table or list, grown from a window (openBlock.ts), into `container`. */
-  private growing: (GrowingBlock & { container: Element }) | undefined;
+  /** The open tail is one long table or list, grown from a window (growingWindow.ts). */
+  private growing: GrowingWindow | undefined;
   /** The open tail is one open code block, grown by appending to its text (openFence.ts). */
   private fence: GrowingFence | undefined;
   private frame: number | undefined;
@@ -173,7 +175,7 @@ export class StreamingMarkdown {
     const { baseline } = this.options;
     const shown =
       baseline === 'whole'
-        ? renderWhole(this.text, final, (text, env) => this.parse(text, env), this.root, this.groups)
+        ? renderWhole(this.text, final, this.parse, this.root, this.groups)
         : baseline === 'plain'
           ? this.renderPlain()
           : this.renderTail(final);
@@ -186,11 +188,11 @@ export class StreamingMarkdown {
     );
   }
 
-  private parse(text: string, env: MarkdownEnv): Token[] {
+  private readonly parse = (text: string, env: MarkdownEnv): Token[] => {
     this.stats.parsedChars += text.length;
     this.stats.lastParsedChars += text.length;
     return md.parse(text, env);
-  }
+  };
 
   /** The `plain` baseline: the new text appended as it is (and counted as frozen). */
   private renderPlain(): number {
@@ -209,22 +211,11 @@ export class StreamingMarkdown {
 
   /** Freezes the finished blocks of the tail, re-renders the rest into the live element; returns the length shown. */
   private renderTail(final: boolean): number {
-    const tail = this.tail;
-    if (final) {
-      if (tail !== '') this.freeze(tail);
-      this.freezeText(tail.length);
-      this.forgetLive();
-      return this.frozenLength;
-    }
-    const visible = withoutAmbiguousPartialLine(tail);
-    if (this.fence?.extend(visible) === true) {
-      this.liveBlocks[0].html = '';
-      return this.frozenLength + visible.length;
-    }
-    this.fence = undefined;
-    if (this.growing !== undefined && this.renderWindow(this.growing, visible))
-      return this.frozenLength + visible.length;
-    this.growing = undefined;
+    if (final) return this.renderFinal();
+    let visible = withoutAmbiguousPartialLine(this.tail);
+    const grown = this.growOpenBlock(visible);
+    if (grown === 'grown') return this.frozenLength + visible.length;
+    visible = visible.slice(grown);
     const env: MarkdownEnv = { references: { ...this.refs.references }, deferredCode: [] };
     const tokens = this.parse(visible, env);
     const starts = lineStarts(visible);
@@ -270,48 +261,51 @@ export class StreamingMarkdown {
       const open = tokens[blocks[finished + 1]];
       this.fence = GrowingFence.of(open, visible, starts[open.map![0]], frozenHere, this.liveBlocks[0].nodes[0]);
       if (Object.keys(env.references).length === Object.keys(this.refs.references).length)
-        this.startGrowing(growingBlock(tokens, blocks[finished + 1], visible, starts, frozenHere));
+        this.growing = GrowingWindow.of(
+          growingBlock(tokens, blocks[finished + 1], visible, starts, frozenHere),
+          this.liveBlocks[0].nodes[0],
+        );
     }
     return this.frozenLength + visible.length - frozenHere;
   }
 
-  /** Remembers where the one live block's rows or items are (the table's body, the list). */
-  private startGrowing(block: GrowingBlock | undefined): void {
-    const element = this.liveBlocks[0].nodes[0];
-    const container =
-      block?.kind === 'table' && element instanceof this.window.Element
-        ? element.querySelector(':scope > tbody')
-        : element;
-    if (block !== undefined && container instanceof this.window.Element && container.children.length > block.settled)
-      this.growing = { ...block, container };
+  /** The tail rendered as finished: an open table or list that it starts with frozen as it is, the rest rendered. */
+  private renderFinal(): number {
+    const ended = this.growing?.render(this.tail, true, this.parse, this.refs.references);
+    if (typeof ended === 'number') this.freezeLive(ended);
+    const tail = this.tail;
+    if (tail !== '') this.freeze(tail);
+    this.freezeText(tail.length);
+    this.forgetLive();
+    return this.frozenLength;
   }
 
   /**
-   * Renders the growing block from its window: its rows or items from the window's parse patched
-   * over those after the settled ones; false when the window is no longer one such block.
+   * The one open block grown in place, if it can be: an open code block, a long table or list.
+   * 'grown', or how many characters of `visible` it ended in (frozen as it is; 0: none).
    */
-  private renderWindow(block: GrowingBlock & { container: Element }, visible: string): boolean {
-    const source = block.head + visible.slice(block.windowStart);
-    const env: MarkdownEnv = { references: { ...this.refs.references }, deferredCode: [] };
-    const tokens = this.parse(source, env);
-    const shape = windowShape(tokens, block);
-    if (shape === undefined) return false;
-    markOpenFences(tokens, 0, source, lineStarts(source));
-    const fragment = htmlToFragment(renderTokens(tokens, env), this.root.ownerDocument);
-    const rendered = block.kind === 'table' ? fragment.querySelector('tbody') : fragment.firstElementChild;
-    const next: ChildNode[] = [];
-    for (let node = rendered?.firstElementChild as ChildNode | null; node; node = node.nextSibling) next.push(node);
-    const current: ChildNode[] = [];
-    for (let node: ChildNode | null = block.container.children[block.settled]; node; node = node.nextSibling)
-      current.push(node);
-    patchChildren(block.container, current, next);
-    // The live block's HTML no longer describes its DOM: a whole render after this one patches it.
-    this.liveBlocks[0].html = '';
-    if (shape.parts > 1) {
-      block.settled += shape.parts - 1;
-      block.windowStart += lineStarts(source)[shape.lastLine] - block.head.length;
+  private growOpenBlock(visible: string): 'grown' | number {
+    if (this.fence?.extend(visible) === true) {
+      this.liveBlocks[0].html = '';
+      return 'grown';
     }
-    return true;
+    this.fence = undefined;
+    const outcome = this.growing?.render(visible, false, this.parse, this.refs.references);
+    // Its rows were patched: the live block's HTML no longer describes its DOM.
+    if (outcome !== undefined) this.liveBlocks[0].html = '';
+    if (outcome === 'grown') return outcome;
+    this.growing = undefined;
+    if (outcome === undefined) return 0;
+    this.freezeLive(outcome);
+    return outcome;
+  }
+
+  /** The live block, a growing block that ended in the first `length` characters of the tail, frozen as it is. */
+  private freezeLive(length: number): void {
+    const [block] = this.liveBlocks.splice(0, 1);
+    this.freeze(this.tail.slice(0, length), block.nodes);
+    this.freezeText(length);
+    this.stats.keptBlocks++;
   }
 
   /** No open tail any more: its element goes, with what was known about it. */
@@ -332,14 +326,13 @@ export class StreamingMarkdown {
     return this.live;
   }
 
-  /** Renders finished blocks once and attaches them before the live element. */
-  private freeze(source: string): void {
+  /** Renders finished blocks once (or takes the nodes they have, `rendered`); attaches them before the live element. */
+  private freeze(source: string, rendered?: ChildNode[]): void {
     const defined = Object.keys(this.refs.references).length;
-    const fragment = this.renderFrozen(source);
+    const nodes = rendered ?? [...this.renderFrozen(source).childNodes];
     const labels = undefinedLabels(source, this.refs);
-    if (labels.size > 0 && fragment.childNodes.length > 0)
-      this.pending.push({ source, nodes: [...fragment.childNodes], labels });
-    this.groups.append([...fragment.childNodes]);
+    if (labels.size > 0 && nodes.length > 0) this.pending.push({ source, nodes, labels });
+    this.groups.append(nodes);
     this.stats.frozenChunks++;
     if (this.pending.length > 0 && Object.keys(this.refs.references).length > defined) this.renderPendingAgain();
   }

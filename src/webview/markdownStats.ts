@@ -18,6 +18,8 @@ export interface RenderStats {
   rerenderedChars: number;
   /** Open blocks whose new text was appended to their last text node: no DOM made, sanitized or patched. */
   grownTexts: number;
+  /** Long tables and lists frozen, once they ended, from the nodes they had while open: not rendered again. */
+  keptBlocks: number;
 }
 
 export function newRenderStats(): RenderStats {
@@ -30,5 +32,6 @@ export function newRenderStats(): RenderStats {
     rerenderedChunks: 0,
     rerenderedChars: 0,
     grownTexts: 0,
+    keptBlocks: 0,
   };
 }

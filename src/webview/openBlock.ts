@@ -3,8 +3,10 @@
 // can end the block or add to the last one, not change them. Only a window is parsed each frame: a
 // table's header and delimiter rows plus its last rows, or a list's last items; the settled ones keep
 // their nodes. The window's parse must still be one block of the same kind (one table; one tight list
-// with the same marker) or the caller parses the whole tail again, which handles everything else: the
-// block ending, a list turning loose (then it is parsed whole until it ends). Pure: tokens in, numbers out.
+// with the same marker) or the caller parses the whole tail again, which handles everything else: a
+// list turning loose (then it is parsed whole until it ends), a definition in it. When the window shows
+// the block ended, the caller freezes it from the nodes it already has (endedWindow). Pure: tokens in,
+// numbers out.
 import type { Token } from './markdownRender';
 
 export interface GrowingBlock {
@@ -89,4 +91,30 @@ export function windowShape(tokens: Token[], block: GrowingBlock): { parts: numb
   const found = parts(tokens, 0, tokens.length, block.kind);
   if (found.length === 0) return undefined;
   return { parts: found.length, lastLine: found[found.length - 1].map![0] };
+}
+
+/**
+ * The parse of a window whose block has ended: it opens with a block of the same kind, holding one
+ * row or item at least, then other blocks may follow (none: the window ends with it). The index of
+ * the block's closing token, the window line after it, its rows or items and the line where the last
+ * starts, and the top-level token that follows it; or undefined.
+ */
+export function endedWindow(
+  tokens: Token[],
+  block: GrowingBlock,
+): { close: number; endLine: number; parts: number; lastLine: number; next: Token | undefined } | undefined {
+  const open = tokens[0];
+  if (open === undefined || open.level !== 0 || open.map === null) return undefined;
+  if (
+    block.kind === 'table' ? open.type !== 'table_open' : open.type !== block.listType || open.markup !== block.markup
+  )
+    return undefined;
+  let close = 1;
+  while (close < tokens.length && tokens[close].level !== 0) close++;
+  if (close === tokens.length) return undefined;
+  if (block.kind === 'list' && !tight(tokens, 0, close)) return undefined;
+  const found = parts(tokens, 0, close, block.kind);
+  if (found.length === 0) return undefined;
+  const lastLine = found[found.length - 1].map![0];
+  return { close, endLine: open.map[1], parts: found.length, lastLine, next: tokens[close + 1] };
 }

@@ -14,15 +14,23 @@ import { oneShot, Page } from './markdownPage';
  * fresh render of the text so far. Returns the characters parsed by each frame.
  */
 function streamChecked(text: string, seed: number, check: number, maxPiece = 12): number[] {
+  return streamWatched(text, seed, check, maxPiece).parsed;
+}
+
+/** streamChecked, with the renderer's counters at the end and each table or list element ever shown. */
+function streamWatched(text: string, seed: number, check: number, maxPiece = 12) {
   const page = new Page();
   const { root, markdown } = page.renderer();
   const random = seededRandom(seed);
   const parsed: number[] = [];
+  const shown = new Set<Element>();
   let frames = 0;
   for (const chunk of randomChunks(text, random, 1, maxPiece)) {
     markdown.append(chunk);
     page.frame();
     parsed.push(markdown.stats.lastParsedChars);
+    for (const element of root.querySelectorAll(':scope > * > table, :scope > * > ul, :scope > * > ol'))
+      shown.add(element);
     if (++frames % check !== 0) continue;
     const fresh = page.renderer();
     fresh.markdown.reset(markdown.text);
@@ -31,9 +39,10 @@ function streamChecked(text: string, seed: number, check: number, maxPiece = 12)
     fresh.root.remove();
   }
   markdown.finish();
+  const final = [...root.querySelectorAll(':scope > * > table, :scope > * > ul, :scope > * > ol')];
   root.remove();
   assert.equal(root.innerHTML, oneShot(page, text));
-  return parsed;
+  return { parsed, stats: markdown.stats, shown, final };
 }
 
 /** The most characters one frame parsed among the last `n` frames. */
@@ -77,6 +86,46 @@ describe('StreamingMarkdown: a long open block', () => {
     const parsed = streamChecked(longList(500), 15, 1_000);
     const early = Math.max(...parsed.slice(100, 200));
     assert.ok(lastFrames(parsed, 100) <= 2 * early, `end ${lastFrames(parsed, 100)} vs start ${early} characters`);
+  });
+
+  describe('a long table or list that ends is frozen with the nodes it has', () => {
+    it('a table that ends with a paragraph, a list that ends the answer: each one element all along', () => {
+      const list = Array.from({ length: 40 }, (_, i) => `- step ${i} with \`code\` and *emphasis*`).join('\n');
+      const { stats, shown, final } = streamWatched(`${longTable(1_500)}\nAfter the table.\n\n${list}\n`, 31, 5);
+      assert.equal(stats.keptBlocks, 2);
+      assert.equal(final.length, 2);
+      assert.equal(shown.size, 2, 'the table and the list were each built once, then kept');
+      assert.ok(final.every((element) => shown.has(element)));
+    });
+
+    it('what follows right after, in the same frame as its end, renders too', () => {
+      const table = longTable(800).slice(longTable(800).indexOf('|'));
+      for (const seed of [32, 33, 34]) {
+        const { stats } = streamWatched(`${table}\n# Next\n\n- a\n- b\n\nEnd.`, seed, 1, 40);
+        assert.equal(stats.keptBlocks, 1);
+      }
+    });
+
+    it('a link label defined after the table: its cell is rendered again with the link', () => {
+      const rows = Array.from({ length: 20 }, (_, i) => `| ${i} | see [the docs][docs] |`).join('\n');
+      const text = `| # | Where |\n|---|---|\n${rows}\n\nMore text.\n\n[docs]: https://example.com/docs\n`;
+      const { stats } = streamWatched(text, 35, 3);
+      assert.equal(stats.keptBlocks, 1);
+      assert.ok(stats.rerenderedChunks >= 1);
+    });
+
+    it('not kept when it holds a code block (coloured only by a whole render) or defines a link label', () => {
+      const items = Array.from({ length: 12 }, (_, i) => `- item ${i}`).join('\n');
+      const fenced = streamWatched(
+        `${items}\n- code:\n  \`\`\`ts\n  const x = 1;\n  \`\`\`\n- last\n\nDone.\n`,
+        36,
+        1,
+        6,
+      );
+      assert.equal(fenced.stats.keptBlocks, 0);
+      const defined = streamWatched(`${items}\n- [x]: https://example.com\n- uses [x]\n\nDone [x].\n`, 37, 1, 6);
+      assert.equal(defined.stats.keptBlocks, 0);
+    });
   });
 
   describe('a code block grows by appending to its text', () => {
