@@ -1,14 +1,14 @@
 // Streamed markdown, rendered incrementally, at most once per animation frame. Only the open tail
 // (the text after the last finished top-level block) is parsed: a block is finished once the next
 // starts on an ended line (a lone `#` or `***` being typed may still become something else; a table
-// needs its delimiter row ended). Finished blocks are rendered, sanitized and attached once, in
-// groups (frozenGroups.ts), never touched again; the tail is re-rendered into one live element,
-// block by block, patched in place; a tail that is one long table or list grows from a window of its
-// last rows (openBlock.ts, growingWindow.ts) and, once it ends, is frozen with the nodes it has; one
-// open code block grows by appending its text (openFence.ts). Frozen chunks
-// concatenate exactly as a one-shot render emits them, so the finished DOM is byte-identical to
-// `reset(text); finish()`. Link reference definitions carry over through one markdown-it `env`; a
-// chunk that used a label before its definition is rendered again.
+// needs its delimiter row ended). Finished blocks are attached once, in groups (frozenGroups.ts),
+// never touched again: as the tail had them when nothing changed, else rendered and sanitized. The
+// tail is re-rendered into one live element, block by block, patched in place; a long table or list
+// grows from a window of its last rows (openBlock.ts, growingWindow.ts), an open code block by
+// appending its text (openFence.ts). Frozen chunks concatenate exactly as a one-shot render emits
+// them, so the finished DOM is byte-identical to `reset(text); finish()`. Link reference definitions
+// carry over through one markdown-it `env`; a chunk that used a label before its definition is
+// rendered again.
 import { DeferredHighlights } from './deferredHighlight';
 import { appendGrownText, patchChildren } from './domPatch';
 import { FrozenGroups } from './frozenGroups';
@@ -38,10 +38,7 @@ interface PendingChunk {
 }
 
 /** A top-level block of the open tail as last rendered. */
-interface LiveBlock {
-  html: string;
-  nodes: ChildNode[];
-}
+type LiveBlock = { html: string; nodes: ChildNode[] };
 
 const newEnv = (): MarkdownEnv => ({ references: {} });
 
@@ -231,17 +228,22 @@ export class StreamingMarkdown {
     let frozenHere = 0;
     if (finished >= 0) {
       frozenHere = starts[tokens[blocks[finished]].map![1]];
-      this.freeze(visible.slice(0, frozenHere));
+      // The first ones as they are in the open tail, where nothing changed; the rest rendered.
+      const kept = this.liveNodesOf(tokens, blocks, finished, env);
+      const keptEnd = kept.count > 0 ? starts[tokens[blocks[kept.count - 1]].map![1]] : 0;
+      if (kept.count > 0) this.freeze(visible.slice(0, keptEnd), kept.nodes);
+      if (keptEnd < frozenHere) this.freeze(visible.slice(keptEnd, frozenHere));
       this.freezeText(frozenHere);
-      // Their live versions go; the blocks after them keep their place in liveBlocks.
-      for (const block of this.liveBlocks.splice(0, finished + 1)) for (const node of block.nodes) node.remove();
+      // The other live versions go; the blocks after keep their place in liveBlocks.
+      for (const gone of this.liveBlocks.splice(0, finished + 1).slice(kept.count))
+        gone.nodes.forEach((n) => n.remove());
     }
     // The rest renders from this parse (its env held the same definitions, in the same order), block
     // by block: a block whose HTML did not change keeps its nodes, a changed one is patched in place.
     markOpenFences(tokens, blocks[finished + 1] ?? tokens.length, visible, starts);
     const live = this.liveElement();
     const next: LiveBlock[] = [];
-    for (let b = finished + 1; b < blocks.length; b++) {
+    for (let b = Math.max(finished + 1, 0); b < blocks.length; b++) {
       const html = renderTokens(tokens.slice(blocks[b], blocks[b + 1] ?? tokens.length), env);
       const previous = this.liveBlocks[next.length];
       if (previous !== undefined && (previous.html === html || appendGrownText(previous.nodes, previous.html, html))) {
@@ -252,8 +254,12 @@ export class StreamingMarkdown {
         next.push(previous);
         continue;
       }
-      const nodes = [...htmlToFragment(html, this.root.ownerDocument).childNodes];
-      next.push({ html, nodes: patchChildren(live, previous?.nodes ?? [], nodes) });
+      const nodes = patchChildren(live, previous?.nodes ?? [], [
+        ...htmlToFragment(html, live.ownerDocument).childNodes,
+      ]);
+      next.push({ html, nodes });
+      // A closed code block is coloured in the next idle period, not only once the block after it ends.
+      if (tokens[blocks[b]].type === 'fence') this.highlights.addFrom(nodes);
     }
     for (const block of this.liveBlocks.slice(next.length)) for (const node of block.nodes) node.remove();
     this.liveBlocks = next;
@@ -298,6 +304,27 @@ export class StreamingMarkdown {
     if (outcome === undefined) return 0;
     this.freezeLive(outcome);
     return outcome;
+  }
+
+  /**
+   * How many of the blocks up to `finished` the open tail has with the HTML this parse renders for
+   * them (none if the tail defines a link label), and their nodes: frozen as they are, their code
+   * blocks coloured in place, instead of being rendered, sanitized and built again.
+   */
+  private liveNodesOf(tokens: Token[], blocks: number[], finished: number, env: MarkdownEnv) {
+    const nodes: ChildNode[] = [];
+    let count = 0;
+    if (Object.keys(env.references).length !== Object.keys(this.refs.references).length) return { count, nodes };
+    const compared: MarkdownEnv = { references: env.references, deferredCode: [] };
+    for (; count <= finished; count++) {
+      const live = this.liveBlocks[count] as LiveBlock | undefined;
+      const html = live === undefined || live.html === '' ? undefined : live.html;
+      if (html !== renderTokens(tokens.slice(blocks[count], blocks[count + 1] ?? tokens.length), compared)) break;
+      nodes.push(...live!.nodes);
+    }
+    this.highlights.addFrom(nodes);
+    this.stats.keptBlocks += count;
+    return { count, nodes };
   }
 
   /** The live block, a growing block that ended in the first `length` characters of the tail, frozen as it is. */

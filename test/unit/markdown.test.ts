@@ -17,11 +17,13 @@ function streamed(
   random: () => number,
   frameChance: number,
   options?: StreamingMarkdownOptions,
+  idleChance = 0,
 ): HTMLElement {
   const { root, markdown } = page.renderer(options);
   for (const chunk of chunks) {
     markdown.append(chunk);
     if (random() < frameChance) page.frame();
+    if (random() < idleChance) page.idle();
   }
   markdown.finish();
   assert.equal(page.framesRequested, 0, 'finish() cancels the pending frame');
@@ -120,6 +122,14 @@ describe('StreamingMarkdown', () => {
         assert.equal(root.innerHTML, expected);
       });
     }
+
+    it('with idle periods between frames (code blocks coloured in place, in the tail and frozen)', () => {
+      for (const seed of [8, 9]) {
+        const random = seededRandom(seed);
+        const root = streamed(page, randomChunks(answer, random, 1, 40), random, 0.5, undefined, 0.3);
+        assert.equal(root.innerHTML, expected);
+      }
+    });
 
     it('the whole-message baseline ends the same', () => {
       const random = seededRandom(6);
@@ -281,7 +291,7 @@ describe('StreamingMarkdown', () => {
     assert.deepEqual(events.slice(1), [markdown.text.length, markdown.text.length]);
   });
 
-  it('an open fence shows plain text; once closed and frozen, it is highlighted in the next idle period', () => {
+  it('an open fence shows plain text; closed, it is highlighted in the next idle period, then frozen as it is', () => {
     const page = new Page();
     const { root, markdown } = page.renderer();
     markdown.append('Intro.\n\n```ts\nconst a = 1;\nif (a < 2) {}\n');
@@ -298,24 +308,31 @@ describe('StreamingMarkdown', () => {
     markdown.append('\n');
     page.frame();
     const pending = () => root.querySelector('.code-block')!.classList.contains('code-highlight-pending');
-    assert.ok(pending() && code().children.length === 0, 'closed, but still the last block: not highlighted yet');
-    markdown.append('\nAfter.\n');
-    page.frame();
-    assert.ok(pending() && code().children.length === 0, 'frozen as plain text, not highlighted in this frame');
+    assert.ok(pending() && code().children.length === 0, 'closed: not highlighted in the frame it closes in');
     assert.equal(page.idleRequested, 1, 'highlighting waits for an idle period');
+    markdown.append('\nThe paragraph after it, still being wri');
+    page.frame();
+    assert.ok(pending(), 'not in this frame either');
     page.idle();
+    const block = root.querySelector('.md-live > div.code-block')!;
+    assert.ok(block, 'still in the open tail: the paragraph after it has not ended');
     assert.ok(!pending());
     assert.equal(code().className, 'hljs language-ts');
     assert.ok(code().querySelector('span.hljs-keyword'), 'highlighted');
     assert.equal(code().textContent, 'const a = 1;\nif (a < 2) {}\n', 'the text is unchanged');
+    markdown.append('tten.\n\nAfter.\n');
+    page.frame();
+    assert.equal(root.querySelector('div.code-block'), block, 'frozen as it is: the same element');
+    assert.ok(block.parentElement!.classList.contains('md-group'));
+    assert.ok(!pending() && code().querySelector('span.hljs-keyword'), 'still coloured: no flash of plain text');
     markdown.finish();
     assert.equal(root.innerHTML, oneShot(page, markdown.text), 'as a one-shot render makes it');
 
-    const block = root.querySelector<HTMLElement>('div.code-block')!;
-    assert.equal(block.dataset.language, 'ts');
-    assert.equal(block.firstElementChild!.className, 'code-toolbar');
-    assert.equal(block.querySelector('.code-language')!.textContent, 'ts');
-    const buttons = [...block.querySelectorAll<HTMLButtonElement>('.code-toolbar button.code-action')].map((b) => [
+    const done = root.querySelector<HTMLElement>('div.code-block')!;
+    assert.equal(done.dataset.language, 'ts');
+    assert.equal(done.firstElementChild!.className, 'code-toolbar');
+    assert.equal(done.querySelector('.code-language')!.textContent, 'ts');
+    const buttons = [...done.querySelectorAll<HTMLButtonElement>('.code-toolbar button.code-action')].map((b) => [
       b.dataset.action,
       b.title,
       b.getAttribute('aria-label'),
@@ -327,6 +344,22 @@ describe('StreamingMarkdown', () => {
       ['insert', 'Insert at Cursor', 'Insert code at cursor', 'codicon codicon-insert'],
       ['open', 'Open in New Editor', 'Open code in a new editor', 'codicon codicon-go-to-file'],
     ]);
+  });
+
+  it('a block frozen as the open tail had it: a code block inside it is coloured too', () => {
+    const page = new Page();
+    const { root, markdown } = page.renderer();
+    markdown.append('- the code:\n  ```ts\n  const x = 1;\n  ```\n');
+    page.frame();
+    const list = root.querySelector('.md-live > ul');
+    markdown.append('\nAfter.\n');
+    page.frame();
+    assert.equal(root.querySelector('.md-group > ul'), list, 'frozen as it is');
+    assert.equal(markdown.stats.keptBlocks, 1);
+    page.idle();
+    assert.ok(list!.querySelector('code.hljs span.hljs-keyword'), 'coloured in the next idle period');
+    markdown.finish();
+    assert.equal(root.innerHTML, oneShot(page, markdown.text));
   });
 
   it('finish(): the event comes once every block is coloured; with nothing new, no render at all', () => {
