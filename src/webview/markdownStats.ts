@@ -18,7 +18,7 @@ export interface RenderStats {
   rerenderedChars: number;
   /** Open blocks whose new text was appended to their last text node: no DOM made, sanitized or patched. */
   grownTexts: number;
-  /** Long tables and lists frozen, once they ended, from the nodes they had while open: not rendered again. */
+  /** Finished blocks frozen with the nodes the open tail had for them (long tables and lists too). */
   keptBlocks: number;
 }
 
