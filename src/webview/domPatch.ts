@@ -86,6 +86,31 @@ export function appendGrownText(nodes: ChildNode[], before: string, after: strin
   return true;
 }
 
+/** A block as rendered: the HTML its nodes were made from (kept true as they change), and the nodes. */
+export interface RenderedBlock {
+  html: string;
+  nodes: ChildNode[];
+}
+
+/**
+ * `block` (undefined: none yet) brought up to `html` in `parent`: 'kept' when its HTML is the same;
+ * 'grown' when only plain text was added at its end (appended, `block.html` updated); else 'built':
+ * the nodes `build()` makes, patched over the old ones (a new block, at the end of `parent`).
+ */
+export function updateBlock(
+  parent: Node,
+  block: RenderedBlock | undefined,
+  html: string,
+  build: () => ChildNode[],
+): { block: RenderedBlock; how: 'kept' | 'grown' | 'built' } {
+  if (block !== undefined && block.html === html) return { block, how: 'kept' };
+  if (block !== undefined && appendGrownText(block.nodes, block.html, html)) {
+    block.html = html;
+    return { block, how: 'grown' };
+  }
+  return { block: { html, nodes: patchChildren(parent, block?.nodes ?? [], build()) }, how: 'built' };
+}
+
 /**
  * A growing table's body or list (`container`): its children after the first `settled` become those
  * of `rendered` (a window's parse of its last rows or items), patched in place.

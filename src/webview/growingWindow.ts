@@ -3,7 +3,7 @@
 // another block follows, it is rendered after it from the same window until its first line has ended;
 // then the block has ended, and its nodes are already what a whole render makes: the caller freezes
 // them as they are. A 500-row table is not parsed, sanitized and built again as it ends.
-import { appendGrownText, patchChildren, patchRows } from './domPatch';
+import { patchRows, updateBlock, type RenderedBlock } from './domPatch';
 import { lineStarts, markOpenFences, settledFrom } from './markdownLines';
 import { htmlToFragment, PENDING_HIGHLIGHT, renderTokens } from './markdownRender';
 import type { MarkdownEnv, Token } from './markdownRender';
@@ -14,7 +14,7 @@ export type WindowOutcome = 'grown' | number | undefined;
 
 export class GrowingWindow {
   /** The block that starts after it, on a line still being typed, as last rendered. */
-  private next: { html: string; nodes: ChildNode[] } = { html: '', nodes: [] };
+  private next: RenderedBlock = { html: '', nodes: [] };
 
   private constructor(
     private readonly block: GrowingBlock,
@@ -82,13 +82,8 @@ export class GrowingWindow {
   /** The block after this one, still being typed: rendered after it, patched in place. */
   private renderNext(tokens: Token[], env: MarkdownEnv): void {
     const html = renderTokens(tokens, env);
-    const { next } = this;
-    if (html === next.html || appendGrownText(next.nodes, next.html, html)) {
-      next.html = html;
-      return;
-    }
-    const nodes = [...htmlToFragment(html, this.element.ownerDocument).childNodes];
-    this.next = { html, nodes: patchChildren(this.element.parentNode!, next.nodes, nodes) };
+    const build = () => [...htmlToFragment(html, this.element.ownerDocument).childNodes];
+    this.next = updateBlock(this.element.parentNode!, this.next, html, build).block;
   }
 
   /** Removes the block after it (the caller renders what follows from now on). */

@@ -10,7 +10,7 @@
 // carry over through one markdown-it `env`; a chunk that used a label before its definition is
 // rendered again.
 import { DeferredHighlights } from './deferredHighlight';
-import { appendGrownText, patchChildren } from './domPatch';
+import { updateBlock, type RenderedBlock } from './domPatch';
 import { FrozenGroups } from './frozenGroups';
 import { appendPlain, renderWhole } from './markdownBaselines';
 import { lineStarts, markOpenFences, settledFrom, withoutAmbiguousPartialLine } from './markdownLines';
@@ -37,9 +37,6 @@ interface PendingChunk {
   labels: Set<string>;
 }
 
-/** A top-level block of the open tail as last rendered. */
-type LiveBlock = { html: string; nodes: ChildNode[] };
-
 const newEnv = (): MarkdownEnv => ({ references: {} });
 
 export class StreamingMarkdown {
@@ -57,8 +54,8 @@ export class StreamingMarkdown {
   private readonly highlights: DeferredHighlights;
   /** The element the open tail renders into (the last child of root while streaming)… */
   private live: HTMLElement | undefined;
-  /** …and what it holds, block by block. */
-  private liveBlocks: LiveBlock[] = [];
+  /** …and what it holds, block by block: its top-level blocks as last rendered. */
+  private liveBlocks: RenderedBlock[] = [];
   /** The open tail is one long table or list, grown from a window (growingWindow.ts). */
   private growing: GrowingWindow | undefined;
   /** The open tail is one open code block, grown by appending to its text (openFence.ts). */
@@ -242,24 +239,15 @@ export class StreamingMarkdown {
     // by block: a block whose HTML did not change keeps its nodes, a changed one is patched in place.
     markOpenFences(tokens, blocks[finished + 1] ?? tokens.length, visible, starts);
     const live = this.liveElement();
-    const next: LiveBlock[] = [];
+    const next: RenderedBlock[] = [];
     for (let b = Math.max(finished + 1, 0); b < blocks.length; b++) {
       const html = renderTokens(tokens.slice(blocks[b], blocks[b + 1] ?? tokens.length), env);
-      const previous = this.liveBlocks[next.length];
-      if (previous !== undefined && (previous.html === html || appendGrownText(previous.nodes, previous.html, html))) {
-        if (previous.html !== html) {
-          this.stats.grownTexts++;
-          previous.html = html;
-        }
-        next.push(previous);
-        continue;
-      }
-      const nodes = patchChildren(live, previous?.nodes ?? [], [
-        ...htmlToFragment(html, live.ownerDocument).childNodes,
-      ]);
-      next.push({ html, nodes });
+      const build = () => [...htmlToFragment(html, live.ownerDocument).childNodes];
+      const { block, how } = updateBlock(live, this.liveBlocks[next.length], html, build);
+      next.push(block);
+      if (how === 'grown') this.stats.grownTexts++;
       // A closed code block is coloured in the next idle period, not only once the block after it ends.
-      if (tokens[blocks[b]].type === 'fence') this.highlights.addFrom(nodes);
+      if (how === 'built' && tokens[blocks[b]].type === 'fence') this.highlights.addFrom(block.nodes);
     }
     for (const block of this.liveBlocks.slice(next.length)) for (const node of block.nodes) node.remove();
     this.liveBlocks = next;
@@ -317,7 +305,7 @@ export class StreamingMarkdown {
     if (Object.keys(env.references).length !== Object.keys(this.refs.references).length) return { count, nodes };
     const compared: MarkdownEnv = { references: env.references, deferredCode: [] };
     for (; count <= finished; count++) {
-      const live = this.liveBlocks[count] as LiveBlock | undefined;
+      const live = this.liveBlocks[count] as RenderedBlock | undefined;
       const html = live === undefined || live.html === '' ? undefined : live.html;
       if (html !== renderTokens(tokens.slice(blocks[count], blocks[count + 1] ?? tokens.length), compared)) break;
       nodes.push(...live!.nodes);
