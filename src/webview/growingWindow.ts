@@ -5,7 +5,7 @@
 // them as they are. A 500-row table is not parsed, sanitized and built again as it ends.
 import { patchRows, updateBlock, type RenderedBlock } from './domPatch';
 import { lineStarts, markOpenFences, settledFrom } from './markdownLines';
-import { htmlToFragment, PENDING_HIGHLIGHT, renderTokens } from './markdownRender';
+import { htmlToFragment, renderTokens } from './markdownRender';
 import type { MarkdownEnv, Token } from './markdownRender';
 import { endedWindow, windowShape, type GrowingBlock } from './openBlock';
 
@@ -36,8 +36,8 @@ export class GrowingWindow {
 
   /**
    * Renders the block from its window of `visible` (the tail as shown; all of it once the stream is
-   * `final`). Undefined: render the tail whole (the window is no longer such a block, it defined a
-   * link reference, or the block holds a code block, coloured only when rendered whole).
+   * `final`). Undefined: render the tail whole (the window is no longer such a block, or it defined a
+   * link reference).
    */
   render(
     visible: string,
@@ -66,7 +66,6 @@ export class GrowingWindow {
     );
     if (over) {
       this.forgetNext();
-      if (this.element.querySelector(`.${PENDING_HIGHLIGHT}`) !== null) return undefined;
       return block.windowStart + (starts[ended!.endLine] ?? source.length) - block.head.length;
     }
     if (ended !== undefined) this.renderNext(tokens.slice(ended.close + 1), env);

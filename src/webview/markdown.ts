@@ -318,6 +318,7 @@ export class StreamingMarkdown {
   /** The live block, a growing block that ended in the first `length` characters of the tail, frozen as it is. */
   private freezeLive(length: number): void {
     const [block] = this.liveBlocks.splice(0, 1);
+    this.highlights.addFrom(block.nodes); // a code block in an item: coloured in place, as in a whole render
     this.freeze(this.tail.slice(0, length), block.nodes);
     this.freezeText(length);
     this.stats.keptBlocks++;

@@ -114,7 +114,7 @@ describe('StreamingMarkdown: a long open block', () => {
       assert.ok(stats.rerenderedChunks >= 1);
     });
 
-    it('rendered whole when it holds a code block (coloured by a whole render) or defines a link label', () => {
+    it('one holding a code block (coloured in place) or defining a link label ends as a one-shot render', () => {
       const items = Array.from({ length: 12 }, (_, i) => `- item ${i}`).join('\n');
       streamWatched(`${items}\n- code:\n  \`\`\`ts\n  const x = 1;\n  \`\`\`\n- last\n\nDone.\n`, 36, 1, 6);
       streamWatched(`${items}\n- [x]: https://example.com\n- uses [x]\n\nDone [x].\n`, 37, 1, 6);
